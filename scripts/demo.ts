@@ -1,0 +1,42 @@
+// `npm run demo`: the story of seed 000 on a simulated HyperPod node (moto_server, IMDS fake, sandbox HOME).
+import { maskKeyId } from "../src/domain/mask";
+import { startSimulatedNode, type SimulatedNode } from "../test/support/simulated-node";
+
+const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[22m` : text);
+
+function chapter(title: string) {
+  process.stdout.write(`\n${bold(`── ${title} `.padEnd(78, "─"))}\n\n`);
+}
+
+async function show(node: SimulatedNode, argv: string[], shownAs = argv.join(" ")) {
+  process.stdout.write(`${bold(`$ ${shownAs}`)}\n`);
+  const colour: Record<string, string> = process.stdout.isTTY ? { FORCE_COLOR: "1", NO_COLOR: "" } : {};
+  const [tool = "", ...args] = argv;
+  const result = tool === "hpiam" ? await node.hpiam(args, colour) : await node.aws(args);
+  process.stdout.write(result.stdout);
+  if (result.stderr.trim()) process.stdout.write(result.stderr);
+  process.stdout.write(`${bold(`(exit ${result.exitCode})`)}\n\n`);
+}
+
+const node = await startSimulatedNode();
+try {
+  const key = node.world.leakedKey.accessKeyId;
+  process.stdout.write(
+    `A simulated HyperPod worker node: moto_server plays AWS, a local IMDSv2 serves the cluster execution\n` +
+      `role, and HOME is a sandbox (${node.sandbox.home}).\n`,
+  );
+
+  chapter("1. A healthy node: everything signs as the cluster execution role");
+  await show(node, ["aws", "sts", "get-caller-identity"]);
+  await show(node, ["hpiam", "whoami"]);
+
+  chapter("2. The accident: someone runs `aws configure` with their IAM user's key");
+  process.stdout.write(`$ aws configure set aws_access_key_id ${maskKeyId(key)}   (and the secret key)\n\n`);
+  await node.runAwsConfigure();
+  await show(node, ["aws", "sts", "get-caller-identity"]);
+
+  chapter("3. hpiam says what happened, where, and what to do");
+  await show(node, ["hpiam", "whoami"]);
+} finally {
+  await node.stop();
+}

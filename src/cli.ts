@@ -1,0 +1,132 @@
+import { Command, CommanderError, Option } from "commander";
+import type { Context } from "./context";
+import { scrubSecrets } from "./domain/scrub";
+import { ExitCode, HpiamError, UsageError } from "./errors";
+import { createStyle, type Style } from "./render/style";
+
+/** Where output goes; main() passes the process's, tests pass buffers. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readonly isTTY: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CommonOptions {
+  json?: boolean;
+  region?: string;
+  profile?: string;
+  color: boolean;
+  verbose?: boolean;
+}
+
+export type ContextFactory = (options: { verbose: boolean }) => Context;
+
+export const VERSION = "0.1.0";
+
+/** A command's three parts: compute a result, render it for a person, map it to an exit code. */
+export interface Outcome<T> {
+  result: T;
+  render: (result: T, style: Style) => string;
+  exitCode: (result: T) => ExitCode;
+}
+
+/** Parses argv, runs one command and returns the exit code; never throws, never exits. */
+export async function runCli(
+  argv: readonly string[],
+  io: Io,
+  createContext: ContextFactory,
+): Promise<ExitCode> {
+  let exitCode: ExitCode = ExitCode.ok;
+  const program = new Command("hpiam")
+    .description(
+      "Which AWS identity is this HyperPod node really using, why, and how to get the right one back.",
+    )
+    .version(VERSION, "-V, --version")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      // Commander's usage errors become our one-line message below.
+      outputError: () => {},
+    })
+    .showSuggestionAfterError(false);
+
+  const act =
+    <O extends CommonOptions, T>(run: (options: O, ctx: Context) => Promise<Outcome<T>>) =>
+    async (options: O) => {
+      validateCommon(options);
+      const ctx = createContext({ verbose: Boolean(options.verbose) });
+      const { result, render, exitCode: codeOf } = await run(options, ctx);
+      const style = createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
+      io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : render(result, style));
+      exitCode = codeOf(result);
+    };
+
+  withCommonOptions(program.command("whoami"))
+    .description("the identity any AWS tool on this node uses right now, and where it comes from")
+    .option(
+      "--expect-role <role>",
+      "the role this node should use (name or ARN); default: the instance profile",
+    )
+    .action(
+      act(async (options: CommonOptions & { expectRole?: string }, ctx) => {
+        const { whoami, whoamiExitCode } = await import("./commands/whoami");
+        const { renderWhoami } = await import("./render/whoami");
+        return { result: await whoami(options, ctx), render: renderWhoami, exitCode: whoamiExitCode };
+      }),
+    );
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, argv, io);
+  }
+}
+
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option("--json", "print one JSON document on stdout and nothing else there")
+    .option("--region <region>", "AWS Region for API calls (default: as the AWS CLI resolves it)")
+    .option("--profile <name>", "use this profile of the shared config files")
+    .addOption(new Option("--no-color", "no colour in human output"))
+    .option("--verbose", "diagnostics on stderr");
+}
+
+function validateCommon(options: CommonOptions): void {
+  if (options.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.region)) {
+    throw new UsageError(
+      `--region: "${options.region}" is not an AWS Region name`,
+      "Use a name like us-west-2.",
+    );
+  }
+  if (options.profile !== undefined && !/^[\w.@+-]+$/.test(options.profile)) {
+    throw new UsageError(`--profile: "${options.profile}" is not a profile name`);
+  }
+}
+
+function reportError(error: unknown, argv: readonly string[], io: Io): ExitCode {
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return ExitCode.ok; // --help, --version
+    return reportError(
+      new UsageError(error.message.replace(/^error: /, ""), "See `hpiam --help`."),
+      argv,
+      io,
+    );
+  }
+  const known =
+    error instanceof HpiamError
+      ? error
+      : new HpiamError(
+          ExitCode.cannotRun,
+          "unexpected",
+          `unexpected error: ${(error as Error)?.message ?? error}`,
+        );
+  if (argv.includes("--json"))
+    io.stdout(`${JSON.stringify({ schemaVersion: 1, error: known.toJSON() }, null, 2)}\n`);
+  io.stderr(scrubSecrets(`hpiam: ${known.message}\n${known.hint ? `  ${known.hint}\n` : ""}`));
+  if (argv.includes("--verbose") && error instanceof Error && error.stack)
+    io.stderr(`${scrubSecrets(error.stack)}\n`);
+  return known.exitCode;
+}

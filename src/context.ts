@@ -1,0 +1,173 @@
+/**
+ * Every side effect hpiam has, behind small ports. Commands receive one Context; the adapters in
+ * src/system build the real one and tests build one with fakes.
+ */
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Killed because it ran past its timeout. */
+  timedOut: boolean;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  input?: string;
+}
+
+/** Runs argv arrays, never shell strings. */
+export interface Executor {
+  /** Captures output; never throws for a non-zero exit. Throws CannotRunError when the command does not exist. */
+  run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
+  /** Runs with the terminal attached (ssh, start-session) and returns its exit code. */
+  attach(argv: readonly string[]): Promise<number>;
+  /** Full path of a command on PATH, if any. */
+  which(command: string): Promise<string | undefined>;
+}
+
+export interface FileInfo {
+  kind: "file" | "directory" | "symlink" | "other";
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+}
+
+export interface Files {
+  /** Reads a text file; throws FileError (ENOENT, EACCES, EISDIR, EFBIG past maxBytes). */
+  readText(path: string, options?: { maxBytes?: number }): Promise<string>;
+  /** Like stat(2) / lstat(2); undefined when the path does not exist. */
+  stat(path: string): Promise<FileInfo | undefined>;
+  lstat(path: string): Promise<FileInfo | undefined>;
+  readdir(path: string): Promise<string[]>;
+  readlink(path: string): Promise<string>;
+  realpath(path: string): Promise<string>;
+  rename(from: string, to: string): Promise<void>;
+  remove(path: string): Promise<void>;
+  mkdir(path: string, mode: number): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  writeText(path: string, content: string, mode: number): Promise<void>;
+}
+
+export interface AwsOptions {
+  profile?: string;
+  region?: string;
+}
+
+/** What the SDK's default chain resolved; the secret never leaves the adapter. */
+export interface ResolvedCredentials {
+  accessKeyId: string;
+  /** Names of the SDK's `$source` features (`CREDENTIALS_ENV_VARS`, `CREDENTIALS_PROFILE`, …). */
+  features: string[];
+  hasSessionToken: boolean;
+  expiration?: Date;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+/** An AWS call that failed, reduced to what classifying it needs. */
+export interface AwsCallError {
+  name: string;
+  message: string;
+  httpStatus?: number;
+  /** Node's network error code (ECONNREFUSED, ETIMEDOUT, ENOTFOUND…) when the endpoint was not reached. */
+  networkCode?: string;
+}
+
+export interface Identification {
+  credentials?: ResolvedCredentials;
+  /** Why the chain found nothing (or failed), when credentials is undefined. */
+  credentialsError?: AwsCallError;
+  identity?: CallerIdentity;
+  stsError?: AwsCallError;
+  region: string;
+}
+
+/** One profile section of the shared files, with aws_secret_access_key and aws_session_token removed. */
+export type ProfileSection = Record<string, string | undefined>;
+
+export interface SharedFiles {
+  credentialsPath: string;
+  configPath: string;
+  credentials: Record<string, ProfileSection>;
+  config: Record<string, ProfileSection>;
+}
+
+export interface AwsPort {
+  /** Resolves the default credential chain afresh (no cache) and asks STS who that is. */
+  identify(options: AwsOptions): Promise<Identification>;
+  /** The shared credentials and config files as the SDK's own loader reads them. */
+  sharedFiles(): Promise<SharedFiles>;
+}
+
+export interface InstanceProfile {
+  reachable: boolean;
+  roleName?: string;
+  instanceProfileArn?: string;
+  instanceId?: string;
+  localIpv4?: string;
+  region?: string;
+  /** The `Date` header of an IMDS answer, for clock-skew checks. */
+  serverDate?: Date;
+  error?: string;
+}
+
+export interface ImdsPort {
+  /** What IMDSv2 says about this instance, bounded by a short timeout off EC2. */
+  describe(): Promise<InstanceProfile>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Prompt {
+  /** True when stdin is a terminal a person can answer at. */
+  readonly interactive: boolean;
+  confirm(question: string, defaultAnswer: boolean): Promise<boolean>;
+}
+
+export interface PasswdEntry {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  shell: string;
+}
+
+export interface UserPort {
+  readonly uid: number;
+  readonly name: string;
+  /** The home the SDK itself reads (HOME, as os.homedir() gives it). */
+  readonly home: string;
+  /** The user who ran `sudo hpiam …`, when that is how we were started. */
+  readonly sudoUser?: string;
+  lookup(name: string): Promise<PasswdEntry | undefined>;
+  all(): Promise<PasswdEntry[]>;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Logger {
+  /** Diagnostics on stderr, shown with --verbose. */
+  debug(message: string): void;
+  /** Progress on stderr, always shown (never with secrets). */
+  info(message: string): void;
+}
+
+export interface Context {
+  readonly exec: Executor;
+  readonly files: Files;
+  readonly aws: AwsPort;
+  readonly imds: ImdsPort;
+  readonly clock: Clock;
+  readonly prompt: Prompt;
+  readonly env: Env;
+  readonly user: UserPort;
+  readonly log: Logger;
+}

@@ -1,0 +1,105 @@
+import type { InstanceProfile } from "../context";
+import type { Principal, RoleRef } from "./arn";
+import type { CredentialSource } from "./credential-source";
+
+export type VerdictStatus = "healthy" | "overridden" | "mismatch" | "no-credentials" | "unknown";
+
+export interface Verdict {
+  status: VerdictStatus;
+  /** One line a person reads first. */
+  reason: string;
+  expectedRole?: string;
+  expectedFrom?: "expect-role" | "instance-profile";
+  /** The exact next step, when there is one. */
+  fix?: string;
+}
+
+export interface VerdictInput {
+  source?: CredentialSource;
+  /** Undefined when STS could not be asked or did not answer. */
+  principal?: Principal;
+  account?: string;
+  instanceProfile: InstanceProfile;
+  expectRole?: RoleRef;
+}
+
+/** Compares the identity in use with the one this node should have. */
+export function judge({ source, principal, account, instanceProfile, expectRole }: VerdictInput): Verdict {
+  if (!source) {
+    return {
+      status: "no-credentials",
+      reason: "no credentials found in any link of the chain",
+      fix: "hpiam diagnose",
+    };
+  }
+
+  const expected = expectRole ?? (instanceProfile.roleName ? { name: instanceProfile.roleName } : undefined);
+  if (!expected) {
+    return {
+      status: "unknown",
+      reason: "no instance profile (IMDS) to compare with; pass --expect-role to say which role is right",
+    };
+  }
+  const expectation = {
+    expectedRole: expected.name,
+    expectedFrom: expectRole ? ("expect-role" as const) : ("instance-profile" as const),
+  };
+
+  if (principal && isRole(principal, account, expected)) {
+    return { status: "healthy", reason: `using role ${expected.name}`, ...expectation };
+  }
+  if (source.local) {
+    return {
+      status: "overridden",
+      reason: `${describeSource(source)} overrides the instance profile role ${expected.name}`,
+      ...expectation,
+      fix: source.provider === "environment" ? ENV_FIX : "hpiam recover",
+    };
+  }
+  if (!principal) {
+    return {
+      status: "unknown",
+      reason: `${describeSource(source)} supplied keys, but STS did not say whose`,
+      ...expectation,
+    };
+  }
+  return {
+    status: "mismatch",
+    reason: `${describeSource(source)} gives ${principal.name ?? principal.type}, not ${expected.name}`,
+    ...expectation,
+  };
+}
+
+const ENV_FIX =
+  "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN (and remove the export lines `hpiam diagnose` finds)";
+
+function isRole(principal: Principal, account: string | undefined, expected: RoleRef): boolean {
+  if (principal.type !== "assumed-role" || principal.name !== expected.name) return false;
+  return expected.account === undefined || expected.account === account;
+}
+
+/** `the shared credentials file ~/.aws/credentials [default]`, `AWS_ACCESS_KEY_ID in the environment`, … */
+export function describeSource(source: CredentialSource): string {
+  const where = source.path ? ` ${source.path}` : "";
+  const profile = source.profile ? ` [${source.profile}]` : "";
+  switch (source.provider) {
+    case "environment":
+      return "AWS_ACCESS_KEY_ID in the environment";
+    case "shared-credentials-file":
+      return `static keys in${where}${profile}`;
+    case "config-file":
+      return `the config file${where}${profile}`;
+    case "sso":
+      return `SSO login of${where}${profile}`;
+    case "process":
+      return `credential_process of${where}${profile}`;
+    case "web-identity":
+      return `web identity token${where}`;
+    case "container":
+      return "the container credentials endpoint";
+    case "instance-metadata":
+      return "the instance metadata service";
+    default:
+      return "an unknown provider";
+  }
+}

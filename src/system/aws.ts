@@ -1,0 +1,134 @@
+import { join } from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
+import type {
+  AwsCallError,
+  AwsOptions,
+  AwsPort,
+  Env,
+  Identification,
+  Logger,
+  ProfileSection,
+  ResolvedCredentials,
+  SharedFiles,
+} from "../context";
+
+/** Keys that must never leave this module. */
+const SECRET_KEYS = new Set(["aws_secret_access_key", "aws_session_token", "aws_security_token"]);
+
+/** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
+export const AWS_HTTP_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000 };
+
+export function createAwsPort(
+  env: Env,
+  log: Logger,
+  fallbackRegion: () => Promise<string | undefined>,
+): AwsPort {
+  const sdkLogger = {
+    debug() {},
+    info() {},
+    warn: (m: string) => log.debug(m),
+    error: (m: string) => log.debug(m),
+  };
+
+  async function resolveRegion({ profile, region }: AwsOptions): Promise<string> {
+    if (region) return region;
+    try {
+      return await new STSClient({ profile }).config.region();
+    } catch {
+      // Nothing in the environment or config file: the instance knows its region, else STS's global one.
+      return (await fallbackRegion()) ?? "us-east-1";
+    }
+  }
+
+  return {
+    async identify(options) {
+      const region = await resolveRegion(options);
+      // A fresh chain each time, reading the files again: recover verifies with it after moving ~/.aws.
+      const provider = defaultProvider({ profile: options.profile, ignoreCache: true, logger: sdkLogger });
+      let credentials;
+      try {
+        credentials = await provider();
+      } catch (error) {
+        return { region, credentialsError: toCallError(error) };
+      }
+      const resolved: ResolvedCredentials = {
+        accessKeyId: credentials.accessKeyId,
+        features: Object.keys((credentials as { $source?: Record<string, string> }).$source ?? {}),
+        hasSessionToken: Boolean(credentials.sessionToken),
+        ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
+      };
+      const sts = new STSClient({
+        region,
+        credentials,
+        maxAttempts: 2,
+        requestHandler: AWS_HTTP_TIMEOUTS,
+        logger: sdkLogger,
+      });
+      try {
+        const answer = await sts.send(new GetCallerIdentityCommand({}));
+        const identity = {
+          account: answer.Account ?? "",
+          arn: answer.Arn ?? "",
+          userId: answer.UserId ?? "",
+        };
+        return { region, credentials: resolved, identity } satisfies Identification;
+      } catch (error) {
+        return { region, credentials: resolved, stsError: toCallError(error) };
+      } finally {
+        sts.destroy();
+      }
+    },
+
+    async sharedFiles(): Promise<SharedFiles> {
+      const credentialsPath = expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials"));
+      const configPath = expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config"));
+      const { credentialsFile, configFile } = await loadSharedConfigFiles({
+        filepath: credentialsPath,
+        configFilepath: configPath,
+        ignoreCache: true,
+      });
+      return {
+        credentialsPath,
+        configPath,
+        credentials: redact(credentialsFile),
+        config: redact(configFile),
+      };
+    },
+  };
+}
+
+function expandHome(path: string): string {
+  return path.startsWith("~/") ? join(getHomeDir(), path.slice(2)) : path;
+}
+
+function redact(
+  sections: Record<string, Record<string, string | undefined>>,
+): Record<string, ProfileSection> {
+  return Object.fromEntries(
+    Object.entries(sections).map(([name, section]) => [
+      name,
+      Object.fromEntries(Object.entries(section).filter(([key]) => !SECRET_KEYS.has(key.toLowerCase()))),
+    ]),
+  );
+}
+
+/** Reduces an SDK or network error to its name, message and status; nothing else of it is kept. */
+export function toCallError(error: unknown): AwsCallError {
+  const e = (error ?? {}) as {
+    name?: string;
+    Code?: string;
+    message?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    cause?: { code?: string };
+  };
+  const networkCode = [e.code, e.cause?.code].find((code) => code !== undefined && /^E[A-Z]+$/.test(code));
+  return {
+    name: e.Code ?? e.name ?? "Error",
+    message: e.message ?? String(error),
+    ...(e.$metadata?.httpStatusCode !== undefined ? { httpStatus: e.$metadata.httpStatusCode } : {}),
+    ...(networkCode ? { networkCode } : {}),
+  };
+}

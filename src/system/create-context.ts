@@ -1,0 +1,38 @@
+import type { Context, Logger } from "../context";
+import { scrubSecrets } from "../domain/scrub";
+import { createAwsPort } from "./aws";
+import { createExecutor } from "./exec";
+import { createFiles } from "./files";
+import { createImdsPort } from "./imds";
+import { createPrompt } from "./prompt";
+import { createUserPort } from "./user";
+
+export function createLogger(verbose: boolean): Logger {
+  return {
+    debug: (message) => {
+      if (verbose) process.stderr.write(`hpiam: ${scrubSecrets(message)}\n`);
+    },
+    info: (message) => {
+      process.stderr.write(`${scrubSecrets(message)}\n`);
+    },
+  };
+}
+
+/** The real context, built once per run. */
+export function createContext({ verbose }: { verbose: boolean }): Context {
+  const env = process.env;
+  const log = createLogger(verbose);
+  const exec = createExecutor();
+  const imds = createImdsPort(env);
+  return {
+    exec,
+    files: createFiles(),
+    aws: createAwsPort(env, log, async () => (await imds.describe()).region),
+    imds,
+    clock: { now: () => new Date() },
+    prompt: createPrompt(),
+    env,
+    user: createUserPort(env, exec),
+    log,
+  };
+}

@@ -1,0 +1,84 @@
+import { constants, type Stats } from "node:fs";
+import {
+  chmod,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readlink,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
+import type { FileInfo, Files } from "../context";
+
+/** A file hpiam could not read, with the errno code a message is built from. */
+export class FileError extends Error {
+  constructor(
+    readonly code: string,
+    readonly path: string,
+  ) {
+    super(`${path}: ${code}`);
+  }
+}
+
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+export function createFiles(): Files {
+  return {
+    async readText(path, { maxBytes = DEFAULT_MAX_BYTES } = {}) {
+      // O_NONBLOCK keeps a FIFO planted where a file should be from hanging the read.
+      const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(rethrow(path));
+      try {
+        const info = await handle.stat();
+        if (info.isDirectory()) throw new FileError("EISDIR", path);
+        if (!info.isFile()) throw new FileError("ENOTFILE", path);
+        if (info.size > maxBytes) throw new FileError("EFBIG", path);
+        return await handle.readFile({ encoding: "utf8" });
+      } finally {
+        await handle.close();
+      }
+    },
+    stat: (path) => describe(stat(path)),
+    lstat: (path) => describe(lstat(path)),
+    readdir: (path) => readdir(path).catch(rethrow(path)),
+    readlink: (path) => readlink(path),
+    realpath: (path) => realpath(path),
+    rename: (from, to) => rename(from, to),
+    remove: (path) => rm(path, { recursive: true, force: true }),
+    mkdir: async (path, mode) => {
+      await mkdir(path, { mode, recursive: true });
+    },
+    chmod: (path, mode) => chmod(path, mode),
+    writeText: (path, content, mode) => writeFile(path, content, { mode }),
+  };
+}
+
+async function describe(pending: Promise<Stats>): Promise<FileInfo | undefined> {
+  try {
+    const info = await pending;
+    const kind = info.isSymbolicLink()
+      ? "symlink"
+      : info.isDirectory()
+        ? "directory"
+        : info.isFile()
+          ? "file"
+          : "other";
+    return { kind, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, size: info.size };
+  } catch (error) {
+    if (
+      (error as NodeJS.ErrnoException).code === "ENOENT" ||
+      (error as NodeJS.ErrnoException).code === "ENOTDIR"
+    )
+      return undefined;
+    throw error;
+  }
+}
+
+function rethrow(path: string) {
+  return (error: NodeJS.ErrnoException): never => {
+    throw new FileError(error.code ?? "EIO", path);
+  };
+}

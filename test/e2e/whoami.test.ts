@@ -1,0 +1,145 @@
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ACCOUNT, EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
+import { startSimulatedNode, type RunResult, type SimulatedNode } from "../support/simulated-node";
+
+function expectNoSecrets(node: SimulatedNode, ...results: RunResult[]) {
+  for (const result of results) {
+    for (const secret of node.world.secrets) {
+      expect(result.stdout).not.toContain(secret);
+      expect(result.stderr).not.toContain(secret);
+    }
+  }
+}
+
+describe("hpiam whoami on a simulated HyperPod node", () => {
+  let node: SimulatedNode;
+  beforeAll(async () => {
+    node = await startSimulatedNode();
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it("reports the execution role from the instance profile as healthy", async () => {
+    const result = await node.hpiam(["whoami", "--json"]);
+    expect(result.exitCode).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.identity).toMatchObject({
+      account: ACCOUNT,
+      type: "assumed-role",
+      name: EXECUTION_ROLE,
+      sessionName: "SageMaker",
+    });
+    expect(doc.credentialSource.provider).toBe("instance-metadata");
+    expect(doc.instanceProfile).toMatchObject({
+      reachable: true,
+      roleName: EXECUTION_ROLE,
+      instanceId: node.instanceId,
+    });
+    expect(doc.verdict.status).toBe("healthy");
+    expectNoSecrets(node, result);
+  });
+
+  it("puts the verdict on top of a short human block", async () => {
+    const result = await node.hpiam(["whoami"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split("\n")[0]).toMatch(/^✔ healthy/);
+    expect(result.stdout).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
+    expect(result.stdout).toMatch(/ASIA…\w{4}/);
+  });
+
+  it("says which environment variables override the role", async () => {
+    const result = await node.hpiam(["whoami", "--json"], {
+      AWS_ACCESS_KEY_ID: node.world.leakedKey.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: node.world.leakedKey.secretAccessKey,
+    });
+    expect(result.exitCode).toBe(1);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.credentialSource.provider).toBe("environment");
+    expect(doc.verdict.status).toBe("overridden");
+    expect(doc.verdict.fix).toContain("unset AWS_ACCESS_KEY_ID");
+    expectNoSecrets(node, result);
+  });
+
+  it("names the file and profile after the real `aws configure`", async () => {
+    const before = await node.aws(["sts", "get-caller-identity"]);
+    expect(before.stdout).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
+    await node.runAwsConfigure();
+    const after = await node.aws(["sts", "get-caller-identity"]);
+    expect(after.stdout).toContain(`user/${LEAKED_USER}`);
+
+    const json = await node.hpiam(["whoami", "--json"]);
+    expect(json.exitCode).toBe(1);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.identity).toMatchObject({ type: "iam-user", name: LEAKED_USER });
+    expect(doc.credentialSource).toMatchObject({
+      provider: "shared-credentials-file",
+      profile: "default",
+      path: join(node.sandbox.home, ".aws", "credentials"),
+      accessKeyId: `${node.world.leakedKey.accessKeyId.slice(0, 4)}…${node.world.leakedKey.accessKeyId.slice(-4)}`,
+      longTerm: true,
+    });
+    expect(doc.verdict).toMatchObject({
+      status: "overridden",
+      expectedRole: EXECUTION_ROLE,
+      fix: "hpiam recover",
+    });
+
+    const human = await node.hpiam(["whoami"]);
+    expect(human.exitCode).toBe(1);
+    expect(human.stdout.split("\n")[0]).toMatch(/^✖ overridden .*\.aws\/credentials \[default\]/);
+    expect(human.stdout).not.toContain(node.world.leakedKey.accessKeyId);
+    expectNoSecrets(node, json, human);
+  });
+});
+
+describe("hpiam whoami off EC2 and with bad input", () => {
+  let node: SimulatedNode;
+  beforeAll(async () => {
+    node = await startSimulatedNode();
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  it("exits 3 with a clear message when there are no credentials and no IMDS", async () => {
+    const result = await node.hpiam(["whoami"], { AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9" });
+    expect(result.exitCode).toBe(3);
+    expect(result.stdout).toMatch(/no-credentials/);
+    expect(result.stdout).toMatch(/no AWS credentials found/);
+    expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it("compares with --expect-role instead of the instance profile", async () => {
+    const result = await node.hpiam(["whoami", "--json", "--expect-role", "SomeOtherRole"]);
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout).verdict).toMatchObject({
+      status: "mismatch",
+      expectedRole: "SomeOtherRole",
+    });
+  });
+
+  it.each([
+    [["whoami", "--bogus"], /unknown option '--bogus'/],
+    [["whoami", "--region", "not a region"], /--region: "not a region" is not an AWS Region/],
+    [
+      ["whoami", "--expect-role", "arn:aws:s3:::bucket"],
+      /--expect-role: .* neither a role name nor a role ARN/,
+    ],
+    [["nonsense"], /unknown command 'nonsense'/],
+  ])("refuses %j with exit 2 and one line", async (args, message) => {
+    const result = await node.hpiam(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
+  });
+
+  it("prints an error document for scripts when --json is given", async () => {
+    const result = await node.hpiam(["whoami", "--json", "--region", "nowhere"]);
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ schemaVersion: 1, error: { code: "usage" } });
+  });
+});

@@ -1,0 +1,67 @@
+// A small IMDSv2 stand-in, run in its own process (a test's synchronous child process must not freeze it).
+// Configured by the IMDS_CONFIG environment variable (JSON); prints {"port":N} once it listens.
+import { createServer } from "node:http";
+
+const config = JSON.parse(process.env.IMDS_CONFIG ?? "{}");
+const mode = config.mode ?? "normal";
+const token = "fake-imds-token";
+
+function metadata(path) {
+  const creds = config.credentials;
+  const role = config.roleName;
+  const table = {
+    "meta-data/instance-id": config.instanceId,
+    "meta-data/local-ipv4": config.localIpv4,
+    "meta-data/placement/region": config.region,
+    "meta-data/placement/availability-zone": config.region && `${config.region}a`,
+    "meta-data/iam/security-credentials/": role,
+    "meta-data/iam/info":
+      role &&
+      JSON.stringify({
+        Code: "Success",
+        LastUpdated: new Date().toISOString(),
+        InstanceProfileArn: config.instanceProfileArn,
+        InstanceProfileId: "AIPAFAKEINSTANCEPROFILE",
+      }),
+  };
+  if (role && creds && path === `meta-data/iam/security-credentials/${role}`) {
+    return JSON.stringify({
+      Code: "Success",
+      LastUpdated: new Date().toISOString(),
+      Type: "AWS-HMAC",
+      AccessKeyId: creds.AccessKeyId,
+      SecretAccessKey: creds.SecretAccessKey,
+      Token: creds.SessionToken,
+      Expiration: creds.Expiration ?? new Date(Date.now() + 6 * 3600_000).toISOString(),
+    });
+  }
+  return table[path];
+}
+
+const server = createServer((req, res) => {
+  if (mode === "hang") return; // accept, never answer
+  if (mode === "error500") {
+    res.writeHead(500).end("internal error");
+    return;
+  }
+  const path = (req.url ?? "").replace(/\/{2,}/g, "/").replace(/^\/latest\//, "");
+  if (req.method === "PUT" && path === "api/token") {
+    res.writeHead(200, { "content-type": "text/plain" }).end(token);
+    return;
+  }
+  if (req.headers["x-aws-ec2-metadata-token"] !== token) {
+    res.writeHead(401).end();
+    return;
+  }
+  const body = mode === "garbage" ? "\u0000{not json" : metadata(path);
+  if (body === undefined) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { "content-type": "text/plain" }).end(body);
+});
+
+server.listen(0, "127.0.0.1", () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -1,0 +1,116 @@
+import { execa } from "execa";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { type AwsWorld, EXECUTION_ROLE, REGION, seedWorld } from "./aws-world";
+import { type FakeImds, type ImdsConfig, startImds } from "./imds";
+import { type Moto, startMoto } from "./moto";
+import { requireTool } from "./processes";
+import { createSandbox, type Sandbox } from "./sandbox";
+
+export const CLI = fileURLToPath(new URL("../../bin/hpiam.js", import.meta.url));
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SimulatedNode {
+  sandbox: Sandbox;
+  world: AwsWorld;
+  imds: FakeImds;
+  /** The environment every command of this node runs with (nothing inherited from the developer's AWS setup). */
+  env: Record<string, string>;
+  instanceId: string;
+  /** Runs the built CLI as a user would. */
+  hpiam(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
+  /** Runs the real AWS CLI on this node. */
+  aws(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
+  /** The accident of seed 000: `aws configure` with an IAM user's key. */
+  runAwsConfigure(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface NodeOptions {
+  imds?: Partial<ImdsConfig>;
+}
+
+interface Instance {
+  InstanceId: string;
+  CustomerIpAddress: string;
+}
+
+/** A HyperPod worker node made of moto_server, the IMDS fake, a sandbox HOME and stubbed commands. */
+export async function startSimulatedNode(options: NodeOptions = {}): Promise<SimulatedNode> {
+  await requireTool("aws");
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const moto: Moto = await startMoto();
+    started.push(moto);
+    const world = await seedWorld(moto.endpoint);
+    const sandbox = await createSandbox();
+    started.push({ stop: sandbox.cleanup });
+    const worker = await firstWorker(sandbox.resourceConfig);
+    const imds = await startImds({
+      roleName: EXECUTION_ROLE,
+      credentials: world.nodeCredentials,
+      instanceId: worker.InstanceId,
+      localIpv4: worker.CustomerIpAddress,
+      region: REGION,
+      instanceProfileArn: `arn:aws:iam::123456789012:instance-profile/${EXECUTION_ROLE}`,
+      ...options.imds,
+    });
+    started.push(imds);
+    const env = {
+      ...sandbox.env,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.endpoint,
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      NO_COLOR: "1",
+      LANG: "C.UTF-8",
+    };
+    const run = (argv: string[], extraEnv: Record<string, string> = {}) =>
+      execa(argv[0] ?? "", argv.slice(1), {
+        env: { ...env, ...extraEnv },
+        extendEnv: false,
+        reject: false,
+        stdin: "ignore",
+      }).then(({ exitCode, stdout, stderr }) => ({ exitCode: exitCode ?? -1, stdout, stderr }));
+
+    return {
+      sandbox,
+      world,
+      imds,
+      env,
+      instanceId: worker.InstanceId,
+      hpiam: (args, extraEnv) => run([process.execPath, CLI, ...args], extraEnv),
+      aws: (args, extraEnv) => run(["aws", ...args], extraEnv),
+      async runAwsConfigure() {
+        for (const [key, value] of [
+          ["aws_access_key_id", world.leakedKey.accessKeyId],
+          ["aws_secret_access_key", world.leakedKey.secretAccessKey],
+          ["region", REGION],
+        ] as const) {
+          const result = await run(["aws", "configure", "set", key, value]);
+          if (result.exitCode !== 0) throw new Error(`aws configure set ${key} failed: ${result.stderr}`);
+        }
+      },
+      async stop() {
+        await Promise.all(started.map((p) => p.stop()));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw error;
+  }
+}
+
+async function firstWorker(resourceConfig: string): Promise<Instance> {
+  const config = JSON.parse(await readFile(resourceConfig, "utf8")) as {
+    InstanceGroups: Array<{ Name: string; Instances: Instance[] }>;
+  };
+  const worker = config.InstanceGroups.find((group) => /worker|compute/.test(group.Name))?.Instances[0];
+  if (!worker) throw new Error("the resource_config fixture has no worker instance");
+  return worker;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { type Io, runCli } from "../../src/cli";
+import { fakeContext, type FakeOptions } from "../support/fake-context";
+
+const healthyNode: FakeOptions = {
+  identification: {
+    credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", features: [], hasSessionToken: true },
+    identity: {
+      account: "123456789012",
+      arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker",
+      userId: "AROAEXAMPLE:SageMaker",
+    },
+  },
+  instanceProfile: { reachable: true, roleName: "ExecRole", instanceId: "i-0123456789abcdef0" },
+};
+
+async function run(
+  argv: string[],
+  options: FakeOptions = healthyNode,
+  env: Record<string, string> = {},
+  isTTY = false,
+) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY, env };
+  const exitCode = await runCli(argv, io, () => fakeContext(options));
+  return { exitCode, stdout: out.join(""), stderr: err.join("") };
+}
+
+const ESC = "\u001b[";
+
+describe("runCli", () => {
+  it("prints only one JSON document on stdout with --json", async () => {
+    const result = await run(["whoami", "--json"]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).verdict.status).toBe("healthy");
+    expect(result.stderr).toBe("");
+  });
+
+  it.each([
+    ["a terminal", [], {}, true, true],
+    ["a pipe", [], {}, false, false],
+    ["--no-color on a terminal", ["--no-color"], {}, true, false],
+    ["NO_COLOR on a terminal", [], { NO_COLOR: "1" }, true, false],
+    ["FORCE_COLOR into a pipe", [], { FORCE_COLOR: "1" }, false, true],
+    ["--no-color over FORCE_COLOR", ["--no-color"], { FORCE_COLOR: "1" }, false, false],
+  ])("colours output for %s: %s", async (_what, flags, env, isTTY, coloured) => {
+    const result = await run(["whoami", ...flags], healthyNode, env, isTTY);
+    expect(result.stdout.includes(ESC)).toBe(coloured);
+  });
+
+  it("maps an overridden identity to exit 1", async () => {
+    const result = await run(["whoami"], {
+      ...healthyNode,
+      identification: {
+        credentials: {
+          accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+          features: ["CREDENTIALS_PROFILE"],
+          hasSessionToken: false,
+        },
+        identity: {
+          account: "123456789012",
+          arn: "arn:aws:iam::123456789012:user/alice",
+          userId: "AIDAEXAMPLE",
+        },
+      },
+      sharedFiles: { credentials: { default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" } } },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/^✖ overridden .*credentials \[default\]/);
+    expect(result.stdout).toContain("AKIA…MPLE (long-term)");
+    expect(result.stdout).not.toContain("AKIAIOSFODNN7EXAMPLE");
+  });
+
+  it("prints --version", async () => {
+    const result = await run(["--version"]);
+    expect(result).toMatchObject({ exitCode: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+
+  it("turns an unexpected failure into exit 3 without a stack trace", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
+    const exitCode = await runCli(["whoami"], io, () => {
+      const ctx = fakeContext(healthyNode);
+      return { ...ctx, imds: { describe: () => Promise.reject(new Error("boom")) } };
+    });
+    expect(exitCode).toBe(3);
+    expect(err.join("")).toBe("hpiam: unexpected error: boom\n");
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import type { Principal } from "../../src/domain/arn";
+import type { CredentialSource } from "../../src/domain/credential-source";
+import { judge } from "../../src/domain/verdict";
+
+const node = { reachable: true, roleName: "ExecRole" };
+const offEc2 = { reachable: false };
+const fromImds: CredentialSource = {
+  provider: "instance-metadata",
+  accessKeyId: "ASIA…0001",
+  local: false,
+  longTerm: false,
+};
+const fromFile: CredentialSource = {
+  provider: "shared-credentials-file",
+  profile: "default",
+  path: "/home/ubuntu/.aws/credentials",
+  accessKeyId: "AKIA…0002",
+  local: true,
+  longTerm: true,
+};
+const role: Principal = { type: "assumed-role", name: "ExecRole", sessionName: "SageMaker" };
+const user: Principal = { type: "iam-user", name: "alice" };
+
+describe("judge", () => {
+  it("is healthy when the instance profile role is in use", () => {
+    expect(judge({ source: fromImds, principal: role, instanceProfile: node })).toMatchObject({
+      status: "healthy",
+      expectedRole: "ExecRole",
+      expectedFrom: "instance-profile",
+    });
+  });
+
+  it("names the file that overrides the instance profile, and the fix", () => {
+    const verdict = judge({ source: fromFile, principal: user, instanceProfile: node });
+    expect(verdict.status).toBe("overridden");
+    expect(verdict.reason).toContain("/home/ubuntu/.aws/credentials [default]");
+    expect(verdict.fix).toBe("hpiam recover");
+  });
+
+  it("still calls a local key an override when STS rejects it (a deactivated key)", () => {
+    expect(judge({ source: fromFile, instanceProfile: node }).status).toBe("overridden");
+  });
+
+  it("cannot judge off EC2 without an expectation", () => {
+    expect(judge({ source: fromFile, principal: user, instanceProfile: offEc2 }).status).toBe("unknown");
+  });
+
+  it("uses --expect-role off EC2", () => {
+    const verdict = judge({
+      source: fromFile,
+      principal: role,
+      instanceProfile: offEc2,
+      expectRole: { name: "ExecRole" },
+    });
+    expect(verdict).toMatchObject({ status: "healthy", expectedFrom: "expect-role" });
+  });
+
+  it("checks the account of an --expect-role ARN", () => {
+    const expectRole = { name: "ExecRole", account: "999999999999" };
+    expect(
+      judge({
+        source: fromImds,
+        principal: role,
+        account: "123456789012",
+        instanceProfile: node,
+        expectRole,
+      }),
+    ).toMatchObject({ status: "mismatch" });
+  });
+
+  it("reports a platform role that is not the expected one as a mismatch, not an override", () => {
+    const verdict = judge({
+      source: fromImds,
+      principal: { type: "assumed-role", name: "Other", sessionName: "s" },
+      instanceProfile: node,
+      expectRole: { name: "ExecRole" },
+    });
+    expect(verdict.status).toBe("mismatch");
+  });
+
+  it("says so when there are no credentials", () => {
+    expect(judge({ instanceProfile: offEc2 }).status).toBe("no-credentials");
+  });
+});
