@@ -101,8 +101,12 @@ export interface SharedFiles {
 export interface AwsPort {
   /** Resolves the default credential chain afresh (no cache) and asks STS who that is. */
   identify(options: AwsOptions): Promise<Identification>;
-  /** The shared credentials and config files as the SDK's own loader reads them. */
-  sharedFiles(): Promise<SharedFiles>;
+  /**
+   * The shared credentials and config files as the SDK's own loader reads them: by default the ones this
+   * process would use (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, ~/.aws); or the two paths given.
+   * An unreadable or missing file reads as empty, as it does for the SDK.
+   */
+  sharedFiles(paths?: { credentialsPath: string; configPath: string }): Promise<SharedFiles>;
 }
 
 export interface InstanceProfile {

@@ -81,9 +81,10 @@ export function createAwsPort(
       }
     },
 
-    async sharedFiles(): Promise<SharedFiles> {
-      const credentialsPath = expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials"));
-      const configPath = expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config"));
+    async sharedFiles(paths): Promise<SharedFiles> {
+      const credentialsPath =
+        paths?.credentialsPath ?? expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials"));
+      const configPath = paths?.configPath ?? expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config"));
       const { credentialsFile, configFile } = await loadSharedConfigFiles({
         filepath: credentialsPath,
         configFilepath: configPath,
