@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import type { Context } from "./context";
 import { scrubSecrets } from "./domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
-import { createStyle, type Style } from "./render/style";
+import type { Style } from "./render/style";
 
 /** Where output goes; main() passes the process's, tests pass buffers. */
 export interface Io {
@@ -20,7 +20,8 @@ export interface CommonOptions {
   verbose?: boolean;
 }
 
-export type ContextFactory = (options: { verbose: boolean }) => Context;
+/** May be async: the real one loads the system adapters (and the AWS SDK) only when a command runs. */
+export type ContextFactory = (options: { verbose: boolean }) => Context | Promise<Context>;
 
 export const VERSION = "0.1.0";
 
@@ -56,8 +57,9 @@ export async function runCli(
     <O extends CommonOptions, T>(run: (options: O, ctx: Context) => Promise<Outcome<T>>) =>
     async (options: O) => {
       validateCommon(options);
-      const ctx = createContext({ verbose: Boolean(options.verbose) });
+      const ctx = await createContext({ verbose: Boolean(options.verbose) });
       const { result, render, exitCode: codeOf } = await run(options, ctx);
+      const { createStyle } = await import("./render/style"); // chalk is needed only once there is output
       const style = createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
       io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : render(result, style));
       exitCode = codeOf(result);
@@ -75,6 +77,39 @@ export async function runCli(
         const { renderWhoami } = await import("./render/whoami");
         return { result: await whoami(options, ctx), render: renderWhoami, exitCode: whoamiExitCode };
       }),
+    );
+
+  withCommonOptions(program.command("connect-head"))
+    .description("a shell on the cluster's head node: ssh on a node, an SSM session off the cluster")
+    .argument("[args...]", "after --: passed to ssh (off the cluster: to aws ssm start-session)")
+    .option("--cluster <name|arn>", "off the cluster: find the head node through the SageMaker API")
+    .option("--group <name>", "the head node's instance group (default: the cluster's controller group)")
+    .option(
+      "--print",
+      "print only the address (SSM target with --cluster): ssh $(hpiam connect-head --print)",
+    )
+    .option(
+      "--ssh-config [host]",
+      "with --cluster: add an ssh-over-SSM Host to ~/.ssh/config (default: cluster name)",
+    )
+    .option("--ssh-user <name>", "the User of that Host entry (default: ubuntu)")
+    .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
+    .action(
+      async (
+        operands: string[],
+        options: CommonOptions & import("./commands/connect-head").ConnectHeadOptions,
+      ) =>
+        act(async (opts: typeof options, ctx) => {
+          const { connectHead, connectHeadExitCode, passThroughArgs } =
+            await import("./commands/connect-head");
+          const { renderConnectHead } = await import("./render/connect-head");
+          const passThrough = passThroughArgs(operands, argv);
+          return {
+            result: await connectHead({ ...opts, passThrough }, ctx),
+            render: renderConnectHead,
+            exitCode: connectHeadExitCode,
+          };
+        })(options),
     );
 
   try {

@@ -22,6 +22,8 @@ export interface Executor {
   run(argv: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Runs with the terminal attached (ssh, start-session) and returns its exit code. */
   attach(argv: readonly string[]): Promise<number>;
+  /** Like attach, but stderr is also kept (its last few KB) so that a refusal can be explained afterwards. */
+  attachObserved(argv: readonly string[]): Promise<{ exitCode: number; stderrTail: string }>;
   /** Full path of a command on PATH, if any. */
   which(command: string): Promise<string | undefined>;
 }
@@ -109,6 +111,39 @@ export interface AwsPort {
   sharedFiles(paths?: { credentialsPath: string; configPath: string }): Promise<SharedFiles>;
 }
 
+/** An AWS call that answered, or failed with what explaining the failure needs. */
+export type AwsAnswer<T> = { ok: true; value: T } | { ok: false; error: AwsCallError };
+
+/** A HyperPod cluster as DescribeCluster tells it, reduced to what finding its head node needs. */
+export interface ClusterDescription {
+  arn: string;
+  name: string;
+  status?: string;
+  /** `slurmNodeType` is set on clusters whose Slurm roles are declared through the API (Controller, Login, Compute). */
+  groups: Array<{ name: string; slurmNodeType?: string }>;
+}
+
+export interface ClusterNodeSummary {
+  groupName: string;
+  instanceId: string;
+  status?: string;
+}
+
+export interface SageMakerPort {
+  /** The Region `aws` would call (--region, AWS_REGION, the profile), else the instance's; undefined if none. */
+  region(options: AwsOptions): Promise<string | undefined>;
+  describeCluster(
+    nameOrArn: string,
+    options: AwsOptions & { region: string },
+  ): Promise<AwsAnswer<ClusterDescription>>;
+  /** Every node (all pages) of the groups whose name contains `groupNameContains`, as ListClusterNodes matches. */
+  listClusterNodes(
+    nameOrArn: string,
+    groupNameContains: string,
+    options: AwsOptions & { region: string },
+  ): Promise<AwsAnswer<ClusterNodeSummary[]>>;
+}
+
 export interface InstanceProfile {
   reachable: boolean;
   roleName?: string;
@@ -168,6 +203,7 @@ export interface Context {
   readonly exec: Executor;
   readonly files: Files;
   readonly aws: AwsPort;
+  readonly sagemaker: SageMakerPort;
   readonly imds: ImdsPort;
   readonly clock: Clock;
   readonly prompt: Prompt;

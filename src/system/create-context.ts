@@ -5,6 +5,7 @@ import { createExecutor } from "./exec";
 import { createFiles } from "./files";
 import { createImdsPort } from "./imds";
 import { createPrompt } from "./prompt";
+import { createSageMakerPort } from "./sagemaker";
 import { createUserPort } from "./user";
 
 export function createLogger(verbose: boolean): Logger {
@@ -28,6 +29,7 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
     exec,
     files: createFiles(),
     aws: createAwsPort(env, log, async () => (await imds.describe()).region),
+    sagemaker: createSageMakerPort(log, async () => (await imds.describe()).region),
     imds,
     clock: { now: () => new Date() },
     prompt: createPrompt(),

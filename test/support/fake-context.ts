@@ -5,6 +5,7 @@ import type {
   Identification,
   InstanceProfile,
   PasswdEntry,
+  SageMakerPort,
   SharedFiles,
 } from "../../src/context";
 
@@ -19,6 +20,7 @@ export interface FakeOptions {
   answers?: boolean[];
   files?: Partial<Files>;
   exec?: Partial<Executor>;
+  sagemaker?: Partial<SageMakerPort>;
   now?: Date;
 }
 
@@ -44,6 +46,10 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       attach: async (argv) => {
         ran.push([...argv]);
         return 0;
+      },
+      attachObserved: async (argv) => {
+        ran.push([...argv]);
+        return { exitCode: 0, stderrTail: "" };
       },
       which: async () => undefined,
       ...options.exec,
@@ -71,6 +77,15 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
         config: {},
         ...options.sharedFiles,
       }),
+    },
+    sagemaker: {
+      region: async (aws) => aws.region ?? "us-west-2",
+      describeCluster: async () => ({
+        ok: false,
+        error: { name: "ResourceNotFound", message: "no cluster" },
+      }),
+      listClusterNodes: async () => ({ ok: true, value: [] }),
+      ...options.sagemaker,
     },
     imds: { describe: async () => options.instanceProfile ?? { reachable: false, error: "not on EC2" } },
     clock: { now: () => options.now ?? new Date("2026-11-23T12:00:00Z") },

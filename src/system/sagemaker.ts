@@ -1,0 +1,92 @@
+import type { SageMakerClient } from "@aws-sdk/client-sagemaker";
+import type {
+  AwsAnswer,
+  AwsOptions,
+  ClusterDescription,
+  ClusterNodeSummary,
+  Logger,
+  SageMakerPort,
+} from "../context";
+import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
+
+/** A cluster's head group has a handful of nodes; this bounds a runaway listing all the same. */
+const MAX_PAGES = 50;
+
+// The SageMaker client is large: it is loaded only when connect-head looks a cluster up.
+const loadSdk = () => import("@aws-sdk/client-sagemaker");
+
+export function createSageMakerPort(
+  log: Logger,
+  fallbackRegion: () => Promise<string | undefined>,
+): SageMakerPort {
+  async function client({ profile, region }: AwsOptions): Promise<SageMakerClient> {
+    const { SageMakerClient } = await loadSdk();
+    return new SageMakerClient({ profile, region, maxAttempts: 2, requestHandler: AWS_HTTP_TIMEOUTS });
+  }
+
+  async function call<T>(
+    what: string,
+    options: AwsOptions,
+    send: (client: SageMakerClient) => Promise<T>,
+  ): Promise<AwsAnswer<T>> {
+    const sagemaker = await client(options);
+    log.debug(`SageMaker ${what} in ${options.region ?? "?"}`);
+    try {
+      return { ok: true, value: await send(sagemaker) };
+    } catch (error) {
+      return { ok: false, error: toCallError(error) };
+    } finally {
+      sagemaker.destroy();
+    }
+  }
+
+  return {
+    async region(options) {
+      if (options.region) return options.region;
+      const sagemaker = await client({ profile: options.profile });
+      try {
+        return await sagemaker.config.region();
+      } catch {
+        return fallbackRegion();
+      } finally {
+        sagemaker.destroy();
+      }
+    },
+
+    describeCluster: (nameOrArn, options) =>
+      call("DescribeCluster", options, async (sagemaker) => {
+        const { DescribeClusterCommand } = await loadSdk();
+        const answer = await sagemaker.send(new DescribeClusterCommand({ ClusterName: nameOrArn }));
+        return {
+          arn: answer.ClusterArn ?? "",
+          name: answer.ClusterName ?? nameOrArn,
+          ...(answer.ClusterStatus ? { status: answer.ClusterStatus } : {}),
+          groups: (answer.InstanceGroups ?? []).map((group) => ({
+            name: group.InstanceGroupName ?? "",
+            ...(group.SlurmConfig?.NodeType ? { slurmNodeType: group.SlurmConfig.NodeType } : {}),
+          })),
+        } satisfies ClusterDescription;
+      }),
+
+    listClusterNodes: (nameOrArn, groupNameContains, options) =>
+      call("ListClusterNodes", options, async (sagemaker) => {
+        const { paginateListClusterNodes } = await loadSdk();
+        const nodes: ClusterNodeSummary[] = [];
+        let pages = 0;
+        for await (const page of paginateListClusterNodes(
+          { client: sagemaker },
+          { ClusterName: nameOrArn, InstanceGroupNameContains: groupNameContains },
+        )) {
+          for (const node of page.ClusterNodeSummaries ?? []) {
+            nodes.push({
+              groupName: node.InstanceGroupName ?? "",
+              instanceId: node.InstanceId ?? "",
+              ...(node.InstanceStatus?.Status ? { status: node.InstanceStatus.Status } : {}),
+            });
+          }
+          if (++pages >= MAX_PAGES) break;
+        }
+        return nodes;
+      }),
+  };
+}
