@@ -1,16 +1,114 @@
-// Bundles the CLI into dist/ so it runs with plain `node` and no node_modules.
+// Bundles the CLI into dist/hpiam.cjs: one CommonJS file that runs with plain `node` and no node_modules, and
+// the script the single executable embeds (scripts/build-sea.mjs). AWS clients other than STS are bundles of
+// their own in dist/aws/. Then trains the V8 code caches bin/hpiam.js starts the bundle with
+// (scripts/code-cache.mjs).
+//
+// Why CommonJS and not code-split ES modules: Node 20 has no code cache for ES modules and its ES module loader
+// costs ~10 ms before any code runs; on the simulated node, whoami started in ~225 ms from ES module chunks and
+// starts in ~135 ms from this bundle and its code cache (README, Performance). Lazy loading still holds: each
+// command, the system adapters and the SDK are behind `await import()`, which esbuild turns into modules that
+// are evaluated only when imported, and the large AWS clients are not even read until a command needs them.
+//
+// `--metafile` also writes dist/meta.json (which package went where), to look into what the bundle holds;
+// HPIAM_NO_CODE_CACHE=1 skips the training (a quicker build that starts slower).
 import { build } from "esbuild";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { trainCodeCache } from "./code-cache.mjs";
 
-await build({
-  entryPoints: ["src/index.ts"],
-  outfile: "dist/hpiam.js",
+export const BUNDLE = "dist/hpiam.cjs";
+
+const COMMON = {
   bundle: true,
   platform: "node",
   target: "node20",
-  format: "esm",
-  // Bundled CommonJS dependencies (the AWS SDK) call require(); give them one in ESM.
-  banner: {
-    js: "import { createRequire as __hpiamRequire } from 'node:module'; const require = __hpiamRequire(import.meta.url);",
-  },
+  format: "cjs",
+  // The packages' ES builds: the SDK's credential providers are behind `await import()` there, so they are
+  // evaluated only when the chain reaches them.
+  mainFields: ["module", "main"],
+  // import() of a Node built-in becomes require(): a script run through node:vm (the code cache, the single
+  // executable) has no ES module loader to import with.
+  supported: { "dynamic-import": false },
+  // Start-up time grows with the bundle's size (reading it, and the code cache's share for every function).
+  // keepNames: functions and classes keep their `.name`, which the SDK and error handling compare.
+  minify: true,
+  keepNames: true,
+  // Reached only by the SDK's browser user-agent parser, which never runs on Node.
+  external: ["bowser"],
   logLevel: "warning",
+};
+
+/** commander requires child_process (~10 ms to load) for executable subcommands, which hpiam has none of. */
+const lazyChildProcessForCommander = {
+  name: "lazy-child-process-for-commander",
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, ({ importer }) =>
+      /[\\/]commander[\\/]/.test(importer) ? { path: "child_process", namespace: "lazy" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "lazy" }, () => ({
+      contents:
+        'let loaded; module.exports = new Proxy({}, { get: (_, key) => (loaded ??= require("node:child_process"))[key] });',
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * AWS clients other than STS (SageMaker, SSM, IAM: hundreds of KB each) are bundles of their own in dist/aws/,
+ * required only by the command that calls them. Inside the main bundle every start would pay for them: reading
+ * them, and the code cache's share for each of their functions.
+ */
+export const clientFile = (name) => `aws/${name.replace("@aws-sdk/", "")}.cjs`;
+
+const separateAwsClients = (used) => ({
+  name: "separate-aws-clients",
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, ({ path }) => {
+      if (path === "@aws-sdk/client-sts") return undefined; // whoami and diagnose need it at once
+      used.add(path);
+      return { path: `./${clientFile(path)}`, external: true };
+    });
+  },
 });
+
+/** Where bin/hpiam.js looks for the code caches of the Node that runs it. */
+export function codeCacheDir(version = process.version, arch = process.arch) {
+  return `dist/codecache/${version}-${arch}`;
+}
+
+/**
+ * Builds dist/hpiam.cjs and dist/aws/*.cjs, for Node 20 and later. Removes the code caches: V8 checks only a
+ * cache's Node version, flags and the source's length, so a cache must never outlive the bundle it was trained
+ * on (a version bump from 0.1.0 to 0.1.1 keeps the length).
+ */
+export async function bundle({ metafile = false } = {}) {
+  await rm("dist/codecache", { recursive: true, force: true });
+  await rm("dist/aws", { recursive: true, force: true });
+  const clients = new Set();
+  const result = await build({
+    ...COMMON,
+    entryPoints: ["src/index.ts"],
+    outfile: BUNDLE,
+    plugins: [lazyChildProcessForCommander, separateAwsClients(clients)],
+    metafile,
+  });
+  if (metafile) await writeFile("dist/meta.json", JSON.stringify(result.metafile, null, 1));
+  for (const client of clients) {
+    await build({ ...COMMON, entryPoints: [client], outfile: join("dist", clientFile(client)) });
+  }
+}
+
+/** `npm run build`: the bundle, and the code caches for the Node that runs the build. */
+export async function buildAll({ metafile = false } = {}) {
+  // What an earlier layout left behind.
+  await rm("dist/chunks", { recursive: true, force: true });
+  await rm("dist/hpiam.js", { force: true });
+  await bundle({ metafile });
+  if (process.env.HPIAM_NO_CODE_CACHE) return;
+  const made = await trainCodeCache({ loader: "bin/hpiam.js", dir: codeCacheDir() });
+  if (!made.includes("start"))
+    console.warn("build: no code cache was made; hpiam works without, only slower");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`)
+  await buildAll({ metafile: process.argv.includes("--metafile") });

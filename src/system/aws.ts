@@ -4,7 +4,6 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import type {
   AwsCallError,
-  AwsOptions,
   AwsPort,
   Env,
   Identification,
@@ -32,40 +31,51 @@ export function createAwsPort(
     error: (m: string) => log.debug(m),
   };
 
-  async function resolveRegion({ profile, region }: AwsOptions): Promise<string> {
-    if (region) return region;
-    try {
-      return await new STSClient({ profile }).config.region();
-    } catch {
-      // Nothing in the environment or config file: the instance knows its region, else STS's global one.
-      return (await fallbackRegion()) ?? "us-east-1";
-    }
-  }
-
   return {
     async identify(options) {
-      const region = await resolveRegion(options);
       // A fresh chain each time, reading the files again: recover verifies with it after moving ~/.aws.
       const provider = defaultProvider({ profile: options.profile, ignoreCache: true, logger: sdkLogger });
-      let credentials;
-      try {
-        credentials = await provider();
-      } catch (error) {
-        return { region, credentialsError: toCallError(error) };
+      const resolving = provider().then(
+        (credentials) => ({ credentials }),
+        (error: unknown) => ({ error }),
+      );
+      // The client signs with exactly the keys resolved (and attributed) here.
+      const signWith = async () => {
+        const resolved = await resolving;
+        if ("error" in resolved) throw resolved.error;
+        return resolved.credentials;
+      };
+      const client = (region?: string) =>
+        new STSClient({
+          profile: options.profile,
+          region,
+          credentials: signWith,
+          maxAttempts: 2,
+          requestHandler: AWS_HTTP_TIMEOUTS,
+          logger: sdkLogger,
+        });
+      // One client, whose own region chain (--region, AWS_REGION, the profile) is the one `aws` follows; the
+      // region and the credentials resolve concurrently (start-up time matters on hundreds of nodes).
+      let sts = client(options.region);
+      const [configured, chain] = await Promise.all([sts.config.region().catch(() => undefined), resolving]);
+      let region = configured;
+      if (!region) {
+        // Nothing in the environment or config file: the instance knows its region, else STS's global one.
+        region = (await fallbackRegion()) ?? "us-east-1";
+        sts.destroy();
+        sts = client(region);
       }
+      if ("error" in chain) {
+        sts.destroy();
+        return { region, credentialsError: toCallError(chain.error) };
+      }
+      const { credentials } = chain;
       const resolved: ResolvedCredentials = {
         accessKeyId: credentials.accessKeyId,
         features: Object.keys((credentials as { $source?: Record<string, string> }).$source ?? {}),
         hasSessionToken: Boolean(credentials.sessionToken),
         ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
       };
-      const sts = new STSClient({
-        region,
-        credentials,
-        maxAttempts: 2,
-        requestHandler: AWS_HTTP_TIMEOUTS,
-        logger: sdkLogger,
-      });
       try {
         const answer = await sts.send(new GetCallerIdentityCommand({}));
         const identity = {
@@ -83,7 +93,8 @@ export function createAwsPort(
 
     async sharedFiles(paths): Promise<SharedFiles> {
       const credentialsPath =
-        paths?.credentialsPath ?? expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials"));
+        paths?.credentialsPath ??
+        expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials"));
       const configPath = paths?.configPath ?? expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config"));
       const { credentialsFile, configFile } = await loadSharedConfigFiles({
         filepath: credentialsPath,

@@ -1,4 +1,3 @@
-import confirm from "@inquirer/confirm";
 import type { Prompt } from "../context";
 
 /** Asks only a person at a terminal; scripts (SSM Run Command, srun, pdsh) never see a prompt. */
@@ -8,6 +7,7 @@ export function createPrompt(): Prompt {
     interactive,
     async confirm(message, defaultAnswer) {
       if (!interactive) return false;
+      const { default: confirm } = await import("@inquirer/confirm");
       return confirm({ message, default: defaultAnswer }, { output: process.stderr });
     },
   };

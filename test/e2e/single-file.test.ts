@@ -1,0 +1,50 @@
+import { execa } from "execa";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLI, startSimulatedNode, type SimulatedNode } from "../support/simulated-node";
+
+const BUNDLE = fileURLToPath(new URL("../../dist/hpiam.cjs", import.meta.url));
+
+describe("the one-file bundle, as copied onto a node", () => {
+  let node: SimulatedNode;
+  let dir: string;
+  beforeAll(async () => {
+    node = await startSimulatedNode();
+    dir = await mkdtemp(join(tmpdir(), "hpiam-one-file-"));
+  });
+  afterAll(async () => {
+    await node?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const run = (argv: string[], extraEnv: Record<string, string> = {}) =>
+    execa(process.execPath, argv, {
+      env: { ...node.env, ...extraEnv },
+      extendEnv: false,
+      reject: false,
+      stdin: "ignore",
+    });
+
+  // The same file the single executable carries (npm run build:sea): no node_modules, no package.json.
+  it("runs whoami alone in a folder of its own", async () => {
+    const copy = join(dir, "hpiam.cjs");
+    await copyFile(BUNDLE, copy);
+    const result = await run([copy, "whoami", "--json"]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).verdict.status).toBe("healthy");
+    for (const secret of node.world.secrets) expect(result.stdout + result.stderr).not.toContain(secret);
+  });
+
+  // Without it every start compiles the bundle again: whoami takes about half as long again.
+  it.each([["--version"], ["whoami"]])(
+    "starts %s from the code cache the build trained for this Node",
+    async (arg) => {
+      const result = await run([CLI, arg], { HPIAM_DEBUG_CODE_CACHE: "1" });
+      expect(result.exitCode).toBe(0);
+      expect(result.stderr).toContain("hpiam: code cache used");
+    },
+  );
+});
