@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
@@ -12,12 +13,17 @@ import type {
   ResolvedCredentials,
   SharedFiles,
 } from "../context";
+import { CannotRunError } from "../errors";
 
 /** Keys that must never leave this module. */
 const SECRET_KEYS = new Set(["aws_secret_access_key", "aws_session_token", "aws_security_token"]);
 
 /** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
-export const AWS_HTTP_TIMEOUTS = { connectionTimeout: 3000, requestTimeout: 5000 };
+export const AWS_HTTP_TIMEOUTS = {
+  connectionTimeout: 3000,
+  requestTimeout: 5000,
+  throwOnRequestTimeout: true,
+};
 
 export function createAwsPort(
   env: Env,
@@ -33,6 +39,8 @@ export function createAwsPort(
 
   return {
     async identify(options) {
+      const { credentialsPath, configPath } = sharedFilePaths(env);
+      refuseSpecialFiles(credentialsPath, configPath);
       // A fresh chain each time, reading the files again: recover verifies with it after moving ~/.aws.
       const provider = defaultProvider({ profile: options.profile, ignoreCache: true, logger: sdkLogger });
       const resolving = provider().then(
@@ -92,10 +100,8 @@ export function createAwsPort(
     },
 
     async sharedFiles(paths): Promise<SharedFiles> {
-      const credentialsPath =
-        paths?.credentialsPath ??
-        expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials"));
-      const configPath = paths?.configPath ?? expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config"));
+      const { credentialsPath, configPath } = paths ?? sharedFilePaths(env);
+      refuseSpecialFiles(credentialsPath, configPath);
       const { credentialsFile, configFile } = await loadSharedConfigFiles({
         filepath: credentialsPath,
         configFilepath: configPath,
@@ -109,6 +115,33 @@ export function createAwsPort(
       };
     },
   };
+}
+
+/** The files the SDK reads: AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE, else ~/.aws. */
+function sharedFilePaths(env: Env): { credentialsPath: string; configPath: string } {
+  return {
+    credentialsPath: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials")),
+    configPath: expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config")),
+  };
+}
+
+/** The SDK would block forever reading a FIFO (or a device) planted where a shared file should be. */
+function refuseSpecialFiles(...paths: string[]): void {
+  for (const path of paths) {
+    let info;
+    try {
+      info = statSync(path, { throwIfNoEntry: false });
+    } catch {
+      continue; // unreadable: the SDK reads it as empty too
+    }
+    if (info && !info.isFile() && !info.isDirectory()) {
+      throw new CannotRunError(
+        `${path} is not a regular file`,
+        "Move it aside: the AWS SDK and CLI would hang reading it.",
+        "bad-aws-file",
+      );
+    }
+  }
 }
 
 function expandHome(path: string): string {

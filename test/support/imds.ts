@@ -18,12 +18,33 @@ export interface FakeImds {
   stop(): Promise<void>;
 }
 
-const SERVER = fileURLToPath(new URL("./imds-server.mjs", import.meta.url));
+const IMDS_SERVER = fileURLToPath(new URL("./imds-server.mjs", import.meta.url));
+const SCRIPTED_SERVER = fileURLToPath(new URL("./scripted-http.mjs", import.meta.url));
 
 /** Starts the IMDSv2 fake in its own process and waits for the port it listens on. */
-export async function startImds(config: ImdsConfig): Promise<FakeImds> {
-  const child = execa("node", [SERVER], {
-    env: { IMDS_CONFIG: JSON.stringify(config) },
+export function startImds(config: ImdsConfig): Promise<FakeImds> {
+  return startServer(IMDS_SERVER, { IMDS_CONFIG: JSON.stringify(config) });
+}
+
+export interface ScriptedAnswer {
+  status?: number;
+  body?: string;
+  contentType?: string;
+  delayMs?: number;
+  /** Accept connections and never answer. */
+  hang?: boolean;
+  /** Repeat the body this many times (a huge answer). */
+  repeat?: number;
+}
+
+/** An endpoint that answers every request the same way: an AWS error, garbage, a huge body, a hang. */
+export function startScriptedEndpoint(answer: ScriptedAnswer): Promise<FakeImds> {
+  return startServer(SCRIPTED_SERVER, { SCRIPTED_ANSWER: JSON.stringify(answer) });
+}
+
+async function startServer(script: string, env: Record<string, string>): Promise<FakeImds> {
+  const child = execa("node", [script], {
+    env,
     reject: false,
     stdout: "pipe",
     stderr: "inherit",
