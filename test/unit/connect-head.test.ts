@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type Io, runCli } from "../../src/cli";
 import { connectHead } from "../../src/commands/connect-head";
 import type { ClusterDescription, Files } from "../../src/context";
 import { HpiamError } from "../../src/errors";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
+import { hyperpodFixture } from "../support/fixtures";
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../fixtures/hyperpod/${name}`, import.meta.url), "utf8");
+const fixture = hyperpodFixture;
 
 const CONFIG = "/opt/ml/config/resource_config.json";
 const PARAMS = "/opt/ml/config/provisioning_parameters.json";

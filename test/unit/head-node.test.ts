@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { hyperpodFixture } from "../support/fixtures";
 import {
   controllerGroupOfCluster,
   controllerGroupOnNode,
@@ -13,13 +13,10 @@ import {
   parseResourceConfig,
 } from "../../src/domain/resource-config";
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../fixtures/hyperpod/${name}`, import.meta.url), "utf8");
-
 describe("the head node on a node", () => {
   it("is the first instance of controller-machine in the stock files", () => {
-    const config = parseResourceConfig(fixture("resource_config.json"));
-    const params = parseProvisioningParameters(fixture("provisioning_parameters.json"));
+    const config = parseResourceConfig(hyperpodFixture("resource_config.json"));
+    const params = parseProvisioningParameters(hyperpodFixture("provisioning_parameters.json"));
     const group = controllerGroupOnNode(undefined, params);
     expect(group).toEqual({ name: "controller-machine", from: "provisioning-parameters" });
     const instances = config.groups.find((g) => g.name === group.name);
@@ -27,7 +24,9 @@ describe("the head node on a node", () => {
   });
 
   it("follows provisioning_parameters.json to a differently named controller group", () => {
-    const params = parseProvisioningParameters(fixture("provisioning_parameters.custom-controller.json"));
+    const params = parseProvisioningParameters(
+      hyperpodFixture("provisioning_parameters.custom-controller.json"),
+    );
     expect(controllerGroupOnNode(undefined, params)).toEqual({
       name: "head-nodes",
       from: "provisioning-parameters",
@@ -35,7 +34,9 @@ describe("the head node on a node", () => {
   });
 
   it("lets --group win, and falls back to HyperPod's default name without provisioning_parameters", () => {
-    const params = parseProvisioningParameters(fixture("provisioning_parameters.custom-controller.json"));
+    const params = parseProvisioningParameters(
+      hyperpodFixture("provisioning_parameters.custom-controller.json"),
+    );
     expect(controllerGroupOnNode("login-group", params)).toEqual({ name: "login-group", from: "flag" });
     expect(controllerGroupOnNode()).toEqual({ name: "controller-machine", from: "default" });
   });
@@ -101,7 +102,7 @@ describe("parseResourceConfig on hostile input", () => {
   });
 
   it("either parses or throws NodeFileFormatError, for mutated real files", () => {
-    const text = fixture("resource_config.json");
+    const text = hyperpodFixture("resource_config.json");
     fc.assert(
       fc.property(fc.nat(text.length), fc.string({ maxLength: 3 }), (cut, junk) => {
         try {

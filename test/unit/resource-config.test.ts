@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { hyperpodFixture } from "../support/fixtures";
 import {
   clusterIdFromArn,
   findSelf,
@@ -8,11 +8,8 @@ import {
   parseResourceConfig,
 } from "../../src/domain/resource-config";
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../fixtures/hyperpod/${name}`, import.meta.url), "utf8");
-
 describe("parseResourceConfig", () => {
-  const config = parseResourceConfig(fixture("resource_config.json"));
+  const config = parseResourceConfig(hyperpodFixture("resource_config.json"));
 
   it("reads the cluster and its groups from a real-shaped file", () => {
     expect(config).toMatchObject({ clusterName: "ml-cluster", clusterId: "aa11bbbbb222" });
@@ -26,7 +23,7 @@ describe("parseResourceConfig", () => {
   });
 
   it("finds this node by instance id, else by address, with its Slurm role", () => {
-    const params = parseProvisioningParameters(fixture("provisioning_parameters.json"));
+    const params = parseProvisioningParameters(hyperpodFixture("provisioning_parameters.json"));
     expect(findSelf(config, { instanceId: "i-0123456789abcdef3", ips: [] }, params)).toMatchObject({
       group: { name: "worker-group-1" },
       role: "compute",
@@ -54,7 +51,7 @@ describe("parseResourceConfig", () => {
 describe("parseProvisioningParameters", () => {
   it("reads a custom controller group name", () => {
     expect(
-      parseProvisioningParameters(fixture("provisioning_parameters.custom-controller.json")),
+      parseProvisioningParameters(hyperpodFixture("provisioning_parameters.custom-controller.json")),
     ).toMatchObject({
       controllerGroup: "head-nodes",
       workerGroups: ["worker-group-1"],
