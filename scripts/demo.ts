@@ -13,8 +13,8 @@ async function show(node: SimulatedNode, argv: string[], shownAs = argv.join(" "
   const colour: Record<string, string> = process.stdout.isTTY ? { FORCE_COLOR: "1", NO_COLOR: "" } : {};
   const [tool = "", ...args] = argv;
   const result = tool === "hpiam" ? await node.hpiam(args, colour) : await node.aws(args);
-  process.stdout.write(result.stdout);
-  if (result.stderr.trim()) process.stdout.write(result.stderr);
+  // execa strips the final newline; put it back so the exit line stands on its own.
+  for (const text of [result.stdout, result.stderr]) if (text.trim()) process.stdout.write(`${text.trimEnd()}\n`);
   process.stdout.write(`${bold(`(exit ${result.exitCode})`)}\n\n`);
 }
 

@@ -51,7 +51,7 @@ export function judge({ source, principal, account, instanceProfile, expectRole 
   if (source.local) {
     return {
       status: "overridden",
-      reason: `${describeSource(source)} overrides the instance profile role ${expected.name}`,
+      reason: `the instance profile role ${expected.name} is overridden by ${describeSource(source)}`,
       ...expectation,
       fix: source.provider === "environment" ? ENV_FIX : "hpiam recover",
     };
