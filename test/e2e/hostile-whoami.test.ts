@@ -1,9 +1,14 @@
 import { execa } from "execa";
 import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type ScriptedAnswer, startScriptedEndpoint } from "../support/imds";
-import { type RunResult, type SimulatedNode, startSimulatedNode } from "../support/simulated-node";
+import {
+  expectNoSecrets,
+  type RunResult,
+  type SimulatedNode,
+  useSimulatedNode,
+} from "../support/simulated-node";
 
 // Hostile input for whoami: every case ends in its documented exit code, a short message, no stack trace,
 // no secret, and nothing written anywhere.
@@ -13,7 +18,7 @@ const STACK = /\bat .+:\d+:\d+\)?$/m;
 function expectCalm(node: SimulatedNode, result: RunResult) {
   expect(result.stderr).not.toMatch(STACK);
   expect(result.stdout).not.toMatch(STACK);
-  for (const secret of node.world.secrets) expect(`${result.stdout}${result.stderr}`).not.toContain(secret);
+  expectNoSecrets(node, result);
 }
 
 const stsError = (status: number, code: string): ScriptedAnswer => ({
@@ -22,17 +27,11 @@ const stsError = (status: number, code: string): ScriptedAnswer => ({
 });
 
 describe("whoami with hostile AWS files", () => {
-  let node: SimulatedNode;
+  const node = useSimulatedNode();
   const aws = () => join(node.sandbox.home, ".aws");
   const keys = () =>
     `aws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`;
 
-  beforeAll(async () => {
-    node = await startSimulatedNode();
-  });
-  afterAll(async () => {
-    await node?.stop();
-  });
   afterEach(async () => {
     await rm(aws(), { recursive: true, force: true });
   });
@@ -102,13 +101,7 @@ describe("whoami with hostile AWS files", () => {
 });
 
 describe("whoami with a hostile instance metadata service", () => {
-  let node: SimulatedNode;
-  beforeAll(async () => {
-    node = await startSimulatedNode();
-  });
-  afterAll(async () => {
-    await node?.stop();
-  });
+  const node = useSimulatedNode();
 
   it.each<[string, ScriptedAnswer]>([
     ["answers 500", { status: 500, body: "oops" }],
@@ -139,13 +132,7 @@ describe("whoami with a hostile instance metadata service", () => {
 });
 
 describe("whoami with a hostile STS", () => {
-  let node: SimulatedNode;
-  beforeAll(async () => {
-    node = await startSimulatedNode();
-  });
-  afterAll(async () => {
-    await node?.stop();
-  });
+  const node = useSimulatedNode();
 
   it.each<[string, ScriptedAnswer, string]>([
     ["InvalidClientTokenId", stsError(403, "InvalidClientTokenId"), "invalid-key"],

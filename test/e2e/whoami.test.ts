@@ -1,25 +1,10 @@
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ACCOUNT, EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
-import { startSimulatedNode, type RunResult, type SimulatedNode } from "../support/simulated-node";
-
-function expectNoSecrets(node: SimulatedNode, ...results: RunResult[]) {
-  for (const result of results) {
-    for (const secret of node.world.secrets) {
-      expect(result.stdout).not.toContain(secret);
-      expect(result.stderr).not.toContain(secret);
-    }
-  }
-}
+import { expectNoSecrets, useSimulatedNode } from "../support/simulated-node";
 
 describe("hpiam whoami on a simulated HyperPod node", () => {
-  let node: SimulatedNode;
-  beforeAll(async () => {
-    node = await startSimulatedNode();
-  });
-  afterAll(async () => {
-    await node?.stop();
-  });
+  const node = useSimulatedNode();
 
   it("reports the execution role from the instance profile as healthy", async () => {
     const result = await node.hpiam(["whoami", "--json"]);
@@ -96,13 +81,7 @@ describe("hpiam whoami on a simulated HyperPod node", () => {
 });
 
 describe("hpiam whoami off EC2 and with bad input", () => {
-  let node: SimulatedNode;
-  beforeAll(async () => {
-    node = await startSimulatedNode();
-  });
-  afterAll(async () => {
-    await node?.stop();
-  });
+  const node = useSimulatedNode();
 
   it("exits 3 with a clear message when there are no credentials and no IMDS", async () => {
     const result = await node.hpiam(["whoami"], { AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9" });

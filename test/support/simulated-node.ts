@@ -1,6 +1,7 @@
 import { execa } from "execa";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, expect } from "vitest";
 import { type AwsWorld, EXECUTION_ROLE, REGION, seedWorld } from "./aws-world";
 import { type FakeImds, type ImdsConfig, startImds } from "./imds";
 import { type Moto, startMoto } from "./moto";
@@ -113,4 +114,34 @@ async function firstWorker(resourceConfig: string): Promise<Instance> {
   const worker = config.InstanceGroups.find((group) => /worker|compute/.test(group.Name))?.Instances[0];
   if (!worker) throw new Error("the resource_config fixture has no worker instance");
   return worker;
+}
+
+/**
+ * A simulated node for the tests of one `describe`: started before them, stopped after them (also on failure).
+ * The returned object stands for the node once it is up.
+ */
+export function useSimulatedNode(options: NodeOptions = {}): SimulatedNode {
+  let started: SimulatedNode | undefined;
+  beforeAll(async () => {
+    started = await startSimulatedNode(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as SimulatedNode, {
+    get(_target, key: keyof SimulatedNode) {
+      if (!started) throw new Error("the simulated node is used outside its tests");
+      return started[key];
+    },
+  });
+}
+
+/** No fixture secret (secret keys, session tokens) in anything a command printed. */
+export function expectNoSecrets(node: SimulatedNode, ...results: RunResult[]): void {
+  for (const result of results) {
+    for (const secret of node.world.secrets) {
+      expect(result.stdout).not.toContain(secret);
+      expect(result.stderr).not.toContain(secret);
+    }
+  }
 }
