@@ -37,6 +37,20 @@ try {
 
   chapter("3. hpiam says what happened, where, and what to do");
   await show(node, ["hpiam", "whoami"]);
+
+  chapter("4. hpiam recover: the plan first, then ~/.aws moved aside, verified, reboot");
+  await show(node, ["hpiam", "recover", "--dry-run"]);
+  await show(node, ["hpiam", "recover", "--yes"]);
+  const reboots = (await node.sandbox.calls()).filter((call) => call.args.includes("reboot"));
+  process.stdout.write(
+    `The sandbox's stub recorded: ${reboots.map((call) => [call.command, ...call.args].join(" ")).join("; ")}` +
+      ` — a real node reboots here,\nso that the SSM agent and running jobs drop the keys they loaded.\n`,
+  );
+
+  chapter("5. Healthy again: the cluster execution role, and nothing lost");
+  await show(node, ["aws", "sts", "get-caller-identity"]);
+  await show(node, ["hpiam", "whoami"]);
+  await show(node, ["hpiam", "recover"]);
 } finally {
   await node.stop();
 }

@@ -53,6 +53,15 @@ export function createFiles(): Files {
     },
     chmod: (path, mode) => chmod(path, mode),
     writeText: (path, content, mode) => writeFile(path, content, { mode }),
+    createExclusive: (path, content, mode) =>
+      writeFile(path, content, { mode, flag: "wx" }).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => (error.code === "EEXIST" ? false : Promise.reject(error)),
+      ),
+    chmodDirectory: async (path, mode) => {
+      const handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+      await handle.chmod(mode).finally(() => handle.close());
+    },
   };
 }
 
@@ -66,7 +75,14 @@ async function describe(pending: Promise<Stats>): Promise<FileInfo | undefined> 
         : info.isFile()
           ? "file"
           : "other";
-    return { kind, mode: info.mode & 0o7777, uid: info.uid, gid: info.gid, size: info.size };
+    return {
+      kind,
+      mode: info.mode & 0o7777,
+      uid: info.uid,
+      gid: info.gid,
+      size: info.size,
+      modifiedMs: info.mtimeMs,
+    };
   } catch (error) {
     if (
       (error as NodeJS.ErrnoException).code === "ENOENT" ||

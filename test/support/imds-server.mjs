@@ -58,7 +58,10 @@ const server = createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  res.writeHead(200, { "content-type": "text/plain" }).end(body);
+  const answer = () => res.writeHead(200, { "content-type": "text/plain" }).end(body);
+  if (config.credentialsDelayMs && path === `meta-data/iam/security-credentials/${config.roleName}`) {
+    setTimeout(answer, config.credentialsDelayMs);
+  } else answer();
 });
 
 server.listen(0, "127.0.0.1", () => {

@@ -1,0 +1,188 @@
+import type { AwsOptions, Context } from "../context";
+import type { ManualFix } from "../domain/manual-fixes";
+import type { Blocker } from "../domain/recovery-blockers";
+import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
+import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
+import type { VerdictStatus } from "../domain/verdict";
+import { ExitCode, UsageError } from "../errors";
+import { carryOut } from "../recover/carry-out";
+import { slurmState } from "../recover/slurm";
+import { surveyRecovery, targetHomes } from "../recover/survey";
+
+export interface RecoverOptions extends AwsOptions {
+  user?: string;
+  allUsers?: boolean;
+  dryRun?: boolean;
+  delete?: boolean;
+  undo?: boolean;
+  yes?: boolean;
+  /** false with --no-reboot. */
+  reboot?: boolean;
+  force?: boolean;
+}
+
+export type RecoverOutcome = "recovered" | "nothing-to-do" | "planned" | "failed" | "refused";
+
+export interface StepResult extends Step {
+  status: "planned" | "done" | "skipped" | "failed";
+  /** Why it was skipped or failed, or what it found (verify). */
+  detail?: string;
+}
+
+export interface Verification {
+  status: VerdictStatus;
+  reason: string;
+  arn: string | null;
+}
+
+export interface RecoverResult {
+  schemaVersion: 1;
+  action: "recover" | "undo";
+  result: RecoverOutcome;
+  /** One line a person reads first. */
+  reason: string;
+  dryRun: boolean;
+  users: Array<{ user: string; home: string; awsDir: HomeSurvey["awsDir"]; backups: string[] }>;
+  identityBefore: RecoverySurvey["identityBefore"] | null;
+  steps: StepResult[];
+  /** Backups this run made (or finished, or restored from with --undo). */
+  backups: string[];
+  /** Reported, never edited: shell startup lines and variables that set AWS keys. */
+  manual: ManualFix[];
+  leakedKeys: LeakedKey[];
+  reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
+  verification: Verification | null;
+  blockers: Blocker[];
+  notes: string[];
+}
+
+export interface RecoverHooks {
+  /** Called with the plan before the first question is asked, so that a person sees what they agree to. */
+  showPlan?(plan: RecoverResult): void;
+}
+
+/** The seed 000 procedure: plan from what is found, move `~/.aws` aside, verify, reboot. */
+export async function recover(
+  options: RecoverOptions,
+  ctx: Context,
+  hooks: RecoverHooks = {},
+): Promise<RecoverResult> {
+  validate(options);
+  const action = options.undo ? "undo" : "recover";
+  const targets = await targetHomes(ctx, options);
+  let survey = await surveyRecovery(ctx, options, targets, action);
+  const planOptions = {
+    action,
+    delete: Boolean(options.delete),
+    reboot: options.reboot !== false,
+    // A dry run asks for no consent: it shows what would be done once given.
+    yes: Boolean(options.yes || options.dryRun),
+    force: Boolean(options.force),
+    interactive: ctx.prompt.interactive,
+  } as const;
+  let plan = planRecovery(survey, planOptions);
+  if (plan.reboot.needed) {
+    const slurm = await slurmState(ctx);
+    if (slurm) {
+      survey = { ...survey, slurm };
+      plan = planRecovery(survey, planOptions);
+    }
+  }
+  const planned = describePlan(survey, plan, action, Boolean(options.dryRun));
+  const idle = plan.steps.length === 0;
+
+  if (options.dryRun) {
+    if (idle) return planned;
+    const refusal = plan.blockers[0] ? `; as it stands it would be refused: ${plan.blockers[0].message}` : "";
+    return { ...planned, result: "planned", reason: `would ${summarize(plan)}${refusal}` };
+  }
+  const [blocker] = plan.blockers;
+  if (blocker) return { ...planned, result: "refused", reason: `${blocker.message}. ${blocker.hint}` };
+  if (idle) return planned;
+
+  const changes = plan.steps.some((step) => step.id !== "verify" && step.id !== "reboot");
+  if (changes && !options.yes && ctx.prompt.interactive) {
+    hooks.showPlan?.({ ...planned, result: "planned", reason: `about to ${summarize(plan)}` });
+    if (!(await ctx.prompt.confirm("Carry out this plan?", true))) {
+      return { ...planned, result: "refused", reason: "declined at the prompt: nothing changed" };
+    }
+  }
+  return carryOut(ctx, { survey, plan, planned, options });
+}
+
+/** 0 recovered, nothing to do or planned; 1 verification (or a step) failed; 2 refused. */
+export function recoverExitCode(result: RecoverResult): ExitCode {
+  if (result.result === "failed") return ExitCode.problems;
+  if (result.result === "refused") return ExitCode.usage;
+  return ExitCode.ok;
+}
+
+function describePlan(
+  survey: RecoverySurvey,
+  plan: RecoveryPlan,
+  action: "recover" | "undo",
+  dryRun: boolean,
+): RecoverResult {
+  const planned = plan.steps.map((step): StepResult => ({ ...step, status: "planned" }));
+  return {
+    schemaVersion: 1,
+    action,
+    result: "nothing-to-do",
+    reason: plan.steps.length === 0 ? idleReason(survey, plan, action) : "",
+    dryRun,
+    users: survey.homes.map((home) => ({
+      user: home.user,
+      home: home.home,
+      awsDir: home.awsDir,
+      backups: home.backups.map((backup) => backup.path),
+    })),
+    identityBefore: survey.identityBefore ?? null,
+    steps: planned,
+    backups: [
+      ...plan.resumed,
+      ...plan.steps.flatMap((step) => (step.id === "move-aws-dir" && step.to ? [step.to] : [])),
+    ],
+    manual: plan.manual,
+    leakedKeys: plan.leakedKeys,
+    reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
+    verification: null,
+    blockers: plan.blockers,
+    notes: plan.notes,
+  };
+}
+
+const SUMMARY: Record<Step["id"], string> = {
+  "move-aws-dir": "move ~/.aws aside",
+  "delete-aws-dir": "delete ~/.aws",
+  "finish-delete": "finish an earlier --delete",
+  "secure-backup": "make a backup owner-only",
+  "restore-aws-dir": "put the latest backup back",
+  verify: "verify the identity",
+  reboot: "reboot",
+};
+
+/** `move ~/.aws aside, verify the identity, reboot`; a step for several users is named once. */
+function summarize(plan: RecoveryPlan): string {
+  return [...new Set(plan.steps.map((step) => SUMMARY[step.id]))].join(", ");
+}
+
+function idleReason(survey: RecoverySurvey, plan: RecoveryPlan, action: "recover" | "undo"): string {
+  const busy = plan.busy.map(({ user, holder }) =>
+    holder
+      ? `another hpiam recover (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is working on ${user}'s home`
+      : `another hpiam recover is working on ${user}'s home`,
+  );
+  if (busy.length > 0) return busy.join("; ");
+  const where = survey.homes.map((home) => home.home).join(", ") || "no home";
+  return action === "undo"
+    ? `no hpiam backup to restore in ${where}`
+    : `no credentials in ~/.aws override the instance profile (${where}): no reboot needed`;
+}
+
+function validate(options: RecoverOptions): void {
+  if (options.undo && options.delete) {
+    throw new UsageError("--undo and --delete do not go together", "--undo puts the latest backup back.");
+  }
+  if (options.undo && options.force)
+    throw new UsageError("--force applies only to the reboot, not to --undo");
+}

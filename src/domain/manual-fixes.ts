@@ -1,0 +1,61 @@
+import { CREDENTIAL_VARIABLES } from "./shell-exports";
+
+/** Something hpiam reports but never edits: the exact command a person runs. */
+export type ManualFix =
+  | {
+      kind: "startup-file";
+      path: string;
+      lines: Array<{ line: number; variable: string }>;
+      /** Some line sets keys themselves (not only which profile or file to use). */
+      credential: boolean;
+      command: string;
+    }
+  | { kind: "environment"; variables: string[]; credential: boolean; command: string };
+
+/** Single quotes unless the word is plainly safe for sh. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** One sed per file: its line numbers all refer to the file as it is now, whatever order they go in. */
+export function startupFileFix(
+  path: string,
+  found: ReadonlyArray<{ line: number; variable: string; credential: boolean }>,
+): ManualFix {
+  const lines = [...found].sort((a, b) => a.line - b.line);
+  const deletes = lines.map(({ line }) => `-e '${line}d'`).join(" ");
+  return {
+    kind: "startup-file",
+    path,
+    lines: lines.map(({ line, variable }) => ({ line, variable })),
+    credential: lines.some((line) => line.credential),
+    command: `sed -i ${deletes} ${shellWord(path)}`,
+  };
+}
+
+export function environmentFix(variables: readonly string[]): ManualFix {
+  return {
+    kind: "environment",
+    variables: [...variables],
+    credential: variables.some((name) => CREDENTIAL_VARIABLES.includes(name)),
+    command: `unset ${variables.join(" ")}`,
+  };
+}
+
+const IAM_USER = /^[\w+=,.@-]{1,64}$/;
+const KEY_PART = /^[A-Z0-9]{4}$/;
+
+/**
+ * The admin's command that deactivates a leaked key, knowing only its masked id (`AKIA…WXYZ`): the full id is
+ * looked up among the IAM user's keys by its first and last four characters, so hpiam never prints it.
+ */
+export function deactivateKeyCommand(maskedKeyId: string, iamUser: string | undefined): string | undefined {
+  const [head = "", tail = ""] = maskedKeyId.split("…");
+  if (!KEY_PART.test(head) || !KEY_PART.test(tail)) return undefined;
+  const user = iamUser !== undefined && IAM_USER.test(iamUser) ? iamUser : "<IAM-USER>";
+  const query = `AccessKeyMetadata[?starts_with(AccessKeyId, '${head}') && ends_with(AccessKeyId, '${tail}')].AccessKeyId`;
+  return (
+    `aws iam update-access-key --user-name ${user} --status Inactive --access-key-id ` +
+    `"$(aws iam list-access-keys --user-name ${user} --query "${query}" --output text)"`
+  );
+}

@@ -1,0 +1,77 @@
+/** Who holds a home's recover lock: written into the lock file, read back by a second run. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  bootId?: string;
+  /** ISO time the run took the lock. */
+  startedAt: string;
+  /** Where this run renames `~/.aws` to: a run that finds it there (and no `~/.aws`) finishes the job. */
+  moving?: string;
+}
+
+export type LockState =
+  | { state: "free" }
+  | { state: "held"; holder?: LockHolder }
+  /**
+   * Left by a run that died. `resume`: that run was on this machine, in this boot (a reboot is still due) or
+   * in an earlier one (the reboot happened); `no` when it ran elsewhere or is unknown.
+   */
+  | { state: "stale"; holder?: LockHolder; resume: "same-boot" | "after-reboot" | "no" };
+
+/** A lock file being written is empty for a moment; one that stays empty this long was left by a crash. */
+const WRITING_GRACE_MS = 10_000;
+/** A run on another node (a shared home) cannot be asked whether it lives; recover takes seconds. */
+const OTHER_HOST_MS = 10 * 60_000;
+/** Even a live pid this old is a reused one: nothing in recover waits that long but a forgotten prompt. */
+const SAME_HOST_MS = 60 * 60_000;
+
+export function formatLock(holder: LockHolder): string {
+  return `${JSON.stringify(holder)}\n`;
+}
+
+export function parseLock(text: string): LockHolder | undefined {
+  try {
+    const value = JSON.parse(text) as Partial<LockHolder>;
+    if (!Number.isInteger(value.pid) || typeof value.host !== "string" || typeof value.startedAt !== "string")
+      return undefined;
+    if (Number.isNaN(Date.parse(value.startedAt))) return undefined;
+    return {
+      pid: value.pid as number,
+      host: value.host,
+      startedAt: value.startedAt,
+      ...(typeof value.bootId === "string" ? { bootId: value.bootId } : {}),
+      ...(typeof value.moving === "string" ? { moving: value.moving } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Here {
+  host: string;
+  bootId?: string;
+  alive(pid: number): boolean;
+}
+
+/** Whether a lock file found (its text parsed, or not) still belongs to a running recover. */
+export function judgeLock(
+  found: { holder?: LockHolder; modifiedMs?: number },
+  here: Here,
+  now: Date,
+): Exclude<LockState, { state: "free" }> {
+  const { holder } = found;
+  if (!holder) {
+    const age = now.getTime() - (found.modifiedMs ?? 0);
+    return age < WRITING_GRACE_MS ? { state: "held" } : { state: "stale", resume: "no" };
+  }
+  const age = now.getTime() - Date.parse(holder.startedAt);
+  if (holder.host !== here.host) {
+    return age < OTHER_HOST_MS ? { state: "held", holder } : { state: "stale", holder, resume: "no" };
+  }
+  if (holder.bootId && here.bootId && holder.bootId !== here.bootId) {
+    return { state: "stale", holder, resume: "after-reboot" };
+  }
+  return here.alive(holder.pid) && age < SAME_HOST_MS
+    ? { state: "held", holder }
+    : { state: "stale", holder, resume: "same-boot" };
+}

@@ -1,0 +1,42 @@
+import type { PlanOptions, RecoveryPlan } from "./recovery-plan";
+import type { RecoverySurvey } from "./recovery-survey";
+
+/** Why a run changes nothing at all: each is checked before the first change. */
+export interface Blocker {
+  code: "needs-yes" | "slurm-jobs" | "slurm-unknown" | "aws-dir-exists";
+  message: string;
+  hint: string;
+}
+
+/** Slurm jobs a reboot would kill, and destructive steps nobody could agree to. */
+export function recoverBlockers(plan: RecoveryPlan, survey: RecoverySurvey, options: PlanOptions): Blocker[] {
+  const blockers: Blocker[] = [];
+  const rebooting = plan.steps.some((step) => step.id === "reboot");
+  const alternative = plan.reboot.alternative ?? "";
+  if (rebooting && survey.slurm && !options.force) {
+    const { slurm } = survey;
+    if ("error" in slurm) {
+      blockers.push({
+        code: "slurm-unknown",
+        message: `cannot tell whether jobs run on ${slurm.node}: ${slurm.error}`,
+        hint: `Reboot through Slurm later: hpiam recover --yes --no-reboot, then ${alternative}; or --force to reboot now.`,
+      });
+    } else if (slurm.runningJobs > 0) {
+      blockers.push({
+        code: "slurm-jobs",
+        message: `${slurm.runningJobs} Slurm job(s) running on ${slurm.node}: a reboot now would kill them`,
+        hint: `Let Slurm reboot once they end: hpiam recover --yes --no-reboot, then ${alternative}; or --force to reboot now.`,
+      });
+    }
+  }
+  const destructive = plan.steps.filter((step) => step.id === "reboot" || step.id === "delete-aws-dir");
+  if (destructive.length > 0 && !options.yes && !options.interactive) {
+    const what = destructive.some((step) => step.id === "reboot") ? "reboot the node" : "delete ~/.aws";
+    blockers.push({
+      code: "needs-yes",
+      message: `no terminal to ask at: refusing to ${what} without --yes`,
+      hint: "Add --yes to go ahead, or --no-reboot to only move the keys aside (see --dry-run for the plan).",
+    });
+  }
+  return blockers;
+}

@@ -1,0 +1,243 @@
+import { basename, join } from "node:path";
+import type { ProfileFinding } from "./aws-profiles";
+import { BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
+import {
+  deactivateKeyCommand,
+  environmentFix,
+  type ManualFix,
+  shellWord,
+  startupFileFix,
+} from "./manual-fixes";
+import type { LockHolder } from "./recover-lock";
+import { type Blocker, recoverBlockers } from "./recovery-blockers";
+import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
+
+export interface PlanOptions {
+  action: "recover" | "undo";
+  delete: boolean;
+  reboot: boolean;
+  yes: boolean;
+  force: boolean;
+  interactive: boolean;
+}
+
+export type StepId =
+  | "move-aws-dir"
+  | "delete-aws-dir"
+  | "finish-delete"
+  | "secure-backup"
+  | "restore-aws-dir"
+  | "verify"
+  | "reboot";
+
+export interface Step {
+  id: StepId;
+  user?: string;
+  path?: string;
+  to?: string;
+  command?: string[];
+  /** One line: what and why. */
+  what: string;
+}
+
+export interface LeakedKey {
+  user: string;
+  profile: string;
+  file: string;
+  /** Masked. */
+  accessKeyId: string;
+  iamUser: string | null;
+  command: string | null;
+}
+
+export interface RecoveryPlan {
+  steps: Step[];
+  manual: ManualFix[];
+  leakedKeys: LeakedKey[];
+  reboot: { needed: boolean; why: string | null; command: string[]; alternative: string | null };
+  blockers: Blocker[];
+  /** Homes another running recover holds: left alone. */
+  busy: Array<{ user: string; holder: LockHolder | null }>;
+  /** This run finishes one that stopped after moving `~/.aws` (verify, and reboot in the same boot). */
+  finishing: boolean;
+  /** Backups that earlier run made. */
+  resumed: string[];
+  notes: string[];
+}
+
+const WHY_REBOOT =
+  "processes started before (the SSM agent, running jobs) keep the keys they loaded until they restart";
+
+/** The steps recover takes, as data: `--dry-run` prints them, recover carries them out in this order. */
+export function planRecovery(survey: RecoverySurvey, options: PlanOptions): RecoveryPlan {
+  const plan: RecoveryPlan = {
+    steps: [],
+    manual: manualFixes(survey),
+    leakedKeys: [],
+    reboot: { needed: false, why: null, command: rebootCommand(survey.isRoot), alternative: null },
+    blockers: [],
+    busy: [],
+    finishing: false,
+    resumed: [],
+    notes: [],
+  };
+  for (const home of survey.homes) {
+    if (home.lock.state === "held") {
+      plan.busy.push({ user: home.user, holder: home.lock.holder ?? null });
+      continue;
+    }
+    if (options.action === "undo") planUndo(home, plan);
+    else planHome(home, survey, options, plan);
+  }
+  if (options.action === "undo") return plan;
+
+  if (plan.steps.length > 0 || plan.finishing || plan.manual.some((fix) => fix.credential)) {
+    plan.steps.push({ id: "verify", what: "must be the instance-profile role" });
+  }
+  if (plan.reboot.needed && survey.slurm) {
+    plan.reboot.alternative = `sudo scontrol reboot ASAP nextstate=resume ${shellWord(survey.slurm.node)}`;
+  }
+  if (plan.reboot.needed && options.reboot) {
+    plan.steps.push({ id: "reboot", command: plan.reboot.command, what: `reboot: ${plan.reboot.why}` });
+  }
+  plan.blockers.push(...recoverBlockers(plan, survey, options));
+  return plan;
+}
+
+function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions, plan: RecoveryPlan): void {
+  const { awsDir, user } = home;
+  // Only what a run of ours renamed (its lock says so) is removed: never a look-alike someone else put there.
+  const ours = home.lock.state === "stale" ? home.lock.holder?.moving : undefined;
+  for (const path of home.leftovers) {
+    if (path === ours) {
+      plan.steps.push({ id: "finish-delete", user, path, what: "finish removing what a --delete left" });
+    } else plan.notes.push(`${path} looks like what a --delete left; remove it yourself if so`);
+  }
+  for (const backup of home.backups) {
+    if (backup.kind === "directory" && !backup.ownerOnly) {
+      plan.steps.push({
+        id: "secure-backup",
+        user,
+        path: backup.path,
+        what: "make the backup owner-only (0700)",
+      });
+    }
+  }
+  const statics = awsDir.profiles.filter((profile) => profile.kind === "static-keys");
+  const active = awsDir.profiles.filter((profile) => profile.profile === home.activeProfile);
+  const affected = awsDir.kind !== "absent" && (statics.length > 0 || active.length > 0);
+  const link =
+    awsDir.kind === "symlink"
+      ? ` (a symlink${awsDir.outsideHome ? " out of the home" : ""}: only the link)`
+      : "";
+  if (affected) {
+    const found = [...new Set([...statics, ...active].map((p) => `[${p.profile}] ${p.kind}`))].join(", ");
+    if (options.delete) {
+      // Renamed first (atomic), then removed: a removal cut short is finished by the next run.
+      const to = join(home.home, freeCopyName(DELETING_PREFIX, survey.stamp, home.entries));
+      plan.steps.push({
+        id: "delete-aws-dir",
+        user,
+        path: awsDir.path,
+        to,
+        what: `remove it${link}: ${found}`,
+      });
+    } else {
+      const to = join(home.home, freeCopyName(BACKUP_PREFIX, survey.stamp, home.entries));
+      plan.steps.push({
+        id: "move-aws-dir",
+        user,
+        path: awsDir.path,
+        to,
+        what: `move it aside${link ? link : ", owner-only"}: ${found}`,
+      });
+    }
+    plan.leakedKeys.push(...statics.map((profile) => leakedKey(home, profile, survey)));
+    markReboot(plan, home.home);
+  } else if (awsDir.profiles.length > 0) {
+    plan.notes.push(
+      `${awsDir.path}: ${awsDir.profiles.map((p) => `[${p.profile}] ${p.kind}`).join(", ")} — not used by default; left in place`,
+    );
+  }
+  if (home.lock.state === "stale") {
+    const { holder, resume } = home.lock;
+    // It got as far as the rename when `~/.aws` is gone and what it renamed to is a backup, or being deleted.
+    const moved = holder?.moving;
+    const backup = home.backups.find((candidate) => candidate.path === moved);
+    const resumed =
+      !affected &&
+      awsDir.kind === "absent" &&
+      resume !== "no" &&
+      moved !== undefined &&
+      (backup !== undefined || basename(moved).startsWith(DELETING_PREFIX));
+    plan.notes.push(
+      resumed
+        ? `finishing a recover that stopped early (pid ${holder?.pid}, ${holder?.startedAt}): it had moved ${awsDir.path} to ${moved}`
+        : `a recover that stopped early left a lock${holder ? ` (pid ${holder.pid}, ${holder.startedAt})` : ""}; it is cleared`,
+    );
+    if (resumed) plan.finishing = true;
+    if (backup && resumed) plan.resumed.push(backup.path);
+    if (resumed && resume === "same-boot") markReboot(plan, home.home);
+  }
+}
+
+function planUndo(home: HomeSurvey, plan: RecoveryPlan): void {
+  const latest = home.backups.at(-1);
+  if (!latest) {
+    plan.notes.push(`no hpiam backup in ${home.home}`);
+    return;
+  }
+  if (home.awsDir.kind !== "absent") {
+    plan.blockers.push({
+      code: "aws-dir-exists",
+      message: `${home.awsDir.path} exists again, so ${latest.path} cannot be put back`,
+      hint: `Move it away first (mv ${shellWord(home.awsDir.path)} ${shellWord(`${home.awsDir.path}.old`)}), then run hpiam recover --undo again.`,
+    });
+    return;
+  }
+  plan.steps.push({
+    id: "restore-aws-dir",
+    user: home.user,
+    path: latest.path,
+    to: home.awsDir.path,
+    what: "put the latest backup back (its keys are used again)",
+  });
+}
+
+function markReboot(plan: RecoveryPlan, home: string): void {
+  plan.reboot.needed = true;
+  plan.reboot.why =
+    home === "/root" ? `${WHY_REBOOT}; the SSM agent runs as root and read ${home}/.aws` : WHY_REBOOT;
+}
+
+function leakedKey(
+  home: HomeSurvey,
+  profile: ProfileFinding & { file: string },
+  survey: RecoverySurvey,
+): LeakedKey {
+  const before = survey.identityBefore;
+  const accessKeyId = profile.accessKeyId ?? "…";
+  const iamUser =
+    before?.type === "iam-user" && before.accessKeyId === accessKeyId && before.name ? before.name : null;
+  return {
+    user: home.user,
+    profile: profile.profile,
+    file: profile.file,
+    accessKeyId,
+    iamUser,
+    command: deactivateKeyCommand(accessKeyId, iamUser ?? undefined) ?? null,
+  };
+}
+
+function manualFixes(survey: RecoverySurvey): ManualFix[] {
+  const byFile = new Map<string, RecoverySurvey["systemExports"]>();
+  for (const found of [...survey.homes.flatMap((home) => home.exports), ...survey.systemExports]) {
+    byFile.set(found.path, [...(byFile.get(found.path) ?? []), found]);
+  }
+  const fixes = [...byFile].map(([path, lines]) => startupFileFix(path, lines));
+  return survey.environment.length > 0 ? [...fixes, environmentFix(survey.environment)] : fixes;
+}
+
+function rebootCommand(isRoot: boolean): string[] {
+  return isRoot ? ["systemctl", "reboot"] : ["sudo", "-n", "systemctl", "reboot"];
+}

@@ -1,0 +1,44 @@
+import type { ProfileFinding } from "./aws-profiles";
+import type { NamedCopy } from "./backup-names";
+import type { LockState } from "./recover-lock";
+
+/** What the scanners found in one home: the input of a plan. */
+export interface HomeSurvey {
+  user: string;
+  home: string;
+  awsDir: {
+    path: string;
+    kind: "absent" | "directory" | "file" | "symlink" | "other";
+    symlinkTarget?: string;
+    /** It resolves to a place outside the home: only ever moved as a link, never followed. */
+    outsideHome: boolean;
+    accessDenied: boolean;
+    profiles: Array<ProfileFinding & { file: string }>;
+  };
+  /** The profile the SDK uses for this user (`--profile`, AWS_PROFILE for the invoking user; else default). */
+  activeProfile: string;
+  /** hpiam's backups next to `~/.aws`, oldest first. */
+  backups: Array<NamedCopy & { path: string; kind: string; ownerOnly: boolean }>;
+  /** `.aws.hpiam-deleting-*` a `--delete` that died left behind. */
+  leftovers: string[];
+  lock: LockState;
+  exports: Array<{ path: string; line: number; variable: string; credential: boolean }>;
+  /** Names already in the home, so that a new backup's name is free. */
+  entries: string[];
+}
+
+export type SlurmState = { node: string; runningJobs: number } | { node: string; error: string };
+
+export interface RecoverySurvey {
+  homes: HomeSurvey[];
+  systemExports: HomeSurvey["exports"];
+  /** AWS_* variables set in this process (names only). */
+  environment: string[];
+  /** Who this process's credential chain is before anything changes: names the leaked key's IAM user. */
+  identityBefore?: { arn: string; type: string; name?: string; accessKeyId?: string };
+  isRoot: boolean;
+  /** Asked only when a reboot is planned; absent off Slurm. */
+  slurm?: SlurmState;
+  /** UTC stamp for new backup names. */
+  stamp: string;
+}

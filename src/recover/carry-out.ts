@@ -1,0 +1,173 @@
+import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../commands/recover";
+import { whoami } from "../commands/whoami";
+import type { Context } from "../context";
+import type { RecoveryPlan } from "../domain/recovery-plan";
+import type { RecoverySurvey } from "../domain/recovery-survey";
+import { releaseLock, takeLock } from "./lock";
+import { deleteAwsDir, finishDelete, moveAside, restore, secureBackup } from "./operations";
+
+export interface Approved {
+  survey: RecoverySurvey;
+  plan: RecoveryPlan;
+  /** The plan as a result whose steps are all `planned`. */
+  planned: RecoverResult;
+  options: RecoverOptions;
+}
+
+const REBOOT_TIMEOUT_MS = 60_000;
+
+/**
+ * Carries out an approved plan, step by step, under each home's lock. The lock is released only after the
+ * reboot was asked for: a run cut short before that leaves it, and the next run finishes the job.
+ */
+export async function carryOut(
+  ctx: Context,
+  { survey, plan, planned, options }: Approved,
+): Promise<RecoverResult> {
+  const steps = planned.steps.map((step) => ({ ...step }));
+  const locked: string[] = [];
+  let failure: string | undefined;
+  let verification: Verification | null = null;
+  try {
+    const lost = new Set<string>();
+    for (const home of survey.homes.filter((candidate) => candidate.lock.state !== "held")) {
+      const moving = steps.find(
+        (step) => step.user === home.user && (step.id === "move-aws-dir" || step.id === "delete-aws-dir"),
+      )?.to;
+      if (await takeLock(ctx, home.home, moving)) locked.push(home.home);
+      else lost.add(home.user);
+    }
+    if (locked.length === 0) {
+      return { ...planned, result: "nothing-to-do", reason: "another hpiam recover took the lock meanwhile" };
+    }
+    for (const step of steps.filter((candidate) => candidate.id !== "verify" && candidate.id !== "reboot")) {
+      if (failure) skip(step, "an earlier step failed");
+      else if (step.user !== undefined && lost.has(step.user))
+        skip(step, "another hpiam recover took the lock");
+      else failure = await attempt(step, () => changeFiles(ctx, step));
+    }
+    const verify = steps.find((step) => step.id === "verify");
+    if (verify && failure) skip(verify, "an earlier step failed");
+    else if (verify) ({ verification, failure } = await verifyIdentity(ctx, verify, plan, options));
+    const reboot = steps.find((step) => step.id === "reboot");
+    if (reboot && failure) skip(reboot, "not rebooting: the node is not recovered");
+    else if (reboot && !options.yes && !(await ctx.prompt.confirm(rebootQuestion(plan), false))) {
+      skip(reboot, "declined at the prompt");
+    } else if (reboot) {
+      failure = await attempt(reboot, () => runReboot(ctx, reboot.command ?? plan.reboot.command));
+    }
+  } finally {
+    for (const home of locked) await releaseLock(ctx, home).catch(() => undefined);
+  }
+  return {
+    ...planned,
+    result: failure ? "failed" : "recovered",
+    reason: failure ?? successReason(steps, verification, planned),
+    steps,
+    backups: [
+      ...plan.resumed,
+      ...steps.flatMap((step) =>
+        step.status === "done" && (step.id === "move-aws-dir" || step.id === "restore-aws-dir")
+          ? [step.id === "move-aws-dir" ? (step.to ?? "") : (step.path ?? "")]
+          : [],
+      ),
+    ],
+    verification,
+  };
+}
+
+async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
+  const path = step.path ?? "";
+  switch (step.id) {
+    case "move-aws-dir":
+      return moveAside(ctx, path, step.to ?? "");
+    case "delete-aws-dir":
+      return deleteAwsDir(ctx, path, step.to ?? "");
+    case "finish-delete":
+      return finishDelete(ctx, path);
+    case "secure-backup":
+      return secureBackup(ctx, path);
+    case "restore-aws-dir":
+      return restore(ctx, path, step.to ?? "");
+    default:
+      return undefined;
+  }
+}
+
+/** Runs one step; the failure's one-line description, or undefined when it is done. */
+async function attempt(step: StepResult, run: () => Promise<void>): Promise<string | undefined> {
+  try {
+    await run();
+    step.status = "done";
+    return undefined;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    step.status = "failed";
+    step.detail = code ? `${code}: ${(error as Error).message}` : (error as Error).message;
+    return `${step.id}${step.path ? ` ${step.path}` : ""} failed (${step.detail})`;
+  }
+}
+
+/** A fresh credential chain, as any new process would resolve it: must be the instance-profile role. */
+async function verifyIdentity(
+  ctx: Context,
+  step: StepResult,
+  plan: RecoveryPlan,
+  options: RecoverOptions,
+): Promise<{ verification: Verification; failure?: string }> {
+  const now = await whoami({ profile: options.profile, region: options.region }, ctx);
+  const verification = {
+    status: now.verdict.status,
+    reason: now.verdict.reason,
+    arn: now.identity?.arn ?? null,
+  };
+  if (now.verdict.status !== "healthy") {
+    step.status = "failed";
+    step.detail = `${now.verdict.reason}${now.problem ? ` (${now.problem.message})` : ""}`;
+    const fix = now.verdict.fix && now.verdict.fix !== "hpiam recover" ? `; ${now.verdict.fix}` : "";
+    return { verification, failure: `verification failed: ${step.detail}${fix}` };
+  }
+  step.status = "done";
+  step.detail = `${now.verdict.reason} (${verification.arn ?? "?"})`;
+  const exports = plan.manual.filter((fix) => fix.credential && fix.kind === "startup-file");
+  if (exports.length === 0) return { verification };
+  const where = exports.map((fix) => (fix.kind === "startup-file" ? fix.path : "")).join(", ");
+  return {
+    verification,
+    failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,
+  };
+}
+
+async function runReboot(ctx: Context, command: readonly string[]): Promise<void> {
+  const answer = await ctx.exec.run(command, { timeoutMs: REBOOT_TIMEOUT_MS });
+  if (answer.exitCode !== 0) {
+    const why = answer.stderr.trim().split("\n")[0] || `exit ${answer.exitCode}`;
+    throw new Error(`${command.join(" ")}: ${why}; reboot the node yourself: sudo reboot`);
+  }
+}
+
+function rebootQuestion(plan: RecoveryPlan): string {
+  return `Reboot this node now? (${plan.reboot.why ?? "processes keep the keys they loaded"})`;
+}
+
+function skip(step: StepResult, why: string): void {
+  step.status = "skipped";
+  step.detail = why;
+}
+
+function successReason(
+  steps: readonly StepResult[],
+  verification: Verification | null,
+  planned: RecoverResult,
+): string {
+  if (planned.action === "undo") {
+    const restored = steps.filter((step) => step.status === "done").map((step) => step.path);
+    return `put ${restored.join(", ")} back: its keys are in use again (hpiam recover moves them aside again)`;
+  }
+  const now = verification?.reason ?? "recovered";
+  const reboot = steps.find((step) => step.id === "reboot");
+  if (reboot?.status === "done") return `${now}; the node is rebooting`;
+  if (planned.reboot.needed)
+    return `${now}; reboot when you can: processes started before still hold the old keys`;
+  return now;
+}

@@ -1,0 +1,137 @@
+import { join, relative } from "node:path";
+import type { AwsOptions, Context } from "../context";
+import { activeProfile } from "../domain/credential-source";
+import { BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "../domain/backup-names";
+import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
+import { credentialVariablesIn } from "../domain/shell-exports";
+import { whoami } from "../commands/whoami";
+import { UsageError } from "../errors";
+import { scanAwsDir } from "../scan/aws-dir";
+import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
+import { findShellExports } from "../scan/shell-exports";
+import { readLock } from "./lock";
+
+export interface TargetOptions {
+  user?: string;
+  allUsers?: boolean;
+}
+
+/** Whose `~/.aws`: `--user NAME`, `--all-users` (root), else the invoking user (SUDO_USER under sudo). */
+export async function targetHomes(ctx: Context, options: TargetOptions): Promise<UserHome[]> {
+  if (options.user !== undefined && options.allUsers) {
+    throw new UsageError("--user and --all-users do not go together");
+  }
+  const root = ctx.user.uid === 0;
+  if (options.allUsers) {
+    if (!root) throw new UsageError("--all-users needs root", "Run: sudo hpiam recover --all-users");
+    return allUserHomes(ctx);
+  }
+  if (options.user !== undefined) {
+    const target = await namedUserHome(ctx, options.user);
+    if (!root && target.user !== ctx.user.name) {
+      throw new UsageError(
+        `--user ${target.user}: another user's home needs root`,
+        `Run: sudo hpiam recover --user ${target.user}`,
+      );
+    }
+    return [target];
+  }
+  return [await invokingUserHome(ctx)];
+}
+
+/** Everything a plan is made from, read without changing anything. */
+export async function surveyRecovery(
+  ctx: Context,
+  options: AwsOptions,
+  targets: readonly UserHome[],
+  action: "recover" | "undo",
+): Promise<RecoverySurvey> {
+  const [homes, systemExports, identityBefore] = await Promise.all([
+    Promise.all(
+      targets.map((target) =>
+        surveyHome(
+          ctx,
+          target,
+          // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
+          target.home === ctx.user.home ? activeProfile(ctx.env, options.profile) : "default",
+        ),
+      ),
+    ),
+    systemStartupExports(ctx),
+    action === "recover" ? identityNow(ctx, options) : undefined,
+  ]);
+  return {
+    homes,
+    systemExports,
+    environment: credentialVariablesIn(ctx.env),
+    ...(identityBefore ? { identityBefore } : {}),
+    isRoot: ctx.user.uid === 0,
+    stamp: utcStamp(ctx.clock.now()),
+  };
+}
+
+async function surveyHome(ctx: Context, target: UserHome, profile: string): Promise<HomeSurvey> {
+  const { home, user } = target;
+  const dir = join(home, ".aws");
+  const [scan, info, entries, lock, exports] = await Promise.all([
+    scanAwsDir(ctx, home),
+    ctx.files.lstat(dir).catch(() => undefined),
+    ctx.files.readdir(home).catch(() => [] as string[]),
+    readLock(ctx, home),
+    findShellExports(ctx, home, { system: false }),
+  ]);
+  const backups = await Promise.all(
+    copiesIn(entries, BACKUP_PREFIX).map(async (copy) => {
+      const path = join(home, copy.name);
+      const found = await ctx.files.lstat(path).catch(() => undefined);
+      return { ...copy, path, kind: found?.kind ?? "absent", ownerOnly: ((found?.mode ?? 0) & 0o077) === 0 };
+    }),
+  );
+  return {
+    user,
+    home,
+    awsDir: {
+      path: dir,
+      kind: info?.kind ?? "absent",
+      ...(scan.symlinkTarget === undefined ? {} : { symlinkTarget: scan.symlinkTarget }),
+      outsideHome: info?.kind === "symlink" && (await resolvesOutside(ctx, dir, home)),
+      accessDenied: scan.accessDenied,
+      profiles: scan.files.flatMap((file) => file.profiles.map((found) => ({ ...found, file: file.path }))),
+    },
+    activeProfile: profile,
+    backups,
+    leftovers: copiesIn(entries, DELETING_PREFIX).map((copy) => join(home, copy.name)),
+    lock,
+    exports,
+    entries,
+  };
+}
+
+/** A dangling or unresolvable link counts as outside: it is only ever moved as a link anyway. */
+async function resolvesOutside(ctx: Context, path: string, home: string): Promise<boolean> {
+  try {
+    const [target, base] = await Promise.all([ctx.files.realpath(path), ctx.files.realpath(home)]);
+    const inside = relative(base, target);
+    return inside === "" || inside.startsWith("..") || inside.startsWith("/");
+  } catch {
+    return true;
+  }
+}
+
+async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["systemExports"]> {
+  // A home that holds no startup files: only the machine-wide ones are left.
+  const found = await findShellExports(ctx, "/nonexistent", { system: true });
+  return found.filter((hit) => !hit.path.startsWith("/nonexistent/"));
+}
+
+/** Who this process's chain signs as now: the leaked key's IAM user, for the admin's follow-up command. */
+async function identityNow(ctx: Context, options: AwsOptions): Promise<RecoverySurvey["identityBefore"]> {
+  const now = await whoami({ ...options }, ctx).catch(() => undefined);
+  if (!now?.identity) return undefined;
+  return {
+    arn: now.identity.arn,
+    type: now.identity.type,
+    ...(now.identity.name ? { name: now.identity.name } : {}),
+    ...(now.credentialSource ? { accessKeyId: now.credentialSource.accessKeyId } : {}),
+  };
+}

@@ -1,0 +1,399 @@
+import { existsSync } from "node:fs";
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli";
+import { recover, recoverExitCode, type RecoverOptions } from "../../src/commands/recover";
+import type { Context, Files, Identification } from "../../src/context";
+import { UsageError } from "../../src/errors";
+import { createAwsPort } from "../../src/system/aws";
+import { createFiles } from "../../src/system/files";
+import { fakeContext, type FakeOptions } from "../support/fake-context";
+
+const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+const CREDENTIALS = `[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`;
+const CONFIG = "[default]\nregion = us-west-2\n";
+const ROLE = "ExecRole";
+
+const asUser: Identification = {
+  region: "us-west-2",
+  credentials: { accessKeyId: KEY_ID, features: ["CREDENTIALS_PROFILE"], hasSessionToken: false },
+  identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
+};
+const asRole: Identification = {
+  region: "us-west-2",
+  credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", features: [], hasSessionToken: true },
+  identity: {
+    account: "123456789012",
+    arn: `arn:aws:sts::123456789012:assumed-role/${ROLE}/SageMaker`,
+    userId: "AROAEXAMPLE:SageMaker",
+  },
+};
+
+let root: string;
+let home: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), "hpiam-recover-"));
+  home = join(root, "home", "ubuntu");
+  await mkdir(join(home, ".aws"), { recursive: true });
+  await writeFile(join(home, ".aws", "credentials"), CREDENTIALS, { mode: 0o600 });
+  await writeFile(join(home, ".aws", "config"), CONFIG);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The fake context on a real temp HOME: the SDK's chain answers as the user while ~/.aws/credentials exists. */
+function node(options: FakeOptions & { files?: Files } = {}): Context & { ran: string[][] } {
+  const base = fakeContext({ instanceProfile: { reachable: true, roleName: ROLE }, ...options });
+  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined);
+  const paths = {
+    credentialsPath: join(home, ".aws", "credentials"),
+    configPath: join(home, ".aws", "config"),
+  };
+  return {
+    ...base,
+    files: options.files ?? createFiles(),
+    user: { ...base.user, home },
+    aws: {
+      identify: async () => (existsSync(paths.credentialsPath) ? asUser : asRole),
+      sharedFiles: (given) => real.sharedFiles(given ?? paths),
+    },
+  };
+}
+
+const run = (ctx: Context, options: RecoverOptions = {}) => recover(options, ctx);
+const backupsIn = async (dir = home) =>
+  (await readdir(dir)).filter((name) => name.startsWith(".aws.hpiam-backup-"));
+
+describe("hpiam recover", () => {
+  it("--dry-run plans and changes nothing", async () => {
+    const ctx = node();
+    const result = await run(ctx, { dryRun: true });
+    expect(result).toMatchObject({ result: "planned", dryRun: true });
+    expect(result.steps.map((step) => [step.id, step.status])).toEqual([
+      ["move-aws-dir", "planned"],
+      ["verify", "planned"],
+      ["reboot", "planned"],
+    ]);
+    expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
+    expect(await readdir(home)).toEqual([".aws"]);
+    expect(ctx.ran).toEqual([]);
+  });
+
+  it("refuses to reboot unattended without --yes, before changing anything (exit 2)", async () => {
+    const result = await run(node());
+    expect(result.result).toBe("refused");
+    expect(recoverExitCode(result)).toBe(2);
+    expect(result.reason).toMatch(/without --yes/);
+    expect(await readdir(home)).toEqual([".aws"]);
+  });
+
+  it("moves ~/.aws to an owner-only backup holding the same bytes, then verifies the role", async () => {
+    const ctx = node();
+    const result = await run(ctx, { yes: true, reboot: false });
+    expect(result).toMatchObject({ result: "recovered", verification: { status: "healthy" } });
+    expect(recoverExitCode(result)).toBe(0);
+    const [backup] = await backupsIn();
+    expect(result.backups).toEqual([join(home, backup ?? "")]);
+    expect(backup).toBe(".aws.hpiam-backup-20261123T120000Z");
+    expect((await stat(join(home, backup ?? ""))).mode & 0o777).toBe(0o700);
+    expect(await readFile(join(home, backup ?? "", "credentials"), "utf8")).toBe(CREDENTIALS);
+    expect(await readFile(join(home, backup ?? "", "config"), "utf8")).toBe(CONFIG);
+    expect(existsSync(join(home, ".aws"))).toBe(false);
+    expect(existsSync(join(home, ".aws.hpiam-lock"))).toBe(false);
+    expect(ctx.ran).toEqual([]);
+    expect(result.leakedKeys).toEqual([
+      expect.objectContaining({
+        accessKeyId: "AKIA…MPLE",
+        iamUser: "alice",
+        command: expect.stringContaining("alice"),
+      }),
+    ]);
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+    expect(JSON.stringify(result)).not.toContain(KEY_ID);
+
+    const again = await run(node(), { yes: true, reboot: false });
+    expect(again).toMatchObject({ result: "nothing-to-do", steps: [] });
+  });
+
+  it("reboots through sudo when not root, with systemctl as root", async () => {
+    const user = node();
+    expect((await run(user, { yes: true })).result).toBe("recovered");
+    expect(user.ran).toEqual([["sudo", "-n", "systemctl", "reboot"]]);
+    await rm(join(home, (await backupsIn())[0] ?? ""), { recursive: true });
+    await mkdir(join(home, ".aws"));
+    await writeFile(join(home, ".aws", "credentials"), CREDENTIALS);
+    const asRoot = node({ uid: 0 });
+    await run(asRoot, { yes: true });
+    expect(asRoot.ran).toEqual([["systemctl", "reboot"]]);
+  });
+
+  it("reports a reboot command that failed and what to do instead (exit 1)", async () => {
+    const ctx = node({
+      exec: {
+        run: async () => ({
+          exitCode: 1,
+          stdout: "",
+          stderr: "sudo: a password is required",
+          timedOut: false,
+        }),
+      },
+    });
+    const result = await run(ctx, { yes: true });
+    expect(result.result).toBe("failed");
+    expect(result.reason).toMatch(/a password is required; reboot the node yourself: sudo reboot/);
+  });
+
+  it("asks at a terminal: the plan first, then the reboot", async () => {
+    const declined = await run(node({ interactive: true, answers: [false] }));
+    expect(declined).toMatchObject({ result: "refused", reason: expect.stringMatching(/declined/) });
+    expect(await readdir(home)).toEqual([".aws"]);
+
+    const ctx = node({ interactive: true, answers: [true, false] });
+    let shown = "";
+    const result = await recover({}, ctx, { showPlan: (plan) => (shown = plan.reason) });
+    expect(shown).toBe("about to move ~/.aws aside, verify the identity, reboot");
+    expect(result.result).toBe("recovered");
+    expect(result.steps.find((step) => step.id === "reboot")).toMatchObject({ status: "skipped" });
+    expect(ctx.ran).toEqual([]);
+  });
+
+  it("refuses to reboot a Slurm node running jobs unless --force, and offers scontrol reboot", async () => {
+    const slurm = (jobs: string) => ({
+      which: async (command: string) => (command === "squeue" ? "/usr/bin/squeue" : undefined),
+      run: async (argv: readonly string[]) => ({
+        exitCode: 0,
+        stdout: argv[0] === "hostname" ? "ip-10-1-20-11\n" : argv[0] === "squeue" ? jobs : "",
+        stderr: "",
+        timedOut: false,
+      }),
+    });
+    const refused = await run(node({ exec: slurm("101\n102\n") }), { yes: true });
+    expect(refused.result).toBe("refused");
+    expect(refused.reason).toMatch(/2 Slurm job\(s\) running on ip-10-1-20-11/);
+    expect(refused.reason).toContain("sudo scontrol reboot ASAP nextstate=resume ip-10-1-20-11");
+    expect(await readdir(home)).toEqual([".aws"]);
+    const forced = await run(node({ exec: slurm("101\n") }), { yes: true, force: true });
+    expect(forced.steps.at(-1)).toMatchObject({ id: "reboot", status: "done" });
+  });
+
+  it("fails verification when a variable still overrides, and then does not reboot (exit 1)", async () => {
+    const ctx = node({ env: { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET } });
+    ctx.aws.identify = async () => ({
+      ...asUser,
+      credentials: { ...asUser.credentials!, features: ["CREDENTIALS_ENV_VARS"] },
+    });
+    const result = await run(ctx, { yes: true });
+    expect(result.result).toBe("failed");
+    expect(recoverExitCode(result)).toBe(1);
+    expect(result.reason).toMatch(/verification failed: .*AWS_ACCESS_KEY_ID/);
+    expect(result.steps.at(-1)).toMatchObject({ id: "reboot", status: "skipped" });
+    expect(result.manual).toEqual([
+      expect.objectContaining({
+        kind: "environment",
+        command: "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY",
+      }),
+    ]);
+    expect(ctx.ran).toEqual([]);
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+  });
+
+  it("--undo puts the latest backup back byte for byte, and refuses while ~/.aws exists", async () => {
+    await run(node(), { yes: true, reboot: false });
+    const undone = await run(node(), { undo: true });
+    expect(undone.result).toBe("recovered");
+    expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
+    expect(await backupsIn()).toEqual([]);
+    expect((await run(node(), { undo: true })).result).toBe("nothing-to-do");
+    await run(node(), { yes: true, reboot: false });
+    await mkdir(join(home, ".aws"));
+    const refused = await run(node(), { undo: true });
+    expect(refused).toMatchObject({
+      result: "refused",
+      blockers: [expect.objectContaining({ code: "aws-dir-exists" })],
+    });
+  });
+
+  it("--delete removes ~/.aws (and needs --yes unattended)", async () => {
+    expect((await run(node(), { delete: true, reboot: false })).result).toBe("refused");
+    const result = await run(node(), { delete: true, yes: true, reboot: false });
+    expect(result).toMatchObject({ result: "recovered", backups: [] });
+    expect(await readdir(home)).toEqual([]);
+  });
+
+  it("moves or deletes a symlinked ~/.aws as the link only: what it points to outside is untouched", async () => {
+    const outside = join(root, "shared", "aws");
+    await mkdir(join(root, "shared"));
+    await rm(join(home, ".aws"), { recursive: true });
+    await mkdir(outside, { mode: 0o755 });
+    await writeFile(join(outside, "credentials"), CREDENTIALS);
+    await symlink(outside, join(home, ".aws"));
+    const moved = await run(node(), { yes: true, reboot: false });
+    expect(moved.users[0]?.awsDir).toMatchObject({ kind: "symlink", outsideHome: true });
+    const [backup = ""] = await backupsIn();
+    expect((await lstat(join(home, backup))).isSymbolicLink()).toBe(true);
+    expect(await readlink(join(home, backup))).toBe(outside);
+    expect((await stat(outside)).mode & 0o777).toBe(0o755);
+    await rm(join(home, backup));
+    await symlink(outside, join(home, ".aws"));
+    await run(node(), { yes: true, delete: true, reboot: false });
+    expect(existsSync(join(home, ".aws"))).toBe(false);
+    expect(await readFile(join(outside, "credentials"), "utf8")).toBe(CREDENTIALS);
+  });
+
+  it("leaves a home to the live recover that holds its lock: nothing to do", async () => {
+    const holder = { pid: 999, host: "ip-10-1-20-11", bootId: "boot-1", startedAt: "2026-11-23T11:59:50Z" };
+    await writeFile(join(home, ".aws.hpiam-lock"), JSON.stringify(holder));
+    const result = await run(node({ host: { alive: (pid) => pid === 999 } }), { yes: true });
+    expect(result).toMatchObject({ result: "nothing-to-do", reason: expect.stringMatching(/pid 999/) });
+    expect(await readdir(home)).toContain(".aws");
+  });
+
+  it("removes only the --delete leftover its own lock names; a look-alike is reported", async () => {
+    const leftover = join(home, ".aws.hpiam-deleting-20250101T000000Z");
+    await mkdir(leftover);
+    await writeFile(join(leftover, "keep"), "x");
+    const result = await run(node(), { yes: true, reboot: false });
+    expect(result.notes).toContain(`${leftover} looks like what a --delete left; remove it yourself if so`);
+    expect(existsSync(join(leftover, "keep"))).toBe(true);
+  });
+
+  it("says so in one line when the home cannot take a lock file (exit 3)", async () => {
+    const ctx = node({
+      files: {
+        ...createFiles(),
+        createExclusive: () => Promise.reject(Object.assign(new Error("denied"), { code: "EACCES" })),
+      },
+    });
+    await expect(run(ctx, { yes: true })).rejects.toThrow(/cannot create .*\.aws\.hpiam-lock \(EACCES\)/);
+    expect(await readdir(home)).toEqual([".aws"]);
+  });
+
+  it("refuses --user names that are not plain user names, and --all-users when not root", async () => {
+    await expect(run(node(), { user: "../etc" })).rejects.toThrow(UsageError);
+    await expect(run(node(), { allUsers: true })).rejects.toThrow(/needs root/);
+    await expect(run(node(), { user: "ubuntu", allUsers: true })).rejects.toThrow(/do not go together/);
+  });
+});
+
+describe("hpiam recover through the command line", () => {
+  async function cli(argv: string[], ctx: Context) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = {
+      stdout: (t: string) => out.push(t),
+      stderr: (t: string) => err.push(t),
+      isTTY: false,
+      env: {},
+    };
+    const exitCode = await runCli(argv, io, () => ctx);
+    return { exitCode, stdout: out.join(""), stderr: err.join("") };
+  }
+
+  it("maps refused to 2, recovered to 0, and prints one JSON document", async () => {
+    expect((await cli(["recover"], node())).exitCode).toBe(2);
+    const done = await cli(["recover", "--yes", "--no-reboot", "--json"], node());
+    expect(done.exitCode).toBe(0);
+    expect(JSON.parse(done.stdout)).toMatchObject({ schemaVersion: 1, result: "recovered" });
+    expect(done.stderr).toBe("");
+  });
+
+  it("shows the plan on stderr before asking at a terminal", async () => {
+    const asked = await cli(["recover"], node({ interactive: true, answers: [false] }));
+    expect(asked.stderr).toMatch(/^hpiam recover will:\n\n {2}plan\n.*move-aws-dir/s);
+    expect(asked.exitCode).toBe(2);
+    expect(asked.stdout).toMatch(/^✖ refused {2}declined at the prompt/);
+  });
+
+  it("refuses a --user that is not a user name with exit 2 and an error document", async () => {
+    const bad = await cli(["recover", "--json", "--user", "../etc"], node());
+    expect(bad.exitCode).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: "usage" } });
+  });
+});
+
+describe("hpiam recover cut short at any file operation", () => {
+  const MUTATING = new Set<keyof Files>([
+    "createExclusive",
+    "rename",
+    "chmodDirectory",
+    "remove",
+    "writeText",
+    "chmod",
+    "mkdir",
+  ]);
+
+  /** Real files whose n-th change never happens and never returns: the state a SIGKILL there leaves. */
+  function freezingAt(n: number): { files: Files; frozen: Promise<void> } {
+    const real = createFiles();
+    let count = 0;
+    let reached: () => void = () => {};
+    const frozen = new Promise<void>((resolve) => (reached = resolve));
+    const files = Object.fromEntries(
+      Object.entries(real).map(([name, operation]) => [
+        name,
+        (...args: unknown[]) => {
+          if (MUTATING.has(name as keyof Files) && count++ === n) {
+            reached();
+            return new Promise(() => {});
+          }
+          return (operation as (...a: unknown[]) => unknown)(...args);
+        },
+      ]),
+    ) as unknown as Files;
+    return { files, frozen };
+  }
+
+  it.each([
+    ["moving aside", { yes: true, delete: false }],
+    ["deleting", { yes: true, delete: true }],
+  ])(
+    "%s: leaves the original or the backup whole, and the next run finishes the job",
+    async (_what, options) => {
+      for (let n = 0; ; n++) {
+        await rm(home, { recursive: true, force: true });
+        await mkdir(join(home, ".aws"), { recursive: true });
+        await writeFile(join(home, ".aws", "credentials"), CREDENTIALS);
+        const { files, frozen } = freezingAt(n);
+        const finished = run(node({ files }), options).then(() => true);
+        if (await Promise.race([finished, frozen.then(() => false)])) break; // no n-th change: all covered
+
+        // rename(2) is atomic: ~/.aws is whole or gone, and what it held is whole in one place (unless deleted).
+        const places = [join(home, ".aws"), ...(await backupsIn()).map((name) => join(home, name))];
+        const whole = await Promise.all(
+          places.map((dir) => readFile(join(dir, "credentials"), "utf8").catch(() => "")),
+        );
+        const found = whole.filter((text) => text === CREDENTIALS).length;
+        if (options.delete) expect(found + Number(!existsSync(join(home, ".aws"))), `cut at ${n}`).toBe(1);
+        else expect(found, `cut at change ${n}`).toBe(1);
+
+        const next = node();
+        const result = await run(next, options);
+        expect(result.result, `after a cut at change ${n}: ${result.reason}`).toBe("recovered");
+        expect(next.ran).toEqual([["sudo", "-n", "systemctl", "reboot"]]);
+        if (options.delete) {
+          expect(await readdir(home)).toEqual([]);
+          continue;
+        }
+        const [backup = ""] = await backupsIn();
+        expect(await readFile(join(home, backup, "credentials"), "utf8")).toBe(CREDENTIALS);
+        expect((await stat(join(home, backup))).mode & 0o777).toBe(0o700);
+        expect(await readdir(home)).toEqual([backup]);
+      }
+    },
+  );
+});

@@ -1,0 +1,305 @@
+import { describe, expect, it } from "vitest";
+import { copiesIn, freeCopyName, utcStamp } from "../../src/domain/backup-names";
+import { deactivateKeyCommand, startupFileFix } from "../../src/domain/manual-fixes";
+import { judgeLock, parseLock } from "../../src/domain/recover-lock";
+import { type PlanOptions, planRecovery } from "../../src/domain/recovery-plan";
+import type { HomeSurvey, RecoverySurvey } from "../../src/domain/recovery-survey";
+
+const STAMP = "20261123T061500Z";
+const HOME = "/home/ubuntu";
+
+function home(overrides: Partial<HomeSurvey> = {}): HomeSurvey {
+  return {
+    user: "ubuntu",
+    home: HOME,
+    awsDir: {
+      path: `${HOME}/.aws`,
+      kind: "directory",
+      outsideHome: false,
+      accessDenied: false,
+      profiles: [
+        {
+          profile: "default",
+          kind: "static-keys",
+          accessKeyId: "AKIA…MPLE",
+          file: `${HOME}/.aws/credentials`,
+        },
+      ],
+    },
+    activeProfile: "default",
+    backups: [],
+    leftovers: [],
+    lock: { state: "free" },
+    exports: [],
+    entries: [".aws", ".bashrc"],
+    ...overrides,
+  };
+}
+
+function survey(overrides: Partial<RecoverySurvey> = {}): RecoverySurvey {
+  return {
+    homes: [home()],
+    systemExports: [],
+    environment: [],
+    identityBefore: {
+      arn: "arn:aws:iam::123456789012:user/alice",
+      type: "iam-user",
+      name: "alice",
+      accessKeyId: "AKIA…MPLE",
+    },
+    isRoot: false,
+    stamp: STAMP,
+    ...overrides,
+  };
+}
+
+const YES: PlanOptions = {
+  action: "recover",
+  delete: false,
+  reboot: true,
+  yes: true,
+  force: false,
+  interactive: false,
+};
+
+const ids = (plan: ReturnType<typeof planRecovery>) => plan.steps.map((step) => step.id);
+
+describe("planRecovery", () => {
+  it("moves ~/.aws to a timestamped backup next to it, verifies, then reboots through sudo", () => {
+    const plan = planRecovery(survey(), YES);
+    expect(ids(plan)).toEqual(["move-aws-dir", "verify", "reboot"]);
+    expect(plan.steps[0]).toMatchObject({ path: `${HOME}/.aws`, to: `${HOME}/.aws.hpiam-backup-${STAMP}` });
+    expect(plan.steps[2]?.command).toEqual(["sudo", "-n", "systemctl", "reboot"]);
+    expect(plan.blockers).toEqual([]);
+  });
+
+  it("reboots with systemctl as root and names the SSM agent for /root", () => {
+    const plan = planRecovery(
+      survey({
+        isRoot: true,
+        homes: [home({ user: "root", home: "/root", awsDir: { ...home().awsDir, path: "/root/.aws" } })],
+      }),
+      YES,
+    );
+    expect(plan.steps.at(-1)?.command).toEqual(["systemctl", "reboot"]);
+    expect(plan.reboot.why).toMatch(/SSM agent runs as root/);
+  });
+
+  it("gives the backup a free name when one of the same second exists", () => {
+    const taken = home({ entries: [".aws", `.aws.hpiam-backup-${STAMP}`] });
+    expect(planRecovery(survey({ homes: [taken] }), YES).steps[0]?.to).toBe(
+      `${HOME}/.aws.hpiam-backup-${STAMP}-2`,
+    );
+  });
+
+  it("has nothing to do (and no reboot) when no profile supplies credentials", () => {
+    const clean = home({ awsDir: { ...home().awsDir, profiles: [] } });
+    const plan = planRecovery(survey({ homes: [clean] }), YES);
+    expect(plan.steps).toEqual([]);
+    expect(plan.reboot.needed).toBe(false);
+  });
+
+  it("leaves a non-default role profile in place: the SDK does not use it unless asked", () => {
+    const roleOnly = home({
+      awsDir: {
+        ...home().awsDir,
+        profiles: [{ profile: "ml", kind: "assume-role", file: `${HOME}/.aws/config` }],
+      },
+    });
+    const plan = planRecovery(survey({ homes: [roleOnly] }), YES);
+    expect(plan.steps).toEqual([]);
+    expect(plan.notes[0]).toMatch(/\[ml\] assume-role .* left in place/);
+  });
+
+  it("refuses to reboot without --yes when there is no terminal, but not with --no-reboot", () => {
+    const unattended = { ...YES, yes: false };
+    expect(planRecovery(survey(), unattended).blockers.map((b) => b.code)).toEqual(["needs-yes"]);
+    const noReboot = planRecovery(survey(), { ...unattended, reboot: false });
+    expect(ids(noReboot)).toEqual(["move-aws-dir", "verify"]);
+    expect(noReboot.blockers).toEqual([]);
+    expect(noReboot.reboot.needed).toBe(true);
+  });
+
+  it("refuses a reboot while Slurm jobs run unless --force, and offers scontrol reboot", () => {
+    const busyNode = survey({ slurm: { node: "ip-10-1-20-11", runningJobs: 2 } });
+    const plan = planRecovery(busyNode, YES);
+    expect(plan.blockers[0]).toMatchObject({ code: "slurm-jobs" });
+    expect(plan.reboot.alternative).toBe("sudo scontrol reboot ASAP nextstate=resume ip-10-1-20-11");
+    expect(planRecovery(busyNode, { ...YES, force: true }).blockers).toEqual([]);
+    expect(planRecovery(busyNode, { ...YES, reboot: false }).blockers).toEqual([]);
+    const unknown = survey({ slurm: { node: "ip-10-1-20-11", error: "squeue failed: timeout" } });
+    expect(planRecovery(unknown, YES).blockers[0]?.code).toBe("slurm-unknown");
+  });
+
+  it("names the leaked key's IAM user only when the identity before used that very key", () => {
+    const [key] = planRecovery(survey(), YES).leakedKeys;
+    expect(key).toMatchObject({ accessKeyId: "AKIA…MPLE", iamUser: "alice" });
+    expect(key?.command).toContain("--user-name alice --status Inactive");
+    const other = survey({
+      identityBefore: { arn: "x", type: "iam-user", name: "bob", accessKeyId: "AKIA…ZZZZ" },
+    });
+    expect(planRecovery(other, YES).leakedKeys[0]).toMatchObject({ iamUser: null });
+  });
+
+  it("reports startup-file exports and variables as fixes to make by hand, and verifies", () => {
+    const exporting = home({
+      awsDir: { ...home().awsDir, profiles: [] },
+      exports: [
+        { path: `${HOME}/.bashrc`, line: 14, variable: "AWS_SECRET_ACCESS_KEY", credential: true },
+        { path: `${HOME}/.bashrc`, line: 12, variable: "AWS_ACCESS_KEY_ID", credential: true },
+      ],
+    });
+    const plan = planRecovery(survey({ homes: [exporting], environment: ["AWS_ACCESS_KEY_ID"] }), YES);
+    expect(ids(plan)).toEqual(["verify"]);
+    expect(plan.manual).toEqual([
+      expect.objectContaining({ kind: "startup-file", command: `sed -i -e '12d' -e '14d' ${HOME}/.bashrc` }),
+      expect.objectContaining({ kind: "environment", command: "unset AWS_ACCESS_KEY_ID" }),
+    ]);
+  });
+
+  it("deletes with --delete (which needs --yes unattended) and secures a backup left open", () => {
+    const open = home({
+      backups: [
+        {
+          name: "b",
+          stamp: "20250101T000000Z",
+          serial: 1,
+          path: `${HOME}/b`,
+          kind: "directory",
+          ownerOnly: false,
+        },
+      ],
+    });
+    const plan = planRecovery(survey({ homes: [open] }), { ...YES, delete: true, reboot: false, yes: false });
+    expect(ids(plan)).toEqual(["secure-backup", "delete-aws-dir", "verify"]);
+    expect(plan.blockers[0]?.code).toBe("needs-yes");
+  });
+
+  it("moves a symlinked ~/.aws as the link only", () => {
+    const linked = home({
+      awsDir: { ...home().awsDir, kind: "symlink", symlinkTarget: "/fsx/x", outsideHome: true },
+    });
+    expect(planRecovery(survey({ homes: [linked] }), YES).steps[0]?.what).toMatch(
+      /symlink out of the home: only the link/,
+    );
+  });
+
+  it("leaves a home another live recover holds alone", () => {
+    const held = home({
+      lock: { state: "held", holder: { pid: 7, host: "h", startedAt: "2026-11-23T06:00:00Z" } },
+    });
+    const plan = planRecovery(survey({ homes: [held] }), YES);
+    expect(plan.steps).toEqual([]);
+    expect(plan.busy).toEqual([{ user: "ubuntu", holder: expect.objectContaining({ pid: 7 }) }]);
+  });
+
+  it("finishes a run that died after moving ~/.aws: verify, and reboot if this boot has not", () => {
+    const holder = { pid: 7, host: "h", startedAt: "2026-11-23T06:15:00.500Z", moving: `${HOME}/b` };
+    const after = home({
+      awsDir: { path: `${HOME}/.aws`, kind: "absent", outsideHome: false, accessDenied: false, profiles: [] },
+      backups: [
+        { name: "b", stamp: STAMP, serial: 1, path: `${HOME}/b`, kind: "directory", ownerOnly: true },
+      ],
+      lock: { state: "stale", holder, resume: "same-boot" },
+    });
+    const plan = planRecovery(survey({ homes: [after] }), YES);
+    expect(ids(plan)).toEqual(["verify", "reboot"]);
+    expect(plan.resumed).toEqual([`${HOME}/b`]);
+    const rebooted = home({ ...after, lock: { state: "stale", holder, resume: "after-reboot" } });
+    expect(ids(planRecovery(survey({ homes: [rebooted] }), YES))).toEqual(["verify"]);
+    const elsewhere = home({
+      ...after,
+      lock: { state: "stale", holder: { ...holder, moving: `${HOME}/x` }, resume: "same-boot" },
+    });
+    expect(ids(planRecovery(survey({ homes: [elsewhere] }), YES))).toEqual([]);
+    const deleting = home({
+      ...after,
+      backups: [],
+      lock: {
+        state: "stale",
+        holder: { ...holder, moving: `${HOME}/.aws.hpiam-deleting-${STAMP}` },
+        resume: "same-boot",
+      },
+    });
+    expect(ids(planRecovery(survey({ homes: [deleting] }), YES))).toEqual(["verify", "reboot"]);
+  });
+
+  it("undoes by putting the newest backup back, and refuses while ~/.aws exists again", () => {
+    const backups = [
+      {
+        name: "a",
+        stamp: "20250101T000000Z",
+        serial: 1,
+        path: `${HOME}/a`,
+        kind: "directory",
+        ownerOnly: true,
+      },
+      { name: "b", stamp: STAMP, serial: 1, path: `${HOME}/b`, kind: "directory", ownerOnly: true },
+    ];
+    const gone = home({ backups, awsDir: { ...home().awsDir, kind: "absent", profiles: [] } });
+    const undo = { ...YES, action: "undo" as const };
+    expect(planRecovery(survey({ homes: [gone] }), undo).steps).toEqual([
+      expect.objectContaining({ id: "restore-aws-dir", path: `${HOME}/b`, to: `${HOME}/.aws` }),
+    ]);
+    expect(planRecovery(survey({ homes: [home({ backups })] }), undo).blockers[0]?.code).toBe(
+      "aws-dir-exists",
+    );
+  });
+});
+
+describe("recover's names, locks and commands", () => {
+  it("stamps in UTC and orders copies by stamp, then serial", () => {
+    expect(utcStamp(new Date("2026-11-23T06:15:00.123Z"))).toBe(STAMP);
+    const names = [
+      ".aws.hpiam-backup-20261123T061500Z-10",
+      ".aws.hpiam-backup-20261123T061500Z-9",
+      ".aws.hpiam-backup-20251123T061500Z",
+      ".aws.hpiam-backup-junk",
+      ".bashrc",
+    ];
+    expect(copiesIn(names, ".aws.hpiam-backup-").map((copy) => copy.serial)).toEqual([1, 9, 10]);
+    expect(freeCopyName("p-", STAMP, [`p-${STAMP}`, `p-${STAMP}-2`])).toBe(`p-${STAMP}-3`);
+  });
+
+  const here = { host: "node-a", bootId: "boot-1", alive: (pid: number) => pid === 100 };
+  const now = new Date("2026-11-23T06:20:00Z");
+  const holder = (pid: number, extra = {}) => ({
+    pid,
+    host: "node-a",
+    bootId: "boot-1",
+    startedAt: "2026-11-23T06:19:00Z",
+    ...extra,
+  });
+
+  it("tells a live holder from one a crash or a reboot left", () => {
+    expect(judgeLock({ holder: holder(100) }, here, now).state).toBe("held");
+    expect(judgeLock({ holder: holder(200) }, here, now)).toMatchObject({
+      state: "stale",
+      resume: "same-boot",
+    });
+    expect(judgeLock({ holder: holder(100, { bootId: "boot-0" }) }, here, now)).toMatchObject({
+      resume: "after-reboot",
+    });
+    expect(judgeLock({ holder: holder(200, { host: "node-b" }) }, here, now).state).toBe("held");
+    const old = holder(200, { host: "node-b", startedAt: "2026-11-23T05:00:00Z" });
+    expect(judgeLock({ holder: old }, here, now)).toMatchObject({ state: "stale", resume: "no" });
+    expect(judgeLock({ modifiedMs: now.getTime() - 1000 }, here, now).state).toBe("held");
+    expect(judgeLock({ modifiedMs: now.getTime() - 60_000 }, here, now).state).toBe("stale");
+    expect(parseLock("garbage")).toBeUndefined();
+  });
+
+  it("builds a deactivation command that finds the full key id itself", () => {
+    const command = deactivateKeyCommand("AKIA…MPLE", "alice");
+    expect(command).toBe(
+      `aws iam update-access-key --user-name alice --status Inactive --access-key-id "$(aws iam list-access-keys --user-name alice --query "AccessKeyMetadata[?starts_with(AccessKeyId, 'AKIA') && ends_with(AccessKeyId, 'MPLE')].AccessKeyId" --output text)"`,
+    );
+    expect(deactivateKeyCommand("AKIA…MPLE", "bad name;rm")).toContain("<IAM-USER>");
+    expect(deactivateKeyCommand("…", "alice")).toBeUndefined();
+  });
+
+  it("quotes a startup file path a shell would split", () => {
+    expect(
+      startupFileFix("/home/a b/.profile", [{ line: 3, variable: "AWS_PROFILE", credential: false }]).command,
+    ).toBe("sed -i -e '3d' '/home/a b/.profile'");
+  });
+});
