@@ -112,6 +112,68 @@ export async function runCli(
         })(options),
     );
 
+  withCommonOptions(program.command("recover"))
+    .description("put the instance-profile role back: move ~/.aws aside, verify, reboot (seed 000)")
+    .option("--dry-run", "print the plan and change nothing")
+    .option("--user <name>", "recover this user's home (root for another user's)")
+    .option("--all-users", "recover every user's home (root)")
+    .option("--delete", "remove ~/.aws instead of keeping a backup")
+    .option("--undo", "put the latest backup back")
+    .option("-y, --yes", "no questions; needed to reboot (or --delete) without a terminal")
+    .addOption(new Option("--no-reboot", "skip the reboot (processes keep the keys they loaded)"))
+    .option("--force", "reboot even while Slurm jobs run on this node")
+    .action(
+      act(async (options: CommonOptions & import("./commands/recover").RecoverOptions, ctx) => {
+        const { recover, recoverExitCode } = await import("./commands/recover");
+        const { renderRecover, renderRecoverPlan } = await import("./render/recover");
+        const { createStyle } = await import("./render/style");
+        const style = createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
+        const showPlan = (plan: import("./commands/recover").RecoverResult) =>
+          io.stderr(`hpiam recover will:\n\n${renderRecoverPlan(plan, style)}\n\n`);
+        return {
+          result: await recover(options, ctx, options.json ? {} : { showPlan }),
+          render: renderRecover,
+          exitCode: recoverExitCode,
+        };
+      }),
+    );
+
+  withCommonOptions(program.command("policy"))
+    .description("print a seed IAM policy as ready-to-apply JSON (hpiam policy --list)")
+    .argument(
+      "[name]",
+      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client",
+    )
+    .option("--list", "list the policies and the flags each one takes")
+    .option("--account <id>", "account id (default: the role ARN's, else the caller identity's)")
+    .option("--role-arn <arn>", "the execution role's ARN (ssm-server)")
+    .option("--bucket <name>", "lifecycle-scripts bucket (node-role)")
+    .option("--data-bucket <name>", "data and model-artifacts bucket (node-role)")
+    .action(
+      async (name: string | undefined, options: CommonOptions & import("./commands/policy").PolicyOptions) =>
+        act(async (opts: typeof options, ctx) => {
+          const { policy } = await import("./commands/policy");
+          const { renderPolicy } = await import("./render/policy");
+          return { result: await policy(name, opts, ctx), render: renderPolicy, exitCode: () => ExitCode.ok };
+        })(options),
+    );
+
+  withCommonOptions(program.command("diagnose"))
+    .description("checks of this node's AWS identity, each with its fix (exit 1 when one fails)")
+    .option("--checks <ids>", "run only these checks (comma-separated ids)")
+    .option("--all-users", "also scan every user's home for keys (root)")
+    .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
+    .option("--iam", "also check the execution role and SSM access with IAM read calls (seeds 001, 003, 004)")
+    .option("--role <name|arn>", "with --iam: the execution role to check (default: the instance profile's)")
+    .option("--cluster <name|arn>", "with --iam: the cluster's execution roles (DescribeCluster)")
+    .action(
+      act(async (options: CommonOptions & import("./commands/diagnose").DiagnoseOptions, ctx) => {
+        const { diagnose, diagnoseExitCode } = await import("./commands/diagnose");
+        const { renderDiagnose } = await import("./render/diagnose");
+        return { result: await diagnose(options, ctx), render: renderDiagnose, exitCode: diagnoseExitCode };
+      }),
+    );
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;

@@ -34,6 +34,8 @@ export interface FileInfo {
   uid: number;
   gid: number;
   size: number;
+  /** Last modification, ms since the epoch. */
+  modifiedMs?: number;
 }
 
 export interface Files {
@@ -50,6 +52,10 @@ export interface Files {
   mkdir(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
   writeText(path: string, content: string, mode: number): Promise<void>;
+  /** Creates a file that must not exist yet (O_EXCL, so never through a symlink); false when something is there. */
+  createExclusive(path: string, content: string, mode: number): Promise<boolean>;
+  /** chmod through a descriptor opened with O_NOFOLLOW | O_DIRECTORY: a symlink swapped in fails (ELOOP). */
+  chmodDirectory(path: string, mode: number): Promise<void>;
 }
 
 export interface AwsOptions {
@@ -88,6 +94,8 @@ export interface Identification {
   identity?: CallerIdentity;
   stsError?: AwsCallError;
   region: string;
+  /** The `Date` header of STS's answer (an error answer's too), for diagnose's clock-skew check. */
+  serverDate?: Date;
 }
 
 /** One profile section of the shared files, with aws_secret_access_key and aws_session_token removed. */
@@ -120,7 +128,8 @@ export interface ClusterDescription {
   name: string;
   status?: string;
   /** `slurmNodeType` is set on clusters whose Slurm roles are declared through the API (Controller, Login, Compute). */
-  groups: Array<{ name: string; slurmNodeType?: string }>;
+  /** `executionRole`: the ARN of the group's execution role (its nodes' instance-profile role). */
+  groups: Array<{ name: string; slurmNodeType?: string; executionRole?: string }>;
 }
 
 export interface ClusterNodeSummary {
@@ -144,6 +153,55 @@ export interface SageMakerPort {
   ): Promise<AwsAnswer<ClusterNodeSummary[]>>;
 }
 
+/** A role as GetRole tells it; its trust policy as IAM returns it (URL-encoded JSON). */
+export interface RoleDescription {
+  arn: string;
+  name: string;
+  trustPolicy: string;
+}
+
+/** One evaluation of SimulatePrincipalPolicy, per action and resource. */
+export interface SimulatedDecision {
+  action: string;
+  resource: string;
+  decision: "allowed" | "explicitDeny" | "implicitDeny";
+  /** Condition keys the simulator had no value for: its decision did not evaluate those conditions. */
+  missingContextKeys: string[];
+}
+
+type RegionalOptions = AwsOptions & { region: string };
+
+/** IAM reads for the --iam checks. Policy documents come back as IAM returns them (URL-encoded JSON). */
+export interface IamPort {
+  getRole(roleName: string, options: RegionalOptions): Promise<AwsAnswer<RoleDescription>>;
+  /** Names of the role's inline policies (all pages). */
+  listRolePolicies(roleName: string, options: RegionalOptions): Promise<AwsAnswer<string[]>>;
+  getRolePolicy(roleName: string, policyName: string, options: RegionalOptions): Promise<AwsAnswer<string>>;
+  /** The managed policies attached to the role (all pages). */
+  listAttachedRolePolicies(
+    roleName: string,
+    options: RegionalOptions,
+  ): Promise<AwsAnswer<Array<{ name: string; arn: string }>>>;
+  getPolicy(policyArn: string, options: RegionalOptions): Promise<AwsAnswer<{ defaultVersionId: string }>>;
+  getPolicyVersion(
+    policyArn: string,
+    versionId: string,
+    options: RegionalOptions,
+  ): Promise<AwsAnswer<string>>;
+  /** Every action on every resource, for a user or role ARN (all pages). */
+  simulatePrincipalPolicy(
+    principalArn: string,
+    actions: readonly string[],
+    resources: readonly string[],
+    options: RegionalOptions,
+  ): Promise<AwsAnswer<SimulatedDecision[]>>;
+}
+
+export interface SsmPort {
+  /** A service setting's value, e.g. `/ssm/managed-instance/activation-tier` → `standard` | `advanced`. */
+  getServiceSetting(settingId: string, options: RegionalOptions): Promise<AwsAnswer<string>>;
+}
+
 export interface InstanceProfile {
   reachable: boolean;
   roleName?: string;
@@ -159,6 +217,8 @@ export interface InstanceProfile {
 export interface ImdsPort {
   /** What IMDSv2 says about this instance, bounded by a short timeout off EC2. */
   describe(): Promise<InstanceProfile>;
+  /** The same, asked of another IMDS-compatible endpoint (a local IMDS proxy on 127.0.0.1); never cached. */
+  describeAt(endpoint: string): Promise<InstanceProfile>;
 }
 
 export interface Clock {
@@ -190,6 +250,16 @@ export interface UserPort {
   all(): Promise<PasswdEntry[]>;
 }
 
+/** This process and its machine: what a lock needs to tell a live holder from one a crash left behind. */
+export interface HostPort {
+  readonly pid: number;
+  readonly hostname: string;
+  /** Changes at every boot (Linux: /proc/sys/kernel/random/boot_id); undefined where there is none. */
+  bootId(): Promise<string | undefined>;
+  /** A process with this pid runs on this machine (one of another user's counts too). */
+  alive(pid: number): boolean;
+}
+
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface Logger {
@@ -204,10 +274,13 @@ export interface Context {
   readonly files: Files;
   readonly aws: AwsPort;
   readonly sagemaker: SageMakerPort;
+  readonly iam: IamPort;
+  readonly ssm: SsmPort;
   readonly imds: ImdsPort;
   readonly clock: Clock;
   readonly prompt: Prompt;
   readonly env: Env;
   readonly user: UserPort;
+  readonly host: HostPort;
   readonly log: Logger;
 }

@@ -53,8 +53,9 @@ export function createAwsPort(
         if ("error" in resolved) throw resolved.error;
         return resolved.credentials;
       };
-      const client = (region?: string) =>
-        new STSClient({
+      let serverDate: Date | undefined;
+      const client = (region?: string) => {
+        const sts = new STSClient({
           profile: options.profile,
           region,
           credentials: signWith,
@@ -62,6 +63,17 @@ export function createAwsPort(
           requestHandler: AWS_HTTP_TIMEOUTS,
           logger: sdkLogger,
         });
+        // Inside the deserializer, so that an error answer's Date (a clock-skew rejection's) is seen too.
+        sts.middlewareStack.add(
+          (next) => async (args) => {
+            const out = await next(args);
+            serverDate = httpDate((out.response as { headers?: Record<string, string> }).headers?.date);
+            return out;
+          },
+          { step: "deserialize", priority: "low", name: "hpiamServerDate" },
+        );
+        return sts;
+      };
       // One client, whose own region chain (--region, AWS_REGION, the profile) is the one `aws` follows; the
       // region and the credentials resolve concurrently (start-up time matters on hundreds of nodes).
       let sts = client(options.region);
@@ -91,9 +103,9 @@ export function createAwsPort(
           arn: answer.Arn ?? "",
           userId: answer.UserId ?? "",
         };
-        return { region, credentials: resolved, identity } satisfies Identification;
+        return { region, credentials: resolved, identity, ...dated(serverDate) } satisfies Identification;
       } catch (error) {
-        return { region, credentials: resolved, stsError: toCallError(error) };
+        return { region, credentials: resolved, stsError: toCallError(error), ...dated(serverDate) };
       } finally {
         sts.destroy();
       }
@@ -142,6 +154,15 @@ function refuseSpecialFiles(...paths: string[]): void {
       );
     }
   }
+}
+
+function httpDate(text: string | undefined): Date | undefined {
+  const date = text === undefined ? undefined : new Date(text);
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}
+
+function dated(serverDate: Date | undefined): { serverDate?: Date } {
+  return serverDate ? { serverDate } : {};
 }
 
 function expandHome(path: string): string {

@@ -3,9 +3,12 @@ import { scrubSecrets } from "../domain/scrub";
 import { createAwsPort } from "./aws";
 import { createExecutor } from "./exec";
 import { createFiles } from "./files";
+import { createHostPort } from "./host";
+import { createIamPort } from "./iam";
 import { createImdsPort } from "./imds";
 import { createPrompt } from "./prompt";
 import { createSageMakerPort } from "./sagemaker";
+import { createSsmPort } from "./ssm";
 import { createUserPort } from "./user";
 
 export function createLogger(verbose: boolean): Logger {
@@ -30,11 +33,14 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
     files: createFiles(),
     aws: createAwsPort(env, log, async () => (await imds.describe()).region),
     sagemaker: createSageMakerPort(log, async () => (await imds.describe()).region),
+    iam: createIamPort(log),
+    ssm: createSsmPort(log),
     imds,
     clock: { now: () => new Date() },
     prompt: createPrompt(),
     env,
     user: createUserPort(env, exec),
+    host: createHostPort(),
     log,
   };
 }

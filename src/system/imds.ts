@@ -11,14 +11,16 @@ export function createImdsPort(env: Env): ImdsPort {
       answer ??= describeInstance(env);
       return answer;
     },
+    describeAt: (endpoint) => describeInstance(env, endpoint),
   };
 }
 
-async function describeInstance(env: Env): Promise<InstanceProfile> {
+async function describeInstance(env: Env, endpoint?: string): Promise<InstanceProfile> {
   if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
     return { reachable: false, error: "AWS_EC2_METADATA_DISABLED is set" };
   }
   const service = new MetadataService({
+    ...(endpoint ? { endpoint } : {}),
     httpOptions: { timeout: IMDS_TIMEOUT_MS },
     retries: 0,
     disableFetchToken: true,

@@ -64,6 +64,7 @@ export function createSageMakerPort(
           groups: (answer.InstanceGroups ?? []).map((group) => ({
             name: group.InstanceGroupName ?? "",
             ...(group.SlurmConfig?.NodeType ? { slurmNodeType: group.SlurmConfig.NodeType } : {}),
+            ...(group.ExecutionRole ? { executionRole: group.ExecutionRole } : {}),
           })),
         } satisfies ClusterDescription;
       }),

@@ -2,11 +2,14 @@ import type {
   Context,
   Executor,
   Files,
+  HostPort,
+  IamPort,
   Identification,
   InstanceProfile,
   PasswdEntry,
   SageMakerPort,
   SharedFiles,
+  SsmPort,
 } from "../../src/context";
 
 export interface FakeOptions {
@@ -21,12 +24,20 @@ export interface FakeOptions {
   files?: Partial<Files>;
   exec?: Partial<Executor>;
   sagemaker?: Partial<SageMakerPort>;
+  iam?: Partial<IamPort>;
+  ssm?: Partial<SsmPort>;
+  host?: Partial<HostPort>;
   now?: Date;
+  /** What other IMDS endpoints (a local IMDS proxy) answer, by endpoint URL. */
+  imdsAt?: Record<string, InstanceProfile>;
 }
 
 const NOTHING_HERE = async () => {
   throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
 };
+
+const DENIED = async () =>
+  ({ ok: false, error: { name: "AccessDenied", message: "not authorized", httpStatus: 403 } }) as const;
 
 /** A context with every side effect replaced; override only what a test is about. */
 export function fakeContext(options: FakeOptions = {}): Context & { logged: string[]; ran: string[][] } {
@@ -66,6 +77,8 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       mkdir: async () => {},
       chmod: async () => {},
       writeText: async () => {},
+      createExclusive: async () => true,
+      chmodDirectory: async () => {},
       ...options.files,
     },
     aws: {
@@ -87,7 +100,23 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       listClusterNodes: async () => ({ ok: true, value: [] }),
       ...options.sagemaker,
     },
-    imds: { describe: async () => options.instanceProfile ?? { reachable: false, error: "not on EC2" } },
+    // IAM and SSM refuse by default, as they do for a caller without read permissions.
+    iam: {
+      getRole: DENIED,
+      listRolePolicies: DENIED,
+      getRolePolicy: DENIED,
+      listAttachedRolePolicies: DENIED,
+      getPolicy: DENIED,
+      getPolicyVersion: DENIED,
+      simulatePrincipalPolicy: DENIED,
+      ...options.iam,
+    },
+    ssm: { getServiceSetting: DENIED, ...options.ssm },
+    imds: {
+      describe: async () => options.instanceProfile ?? { reachable: false, error: "not on EC2" },
+      describeAt: async (endpoint) =>
+        options.imdsAt?.[endpoint] ?? { reachable: false, error: `nothing at ${endpoint}` },
+    },
     clock: { now: () => options.now ?? new Date("2026-11-23T12:00:00Z") },
     prompt: {
       interactive: options.interactive ?? false,
@@ -100,6 +129,13 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       home,
       lookup: async (name) => users.find((user) => user.name === name),
       all: async () => users,
+    },
+    host: {
+      pid: 4242,
+      hostname: "ip-10-1-20-11",
+      bootId: async () => "boot-1",
+      alive: () => false,
+      ...options.host,
     },
     log: { debug: (m) => logged.push(m), info: (m) => logged.push(m) },
   };

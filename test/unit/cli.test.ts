@@ -83,7 +83,7 @@ describe("runCli", () => {
     const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
     const exitCode = await runCli(["whoami"], io, () => {
       const ctx = fakeContext(healthyNode);
-      return { ...ctx, imds: { describe: () => Promise.reject(new Error("boom")) } };
+      return { ...ctx, imds: { ...ctx.imds, describe: () => Promise.reject(new Error("boom")) } };
     });
     expect(exitCode).toBe(3);
     expect(err.join("")).toBe("hpiam: unexpected error: boom\n");

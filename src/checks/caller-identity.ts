@@ -1,0 +1,31 @@
+import { classifyAwsError } from "../domain/aws-errors";
+import type { Check } from "./check";
+
+/** STS GetCallerIdentity through the default chain, its failures classified. */
+export const callerIdentity: Check = {
+  id: "caller-identity",
+  title: "Caller identity (STS)",
+  async run({ facts }) {
+    const found = await facts.identification();
+    const failure = found.stsError ?? found.credentialsError;
+    if (found.identity) {
+      const principal = await facts.principal();
+      return {
+        status: "pass",
+        message: found.identity.arn,
+        details: { ...found.identity, ...principal, region: found.region },
+      };
+    }
+    const problem = classifyAwsError(failure ?? { name: "Error", message: "STS gave no answer" });
+    const remediation =
+      problem.kind === "no-credentials"
+        ? "on a node the instance profile supplies them: see the instance-profile check"
+        : problem.hint;
+    return {
+      status: problem.kind === "throttled" ? "warn" : "fail",
+      message: problem.message,
+      remediation,
+      details: { problem: problem.kind, region: found.region },
+    };
+  },
+};

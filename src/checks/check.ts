@@ -1,0 +1,88 @@
+/** What a diagnose check is and what it reports (SPEC: `hpiam diagnose`). */
+import type { AwsOptions, Context } from "../context";
+import type { DiagnoseFacts } from "./facts";
+
+export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "error";
+
+/** What a check found; the runner adds its id and title. */
+export interface CheckOutcome {
+  status: CheckStatus;
+  /** One line, read in the table. */
+  message: string;
+  /** The exact command or action that fixes it, where there is one. */
+  remediation?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface CheckResult {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  message: string;
+  remediation: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface DiagnoseOptions extends AwsOptions {
+  /** `--checks a,b`: a subset of the catalogue, by id. */
+  checks?: string;
+  allUsers?: boolean;
+  resourceConfig?: string;
+  /** `--iam` (implied by `--role` and `--cluster`): run the IAM checks, execution-role and ssm-access. */
+  iam?: boolean;
+  /** `--role NAME|ARN`: the execution role to check, instead of the instance profile's. */
+  role?: string;
+  /** `--cluster NAME|ARN`: off the cluster, its execution roles and SSM target from DescribeCluster. */
+  cluster?: string;
+}
+
+export interface CheckInput {
+  options: DiagnoseOptions;
+  /** Facts several checks need, each computed once. */
+  facts: DiagnoseFacts;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  /**
+   * `root`: without root the runner skips it ("run with sudo"), or asks `unprivileged` for something better.
+   * `iam`: needs IAM read (the execution-role and ssm-access checks of a later issue).
+   */
+  needs?: "root" | "iam";
+  unprivileged?(input: CheckInput, ctx: Context): Promise<CheckOutcome>;
+  run(input: CheckInput, ctx: Context): Promise<CheckOutcome>;
+}
+
+const SEVERITY: Record<CheckStatus, number> = { pass: 0, skip: 1, warn: 2, error: 3, fail: 4 };
+
+/**
+ * Folds several findings of one check into its outcome: the worst status, the worst findings' messages, every
+ * remediation once, in order. `otherwise` is the outcome when nothing was found.
+ */
+export function foldFindings(
+  findings: readonly CheckOutcome[],
+  otherwise: CheckOutcome,
+  details: Record<string, unknown>,
+): CheckOutcome {
+  if (findings.length === 0) return { ...otherwise, details };
+  const worst = Math.max(...findings.map((finding) => SEVERITY[finding.status]));
+  const top = findings.filter((finding) => SEVERITY[finding.status] === worst);
+  const more = findings.length - Math.min(top.length, 2);
+  const remediations = [...new Set(findings.flatMap((finding) => finding.remediation ?? []))];
+  return {
+    status: top[0]?.status ?? otherwise.status,
+    message:
+      top
+        .slice(0, 2)
+        .map((finding) => finding.message)
+        .join("; ") + (more > 0 ? ` (+${more} more)` : ""),
+    ...(remediations.length > 0 ? { remediation: remediations.join("; ") } : {}),
+    details,
+  };
+}
+
+/** The command as the person who ran hpiam types it: under sudo, again with sudo. */
+export function asInvoked(ctx: Context, command: string): string {
+  return ctx.user.sudoUser ? `sudo ${command}` : command;
+}

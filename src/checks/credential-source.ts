@@ -1,0 +1,41 @@
+import { environmentFix } from "../domain/manual-fixes";
+import { credentialVariablesIn } from "../domain/shell-exports";
+import { describeSource } from "../domain/verdict";
+import { asInvoked, type Check } from "./check";
+
+/** Which link of the default chain won; on a node, anything local beats the instance profile. */
+export const credentialSource: Check = {
+  id: "credential-source",
+  title: "Credential source",
+  async run({ facts }, ctx) {
+    const [source, onNode, imds] = await Promise.all([
+      facts.credentialSource(),
+      facts.onNode(),
+      facts.instanceProfile(),
+    ]);
+    if (!source) {
+      return { status: "skip", message: "no link of the chain supplied credentials (see caller-identity)" };
+    }
+    const details = { ...source };
+    const what = describeSource(source);
+    if (source.provider === "instance-metadata") {
+      const role = imds.roleName ? ` (role ${imds.roleName})` : "";
+      return { status: "pass", message: `${what}${role}`, details };
+    }
+    if (!onNode)
+      return { status: "pass", message: `${what} (no instance profile here to override)`, details };
+    if (!source.local) {
+      return { status: "warn", message: `${what} supplies the keys, not the instance profile`, details };
+    }
+    const remediation =
+      source.provider === "environment"
+        ? `${environmentFix(credentialVariablesIn(ctx.env)).command} (and remove the export lines the environment check names)`
+        : asInvoked(ctx, "hpiam recover");
+    return {
+      status: "fail",
+      message: `${what} ${source.longTerm ? `(${source.accessKeyId}, long-term) ` : ""}overrides the instance profile`,
+      remediation,
+      details,
+    };
+  },
+};

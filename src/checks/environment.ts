@@ -1,0 +1,50 @@
+import { environmentFix, startupFileFix } from "../domain/manual-fixes";
+import { CREDENTIAL_VARIABLES, credentialVariablesIn } from "../domain/shell-exports";
+import type { ExportFinding } from "../scan/shell-exports";
+import { type Check, type CheckOutcome, foldFindings } from "./check";
+
+/** AWS_* credential variables in this process, and `export AWS_…` lines in shell startup files (file:line). */
+export const environment: Check = {
+  id: "environment",
+  title: "AWS variables and shell startup files",
+  async run({ facts }, ctx) {
+    const [exports, onNode] = await Promise.all([facts.shellExports(), facts.onNode()]);
+    const variables = credentialVariablesIn(ctx.env);
+    // Off a node there is no instance profile to override: keys in variables are how laptops work.
+    const finding = (keys: boolean, message: string, remediation: string): CheckOutcome =>
+      keys && !onNode
+        ? { status: "pass", message }
+        : { status: keys ? "fail" : "warn", message, remediation };
+    const findings: CheckOutcome[] = [];
+    if (variables.length > 0) {
+      const keys = variables.some((name) => CREDENTIAL_VARIABLES.includes(name));
+      const message = `${variables.join(", ")} set in this process's environment`;
+      findings.push(finding(keys, message, environmentFix(variables).command));
+    }
+    for (const [path, lines] of byFile(exports)) {
+      const message = lines.map((line) => `${line.variable} at ${path}:${line.line}`).join(", ");
+      findings.push(
+        finding(
+          lines.some((line) => line.credential),
+          message,
+          startupFileFix(path, lines).command,
+        ),
+      );
+    }
+    const details = {
+      variables,
+      startupLines: exports.map(({ path, line, variable }) => ({ path, line, variable })),
+    };
+    return foldFindings(
+      findings,
+      { status: "pass", message: "no AWS_* credential variables set or exported by shell startup files" },
+      details,
+    );
+  },
+};
+
+function byFile(exports: readonly ExportFinding[]): Map<string, ExportFinding[]> {
+  const files = new Map<string, ExportFinding[]>();
+  for (const found of exports) files.set(found.path, [...(files.get(found.path) ?? []), found]);
+  return files;
+}

@@ -1,0 +1,148 @@
+/**
+ * What several checks need (the identity, IMDS, the node files, the home's AWS files), each computed once, on
+ * first use: nothing runs twice, and a fact that hangs only times out the checks that wait for it.
+ */
+import type { Context, Identification, InstanceProfile, SharedFiles } from "../context";
+import { classifyPrincipal, type Principal } from "../domain/arn";
+import { attributeSource, type CredentialSource } from "../domain/credential-source";
+import { controllerGroupOnNode, headInstance } from "../domain/head-node";
+import { findSelf, type NodeRole } from "../domain/resource-config";
+import { HpiamError } from "../errors";
+import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
+import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
+import { invokingUserHome, type UserHome } from "../scan/homes";
+import { type ExportFinding, findShellExports } from "../scan/shell-exports";
+import type { DiagnoseOptions } from "./check";
+
+/** This node as resource_config.json describes it: the `node` of diagnose's JSON. */
+export interface NodeSummary {
+  cluster: string | null;
+  clusterArn: string | null;
+  clusterId: string | null;
+  /** This node's instance group, instance and Slurm role; null when IMDS did not say which instance this is. */
+  group: string | null;
+  instanceId: string | null;
+  instanceName: string | null;
+  instanceType: string | null;
+  role: NodeRole | null;
+  controllerGroup: string;
+  controllerAddress: string | null;
+  resourceConfig: string;
+}
+
+export type NodeLookup =
+  | { state: "absent"; path: string }
+  /** There, but unreadable or malformed: `code` is the CannotRunError's (permission-denied, bad-node-file, …). */
+  | { state: "unreadable"; path: string; code: string; message: string; hint?: string }
+  | { state: "found"; path: string; summary: NodeSummary; provisioningParameters: boolean };
+
+export interface DiagnoseFacts {
+  identification(): Promise<Identification>;
+  principal(): Promise<Principal | undefined>;
+  instanceProfile(): Promise<InstanceProfile>;
+  sharedFiles(): Promise<SharedFiles>;
+  /** Which link of the chain supplied the keys; undefined when none did. */
+  credentialSource(): Promise<CredentialSource | undefined>;
+  node(): Promise<NodeLookup>;
+  /** A HyperPod node, or an instance with a role: somewhere local keys override the platform's role. */
+  onNode(): Promise<boolean>;
+  /** The invoking user's home (SUDO_USER's under sudo). */
+  home(): Promise<UserHome>;
+  awsDir(): Promise<AwsDirFinding>;
+  shellExports(): Promise<ExportFinding[]>;
+}
+
+export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFacts {
+  const identification = once(() => ctx.aws.identify({ profile: options.profile, region: options.region }));
+  const instanceProfile = once(() => ctx.imds.describe());
+  const sharedFiles = once(() => ctx.aws.sharedFiles());
+  const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
+  const home = once(() => invokingUserHome(ctx));
+  return {
+    identification,
+    instanceProfile,
+    sharedFiles,
+    node,
+    home,
+    principal: once(async () => {
+      const { identity } = await identification();
+      return identity ? classifyPrincipal(identity.arn) : undefined;
+    }),
+    credentialSource: once(async () => {
+      const [found, files] = await Promise.all([identification(), sharedFiles()]);
+      return found.credentials
+        ? attributeSource({ credentials: found.credentials, env: ctx.env, profile: options.profile, files })
+        : undefined;
+    }),
+    onNode: once(async () => {
+      const [lookup, imds] = await Promise.all([node(), instanceProfile()]);
+      return lookup.state !== "absent" || imds.roleName !== undefined;
+    }),
+    awsDir: once(async () => {
+      const target = await home();
+      // This process's own home is read through the files its SDK uses (AWS_SHARED_CREDENTIALS_FILE, …).
+      if (target.home !== ctx.user.home) return scanAwsDir(ctx, target.home);
+      const { credentialsPath, configPath } = await sharedFiles();
+      return scanAwsDir(ctx, target.home, { credentialsPath, configPath });
+    }),
+    shellExports: once(async () => findShellExports(ctx, (await home()).home)),
+  };
+}
+
+async function lookUpNode(
+  ctx: Context,
+  flag: string | undefined,
+  instanceProfile: () => Promise<InstanceProfile>,
+): Promise<NodeLookup> {
+  const path = resourceConfigPath(ctx, flag);
+  let files;
+  try {
+    files = await loadNodeFiles(ctx, path);
+  } catch (error) {
+    if (!(error instanceof HpiamError)) throw error;
+    if (error.code === "not-hyperpod") return { state: "absent", path };
+    return {
+      state: "unreadable",
+      path,
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+    };
+  }
+  const { resource, provisioning } = files;
+  const imds = await instanceProfile();
+  const self = findSelf(
+    resource,
+    {
+      ...(imds.instanceId ? { instanceId: imds.instanceId } : {}),
+      ips: imds.localIpv4 ? [imds.localIpv4] : [],
+    },
+    provisioning,
+  );
+  const controllerGroup = controllerGroupOnNode(undefined, provisioning).name;
+  const controllers = resource.groups.find((group) => group.name === controllerGroup);
+  const controller = controllers && headInstance(controllers);
+  return {
+    state: "found",
+    path,
+    provisioningParameters: provisioning !== undefined,
+    summary: {
+      cluster: resource.clusterName ?? null,
+      clusterArn: resource.clusterArn ?? null,
+      clusterId: resource.clusterId ?? null,
+      group: self?.group.name ?? null,
+      instanceId: self?.instance.instanceId ?? null,
+      instanceName: self?.instance.instanceName ?? null,
+      instanceType: self?.group.instanceType ?? null,
+      role: self?.role ?? null,
+      controllerGroup,
+      controllerAddress: controller?.customerIp ?? null,
+      resourceConfig: path,
+    },
+  };
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}

@@ -1,0 +1,68 @@
+import { startupFileFix } from "../domain/manual-fixes";
+import { scanAwsDir } from "../scan/aws-dir";
+import { allUserHomes } from "../scan/homes";
+import { findShellExports } from "../scan/shell-exports";
+import { describeProfile } from "./aws-files";
+import { type Check, type CheckOutcome, foldFindings } from "./check";
+
+const NOT_ASKED: CheckOutcome = {
+  status: "skip",
+  message: "not asked: `sudo hpiam diagnose --all-users` scans every user's home",
+};
+
+/** With --all-users (root): keys in every user's home from the user database, shared homes included. */
+export const otherUsers: Check = {
+  id: "other-users",
+  title: "Other users' AWS credentials",
+  needs: "root",
+  unprivileged: async () => NOT_ASKED,
+  async run({ options }, ctx) {
+    if (!options.allUsers) return NOT_ASKED;
+    const homes = await allUserHomes(ctx);
+    const scanned = await Promise.all(
+      homes.map(async (home) => ({
+        ...home,
+        scan: await scanAwsDir(ctx, home.home),
+        exports: await findShellExports(ctx, home.home, { system: false }),
+      })),
+    );
+    const findings: CheckOutcome[] = [];
+    for (const { user, scan, exports } of scanned) {
+      for (const file of scan.files) {
+        for (const profile of file.profiles) {
+          if (profile.profile !== "default" && profile.kind !== "static-keys") continue;
+          findings.push({
+            status: profile.profile === "default" ? "fail" : "warn",
+            message: `${user}: ${describeProfile(profile)} in ${file.path} [${profile.profile}]`,
+            remediation: "sudo hpiam recover --all-users",
+          });
+        }
+      }
+      const keyLines = exports.filter((line) => line.credential);
+      for (const path of new Set(keyLines.map((line) => line.path))) {
+        const lines = keyLines.filter((line) => line.path === path);
+        findings.push({
+          status: "fail",
+          message: `${user}: ${lines.map((line) => `${line.variable} at ${path}:${line.line}`).join(", ")}`,
+          remediation: startupFileFix(path, lines).command,
+        });
+      }
+    }
+    const details = {
+      homes: scanned.map(({ user, home, scan, exports }) => ({
+        user,
+        home,
+        profiles: scan.files.flatMap((file) =>
+          file.profiles.map((profile) => ({ ...profile, file: file.path })),
+        ),
+        startupLines: exports.map(({ path, line, variable }) => ({ path, line, variable })),
+      })),
+    };
+    const names = scanned.map((home) => home.user).join(", ");
+    return foldFindings(
+      findings,
+      { status: "pass", message: `no AWS credentials in ${scanned.length} home(s): ${names || "none"}` },
+      details,
+    );
+  },
+};

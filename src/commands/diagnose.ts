@@ -1,0 +1,147 @@
+import { CATALOGUE, CHECK_IDS } from "../checks/catalogue";
+import type {
+  Check,
+  CheckInput,
+  CheckOutcome,
+  CheckResult,
+  CheckStatus,
+  DiagnoseOptions,
+} from "../checks/check";
+import { createFacts, type NodeSummary } from "../checks/facts";
+import type { Context } from "../context";
+import { scrubSecrets } from "../domain/scrub";
+import { ExitCode, HpiamError, UsageError } from "../errors";
+import { validateIamOptions } from "../iam/find-execution-role";
+
+export type { DiagnoseOptions } from "../checks/check";
+
+/** Each check's own bound; they run side by side, so the whole report takes about this long at worst. */
+export const CHECK_TIMEOUT_MS = 5000;
+
+export interface DiagnoseSummary extends Record<CheckStatus, number> {
+  status: "healthy" | "unhealthy";
+}
+
+export interface DiagnoseResult {
+  schemaVersion: 1;
+  summary: DiagnoseSummary;
+  checks: CheckResult[];
+  /** This node as resource_config.json describes it; null off HyperPod. */
+  node: NodeSummary | null;
+}
+
+export async function diagnose(
+  options: DiagnoseOptions,
+  ctx: Context,
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<DiagnoseResult> {
+  const selected = selectChecks(options.checks);
+  if (options.allUsers && ctx.user.uid !== 0) {
+    throw new UsageError("--all-users needs root", "Run: sudo hpiam diagnose --all-users");
+  }
+  validateIamOptions(options);
+  const input: CheckInput = { options, facts: createFacts(ctx, options) };
+  const [checks, node] = await Promise.all([
+    Promise.all(selected.map((check) => runCheck(check, input, ctx, timeoutMs))),
+    withTimeout(input.facts.node(), timeoutMs).then(
+      (lookup) => (lookup.state === "found" ? lookup.summary : null),
+      () => null,
+    ),
+  ]);
+  return { schemaVersion: 1, summary: summarise(checks), checks, node };
+}
+
+/** 0 healthy (warnings allowed), 1 when a check failed. */
+export function diagnoseExitCode(result: DiagnoseResult): ExitCode {
+  return result.summary.status === "healthy" ? ExitCode.ok : ExitCode.problems;
+}
+
+/** `--checks a,b`: those, in report order; an unknown id is a usage error that lists the valid ones. */
+export function selectChecks(list: string | undefined): readonly Check[] {
+  if (list === undefined) return CATALOGUE;
+  const asked = list
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const unknown = asked.filter((id) => !CHECK_IDS.includes(id));
+  if (asked.length === 0 || unknown.length > 0) {
+    throw new UsageError(
+      asked.length === 0 ? "--checks: no check id given" : `--checks: unknown check id ${unknown.join(", ")}`,
+      `Valid ids: ${CHECK_IDS.join(", ")}.`,
+    );
+  }
+  return CATALOGUE.filter((check) => asked.includes(check.id));
+}
+
+/** One check, bounded; whatever it throws becomes its own `error`, never the report's. */
+async function runCheck(
+  check: Check,
+  input: CheckInput,
+  ctx: Context,
+  timeoutMs: number,
+): Promise<CheckResult> {
+  const privileged = check.needs !== "root" || ctx.user.uid === 0;
+  let outcome: CheckOutcome;
+  try {
+    const work = Promise.resolve().then(() =>
+      privileged
+        ? check.run(input, ctx)
+        : (check.unprivileged?.(input, ctx) ?? {
+            status: "skip" as const,
+            message: "needs root: run with sudo",
+            remediation: "sudo hpiam diagnose",
+          }),
+    );
+    outcome = await withTimeout(work, timeoutMs);
+  } catch (error) {
+    outcome = failedToRun(error, timeoutMs);
+    ctx.log.debug(`check ${check.id}: ${(error as Error)?.stack ?? String(error)}`);
+  }
+  return {
+    id: check.id,
+    title: check.title,
+    status: outcome.status,
+    message: outcome.message,
+    remediation: outcome.remediation ?? null,
+    details: outcome.details ?? {},
+  };
+}
+
+function failedToRun(error: unknown, timeoutMs: number): CheckOutcome {
+  if (error instanceof CheckTimeout) {
+    return {
+      status: "error",
+      message: `did not finish within ${timeoutMs / 1000} s (an endpoint that does not answer?)`,
+    };
+  }
+  const message = scrubSecrets(String((error as Error)?.message ?? error).split("\n")[0] ?? "");
+  return {
+    status: "error",
+    message: `could not run: ${message}`,
+    ...(error instanceof HpiamError && error.hint ? { remediation: error.hint } : {}),
+  };
+}
+
+export function summarise(checks: readonly CheckResult[]): DiagnoseSummary {
+  const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
+  const fail = count("fail");
+  return {
+    status: fail > 0 ? "unhealthy" : "healthy",
+    pass: count("pass"),
+    warn: count("warn"),
+    fail,
+    skip: count("skip"),
+    error: count("error"),
+  };
+}
+
+class CheckTimeout extends Error {}
+
+/** Settles as `work` does, or rejects with CheckTimeout after `ms`; the timer is cleared once settled. */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new CheckTimeout(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,55 @@
+import type { Files, Identification } from "../../src/context";
+import { fakeContext, type FakeOptions } from "./fake-context";
+import { hyperpodFixture } from "./fixtures";
+
+export const RESOURCE_CONFIG = "/opt/ml/config/resource_config.json";
+export const NODE_ROLE = "ExecRole";
+
+/** Files in memory (path → text); a directory is any prefix of a path held. */
+export function memoryFiles(table: Record<string, string>): Partial<Files> {
+  const missing = (path: string) => Object.assign(new Error(`${path}: ENOENT`), { code: "ENOENT" });
+  const info = async (path: string) => {
+    if (path in table) return { kind: "file" as const, mode: 0o600, uid: 0, gid: 0, size: 1 };
+    if (Object.keys(table).some((held) => held.startsWith(`${path}/`)))
+      return { kind: "directory" as const, mode: 0o700, uid: 0, gid: 0, size: 1 };
+    return undefined;
+  };
+  return {
+    readText: async (path) => {
+      const text = table[path];
+      if (text === undefined) throw missing(path);
+      return text;
+    },
+    stat: info,
+    lstat: info,
+  };
+}
+
+export const nodeIdentity: Partial<Identification> = {
+  credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", features: [], hasSessionToken: true },
+  identity: {
+    account: "123456789012",
+    arn: `arn:aws:sts::123456789012:assumed-role/${NODE_ROLE}/SageMaker`,
+    userId: "AROAEXAMPLE:SageMaker",
+  },
+  serverDate: new Date("2026-11-23T12:00:00Z"),
+};
+
+/** A healthy worker of the fixture cluster (i-…ef2) for diagnose's unit tests; override what a test is about. */
+export function fakeNode(options: FakeOptions = {}, files: Record<string, string | undefined> = {}) {
+  const table: Record<string, string> = {
+    [RESOURCE_CONFIG]: hyperpodFixture("resource_config.json"),
+    "/opt/ml/config/provisioning_parameters.json": hyperpodFixture("provisioning_parameters.json"),
+    "/proc/mounts": "/dev/nvme0n1p1 / ext4 rw 0 0\n",
+  };
+  for (const [path, text] of Object.entries(files)) {
+    if (text === undefined) delete table[path];
+    else table[path] = text;
+  }
+  return fakeContext({
+    identification: nodeIdentity,
+    instanceProfile: { reachable: true, roleName: NODE_ROLE, instanceId: "i-0123456789abcdef2" },
+    files: memoryFiles(table),
+    ...options,
+  });
+}
