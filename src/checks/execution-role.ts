@@ -1,0 +1,69 @@
+import type { Context } from "../context";
+import { auditExecutionRole, EXECUTION_ROLE_TEMPLATE } from "../domain/execution-role-audit";
+import { permissionsOf } from "../domain/policy-template";
+import { findExecutionRoles, iamAsked, type RoleTarget } from "../iam/find-execution-role";
+import { loadRoleDocuments } from "../iam/role-documents";
+import { simulatePermissions } from "../iam/simulate";
+import { type Check, type CheckOutcome, foldFindings } from "./check";
+
+const NOT_ASKED: CheckOutcome = {
+  status: "skip",
+  message: "not asked: `hpiam diagnose --iam` checks the execution role with IAM read calls",
+};
+
+/** Seed 001, checked with IAM read calls: the trust for SageMaker, the policies, the permissions listed. */
+export const executionRole: Check = {
+  id: "execution-role",
+  title: "Cluster execution role (IAM)",
+  needs: "iam",
+  async run({ options, facts }, ctx) {
+    if (!iamAsked(options)) return NOT_ASKED;
+    const search = await findExecutionRoles(ctx, options, facts);
+    if (!search.ok) return search.outcome;
+    const { region } = await facts.identification();
+    const aws = { profile: options.profile, region };
+    const outcomes = await Promise.all(search.roles.map((role) => checkRole(ctx, role, aws)));
+    if (outcomes.length === 1 && outcomes[0]) return outcomes[0];
+    return foldFindings(
+      outcomes.filter((outcome) => outcome.status !== "pass"),
+      { status: "pass", message: outcomes.map((outcome) => outcome.message).join("; ") },
+      { roles: outcomes.map((outcome) => outcome.details) },
+    );
+  },
+};
+
+async function checkRole(
+  ctx: Context,
+  target: RoleTarget,
+  aws: { profile?: string; region: string },
+): Promise<CheckOutcome> {
+  const about = {
+    role: { name: target.name, from: target.from, ...(target.groups ? { groups: target.groups } : {}) },
+  };
+  const load = await loadRoleDocuments(ctx, target.name, aws);
+  if (!load.ok) {
+    const { refusal } = load;
+    if (refusal.kind === "not-found")
+      return { status: "fail", message: `role ${target.name} does not exist`, details: about };
+    return {
+      status: refusal.kind === "denied" ? "skip" : "error",
+      message: `${target.name}: ${refusal.message}`,
+      ...(refusal.kind === "denied"
+        ? { remediation: `from a principal with IAM read: hpiam diagnose --iam --role ${target.name}` }
+        : {}),
+      details: { ...about, permission: refusal.permission },
+    };
+  }
+  const { role, trust, inline, attached, policies } = load.documents;
+  const outcome = auditExecutionRole({
+    roleName: role.name,
+    roleArn: role.arn,
+    trustText: role.trustPolicy,
+    trust,
+    inline,
+    attached,
+    policies,
+    simulated: (await simulatePermissions(ctx, role.arn, permissionsOf(EXECUTION_ROLE_TEMPLATE), aws)) ?? [],
+  });
+  return { ...outcome, details: { ...outcome.details, role: { ...about.role, arn: role.arn } } };
+}

@@ -1,0 +1,133 @@
+import type { AwsOptions, Context } from "../context";
+import { parseArn } from "../domain/arn";
+import {
+  fillPolicy,
+  PLACEHOLDERS,
+  type Placeholder,
+  placeholdersOf,
+  type PolicyJson,
+} from "../domain/policy-template";
+import {
+  isSeedPolicyName,
+  SEED_POLICIES,
+  SEED_POLICY_NAMES,
+  type SeedPolicyName,
+} from "../domain/seed-policies";
+import { UsageError } from "../errors";
+
+export interface PolicyOptions extends AwsOptions {
+  list?: boolean;
+  account?: string;
+  roleArn?: string;
+  bucket?: string;
+  dataBucket?: string;
+}
+
+export interface PolicySummary {
+  name: SeedPolicyName;
+  title: string;
+  seed: string;
+  /** The flags that fill its placeholders. */
+  flags: string[];
+}
+
+export type PolicyResult =
+  | { schemaVersion: 1; kind: "list"; policies: PolicySummary[] }
+  | {
+      schemaVersion: 1;
+      kind: "document";
+      name: SeedPolicyName;
+      title: string;
+      seed: string;
+      /** How to apply it, with `<ROLE>` for the role's name. */
+      applyTo: string;
+      document: PolicyJson;
+      /** Placeholders left in the document: no flag (or caller identity) gave their value. */
+      unfilled: Array<{ marker: string; flag: string }>;
+      accountFrom: "flag" | "role-arn" | "caller-identity" | null;
+    };
+
+/** A seed policy, filled in from flags, ready for `aws iam put-role-policy` (or the list of them). */
+export async function policy(
+  name: string | undefined,
+  options: PolicyOptions,
+  ctx: Context,
+): Promise<PolicyResult> {
+  if (options.list) return { schemaVersion: 1, kind: "list", policies: SEED_POLICY_NAMES.map(summarise) };
+  if (name === undefined || !isSeedPolicyName(name)) {
+    throw new UsageError(
+      name === undefined ? "policy: name a policy" : `policy: no policy named "${name}"`,
+      `Valid names: ${SEED_POLICY_NAMES.join(", ")} (hpiam policy --list).`,
+    );
+  }
+  const values = validate(options);
+  const seed = SEED_POLICIES[name];
+  const needs = placeholdersOf(seed.document);
+  for (const placeholder of ["account", "roleArn", "bucket", "dataBucket"] as const) {
+    if (values[placeholder] !== undefined && !needs.includes(placeholder))
+      ctx.log.info(`hpiam: ${PLACEHOLDERS[placeholder].flag} is not used by ${name}`);
+  }
+  let accountFrom: "flag" | "role-arn" | "caller-identity" | null = values.account ? "flag" : null;
+  if (!values.account && values.roleArn) {
+    values.account = parseArn(values.roleArn)?.account;
+    accountFrom = "role-arn";
+  }
+  if (!values.account && needs.includes("account")) {
+    const found = await ctx.aws.identify(options);
+    if (found.identity?.account) {
+      values.account = found.identity.account;
+      accountFrom = "caller-identity";
+      ctx.log.info(`hpiam: account ${values.account} from the caller identity (--account to choose another)`);
+    }
+  }
+  const { document, unfilled } = fillPolicy(seed.document, values);
+  for (const placeholder of unfilled) {
+    const { marker, flag } = PLACEHOLDERS[placeholder];
+    ctx.log.info(`hpiam: ${marker} is left in the policy: give ${flag} to fill it`);
+  }
+  return {
+    schemaVersion: 1,
+    kind: "document",
+    name,
+    title: seed.title,
+    seed: seed.seed,
+    applyTo: seed.applyTo,
+    document,
+    unfilled: unfilled.map((placeholder) => ({
+      marker: PLACEHOLDERS[placeholder].marker,
+      flag: PLACEHOLDERS[placeholder].flag,
+    })),
+    accountFrom: needs.includes("account") ? accountFrom : null,
+  };
+}
+
+function summarise(name: SeedPolicyName): PolicySummary {
+  const { title, seed, document } = SEED_POLICIES[name];
+  return { name, title, seed, flags: placeholdersOf(document).map((p) => PLACEHOLDERS[p].flag) };
+}
+
+function validate(options: PolicyOptions): Partial<Record<Placeholder, string>> {
+  const { account, roleArn, bucket, dataBucket, region } = options;
+  if (account !== undefined && !/^\d{12}$/.test(account))
+    throw new UsageError(`--account: "${account}" is not an AWS account id`, "Give the 12 digits.");
+  if (roleArn !== undefined) {
+    const arn = parseArn(roleArn);
+    if (!arn || arn.service !== "iam" || !arn.resource.startsWith("role/"))
+      throw new UsageError(
+        `--role-arn: "${roleArn}" is not a role ARN`,
+        "Give one like arn:aws:iam::123456789012:role/service-role/MyExecutionRole.",
+      );
+  }
+  for (const [flag, value] of [
+    ["--bucket", bucket],
+    ["--data-bucket", dataBucket],
+  ] as const) {
+    if (value !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value))
+      throw new UsageError(
+        `${flag}: "${value}" is not an S3 bucket name`,
+        "Give the bucket's name, not an s3:// URL.",
+      );
+  }
+  const values: Partial<Record<Placeholder, string>> = { account, roleArn, bucket, dataBucket, region };
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}

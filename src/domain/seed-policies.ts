@@ -1,0 +1,89 @@
+/**
+ * The IAM documents of seeds 001 (HyperPod execution and node roles) and 003/004 (SSM access, as SageMaker
+ * SSH Helper sets it up), as templates: `hpiam policy` prints them filled in, and the IAM checks compare a
+ * role's policies with them.
+ */
+
+import type { PolicyJson } from "./policy-template";
+import { EXECUTION_ROLE, NODE_ROLE, trustPolicy } from "./seed-documents/hyperpod-roles";
+import { SSM_CLIENT, SSM_SERVER } from "./seed-documents/ssm-access";
+
+export const SEED_POLICY_NAMES = [
+  "execution-trust",
+  "execution-role",
+  "node-trust",
+  "node-role",
+  "ssm-trust",
+  "ssm-server",
+  "ssm-client",
+] as const;
+export type SeedPolicyName = (typeof SEED_POLICY_NAMES)[number];
+
+export interface SeedPolicy {
+  name: SeedPolicyName;
+  title: string;
+  /** Where an admin puts it: the trust of a role, or an inline policy of a given name. */
+  applyTo: string;
+  seed: string;
+  document: PolicyJson;
+}
+
+export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
+  "execution-trust": {
+    name: "execution-trust",
+    title: "trust policy of the cluster execution role: SageMaker may assume it",
+    applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
+    seed: "001",
+    document: trustPolicy("sagemaker.amazonaws.com"),
+  },
+  "execution-role": {
+    name: "execution-role",
+    title: "permissions of the cluster execution role (inline HyperPodExecutionPolicy)",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodExecutionPolicy --policy-document file://policy.json",
+    seed: "001",
+    document: EXECUTION_ROLE,
+  },
+  "node-trust": {
+    name: "node-trust",
+    title: "trust policy of the node role: EC2 may assume it",
+    applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
+    seed: "001",
+    document: trustPolicy("ec2.amazonaws.com"),
+  },
+  "node-role": {
+    name: "node-role",
+    title: "permissions of the node role (inline HyperPodNodePolicy): buckets, logs, metrics, ECR, SSM agent",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodNodePolicy --policy-document file://policy.json",
+    seed: "001",
+    document: NODE_ROLE,
+  },
+  "ssm-trust": {
+    name: "ssm-trust",
+    title: "trust policy of the execution role for SSM access: SageMaker and SSM may assume it",
+    applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
+    seed: "003/004",
+    document: trustPolicy("sagemaker.amazonaws.com", "ssm.amazonaws.com"),
+  },
+  "ssm-server": {
+    name: "ssm-server",
+    title: "SSM server side, on the execution role (inline SSHSageMakerServerPolicy)",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name SSHSageMakerServerPolicy --policy-document file://policy.json",
+    seed: "003",
+    document: SSM_SERVER,
+  },
+  "ssm-client": {
+    name: "ssm-client",
+    title: "SSM client side, on the role you connect with (inline SSHSageMakerClientPolicy)",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name SSHSageMakerClientPolicy --policy-document file://policy.json",
+    seed: "003",
+    document: SSM_CLIENT,
+  },
+};
+
+export function isSeedPolicyName(name: string): name is SeedPolicyName {
+  return (SEED_POLICY_NAMES as readonly string[]).includes(name);
+}
