@@ -33,14 +33,20 @@ export interface Sandbox {
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
 
-// Records argv as one JSON line; STUB_<NAME>_OUTPUT is printed and STUB_<NAME>_EXIT returned.
-const STUB = `#!/usr/bin/env node
-const { appendFileSync } = require("node:fs");
-const name = require("node:path").basename(process.argv[1]);
-const key = name.toUpperCase().replace(/-/g, "_");
-appendFileSync(process.env.HPIAM_STUB_LOG, JSON.stringify({ command: name, args: process.argv.slice(2) }) + "\\n");
-if (process.env["STUB_" + key + "_OUTPUT"]) process.stdout.write(process.env["STUB_" + key + "_OUTPUT"]);
-process.exit(Number(process.env["STUB_" + key + "_EXIT"] ?? 0));
+// Records argv as one JSON line; STUB_<NAME>_OUTPUT is printed and STUB_<NAME>_EXIT returned. POSIX sh, not
+// node: a stub starts in a few milliseconds, as the real commands do, so the bench measures hpiam and not them.
+const STUB = `#!/bin/sh
+name=\${0##*/}
+json() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g')"; }
+line="{\\"command\\":$(json "$name"),\\"args\\":["
+sep=""
+for arg in "$@"; do line="$line$sep$(json "$arg")"; sep=","; done
+printf '%s]}\\n' "$line" >> "$HPIAM_STUB_LOG"
+key=$(printf '%s' "$name" | tr 'a-z-' 'A-Z_')
+eval "out=\\\${STUB_\${key}_OUTPUT:-}"
+eval "code=\\\${STUB_\${key}_EXIT:-0}"
+[ -n "$out" ] && printf '%s' "$out"
+exit "$code"
 `;
 
 export async function createSandbox(): Promise<Sandbox> {
@@ -52,7 +58,7 @@ export async function createSandbox(): Promise<Sandbox> {
   await Promise.all([mkdir(home, { recursive: true }), mkdir(binDir), mkdir(configDir, { recursive: true })]);
   await writeFile(log, "");
   for (const name of STUBBED) {
-    await writeFile(join(binDir, name), STUB.replace("#!/usr/bin/env node", `#!${process.execPath}`));
+    await writeFile(join(binDir, name), STUB);
     await chmod(join(binDir, name), 0o755);
   }
   const resourceConfig = join(configDir, "resource_config.json");
