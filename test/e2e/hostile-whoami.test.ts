@@ -49,6 +49,7 @@ describe("whoami with hostile AWS files", () => {
   it.each([
     ["CRLF line endings", () => `[default]\r\n${keys().replace(/\n/g, "\r\n")}`],
     ["a duplicate [default] section", () => `[default]\nregion = us-west-2\n[default]\n${keys()}`],
+    ["a byte-order mark", () => `\uFEFF[default]\n${keys()}`],
   ])("still finds the keys with %s", async (_what, content) => {
     const { result, doc } = await whoamiWith(content());
     expect(result.exitCode).toBe(1);
