@@ -2,6 +2,10 @@ import { Command, CommanderError, Option } from "commander";
 import type { Context } from "./context";
 import { scrubSecrets } from "./domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
+import type { ConnectHeadOptions } from "./commands/connect-head";
+import type { DiagnoseOptions } from "./commands/diagnose";
+import type { PolicyOptions } from "./commands/policy";
+import type { RecoverOptions, RecoverResult } from "./commands/recover";
 import type { Style } from "./render/style";
 
 /** Where output goes; main() passes the process's, tests pass buffers. */
@@ -32,6 +36,12 @@ export interface Outcome<T> {
   exitCode: (result: T) => ExitCode;
 }
 
+/** What an action gets besides its options: its positional operands, and the output style decided once. */
+interface ActionExtra {
+  operands: Array<string | undefined>;
+  style: Style;
+}
+
 /** Parses argv, runs one command and returns the exit code; never throws, never exits. */
 export async function runCli(
   argv: readonly string[],
@@ -53,14 +63,19 @@ export async function runCli(
     })
     .showSuggestionAfterError(false);
 
+  // Commander calls an action with the operands, then the options, then the command itself.
   const act =
-    <O extends CommonOptions, T>(run: (options: O, ctx: Context) => Promise<Outcome<T>>) =>
-    async (options: O) => {
+    <O extends CommonOptions, T>(
+      run: (options: O, ctx: Context, extra: ActionExtra) => Promise<Outcome<T>>,
+    ) =>
+    async (...args: unknown[]) => {
+      const options = args[args.length - 2] as O;
       validateCommon(options);
       const ctx = await createContext({ verbose: Boolean(options.verbose) });
-      const { result, render, exitCode: codeOf } = await run(options, ctx);
-      const { createStyle } = await import("./render/style"); // chalk is needed only once there is output
+      const { createStyle } = await import("./render/style"); // chalk loads only once a command runs
       const style = createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
+      const operands = args.slice(0, -2).flat() as Array<string | undefined>;
+      const { result, render, exitCode: codeOf } = await run(options, ctx, { operands, style });
       io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : render(result, style));
       exitCode = codeOf(result);
     };
@@ -95,21 +110,19 @@ export async function runCli(
     .option("--ssh-user <name>", "the User of that Host entry (default: ubuntu)")
     .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
     .action(
-      async (
-        operands: string[],
-        options: CommonOptions & import("./commands/connect-head").ConnectHeadOptions,
-      ) =>
-        act(async (opts: typeof options, ctx) => {
-          const { connectHead, connectHeadExitCode, passThroughArgs } =
-            await import("./commands/connect-head");
-          const { renderConnectHead } = await import("./render/connect-head");
-          const passThrough = passThroughArgs(operands, argv);
-          return {
-            result: await connectHead({ ...opts, passThrough }, ctx),
-            render: renderConnectHead,
-            exitCode: connectHeadExitCode,
-          };
-        })(options),
+      act(async (options: CommonOptions & ConnectHeadOptions, ctx, { operands }) => {
+        const { connectHead, connectHeadExitCode, passThroughArgs } = await import("./commands/connect-head");
+        const { renderConnectHead } = await import("./render/connect-head");
+        const passThrough = passThroughArgs(
+          operands.filter((o) => o !== undefined),
+          argv,
+        );
+        return {
+          result: await connectHead({ ...options, passThrough }, ctx),
+          render: renderConnectHead,
+          exitCode: connectHeadExitCode,
+        };
+      }),
     );
 
   withCommonOptions(program.command("recover"))
@@ -123,12 +136,10 @@ export async function runCli(
     .addOption(new Option("--no-reboot", "skip the reboot (processes keep the keys they loaded)"))
     .option("--force", "reboot even while Slurm jobs run on this node")
     .action(
-      act(async (options: CommonOptions & import("./commands/recover").RecoverOptions, ctx) => {
+      act(async (options: CommonOptions & RecoverOptions, ctx, { style }) => {
         const { recover, recoverExitCode } = await import("./commands/recover");
         const { renderRecover, renderRecoverPlan } = await import("./render/recover");
-        const { createStyle } = await import("./render/style");
-        const style = createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
-        const showPlan = (plan: import("./commands/recover").RecoverResult) =>
+        const showPlan = (plan: RecoverResult) =>
           io.stderr(`hpiam recover will:\n\n${renderRecoverPlan(plan, style)}\n\n`);
         return {
           result: await recover(options, ctx, options.json ? {} : { showPlan }),
@@ -150,12 +161,15 @@ export async function runCli(
     .option("--bucket <name>", "lifecycle-scripts bucket (node-role)")
     .option("--data-bucket <name>", "data and model-artifacts bucket (node-role)")
     .action(
-      async (name: string | undefined, options: CommonOptions & import("./commands/policy").PolicyOptions) =>
-        act(async (opts: typeof options, ctx) => {
-          const { policy } = await import("./commands/policy");
-          const { renderPolicy } = await import("./render/policy");
-          return { result: await policy(name, opts, ctx), render: renderPolicy, exitCode: () => ExitCode.ok };
-        })(options),
+      act(async (options: CommonOptions & PolicyOptions, ctx, { operands: [name] }) => {
+        const { policy } = await import("./commands/policy");
+        const { renderPolicy } = await import("./render/policy");
+        return {
+          result: await policy(name, options, ctx),
+          render: renderPolicy,
+          exitCode: () => ExitCode.ok,
+        };
+      }),
     );
 
   withCommonOptions(program.command("diagnose"))
@@ -167,7 +181,7 @@ export async function runCli(
     .option("--role <name|arn>", "with --iam: the execution role to check (default: the instance profile's)")
     .option("--cluster <name|arn>", "with --iam: the cluster's execution roles (DescribeCluster)")
     .action(
-      act(async (options: CommonOptions & import("./commands/diagnose").DiagnoseOptions, ctx) => {
+      act(async (options: CommonOptions & DiagnoseOptions, ctx) => {
         const { diagnose, diagnoseExitCode } = await import("./commands/diagnose");
         const { renderDiagnose } = await import("./render/diagnose");
         return { result: await diagnose(options, ctx), render: renderDiagnose, exitCode: diagnoseExitCode };
