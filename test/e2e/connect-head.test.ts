@@ -3,7 +3,7 @@ import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promis
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REGION } from "../support/aws-world";
+import { motoAdmin, REGION } from "../support/aws-world";
 import { type RunResult, type SimulatedNode, startSimulatedNode } from "../support/simulated-node";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
@@ -123,11 +123,7 @@ describe("hpiam connect-head --cluster against moto", () => {
 
   beforeAll(async () => {
     node = await startSimulatedNode();
-    const sagemaker = new SageMakerClient({
-      region: REGION,
-      endpoint: node.env.AWS_ENDPOINT_URL,
-      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-    });
+    const sagemaker = new SageMakerClient(motoAdmin(node.env.AWS_ENDPOINT_URL));
     const group = (name: string, count: number, nodeType?: "Controller" | "Compute") => ({
       InstanceGroupName: name,
       InstanceType: "ml.m5.12xlarge" as const,

@@ -6,7 +6,14 @@ import type { DiagnoseResult } from "../../src/commands/diagnose";
 import { appendFile, chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ACCOUNT, EXECUTION_ROLE, EXECUTION_TRUST, LEAKED_USER, REGION } from "../support/aws-world";
+import {
+  ACCOUNT,
+  EXECUTION_ROLE,
+  EXECUTION_TRUST,
+  LEAKED_USER,
+  motoAdmin,
+  REGION,
+} from "../support/aws-world";
 import { type FakeImds, startImds, startScriptedEndpoint } from "../support/imds";
 import {
   CLI,
@@ -277,11 +284,7 @@ describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root
   beforeAll(async () => {
     await fakeUserDatabase(node);
     // The downgraded role the proxy serves to non-root users, as seed 002 sets it up.
-    const admin = {
-      region: REGION,
-      endpoint: node.env.AWS_ENDPOINT_URL,
-      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-    };
+    const admin = motoAdmin(node.env.AWS_ENDPOINT_URL);
     const iam = new IAMClient(admin);
     const sts = new STSClient(admin);
     const role = await iam.send(

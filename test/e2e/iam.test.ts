@@ -10,7 +10,7 @@ import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { execa } from "execa";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACCOUNT, EXECUTION_ROLE, EXECUTION_TRUST, REGION } from "../support/aws-world";
+import { ACCOUNT, EXECUTION_ROLE, EXECUTION_TRUST, motoAdmin, REGION } from "../support/aws-world";
 import {
   expectNoSecrets,
   type RunResult,
@@ -22,11 +22,7 @@ import {
 const ADMIN = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" };
 
 function iam(node: SimulatedNode): IAMClient {
-  return new IAMClient({
-    region: REGION,
-    endpoint: node.env.AWS_ENDPOINT_URL,
-    credentials: { accessKeyId: ADMIN.AWS_ACCESS_KEY_ID, secretAccessKey: ADMIN.AWS_SECRET_ACCESS_KEY },
-  });
+  return new IAMClient(motoAdmin(node.env.AWS_ENDPOINT_URL));
 }
 
 /** The seed 001 execution-role policy exactly as `hpiam policy` prints it. */

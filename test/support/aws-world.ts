@@ -36,13 +36,14 @@ export interface AwsWorld {
   secrets: string[];
 }
 
+/** SDK client settings for moto's own administrator (as long as moto does not enforce IAM). */
+export function motoAdmin(endpoint: string | undefined) {
+  return { region: REGION, endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+}
+
 /** Creates the cluster execution role and a stray IAM user in moto, the way a real account has them. */
 export async function seedWorld(endpoint: string): Promise<AwsWorld> {
-  const admin = {
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-  };
+  const admin = motoAdmin(endpoint);
   const iam = new IAMClient(admin);
   const sts = new STSClient(admin);
   const role = await iam.send(
