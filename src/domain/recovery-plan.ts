@@ -58,8 +58,11 @@ export interface RecoveryPlan {
   blockers: Blocker[];
   /** Homes another running recover holds: left alone. */
   busy: Array<{ user: string; holder: LockHolder | null }>;
-  /** This run finishes one that stopped after moving `~/.aws` (verify, and reboot in the same boot). */
-  finishing: boolean;
+  /**
+   * Homes whose `~/.aws` an earlier run moved (to `moved`) and stopped, cut short or failed: this run verifies,
+   * and reboots in the same boot. Its lock names `moved` again, so that a third run can still finish.
+   */
+  finishing: Array<{ user: string; moved: string }>;
   /** Backups that earlier run made. */
   resumed: string[];
   notes: string[];
@@ -77,7 +80,7 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
     reboot: { needed: false, why: null, command: rebootCommand(survey.isRoot), alternative: null },
     blockers: [],
     busy: [],
-    finishing: false,
+    finishing: [],
     resumed: [],
     notes: [],
   };
@@ -91,7 +94,7 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
   }
   if (options.action === "undo") return plan;
 
-  if (plan.steps.length > 0 || plan.finishing || plan.manual.some((fix) => fix.credential)) {
+  if (plan.steps.length > 0 || plan.finishing.length > 0 || plan.manual.some((fix) => fix.credential)) {
     plan.steps.push({ id: "verify", what: "must be the instance-profile role" });
   }
   if (plan.reboot.needed && survey.slurm) {
@@ -161,8 +164,12 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
   }
   if (home.lock.state === "stale") {
     const { holder, resume } = home.lock;
-    // It got as far as the rename when `~/.aws` is gone and what it renamed to is a backup, or being deleted.
-    const moved = holder?.moving;
+    // It got as far as the rename when `~/.aws` is gone and what it renamed to is a backup, or being deleted,
+    // next to it: a lock file naming any other place is not one of ours.
+    const moved =
+      holder?.moving && join(home.home, basename(holder.moving)) === holder.moving
+        ? holder.moving
+        : undefined;
     const backup = home.backups.find((candidate) => candidate.path === moved);
     const resumed =
       !affected &&
@@ -175,7 +182,7 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
         ? `finishing a recover that stopped early (pid ${holder?.pid}, ${holder?.startedAt}): it had moved ${awsDir.path} to ${moved}`
         : `a recover that stopped early left a lock${holder ? ` (pid ${holder.pid}, ${holder.startedAt})` : ""}; it is cleared`,
     );
-    if (resumed) plan.finishing = true;
+    if (resumed) plan.finishing.push({ user, moved });
     if (backup && resumed) plan.resumed.push(backup.path);
     if (resumed && resume === "same-boot") markReboot(plan, home.home);
   }

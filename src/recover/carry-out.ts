@@ -2,7 +2,8 @@ import type { RecoverOptions, RecoverResult, StepResult, Verification } from "..
 import { whoami } from "../commands/whoami";
 import type { Context } from "../context";
 import type { RecoveryPlan } from "../domain/recovery-plan";
-import type { RecoverySurvey } from "../domain/recovery-survey";
+import { describeFileFailure } from "../domain/file-errors";
+import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
 import { releaseLock, takeLock } from "./lock";
 import { deleteAwsDir, finishDelete, moveAside, restore, secureBackup } from "./operations";
 
@@ -18,23 +19,21 @@ const REBOOT_TIMEOUT_MS = 60_000;
 
 /**
  * Carries out an approved plan, step by step, under each home's lock. The lock is released only after the
- * reboot was asked for: a run cut short before that leaves it, and the next run finishes the job.
+ * reboot was asked for: a run cut short before that leaves it, and so does one that failed after `~/.aws`
+ * was moved, so that the next run finds where it went and finishes the job (verify, reboot).
  */
 export async function carryOut(
   ctx: Context,
   { survey, plan, planned, options }: Approved,
 ): Promise<RecoverResult> {
   const steps = planned.steps.map((step) => ({ ...step }));
-  const locked: string[] = [];
+  const locked: HomeSurvey[] = [];
   let failure: string | undefined;
   let verification: Verification | null = null;
   try {
     const lost = new Set<string>();
     for (const home of survey.homes.filter((candidate) => candidate.lock.state !== "held")) {
-      const moving = steps.find(
-        (step) => step.user === home.user && (step.id === "move-aws-dir" || step.id === "delete-aws-dir"),
-      )?.to;
-      if (await takeLock(ctx, home.home, moving)) locked.push(home.home);
+      if (await takeLock(ctx, home.home, movingOf(home, steps, plan))) locked.push(home);
       else lost.add(home.user);
     }
     if (locked.length === 0) {
@@ -57,23 +56,32 @@ export async function carryOut(
       failure = await attempt(reboot, () => runReboot(ctx, reboot.command ?? plan.reboot.command));
     }
   } finally {
-    for (const home of locked) await releaseLock(ctx, home).catch(() => undefined);
+    for (const home of locked) {
+      const keep = failure !== undefined && (await awsDirMoved(ctx, home, steps, plan));
+      if (!keep) await releaseLock(ctx, home.home).catch(() => undefined);
+    }
   }
   return {
     ...planned,
     result: failure ? "failed" : "recovered",
     reason: failure ?? successReason(steps, verification, planned),
     steps,
-    backups: [
-      ...plan.resumed,
-      ...steps.flatMap((step) =>
-        step.status === "done" && (step.id === "move-aws-dir" || step.id === "restore-aws-dir")
-          ? [step.id === "move-aws-dir" ? (step.to ?? "") : (step.path ?? "")]
-          : [],
-      ),
-    ],
+    backups: [...plan.resumed, ...(await backupsMade(ctx, steps))],
     verification,
   };
+}
+
+/** Where moved `~/.aws` dirs are now (a move that failed after its rename too), and what --undo restored from. */
+async function backupsMade(ctx: Context, steps: readonly StepResult[]): Promise<string[]> {
+  const made = await Promise.all(
+    steps.map(async (step) => {
+      if (step.id === "restore-aws-dir" && step.status === "done") return step.path;
+      if (step.id !== "move-aws-dir" || step.status === "planned" || step.status === "skipped")
+        return undefined;
+      return (await ctx.files.lstat(step.to ?? "").catch(() => undefined)) ? step.to : undefined;
+    }),
+  );
+  return made.filter((path) => path !== undefined);
 }
 
 async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
@@ -94,17 +102,38 @@ async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
   }
 }
 
-/** Runs one step; the failure's one-line description, or undefined when it is done. */
+/** Where this home's `~/.aws` goes in this run, or went in the earlier run this one finishes: its lock says so. */
+function movingOf(home: HomeSurvey, steps: readonly StepResult[], plan: RecoveryPlan): string | undefined {
+  const move = steps.find(
+    (step) => step.user === home.user && (step.id === "move-aws-dir" || step.id === "delete-aws-dir"),
+  );
+  return move?.to ?? plan.finishing.find((earlier) => earlier.user === home.user)?.moved;
+}
+
+/** `~/.aws` is no longer where it was: a rename of this run or of the one it finishes went through. */
+async function awsDirMoved(
+  ctx: Context,
+  home: HomeSurvey,
+  steps: readonly StepResult[],
+  plan: RecoveryPlan,
+): Promise<boolean> {
+  if (movingOf(home, steps, plan) === undefined) return false;
+  return !(await ctx.files.lstat(home.awsDir.path).catch(() => undefined));
+}
+
+/** Runs one step; the failure's one-line description (what happened, what to do), or undefined when done. */
 async function attempt(step: StepResult, run: () => Promise<void>): Promise<string | undefined> {
   try {
     await run();
     step.status = "done";
     return undefined;
   } catch (error) {
-    const code = (error as { code?: string }).code;
+    const { code, partly } = error as { code?: string; partly?: string };
+    const known = describeFileFailure(code);
     step.status = "failed";
-    step.detail = code ? `${code}: ${(error as Error).message}` : (error as Error).message;
-    return `${step.id}${step.path ? ` ${step.path}` : ""} failed (${step.detail})`;
+    step.detail = [partly, known?.what ?? (error as Error).message].filter(Boolean).join(": ");
+    const then = known ? `; ${known.todo}, then run hpiam recover again` : "";
+    return `${step.id}${step.path ? ` ${step.path}` : ""} failed: ${step.detail}${then}`;
   }
 }
 

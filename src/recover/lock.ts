@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Context } from "../context";
 import { LOCK_NAME } from "../domain/backup-names";
+import { describeFileFailure } from "../domain/file-errors";
 import { formatLock, judgeLock, type LockState, parseLock } from "../domain/recover-lock";
 import { CannotRunError } from "../errors";
 
@@ -34,7 +35,15 @@ export async function takeLock(ctx: Context, home: string, moving?: string): Pro
   const path = lockPath(home);
   const found = await readLock(ctx, home);
   if (found.state === "held") return false;
-  if (found.state === "stale") await ctx.files.remove(path);
+  const cannotWrite = (error: { code?: string }): never => {
+    const failure = describeFileFailure(error.code);
+    throw new CannotRunError(
+      `cannot write ${path}: ${failure?.what ?? error.code ?? "error"}; recover needs to write in ${home}`,
+      `To fix: ${failure?.todo ?? "make the home writable"}, then run hpiam recover again.`,
+      "lock-unwritable",
+    );
+  };
+  if (found.state === "stale") await ctx.files.remove(path).catch(cannotWrite);
   const bootId = await ctx.host.bootId();
   const created = ctx.files.createExclusive(
     path,
@@ -47,13 +56,7 @@ export async function takeLock(ctx: Context, home: string, moving?: string): Pro
     }),
     0o600,
   );
-  return created.catch((error: { code?: string }) => {
-    throw new CannotRunError(
-      `cannot create ${path} (${error.code ?? "error"}): recover needs to write in ${home}`,
-      "Run it as that home's owner, or with sudo.",
-      "lock-unwritable",
-    );
-  });
+  return created.catch(cannotWrite);
 }
 
 export async function releaseLock(ctx: Context, home: string): Promise<void> {

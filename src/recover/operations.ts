@@ -9,7 +9,7 @@ import type { Context } from "../context";
 /** `~/.aws` → its backup, then owner-only (a directory only: chmod would follow a link). */
 export async function moveAside(ctx: Context, from: string, to: string): Promise<void> {
   await renameOnto(ctx, from, to);
-  await secureBackup(ctx, to);
+  await secureBackup(ctx, to).catch(partly(`moved to ${to}, but not made owner-only`));
 }
 
 export async function secureBackup(ctx: Context, path: string): Promise<void> {
@@ -20,7 +20,7 @@ export async function secureBackup(ctx: Context, path: string): Promise<void> {
 /** As the seed's `rm -rf ~/.aws`, but renamed first: the keys stop being read at once, even if removal is cut short. */
 export async function deleteAwsDir(ctx: Context, path: string, doomed: string): Promise<void> {
   await renameOnto(ctx, path, doomed);
-  await ctx.files.remove(doomed);
+  await ctx.files.remove(doomed).catch(partly(`moved to ${doomed}, but not removed`));
 }
 
 export async function finishDelete(ctx: Context, path: string): Promise<void> {
@@ -38,4 +38,11 @@ async function renameOnto(ctx: Context, from: string, to: string): Promise<void>
     throw Object.assign(new Error(`${to} already exists`), { code: "EEXIST" });
   }
   await ctx.files.rename(from, to);
+}
+
+/** An operation that failed after its rename went through says so: the next run starts from there. */
+function partly(done: string) {
+  return (error: unknown): never => {
+    throw Object.assign(error as Error, { partly: done });
+  };
 }

@@ -53,11 +53,19 @@ export function createFiles(): Files {
     },
     chmod: (path, mode) => chmod(path, mode),
     writeText: (path, content, mode) => writeFile(path, content, { mode }),
-    createExclusive: (path, content, mode) =>
-      writeFile(path, content, { mode, flag: "wx" }).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => (error.code === "EEXIST" ? false : Promise.reject(error)),
-      ),
+    createExclusive: async (path, content, mode) => {
+      const handle = await open(path, "wx", mode).catch((error: NodeJS.ErrnoException) =>
+        error.code === "EEXIST" ? undefined : Promise.reject(error),
+      );
+      if (!handle) return false;
+      // A full disk lets the file be created and then refuses its content: an empty file must not stay behind.
+      const written = handle.writeFile(content).finally(() => handle.close());
+      await written.catch(async (error: unknown) => {
+        await rm(path, { force: true });
+        throw error;
+      });
+      return true;
+    },
     chmodDirectory: async (path, mode) => {
       const handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
       await handle.chmod(mode).finally(() => handle.close());

@@ -15,9 +15,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli";
-import { recover, recoverExitCode, type RecoverOptions } from "../../src/commands/recover";
+import {
+  recover,
+  recoverExitCode,
+  type RecoverOptions,
+  type RecoverResult,
+} from "../../src/commands/recover";
 import type { Context, Files, Identification } from "../../src/context";
-import { UsageError } from "../../src/errors";
+import { HpiamError, UsageError } from "../../src/errors";
 import { createAwsPort } from "../../src/system/aws";
 import { createFiles } from "../../src/system/files";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
@@ -272,14 +277,21 @@ describe("hpiam recover", () => {
     expect(existsSync(join(leftover, "keep"))).toBe(true);
   });
 
-  it("says so in one line when the home cannot take a lock file (exit 3)", async () => {
+  it.each([
+    ["EACCES", /permission denied \(EACCES\).*To fix: run it as the home's owner, or with sudo/],
+    ["EROFS", /read-only file system \(EROFS\).*To fix: remount it read-write/],
+    ["ENOSPC", /no space left on the device \(ENOSPC\).*To fix: free some space/],
+  ])("says what and what to do when the home cannot take a lock file: %s (exit 3)", async (code, says) => {
     const ctx = node({
       files: {
         ...createFiles(),
-        createExclusive: () => Promise.reject(Object.assign(new Error("denied"), { code: "EACCES" })),
+        createExclusive: () => Promise.reject(Object.assign(new Error("refused"), { code })),
       },
     });
-    await expect(run(ctx, { yes: true })).rejects.toThrow(/cannot create .*\.aws\.hpiam-lock \(EACCES\)/);
+    const refused = await run(ctx, { yes: true }).catch((error: HpiamError) => error);
+    expect(refused).toBeInstanceOf(HpiamError);
+    expect((refused as HpiamError).exitCode).toBe(3);
+    expect(`${(refused as HpiamError).message} ${(refused as HpiamError).hint}`).toMatch(says);
     expect(await readdir(home)).toEqual([".aws"]);
   });
 
@@ -326,73 +338,138 @@ describe("hpiam recover through the command line", () => {
   });
 });
 
-describe("hpiam recover cut short at any file operation", () => {
-  const MUTATING = new Set<keyof Files>([
-    "createExclusive",
-    "rename",
-    "chmodDirectory",
-    "remove",
-    "writeText",
-    "chmod",
-    "mkdir",
-  ]);
+const MUTATING = new Set<keyof Files>([
+  "createExclusive",
+  "rename",
+  "chmodDirectory",
+  "remove",
+  "writeText",
+  "chmod",
+  "mkdir",
+]);
 
-  /** Real files whose n-th change never happens and never returns: the state a SIGKILL there leaves. */
-  function freezingAt(n: number): { files: Files; frozen: Promise<void> } {
-    const real = createFiles();
-    let count = 0;
-    let reached: () => void = () => {};
-    const frozen = new Promise<void>((resolve) => (reached = resolve));
-    const files = Object.fromEntries(
-      Object.entries(real).map(([name, operation]) => [
-        name,
-        (...args: unknown[]) => {
-          if (MUTATING.has(name as keyof Files) && count++ === n) {
-            reached();
-            return new Promise(() => {});
-          }
-          return (operation as (...a: unknown[]) => unknown)(...args);
-        },
-      ]),
-    ) as unknown as Files;
-    return { files, frozen };
+/** Real files whose n-th change is replaced by `fault`; `reached` settles when it comes. */
+function faultAt(n: number, fault: () => Promise<never>): { files: Files; reached: Promise<void> } {
+  const real = createFiles();
+  let count = 0;
+  let arrive: () => void = () => {};
+  const reached = new Promise<void>((resolve) => (arrive = resolve));
+  const files = Object.fromEntries(
+    Object.entries(real).map(([name, operation]) => [
+      name,
+      (...args: unknown[]) => {
+        if (MUTATING.has(name as keyof Files) && count++ === n) {
+          arrive();
+          return fault();
+        }
+        return (operation as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as Files;
+  return { files, reached };
+}
+
+async function freshHome(): Promise<void> {
+  await rm(home, { recursive: true, force: true });
+  await mkdir(join(home, ".aws"), { recursive: true });
+  await writeFile(join(home, ".aws", "credentials"), CREDENTIALS);
+}
+
+/**
+ * rename(2) is atomic: `~/.aws` is whole or gone, and what it held is whole in exactly one place (or, with
+ * --delete, gone).
+ */
+async function expectNothingLost(deleting: boolean, where: string): Promise<void> {
+  const places = [join(home, ".aws"), ...(await backupsIn()).map((name) => join(home, name))];
+  const whole = await Promise.all(
+    places.map((dir) => readFile(join(dir, "credentials"), "utf8").catch(() => "")),
+  );
+  const found = whole.filter((text) => text === CREDENTIALS).length;
+  if (deleting) expect(found + Number(!existsSync(join(home, ".aws"))), where).toBe(1);
+  else expect(found, where).toBe(1);
+}
+
+/** The run after: recovered, rebooted, and the home holds the one owner-only backup (or nothing, --delete). */
+async function expectNextRunFinishes(options: RecoverOptions, where: string): Promise<RecoverResult> {
+  const next = node();
+  const result = await run(next, options);
+  expect(result.result, `${where}: ${result.reason}`).toBe("recovered");
+  expect(next.ran, where).toEqual([["sudo", "-n", "systemctl", "reboot"]]);
+  if (options.delete) {
+    expect(await readdir(home), where).toEqual([]);
+    return result;
   }
+  const [backup = ""] = await backupsIn();
+  expect(await readFile(join(home, backup, "credentials"), "utf8"), where).toBe(CREDENTIALS);
+  expect((await stat(join(home, backup))).mode & 0o777, where).toBe(0o700);
+  expect(await readdir(home), where).toEqual([backup]);
+  return result;
+}
 
-  it.each([
-    ["moving aside", { yes: true, delete: false }],
-    ["deleting", { yes: true, delete: true }],
-  ])(
+const RECOVERIES = [
+  ["moving aside", { yes: true, delete: false }],
+  ["deleting", { yes: true, delete: true }],
+] as const;
+
+describe("hpiam recover cut short at any file operation", () => {
+  it.each(RECOVERIES)(
     "%s: leaves the original or the backup whole, and the next run finishes the job",
     async (_what, options) => {
       for (let n = 0; ; n++) {
-        await rm(home, { recursive: true, force: true });
-        await mkdir(join(home, ".aws"), { recursive: true });
-        await writeFile(join(home, ".aws", "credentials"), CREDENTIALS);
-        const { files, frozen } = freezingAt(n);
+        await freshHome();
+        // A change that never happens and never returns: the state a SIGKILL there leaves.
+        const { files, reached } = faultAt(n, () => new Promise(() => {}));
         const finished = run(node({ files }), options).then(() => true);
-        if (await Promise.race([finished, frozen.then(() => false)])) break; // no n-th change: all covered
+        if (await Promise.race([finished, reached.then(() => false)])) break; // no n-th change: all covered
+        await expectNothingLost(options.delete, `cut at change ${n}`);
+        await expectNextRunFinishes(options, `after a cut at change ${n}`);
+      }
+    },
+  );
+});
 
-        // rename(2) is atomic: ~/.aws is whole or gone, and what it held is whole in one place (unless deleted).
-        const places = [join(home, ".aws"), ...(await backupsIn()).map((name) => join(home, name))];
-        const whole = await Promise.all(
-          places.map((dir) => readFile(join(dir, "credentials"), "utf8").catch(() => "")),
-        );
-        const found = whole.filter((text) => text === CREDENTIALS).length;
-        if (options.delete) expect(found + Number(!existsSync(join(home, ".aws"))), `cut at ${n}`).toBe(1);
-        else expect(found, `cut at change ${n}`).toBe(1);
+describe("hpiam recover when a file operation fails", () => {
+  const FAULTS = [
+    ["ENOSPC", "disk full", /no space left on the device \(ENOSPC\).*free some space/],
+    ["EROFS", "read-only file system", /read-only file system \(EROFS\).*remount it read-write/],
+    ["EACCES", "permission denied", /permission denied \(EACCES\).*run it as the home's owner, or with sudo/],
+  ] as const;
 
-        const next = node();
-        const result = await run(next, options);
-        expect(result.result, `after a cut at change ${n}: ${result.reason}`).toBe("recovered");
-        expect(next.ran).toEqual([["sudo", "-n", "systemctl", "reboot"]]);
-        if (options.delete) {
-          expect(await readdir(home)).toEqual([]);
-          continue;
+  it.each(RECOVERIES.flatMap(([what, options]) => FAULTS.map((fault) => [what, ...fault, options] as const)))(
+    "%s, %s (%s): one line of what and what to do, nothing lost, and the next run says what it found and finishes",
+    async (_what, code, _name, says, options) => {
+      for (let n = 0; ; n++) {
+        await freshHome();
+        const failure = Object.assign(new Error(`${code}: refused`), { code });
+        const { files, reached } = faultAt(n, () => Promise.reject(failure));
+        let arrived = false;
+        void reached.then(() => (arrived = true));
+        const outcome = await run(node({ files }), options).catch((error: HpiamError) => error);
+        if (!arrived) break; // no n-th change: all covered
+        const where = `${code} at change ${n}`;
+
+        if (outcome instanceof HpiamError) {
+          // The lock could not be taken: nothing was changed.
+          expect(outcome.exitCode, where).toBe(3);
+          expect(`${outcome.message} ${outcome.hint}`, where).toMatch(says);
+          expect(await readdir(home), where).toEqual([".aws"]);
+        } else if (outcome.result === "failed") {
+          expect(recoverExitCode(outcome), where).toBe(1);
+          expect(outcome.reason, where).toMatch(says);
+          expect(outcome.reason, where).toMatch(/then run hpiam recover again$/);
+          expect(outcome.reason, where).not.toContain("\n");
+          expect(outcome.steps.at(-1), where).toMatchObject({ id: "reboot", status: "skipped" });
+        } else {
+          // Only removing its own lock at the end failed: the job itself is done.
+          expect(outcome.result, where).toBe("recovered");
         }
-        const [backup = ""] = await backupsIn();
-        expect(await readFile(join(home, backup, "credentials"), "utf8")).toBe(CREDENTIALS);
-        expect((await stat(join(home, backup))).mode & 0o777).toBe(0o700);
-        expect(await readdir(home)).toEqual([backup]);
+        await expectNothingLost(options.delete, where);
+        // A run that moved ~/.aws and then failed keeps its lock: it tells the next run where ~/.aws went.
+        const moved = !existsSync(join(home, ".aws"));
+        expect(existsSync(join(home, ".aws.hpiam-lock")), where).toBe(moved);
+
+        const next = await expectNextRunFinishes(options, `after ${where}`);
+        if (moved) expect(next.notes.join("\n"), where).toMatch(/finishing a recover that stopped early/);
       }
     },
   );
