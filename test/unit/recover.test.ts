@@ -21,32 +21,16 @@ import {
   type RecoverOptions,
   type RecoverResult,
 } from "../../src/commands/recover";
-import type { Context, Files, Identification } from "../../src/context";
+import type { Context, Files } from "../../src/context";
 import { HpiamError, UsageError } from "../../src/errors";
-import { createAwsPort } from "../../src/system/aws";
 import { createFiles } from "../../src/system/files";
-import { fakeContext, type FakeOptions } from "../support/fake-context";
+import { CHANGING, interceptFiles } from "../support/recording-files";
+import { asLeakedUser, LEAKED_KEY_ID, onRealHome } from "../support/real-home";
 
-const KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+const KEY_ID = LEAKED_KEY_ID;
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const CREDENTIALS = `[default]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`;
 const CONFIG = "[default]\nregion = us-west-2\n";
-const ROLE = "ExecRole";
-
-const asUser: Identification = {
-  region: "us-west-2",
-  credentials: { accessKeyId: KEY_ID, features: ["CREDENTIALS_PROFILE"], hasSessionToken: false },
-  identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
-};
-const asRole: Identification = {
-  region: "us-west-2",
-  credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", features: [], hasSessionToken: true },
-  identity: {
-    account: "123456789012",
-    arn: `arn:aws:sts::123456789012:assumed-role/${ROLE}/SageMaker`,
-    userId: "AROAEXAMPLE:SageMaker",
-  },
-};
 
 let root: string;
 let home: string;
@@ -61,24 +45,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** The fake context on a real temp HOME: the SDK's chain answers as the user while ~/.aws/credentials exists. */
-function node(options: FakeOptions & { files?: Files } = {}): Context & { ran: string[][] } {
-  const base = fakeContext({ instanceProfile: { reachable: true, roleName: ROLE }, ...options });
-  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined);
-  const paths = {
-    credentialsPath: join(home, ".aws", "credentials"),
-    configPath: join(home, ".aws", "config"),
-  };
-  return {
-    ...base,
-    files: options.files ?? createFiles(),
-    user: { ...base.user, home },
-    aws: {
-      identify: async () => (existsSync(paths.credentialsPath) ? asUser : asRole),
-      sharedFiles: (given) => real.sharedFiles(given ?? paths),
-    },
-  };
-}
+const node = (options: Parameters<typeof onRealHome>[1] = {}) => onRealHome(home, options);
 
 const run = (ctx: Context, options: RecoverOptions = {}) => recover(options, ctx);
 const backupsIn = async (dir = home) =>
@@ -199,8 +166,8 @@ describe("hpiam recover", () => {
   it("fails verification when a variable still overrides, and then does not reboot (exit 1)", async () => {
     const ctx = node({ env: { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET } });
     ctx.aws.identify = async () => ({
-      ...asUser,
-      credentials: { ...asUser.credentials!, features: ["CREDENTIALS_ENV_VARS"] },
+      ...asLeakedUser,
+      credentials: { ...asLeakedUser.credentials!, features: ["CREDENTIALS_ENV_VARS"] },
     });
     const result = await run(ctx, { yes: true });
     expect(result.result).toBe("failed");
@@ -338,34 +305,16 @@ describe("hpiam recover through the command line", () => {
   });
 });
 
-const MUTATING = new Set<keyof Files>([
-  "createExclusive",
-  "rename",
-  "chmodDirectory",
-  "remove",
-  "writeText",
-  "chmod",
-  "mkdir",
-]);
-
 /** Real files whose n-th change is replaced by `fault`; `reached` settles when it comes. */
 function faultAt(n: number, fault: () => Promise<never>): { files: Files; reached: Promise<void> } {
-  const real = createFiles();
   let count = 0;
   let arrive: () => void = () => {};
   const reached = new Promise<void>((resolve) => (arrive = resolve));
-  const files = Object.fromEntries(
-    Object.entries(real).map(([name, operation]) => [
-      name,
-      (...args: unknown[]) => {
-        if (MUTATING.has(name as keyof Files) && count++ === n) {
-          arrive();
-          return fault();
-        }
-        return (operation as (...a: unknown[]) => unknown)(...args);
-      },
-    ]),
-  ) as unknown as Files;
+  const files = interceptFiles(createFiles(), (operation, _args, call) => {
+    if (!CHANGING.has(operation) || count++ !== n) return call();
+    arrive();
+    return fault();
+  });
   return { files, reached };
 }
 

@@ -1,0 +1,44 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Context, Files, Identification } from "../../src/context";
+import { createAwsPort } from "../../src/system/aws";
+import { createFiles } from "../../src/system/files";
+import { fakeContext, type FakeOptions } from "./fake-context";
+import { NODE_ROLE, nodeIdentity } from "./fake-node";
+
+export const LEAKED_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+
+/** What STS says after `aws configure` with alice's key. */
+export const asLeakedUser: Identification = {
+  region: "us-west-2",
+  credentials: { accessKeyId: LEAKED_KEY_ID, features: ["CREDENTIALS_PROFILE"], hasSessionToken: false },
+  identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
+};
+
+/** What STS says for the node's instance-profile role. */
+export const asNodeRole: Identification = { region: "us-west-2", ...nodeIdentity };
+
+/**
+ * The fake context on a real HOME and the real Files: the SDK's ini loader reads `<home>/.aws`, and the chain
+ * signs as alice while `<home>/.aws/credentials` exists, else as the node's role.
+ */
+export function onRealHome(
+  home: string,
+  options: FakeOptions & { files?: Files; name?: string } = {},
+): Context & { ran: string[][] } {
+  const base = fakeContext({ instanceProfile: { reachable: true, roleName: NODE_ROLE }, ...options });
+  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined);
+  const paths = {
+    credentialsPath: join(home, ".aws", "credentials"),
+    configPath: join(home, ".aws", "config"),
+  };
+  return {
+    ...base,
+    files: options.files ?? createFiles(),
+    user: { ...base.user, home, ...(options.name ? { name: options.name } : {}) },
+    aws: {
+      identify: async () => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole),
+      sharedFiles: (given) => real.sharedFiles(given ?? paths),
+    },
+  };
+}
