@@ -1,6 +1,9 @@
+import type { Context } from "../context";
 import type { ProfileFinding } from "../domain/aws-profiles";
 import { activeProfile } from "../domain/credential-source";
-import type { AwsDirFinding } from "../scan/aws-dir";
+import { describeFileFailure } from "../domain/file-errors";
+import { printable } from "../domain/printable";
+import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 
 /** ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): keys, modes. */
@@ -17,12 +20,12 @@ export const awsFiles: Check = {
     const active = home.home === ctx.user.home ? activeProfile(ctx.env, options.profile) : "default";
     const findings: CheckOutcome[] = [];
     const unused: string[] = [];
+    const link = await symlinkNote(scan, ctx);
     for (const file of scan.files) {
-      if (file.exists && !file.readable) {
-        findings.push({ status: "warn", message: `cannot read ${file.path}` });
-      }
+      if (file.exists && !file.readable) findings.push(unreadable(file, ctx));
+      const through = file.path.startsWith(`${scan.dir}/`) ? link : "";
       for (const profile of file.profiles) {
-        const where = `${describeProfile(profile)} in ${file.path} [${profile.profile}]`;
+        const where = `${describeProfile(profile)} in ${file.path} [${profile.profile}]${through}`;
         if (profile.profile !== active) {
           if (profile.kind === "static-keys") {
             findings.push({
@@ -54,11 +57,36 @@ export const awsFiles: Check = {
         ? { status: "pass", message: `${unused.join(", ")} (no instance profile here to override)` }
         : {
             status: "pass",
-            message: scan.present ? `no credentials in ${scan.dir}` : `${scan.dir} does not exist`,
+            message: scan.present ? `no credentials in ${scan.dir}${link}` : `${scan.dir} does not exist`,
           };
     return foldFindings(findings, otherwise, details);
   },
 };
+
+/** Where a symlinked `~/.aws` leads: the files that decide this user's identity may be someone else's. */
+async function symlinkNote(scan: AwsDirFinding, ctx: Context): Promise<string> {
+  if (scan.symlinkTarget === undefined) return "";
+  const target = printable(scan.symlinkTarget);
+  const dangling = (await ctx.files.stat(scan.dir).catch(() => "unknown")) === undefined;
+  return ` (${scan.dir} is a symlink to ${target}${dangling ? ", which does not exist" : ""})`;
+}
+
+/**
+ * The SDK and the AWS CLI read a file they cannot open as empty: whatever it holds is unused now, and takes over
+ * the moment it becomes readable. Root can look inside; root itself is refused only by a squashing file server.
+ */
+function unreadable(file: AwsFileFinding, ctx: Context): CheckOutcome {
+  const why = describeFileFailure(file.readError)?.what ?? file.readError ?? "unreadable";
+  const mode = file.mode === undefined ? "" : `, mode ${octal(file.mode)}`;
+  return {
+    status: "warn",
+    message: `cannot read ${file.path} (${why}${mode}): AWS tools skip it, so any keys in it are unused until it is readable`,
+    remediation:
+      ctx.user.uid === 0
+        ? `read it as its owner (uid ${file.uid ?? "?"}): a network file system may refuse root`
+        : "sudo hpiam diagnose (root can read it and name what it holds)",
+  };
+}
 
 export function describeProfile(profile: ProfileFinding): string {
   switch (profile.kind) {
@@ -84,6 +112,7 @@ function describeScan(scan: AwsDirFinding): Record<string, unknown> {
       path: file.path,
       exists: file.exists,
       ...(file.mode === undefined ? {} : { mode: octal(file.mode) }),
+      ...(file.readError === undefined ? {} : { readError: file.readError }),
       profiles: file.profiles,
     })),
   };

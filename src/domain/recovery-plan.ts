@@ -162,6 +162,12 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
       `${awsDir.path}: ${awsDir.profiles.map((p) => `[${p.profile}] ${p.kind}`).join(", ")} — not used by default; left in place`,
     );
   }
+  for (const file of home.unreadableFiles ?? []) {
+    // Nothing to move for what overrides nothing now; but "no credentials" alone would claim more than is known.
+    plan.notes.push(
+      `cannot read ${file.path} (${file.code}): AWS tools skip it, so it overrides nothing now, but any keys in it would once it is readable${survey.isRoot ? "" : "; sudo hpiam recover --dry-run looks inside"}`,
+    );
+  }
   if (home.lock.state === "stale") {
     const { holder, resume } = home.lock;
     // It got as far as the rename when `~/.aws` is gone and what it renamed to is a backup, or being deleted,

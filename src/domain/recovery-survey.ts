@@ -15,6 +15,8 @@ export interface HomeSurvey {
     accessDenied: boolean;
     profiles: Array<ProfileFinding & { file: string }>;
   };
+  /** Files of `~/.aws` that are there but could not be read (errno code): the SDK skips them as if empty. */
+  unreadableFiles?: Array<{ path: string; code: string }>;
   /** The profile the SDK uses for this user (`--profile`, AWS_PROFILE for the invoking user; else default). */
   activeProfile: string;
   /** hpiam's backups next to `~/.aws`, oldest first. */

@@ -14,6 +14,8 @@ export const RESOURCE_CONFIG_PATH = "/opt/ml/config/resource_config.json";
 /** resource_config.json is a few KB even on large clusters; anything this big is not one. */
 const MAX_NODE_FILE_BYTES = 16 * 1024 * 1024;
 
+const OPTIONAL_MISSING = new Set(["not-hyperpod", "permission-denied"]);
+
 export interface NodeFiles {
   resourceConfigPath: string;
   resource: ResourceConfig;
@@ -30,7 +32,12 @@ export function resourceConfigPath(ctx: Context, flag?: string): string {
 export async function loadNodeFiles(ctx: Context, path: string): Promise<NodeFiles> {
   const resource = parseNodeFile(await readNodeFile(ctx, path), path, parseResourceConfig);
   const paramsPath = join(dirname(path), "provisioning_parameters.json");
-  const paramsText = await readNodeFile(ctx, paramsPath).catch(() => undefined);
+  // Absent is fine (newer clusters), and a failed `sudo -n cat` cannot tell absent from denied; but one that is
+  // there and broken (far too large, a directory) is reported: guessing the controller group could be wrong.
+  const paramsText = await readNodeFile(ctx, paramsPath).catch((error: unknown) => {
+    if (error instanceof CannotRunError && OPTIONAL_MISSING.has(error.code)) return undefined;
+    throw error;
+  });
   return {
     resourceConfigPath: path,
     resource,
@@ -42,7 +49,7 @@ export async function loadNodeFiles(ctx: Context, path: string): Promise<NodeFil
 
 /**
  * HyperPod makes /opt/ml/config readable by root only; the seed's own recipe is `sudo cat`. A non-root user
- * with password-less sudo gets the same through `sudo -n`, which never prompts.
+ * with password-less sudo gets the same through `sudo -n` (which never prompts) and `head`, which bounds it.
  */
 export async function readNodeFile(ctx: Context, path: string): Promise<string> {
   try {
@@ -50,10 +57,14 @@ export async function readNodeFile(ctx: Context, path: string): Promise<string> 
   } catch (error) {
     const code = (error as { code?: string }).code ?? "EIO";
     if (code === "EACCES" && ctx.user.uid !== 0) {
+      // A few bytes past the limit (a final newline is stripped) tell it is too large, without holding it all.
       const viaSudo = await ctx.exec
-        .run(["sudo", "-n", "cat", "--", path], { timeoutMs: 5000 })
+        .run(["sudo", "-n", "head", "-c", String(MAX_NODE_FILE_BYTES + 16), "--", path], { timeoutMs: 5000 })
         .catch(() => undefined);
-      if (viaSudo?.exitCode === 0) return viaSudo.stdout;
+      if (viaSudo?.exitCode === 0) {
+        if (Buffer.byteLength(viaSudo.stdout) > MAX_NODE_FILE_BYTES) throw unreadable(path, "EFBIG");
+        return viaSudo.stdout;
+      }
     }
     throw unreadable(path, code);
   }
@@ -87,7 +98,11 @@ function unreadable(path: string, code: string): CannotRunError {
         "permission-denied",
       );
     case "EFBIG":
-      return new CannotRunError(`${path} is far too large to be a HyperPod file`, undefined, "bad-node-file");
+      return new CannotRunError(
+        `${path} is too large to be a HyperPod file (over ${MAX_NODE_FILE_BYTES / 1024 / 1024} MB)`,
+        "Compare it with another node's copy, or point --resource-config at a good one.",
+        "bad-node-file",
+      );
     default:
       return new CannotRunError(
         `cannot read ${path} (${code})`,

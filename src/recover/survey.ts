@@ -1,7 +1,9 @@
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { AwsOptions, Context } from "../context";
 import { activeProfile } from "../domain/credential-source";
 import { BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "../domain/backup-names";
+import { shellWord } from "../domain/manual-fixes";
+import { printable } from "../domain/printable";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
 import { credentialVariablesIn } from "../domain/shell-exports";
 import { whoami } from "../commands/whoami";
@@ -29,14 +31,24 @@ export async function targetHomes(ctx: Context, options: TargetOptions): Promise
   if (options.user !== undefined) {
     const target = await namedUserHome(ctx, options.user);
     if (!root && target.user !== ctx.user.name) {
+      const user = shellWord(printable(target.user));
       throw new UsageError(
-        `--user ${target.user}: another user's home needs root`,
-        `Run: sudo hpiam recover --user ${target.user}`,
+        `--user ${user}: another user's home needs root`,
+        `Run: sudo hpiam recover --user ${user}`,
       );
     }
     return [target];
   }
-  return [await invokingUserHome(ctx)];
+  const invoking = await invokingUserHome(ctx);
+  // A relative HOME would put the backup and the lock wherever this runs from, not in anyone's home.
+  if (!isAbsolute(invoking.home)) {
+    throw new UsageError(
+      `HOME is not an absolute path (${printable(invoking.home)}): run with HOME set to your home, or --user NAME`,
+      'Run: hpiam recover --user "$(id -un)"',
+      "relative-home",
+    );
+  }
+  return [invoking];
 }
 
 /** Everything a plan is made from, read without changing anything. */
@@ -98,6 +110,9 @@ async function surveyHome(ctx: Context, target: UserHome, profile: string): Prom
       accessDenied: scan.accessDenied,
       profiles: scan.files.flatMap((file) => file.profiles.map((found) => ({ ...found, file: file.path }))),
     },
+    unreadableFiles: scan.files.flatMap((file) =>
+      file.exists && !file.readable ? [{ path: file.path, code: file.readError ?? "EIO" }] : [],
+    ),
     activeProfile: profile,
     backups,
     leftovers: copiesIn(entries, DELETING_PREFIX).map((copy) => join(home, copy.name)),

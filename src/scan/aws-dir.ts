@@ -8,6 +8,10 @@ export interface AwsFileFinding {
   exists: boolean;
   /** False when it exists but this user may not read it (another user's home, without sudo). */
   readable: boolean;
+  /** Why it could not be read (an errno code such as EACCES), when it exists but could not be. */
+  readError?: string;
+  /** Its owner's uid, when it exists. */
+  uid?: number;
   mode?: number;
   looserThanOwnerOnly: boolean;
   profiles: ProfileFinding[];
@@ -73,15 +77,17 @@ async function describeFile(
 ): Promise<Omit<AwsFileFinding, "profiles">> {
   const info = await ctx.files.stat(path).catch(() => undefined);
   if (!info) return { path, role, exists: false, readable: false, looserThanOwnerOnly: false };
-  const readable = await ctx.files
-    .readText(path, { maxBytes: 1024 * 1024 })
-    .then(() => true)
-    .catch(() => false);
+  const readError = await ctx.files.readText(path, { maxBytes: 1024 * 1024 }).then(
+    () => undefined,
+    (error: { code?: string }) => error.code ?? "EIO",
+  );
   return {
     path,
     role,
     exists: true,
-    readable,
+    readable: readError === undefined,
+    ...(readError === undefined ? {} : { readError }),
+    uid: info.uid,
     mode: info.mode,
     looserThanOwnerOnly: info.kind === "file" && isLooserThanOwnerOnly(info.mode),
   };

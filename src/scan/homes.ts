@@ -1,4 +1,6 @@
-import type { Context } from "../context";
+import type { Context, PasswdEntry } from "../context";
+import { shellWord } from "../domain/manual-fixes";
+import { printable, quoted } from "../domain/printable";
 import { UsageError } from "../errors";
 
 export interface UserHome {
@@ -7,28 +9,59 @@ export interface UserHome {
   home: string;
 }
 
-/** POSIX-ish account names: what `useradd` accepts. Rules out `/`, `..`, spaces and other path tricks. */
-export function isPlainUserName(name: string): boolean {
-  return /^[a-z_][a-z0-9_.-]{0,31}\$?$/i.test(name) && !name.includes("..");
+/**
+ * Why a name cannot be an account name, or undefined when it is worth looking up. Directory-service names as
+ * SSSD serves them (`alice@corp.example.com`, spaces, non-ASCII letters) pass; path tricks, option-like
+ * names and all-digit names (`getent passwd 0` answers with uid 0) do not.
+ */
+export function userNameProblem(name: string): string | undefined {
+  if (name === "") return "it is empty";
+  if (name === "." || name === "..") return "it is a directory name";
+  if (name.includes("/")) return "it contains /";
+  if (/[\p{Cc}\p{Zl}\p{Zp}]/u.test(name)) return "it contains control characters";
+  if (name.startsWith("-")) return "it starts with -";
+  if (/^\d+$/.test(name)) return "it is all digits, which getent takes for a uid";
+  return undefined;
+}
+
+/** The user database's entry for exactly this name: never one it matched some other way (case, a uid, an alias). */
+async function lookUpExactly(ctx: Context, name: string): Promise<PasswdEntry | undefined> {
+  if (userNameProblem(name) !== undefined) return undefined;
+  const entry = await ctx.user.lookup(name);
+  return entry?.name === name ? entry : undefined;
 }
 
 /** The user whose files a command is about: `SUDO_USER` under sudo (as the seed's `sudo rm -rf ~/.aws` means), else us. */
 export async function invokingUserHome(ctx: Context): Promise<UserHome> {
-  if (ctx.user.sudoUser && isPlainUserName(ctx.user.sudoUser)) {
-    const entry = await ctx.user.lookup(ctx.user.sudoUser);
+  if (ctx.user.sudoUser) {
+    const entry = await lookUpExactly(ctx, ctx.user.sudoUser);
     if (entry) return { user: entry.name, uid: entry.uid, home: entry.home };
   }
   return { user: ctx.user.name, uid: ctx.user.uid, home: ctx.user.home };
 }
 
-/** `--user NAME`, from the user database; a name that is not a plain account name is refused. */
+/** `--user NAME`, from the user database; a name that cannot be an account name is refused before the lookup. */
 export async function namedUserHome(ctx: Context, name: string): Promise<UserHome> {
-  if (!isPlainUserName(name)) {
-    throw new UsageError(`--user: "${name}" is not a user name`, "Give an account name such as ubuntu.");
+  const problem = userNameProblem(name);
+  if (problem !== undefined) {
+    throw new UsageError(
+      `--user: ${quoted(name)} is not a user name (${problem})`,
+      "Give an account name as `getent passwd` lists it, such as ubuntu.",
+    );
   }
   const entry = await ctx.user.lookup(name);
-  if (!entry)
-    throw new UsageError(`--user: no user "${name}" on this node`, "See `getent passwd` for the users.");
+  if (!entry) {
+    throw new UsageError(
+      `--user: no user ${quoted(name)} on this node`,
+      "See `getent passwd` for the users.",
+    );
+  }
+  if (entry.name !== name) {
+    throw new UsageError(
+      `--user: the user database calls ${quoted(name)} ${quoted(entry.name)}`,
+      `Run again with --user ${shellWord(printable(entry.name))}.`,
+    );
+  }
   return { user: entry.name, uid: entry.uid, home: entry.home };
 }
 

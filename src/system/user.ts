@@ -6,7 +6,9 @@ import { parsePasswd } from "../domain/passwd";
 export function createUserPort(env: Env, exec: Executor): UserPort {
   const me = userInfo();
   async function getent(...keys: string[]): Promise<PasswdEntry[]> {
-    const result = await exec.run(["getent", "passwd", ...keys], { timeoutMs: 5000 }).catch(() => undefined);
+    // `--`: a key is never an option to getent, whatever it starts with.
+    const argv = ["getent", "passwd", ...(keys.length > 0 ? ["--", ...keys] : [])];
+    const result = await exec.run(argv, { timeoutMs: 5000 }).catch(() => undefined);
     return result && result.exitCode === 0 ? parsePasswd(result.stdout) : [];
   }
   return {
