@@ -1,0 +1,505 @@
+import { execa } from "execa";
+import { createHash } from "node:crypto";
+import {
+  chmod,
+  chown,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { CheckResult } from "../../src/checks/check";
+import type { DiagnoseResult } from "../../src/commands/diagnose";
+import { EXECUTION_ROLE } from "../support/aws-world";
+import {
+  CLI,
+  expectNoSecrets,
+  type RunResult,
+  type SimulatedNode,
+  useSimulatedNode,
+} from "../support/simulated-node";
+
+// Hostile nodes: huge node files, unreadable or symlinked AWS files, a relative HOME, odd user names. Every
+// case ends in its documented exit code, a message of one line (and a hint), no stack trace, no secret, and
+// nothing changed outside the folder the command is about.
+
+const STACK = /\bat .+:\d+:\d+\)?$/m;
+const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
+const NOBODY = 65534;
+
+function expectCalm(node: SimulatedNode, result: RunResult) {
+  expect(result.stderr).not.toMatch(STACK);
+  expect(result.stdout).not.toMatch(STACK);
+  expectNoSecrets(node, result);
+}
+
+/** A refusal or failure as a person sees it without --json: nothing on stdout, a message and at most a hint. */
+function expectOneLineError(node: SimulatedNode, result: RunResult, exitCode: number, message: RegExp) {
+  expectCalm(node, result);
+  expect(result.exitCode).toBe(exitCode);
+  expect(result.stdout).toBe("");
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines[0]).toMatch(message);
+  expect(lines.length).toBeLessThanOrEqual(2);
+}
+
+function parseReport(result: RunResult) {
+  const doc = JSON.parse(result.stdout) as DiagnoseResult;
+  const check = (id: string): CheckResult => {
+    const found = doc.checks.find((c) => c.id === id);
+    if (!found) throw new Error(`no ${id} check in the report`);
+    return found;
+  };
+  return { doc, check };
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Every check's message is one line. */
+function expectOneLineChecks(doc: DiagnoseResult) {
+  for (const c of doc.checks) expect(c.message, c.id).not.toMatch(/\n/);
+}
+
+/** Characters other than a newline that could rewrite a terminal line: C0/C1 controls, line separators. */
+function unprintables(text: string): string[] {
+  return [...text].filter((char) => char !== "\n" && /[\p{Cc}\p{Zl}\p{Zp}]/u.test(char));
+}
+
+/** Everything under a folder, by relative path: kind, mode, owner, and the bytes' hash or the link's target. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const found: Record<string, string> = {};
+  async function walk(rel: string): Promise<void> {
+    const path = join(dir, rel);
+    const info = await lstat(path);
+    const head = `${(info.mode & 0o7777).toString(8)} ${info.uid}`;
+    if (info.isSymbolicLink()) found[rel] = `link ${head} ${await readlink(path)}`;
+    else if (info.isDirectory()) {
+      found[rel] = `dir ${head}`;
+      for (const name of (await readdir(path)).sort()) await walk(join(rel, name));
+    } else {
+      found[rel] = `file ${head} ${createHash("sha256")
+        .update(await readFile(path))
+        .digest("hex")}`;
+    }
+  }
+  await walk("");
+  return found;
+}
+
+/** The top of `/` (its own mode and each entry's kind and mode): enough to see a recover that touched it. */
+async function rootTop(): Promise<Record<string, string>> {
+  const names = (await readdir("/")).sort();
+  const entries = await Promise.all(
+    names.map(async (name): Promise<[string, string]> => {
+      const info = await lstat(join("/", name));
+      return [name, `${info.isSymbolicLink() ? "link" : info.isDirectory() ? "dir" : "other"} ${info.mode}`];
+    }),
+  );
+  return { "/": String((await lstat("/")).mode), ...Object.fromEntries(entries) };
+}
+
+/** The built CLI with this node's environment, from another folder, optionally as `nobody`. */
+function hpiamAt(
+  node: SimulatedNode,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; asNobody?: boolean } = {},
+): Promise<RunResult> {
+  const cli = [process.execPath, CLI, ...args];
+  const [command = "", ...argv] = options.asNobody
+    ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...cli]
+    : cli;
+  return execa(command, argv, {
+    env: { ...node.env, ...options.env },
+    extendEnv: false,
+    reject: false,
+    stdin: "ignore",
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  }).then(({ exitCode, stdout, stderr }) => ({ exitCode: exitCode ?? -1, stdout, stderr }));
+}
+
+const leakedKeys = (node: SimulatedNode) =>
+  `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`;
+
+/**
+ * A `getent` on the sandbox's PATH that knows only root, with a home inside the sandbox: the root-credentials
+ * check then reads that home, never this machine's.
+ */
+async function sandboxRoot(node: SimulatedNode): Promise<void> {
+  const rootHome = join(node.sandbox.root, "root");
+  await mkdir(rootHome, { recursive: true });
+  const entry = `root:x:0:0:root:${rootHome}:/bin/bash`;
+  await writeFile(
+    join(node.sandbox.binDir, "getent"),
+    `#!${process.execPath}\nconst keys = process.argv.slice(3).filter((key) => key !== "--");\n` +
+      `if (keys.length > 0 && !keys.includes("root")) process.exit(2);\n` +
+      `process.stdout.write(${JSON.stringify(`${entry}\n`)});\n`,
+    { mode: 0o755 },
+  );
+}
+
+async function clearHome(node: SimulatedNode): Promise<void> {
+  for (const name of await readdir(node.sandbox.home)) {
+    await rm(join(node.sandbox.home, name), { recursive: true, force: true });
+  }
+}
+
+describe("node files far too large to be HyperPod's", () => {
+  const node = useSimulatedNode();
+  const FIFTY_MB = 50 * 1024 * 1024;
+  let bigResource: string;
+  let bigParams: string;
+
+  /** A node folder whose `huge` file is its fixture followed by spaces up to 50 MB: still valid JSON. */
+  async function nodeFolder(name: string, huge: string): Promise<string> {
+    const dir = join(node.sandbox.root, name);
+    await mkdir(dir, { recursive: true });
+    for (const file of ["resource_config.json", "provisioning_parameters.json"]) {
+      const content = await readFile(join(FIXTURES, file));
+      const padded =
+        file === huge ? Buffer.concat([content, Buffer.alloc(FIFTY_MB - content.length, " ")]) : content;
+      await writeFile(join(dir, file), padded);
+    }
+    return join(dir, "resource_config.json");
+  }
+
+  beforeAll(async () => {
+    await sandboxRoot(node);
+    bigResource = await nodeFolder("big-resource", "resource_config.json");
+    bigParams = await nodeFolder("big-params", "provisioning_parameters.json");
+  });
+  /** Which file is huge, the resource_config to point hpiam at, and the file the message must name. */
+  const HUGE: Array<[string, () => string, () => string]> = [
+    ["resource_config.json", () => bigResource, () => bigResource],
+    [
+      "provisioning_parameters.json",
+      () => bigParams,
+      () => join(bigParams, "..", "provisioning_parameters.json"),
+    ],
+  ];
+
+  it.each(HUGE)(
+    "diagnose fails the hyperpod-node check on a 50 MB %s and still reports",
+    async (_name, config, file) => {
+      const before = await snapshot(join(config(), ".."));
+      const result = await node.hpiam(["diagnose", "--json", "--resource-config", config()]);
+      expectCalm(node, result);
+      expect(result.exitCode).toBe(1);
+      const { doc, check } = parseReport(result);
+      expectOneLineChecks(doc);
+      expect(doc.summary.status).toBe("unhealthy");
+      expect(check("hyperpod-node")).toMatchObject({
+        status: "fail",
+        message: `${file()} is too large to be a HyperPod file (over 16 MB)`,
+        remediation: expect.stringContaining("another node's copy"),
+      });
+      // The rest of the report is still there: the identity is the node's role.
+      expect(check("caller-identity")).toMatchObject({ status: "pass" });
+      expect(check("caller-identity").message).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
+      expect(await snapshot(join(config(), ".."))).toEqual(before);
+    },
+  );
+
+  it.each(HUGE)(
+    "connect-head --print exits 3 naming the 50 MB %s, and runs no ssh",
+    async (_name, config, file) => {
+      const calls = (await node.sandbox.calls()).length;
+      const result = await node.hpiam(["connect-head", "--print"], { HPIAM_RESOURCE_CONFIG: config() });
+      expectOneLineError(
+        node,
+        result,
+        3,
+        new RegExp(`^hpiam: ${escapeRegExp(file())} is too large to be a HyperPod file`),
+      );
+      expect(await node.sandbox.calls()).toHaveLength(calls);
+
+      const json = await node.hpiam(["connect-head", "--print", "--json", "--resource-config", config()]);
+      expect(json.exitCode).toBe(3);
+      expect(JSON.parse(json.stdout).error).toMatchObject({ code: "bad-node-file" });
+    },
+  );
+});
+
+describe("an unreadable ~/.aws/credentials, for a user without sudo", () => {
+  const node = useSimulatedNode();
+  let home: string;
+  let credentials: string;
+
+  beforeAll(async () => {
+    // Readable by an ordinary user, as a node's homes and stub log are.
+    await chmod(node.sandbox.root, 0o755);
+    await chmod(node.env.HPIAM_STUB_LOG ?? "", 0o666);
+    home = join(node.sandbox.root, "home", "nobody");
+    credentials = join(home, ".aws", "credentials");
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(credentials, leakedKeys(node));
+    await chmod(credentials, 0o000);
+    for (const path of [home, join(home, ".aws"), credentials]) await chown(path, NOBODY, NOBODY);
+  });
+
+  const asNobody = (args: string[]) => hpiamAt(node, args, { asNobody: true, env: { HOME: home } });
+
+  it("whoami reports what every AWS tool uses, the instance profile, since none can read the file", async () => {
+    const before = await snapshot(home);
+    const result = await asNobody(["whoami", "--json"]);
+    expectCalm(node, result);
+    expect(result.exitCode).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.verdict.status).toBe("healthy");
+    expect(doc.credentialSource.provider).toBe("instance-metadata");
+    expect(doc.identity.arn).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
+    expect(await snapshot(home)).toEqual(before);
+  });
+
+  it("diagnose does not call it fine: it warns that the file cannot be read, and says how to look inside", async () => {
+    const before = await snapshot(home);
+    const result = await asNobody(["diagnose", "--json"]);
+    expectCalm(node, result);
+    const { doc, check } = parseReport(result);
+    expectOneLineChecks(doc);
+    expect(result.exitCode).toBe(0);
+    expect(check("aws-files")).toMatchObject({
+      status: "warn",
+      message: `cannot read ${credentials} (permission denied (EACCES), mode 0000): AWS tools skip it, so any keys in it are unused until it is readable`,
+      remediation: expect.stringMatching(/^sudo hpiam diagnose\b/),
+      details: {
+        files: expect.arrayContaining([
+          expect.objectContaining({ path: credentials, exists: true, readError: "EACCES", profiles: [] }),
+        ]),
+      },
+    });
+    expect(check("caller-identity").message).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
+    expect(result.stdout).not.toContain(node.world.leakedKey.accessKeyId);
+    expect(await snapshot(home)).toEqual(before);
+  });
+
+  it("recover has nothing it may move, and says it cannot see inside the file", async () => {
+    const before = await snapshot(home);
+    const result = await asNobody(["recover", "--yes", "--no-reboot", "--json"]);
+    expectCalm(node, result);
+    expect(result.exitCode).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ result: "nothing-to-do", steps: [] });
+    expect(doc.notes).toContain(
+      `cannot read ${credentials} (EACCES): AWS tools skip it, so it overrides nothing now, but any keys in it would once it is readable; sudo hpiam recover --dry-run looks inside`,
+    );
+    expect(await snapshot(home)).toEqual(before);
+  });
+});
+
+describe("a ~/.aws that is a symlink", () => {
+  const node = useSimulatedNode();
+  const link = () => join(node.sandbox.home, ".aws");
+  let otherHome: string;
+  let otherAws: string;
+
+  beforeAll(async () => {
+    await sandboxRoot(node);
+    otherHome = join(node.sandbox.root, "home", "other");
+    otherAws = join(otherHome, ".aws");
+    await mkdir(otherAws, { recursive: true, mode: 0o700 });
+    await writeFile(join(otherAws, "credentials"), leakedKeys(node), { mode: 0o600 });
+    await writeFile(join(otherAws, "config"), "[default]\nregion = us-west-2\n", { mode: 0o600 });
+    for (const path of [otherHome, otherAws, join(otherAws, "credentials"), join(otherAws, "config")]) {
+      await chown(path, 1001, 1001);
+    }
+  });
+  afterEach(() => clearHome(node));
+
+  const backups = async () =>
+    (await readdir(node.sandbox.home))
+      .filter((name) => name.startsWith(".aws.hpiam-backup-"))
+      .map((name) => join(node.sandbox.home, name));
+
+  it("into another user's home: diagnose fails on the keys it reaches; recover moves only the link", async () => {
+    await symlink(otherAws, link());
+    const before = await snapshot(otherHome);
+
+    const diagnosed = await node.hpiam(["diagnose", "--json"]);
+    expectCalm(node, diagnosed);
+    expect(diagnosed.exitCode).toBe(1);
+    const { doc, check } = parseReport(diagnosed);
+    expectOneLineChecks(doc);
+    expect(check("aws-files")).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining(
+        `(${link()} is a symlink to ${otherAws}) override the instance profile`,
+      ),
+      details: { symlinkTarget: otherAws },
+    });
+    expect(check("credential-source").status).toBe("fail");
+
+    const recovered = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"]);
+    expectCalm(node, recovered);
+    expect(recovered.exitCode).toBe(0);
+    const [backup = ""] = await backups();
+    expect(JSON.parse(recovered.stdout)).toMatchObject({
+      result: "recovered",
+      backups: [backup],
+      verification: { status: "healthy" },
+    });
+    expect((await lstat(backup)).isSymbolicLink()).toBe(true);
+    expect(await readlink(backup)).toBe(otherAws);
+    expect(await snapshot(otherHome)).toEqual(before);
+    expect(await readdir(node.sandbox.home)).toEqual([backup.slice(node.sandbox.home.length + 1)]);
+  });
+
+  it("to /: diagnose finds no keys there; recover has nothing to do and leaves / and the link alone", async () => {
+    await symlink("/", link());
+    const before = await rootTop();
+
+    const diagnosed = await node.hpiam(["diagnose", "--json"]);
+    expectCalm(node, diagnosed);
+    expect(diagnosed.exitCode).toBe(0);
+    const { doc, check } = parseReport(diagnosed);
+    expectOneLineChecks(doc);
+    expect(check("aws-files")).toMatchObject({
+      status: "pass",
+      message: `no credentials in ${link()} (${link()} is a symlink to /)`,
+      details: { symlinkTarget: "/" },
+    });
+    expect(check("root-credentials").message).toBe(
+      `no AWS credentials in ${join(node.sandbox.root, "root", ".aws")}`,
+    );
+
+    const recovered = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"]);
+    expectCalm(node, recovered);
+    expect(recovered.exitCode).toBe(0);
+    expect(JSON.parse(recovered.stdout).result).toBe("nothing-to-do");
+    expect(await readlink(link())).toBe("/");
+    expect(await backups()).toEqual([]);
+    expect(await rootTop()).toEqual(before);
+  });
+
+  it("dangling: diagnose and recover run to their end without a crash", async () => {
+    const gone = join(node.sandbox.root, "gone", ".aws");
+    await symlink(gone, link());
+
+    const diagnosed = await node.hpiam(["diagnose", "--json"]);
+    expectCalm(node, diagnosed);
+    expect(diagnosed.exitCode).toBe(0);
+    const { doc, check } = parseReport(diagnosed);
+    expectOneLineChecks(doc);
+    expect(check("aws-files")).toMatchObject({
+      status: "pass",
+      message: `no credentials in ${link()} (${link()} is a symlink to ${gone}, which does not exist)`,
+      details: { symlinkTarget: gone },
+    });
+
+    const recovered = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"]);
+    expectCalm(node, recovered);
+    expect(recovered.exitCode).toBe(0);
+    expect(JSON.parse(recovered.stdout).result).toBe("nothing-to-do");
+    expect(await readlink(link())).toBe(gone);
+    expect(await readdir(node.sandbox.home)).toEqual([".aws"]);
+  });
+});
+
+describe("a relative HOME", () => {
+  const node = useSimulatedNode();
+  let cwd: string;
+
+  beforeAll(async () => {
+    await sandboxRoot(node);
+    cwd = join(node.sandbox.root, "cwd");
+    await mkdir(join(cwd, "rel", "home", ".aws"), { recursive: true });
+    await writeFile(join(cwd, "rel", "home", ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
+  });
+
+  const fromCwd = (args: string[]) => hpiamAt(node, args, { cwd, env: { HOME: "rel/home" } });
+
+  it("whoami reports the keys the SDK reads relative to the working folder", async () => {
+    const before = await snapshot(cwd);
+    const result = await fromCwd(["whoami", "--json"]);
+    expectCalm(node, result);
+    expect(result.exitCode).toBe(1);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.verdict.status).toBe("overridden");
+    expect(doc.credentialSource).toMatchObject({ provider: "shared-credentials-file", profile: "default" });
+    expect(await snapshot(cwd)).toEqual(before);
+  });
+
+  it("diagnose fails on those keys, as for any home", async () => {
+    const before = await snapshot(cwd);
+    const result = await fromCwd(["diagnose", "--json"]);
+    expectCalm(node, result);
+    expect(result.exitCode).toBe(1);
+    const { doc, check } = parseReport(result);
+    expectOneLineChecks(doc);
+    expect(check("aws-files").status).toBe("fail");
+    expect(await snapshot(cwd)).toEqual(before);
+  });
+
+  it.each([[["recover", "--yes", "--no-reboot"]], [["recover", "--dry-run"]], [["recover", "--undo"]]])(
+    "%j refuses (exit 2) and writes nothing, not even a lock",
+    async (args) => {
+      const before = await snapshot(cwd);
+      const home = await snapshot(node.sandbox.home);
+      const result = await fromCwd(args);
+      expectOneLineError(
+        node,
+        result,
+        2,
+        /^hpiam: HOME is not an absolute path \(rel\/home\): run with HOME set to your home, or --user NAME$/,
+      );
+      expect(await snapshot(cwd)).toEqual(before);
+      expect(await snapshot(node.sandbox.home)).toEqual(home);
+    },
+  );
+
+  it("refuses with --json too, as an error document", async () => {
+    const result = await fromCwd(["recover", "--yes", "--no-reboot", "--json"]);
+    expectCalm(node, result);
+    expect(result.exitCode).toBe(2);
+    expect(JSON.parse(result.stdout).error).toMatchObject({
+      code: "relative-home",
+      message: expect.stringContaining("HOME is not an absolute path (rel/home)"),
+    });
+  });
+});
+
+describe("recover --user with hostile names", () => {
+  const node = useSimulatedNode();
+
+  it.each([
+    ["empty", "", '""', /it is empty/],
+    ["a slash", "../../etc", '"../../etc"', /it contains \//],
+    [".", ".", '"."', /it is a directory name/],
+    ["..", "..", '".."', /it is a directory name/],
+    ["a leading -", "-s", '"-s"', /it starts with -/],
+    ["all digits (a uid to getent)", "0", '"0"', /it is all digits/],
+    ["a terminal escape", "a\u001b[31mb", '"a\\u001b[31mb"', /it contains control characters/],
+    ["a tab", "a\tb", '"a\\u0009b"', /it contains control characters/],
+    ["a line separator", "a\u2028b", '"a\\u2028b"', /it contains control characters/],
+  ])("refuses a name with %s before any lookup (exit 2)", async (_what, name, shown, why) => {
+    const home = await snapshot(node.sandbox.home);
+    const result = await node.hpiam(["recover", "--dry-run", `--user=${name}`]);
+    expectOneLineError(node, result, 2, /^hpiam: --user: ".*" is not a user name \(.+\)$/);
+    expect(result.stderr).toMatch(why);
+    expect(result.stderr).toContain(`--user: ${shown} is not`);
+    // Nothing unprintable reaches the terminal, whatever the name held.
+    expect(unprintables(result.stderr)).toEqual([]);
+    expect(await snapshot(node.sandbox.home)).toEqual(home);
+  });
+
+  it.each([
+    ["a space", "no such user"],
+    ["a unicode letter", "jürgen-hpiam-test"],
+    ["CJK letters", "用户测试"],
+    ["a directory-service domain", "nobody-here@corp.example.com"],
+  ])("looks up a name with %s and says there is no such user (exit 2)", async (_what, name) => {
+    const result = await node.hpiam(["recover", "--dry-run", "--user", name]);
+    expectOneLineError(node, result, 2, /^hpiam: --user: no user ".+" on this node$/);
+    expect(result.stderr).toContain(`no user "${name}" on this node`);
+
+    const json = await node.hpiam(["recover", "--dry-run", "--json", "--user", name]);
+    expect(json.exitCode).toBe(2);
+    expect(JSON.parse(json.stdout).error.message).toBe(`--user: no user "${name}" on this node`);
+  });
+});
