@@ -1,7 +1,5 @@
 import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
-import { execa } from "execa";
-import type { CheckResult } from "../../src/checks/check";
 import type { DiagnoseResult } from "../../src/commands/diagnose";
 import { appendFile, chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -14,14 +12,9 @@ import {
   motoAdmin,
   REGION,
 } from "../support/aws-world";
+import { diagnoseReport } from "../support/diagnose-report";
 import { type FakeImds, startImds, startScriptedEndpoint } from "../support/imds";
-import {
-  CLI,
-  expectNoSecrets,
-  type RunResult,
-  type SimulatedNode,
-  useSimulatedNode,
-} from "../support/simulated-node";
+import { expectNoSecrets, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 
 const ALL_CHECKS = [
   "hyperpod-node",
@@ -45,60 +38,9 @@ function expectEveryCheck(doc: DiagnoseResult): void {
   expect(doc.checks.map((c) => c.id).slice(0, ALL_CHECKS.length)).toEqual(ALL_CHECKS);
 }
 
-interface Report {
-  exitCode: number;
-  doc: DiagnoseResult;
-  check: (id: string) => CheckResult;
-  result: RunResult;
-}
-
 async function diagnose(node: SimulatedNode, args: string[] = [], env: Record<string, string> = {}) {
   const result = await node.hpiam(["diagnose", "--json", ...args], env);
-  return report(result);
-}
-
-function report(result: RunResult): Report {
-  const doc = JSON.parse(result.stdout) as DiagnoseResult;
-  const check = (id: string) => {
-    const found = doc.checks.find((c) => c.id === id);
-    if (!found) throw new Error(`no ${id} check in the report`);
-    return found;
-  };
-  return { exitCode: result.exitCode, doc, result, check };
-}
-
-/**
- * The node's user database, answered by a `getent` on the sandbox's PATH: root's home (and every home
- * --all-users scans) stays inside the sandbox, never this machine's /root.
- */
-async function fakeUserDatabase(node: SimulatedNode): Promise<{ rootHome: string; aliceHome: string }> {
-  const rootHome = join(node.sandbox.root, "root");
-  const aliceHome = join(node.sandbox.root, "home", "alice");
-  await Promise.all([mkdir(rootHome, { recursive: true }), mkdir(aliceHome, { recursive: true })]);
-  const passwd = [
-    `root:x:0:0:root:${rootHome}:/bin/bash`,
-    "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin",
-    `ubuntu:x:1000:1000::${node.sandbox.home}:/bin/bash`,
-    `alice:x:1001:1001::${aliceHome}:/bin/bash`,
-  ];
-  await executable(
-    join(node.sandbox.binDir, "getent"),
-    `const users = ${JSON.stringify(passwd)};
-const [db, ...keys] = process.argv.slice(2);
-const found = keys.length ? users.filter((line) => keys.includes(line.split(":")[0])) : users;
-if (db !== "passwd" || found.length === 0) process.exit(2);
-process.stdout.write(found.join("\\n") + "\\n");`,
-  );
-  // No rules unless a test gives some: the machine's own iptables never leaks into a test.
-  await executable(
-    join(node.sandbox.binDir, "iptables-save"),
-    `process.stdout.write(process.env.FAKE_IPTABLES_SAVE ?? "");`,
-  );
-  return { rootHome, aliceHome };
-}
-
-async function executable(path: string, body: string): Promise<void> {
-  await writeFile(path, `#!${process.execPath}\n${body}\n`, { mode: 0o755 });
+  return diagnoseReport(result);
 }
 
 const leakedKeys = (node: SimulatedNode) =>
@@ -106,10 +48,6 @@ const leakedKeys = (node: SimulatedNode) =>
 
 describe("hpiam diagnose on a simulated HyperPod node", () => {
   const node = useSimulatedNode();
-  let homes: { rootHome: string; aliceHome: string };
-  beforeAll(async () => {
-    homes = await fakeUserDatabase(node);
-  });
 
   it("reports a healthy node: every check present, the cluster named, exit 0", async () => {
     const { exitCode, doc, check, result } = await diagnose(node);
@@ -142,7 +80,7 @@ describe("hpiam diagnose on a simulated HyperPod node", () => {
     expect(check("instance-profile").status).toBe("pass");
     expect(check("root-credentials")).toMatchObject({
       status: "pass",
-      message: expect.stringContaining(homes.rootHome),
+      message: expect.stringContaining(node.sandbox.rootHome),
     });
     expect(check("other-users").status).toBe("skip");
     expect(check("imds-proxy").status).toBe("pass");
@@ -204,8 +142,8 @@ describe("hpiam diagnose on a simulated HyperPod node", () => {
   });
 
   it("scans every user's home with --all-users (as root)", async () => {
-    await mkdir(join(homes.aliceHome, ".aws"));
-    await writeFile(join(homes.aliceHome, ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
+    await mkdir(join(node.sandbox.aliceHome, ".aws"));
+    await writeFile(join(node.sandbox.aliceHome, ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
     const { exitCode, check, result } = await diagnose(node, ["--all-users"]);
     expect(exitCode).toBe(1);
     expect(check("other-users")).toMatchObject({
@@ -264,8 +202,8 @@ describe("hpiam diagnose on a simulated HyperPod node", () => {
   });
 
   it("fails root-credentials when root has keys: the SSM agent may sign with them", async () => {
-    await mkdir(join(homes.rootHome, ".aws"));
-    await writeFile(join(homes.rootHome, ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
+    await mkdir(join(node.sandbox.rootHome, ".aws"));
+    await writeFile(join(node.sandbox.rootHome, ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
     const { check, result } = await diagnose(node, ["--checks", "root-credentials"]);
     expect(check("root-credentials")).toMatchObject({
       status: "fail",
@@ -282,7 +220,6 @@ describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root
   const node = useSimulatedNode();
   let proxy: FakeImds;
   beforeAll(async () => {
-    await fakeUserDatabase(node);
     // The downgraded role the proxy serves to non-root users, as seed 002 sets it up.
     const admin = motoAdmin(node.env.AWS_ENDPOINT_URL);
     const iam = new IAMClient(admin);
@@ -332,11 +269,7 @@ describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root
 
   /** The built CLI as `nobody`: what a cluster user without sudo sees. */
   const asNobody = (args: string[], env: Record<string, string> = {}) =>
-    execa(
-      "setpriv",
-      ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, CLI, "diagnose", ...args],
-      { env: { ...node.env, ...env }, extendEnv: false, reject: false, stdin: "ignore" },
-    ).then(({ exitCode, stdout, stderr }) => ({ exitCode: exitCode ?? -1, stdout, stderr }));
+    node.hpiam(["diagnose", ...args], env, { asNobody: true });
 
   it("as root, explains the proxy: non-root users get the downgraded role on purpose", async () => {
     const { exitCode, check, result } = await diagnose(node, [], { FAKE_IPTABLES_SAVE: proxyRules() });
@@ -366,7 +299,7 @@ describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root
 
   it("as a non-root user, skips the root-only checks with 'run with sudo' and stays healthy", async () => {
     const result = await asNobody(["--json"]);
-    const { exitCode, doc, check } = report(result);
+    const { exitCode, doc, check } = diagnoseReport(result);
     expect(exitCode).toBe(0);
     expectEveryCheck(doc);
     expect(check("root-credentials")).toMatchObject({ status: "skip", message: "needs root: run with sudo" });
@@ -381,7 +314,7 @@ describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root
   it("as a non-root user behind the proxy, takes the downgraded role for what it is", async () => {
     // What the iptables redirect does for non-root users: their IMDS is the proxy.
     const result = await asNobody(["--json"], { AWS_EC2_METADATA_SERVICE_ENDPOINT: proxy.endpoint });
-    const { exitCode, check } = report(result);
+    const { exitCode, check } = diagnoseReport(result);
     expect(exitCode).toBe(0);
     expect(check("caller-identity").message).toContain(`assumed-role/${PROXY_ROLE}/test-session`);
     expect(check("credential-source").status).toBe("pass");
@@ -409,10 +342,6 @@ describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root
 
 describe("hpiam diagnose off a node and with a hanging IMDS", () => {
   const node = useSimulatedNode();
-  beforeAll(async () => {
-    await fakeUserDatabase(node);
-  });
-
   it("off a node (no IMDS, no resource_config.json): hyperpod-node skips, the JSON answer comes", async () => {
     const { doc, check } = await diagnose(node, [], {
       AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9",

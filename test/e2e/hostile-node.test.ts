@@ -1,5 +1,3 @@
-import { execa } from "execa";
-import { createHash } from "node:crypto";
 import {
   chmod,
   chown,
@@ -15,30 +13,23 @@ import {
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { CheckResult } from "../../src/checks/check";
 import type { DiagnoseResult } from "../../src/commands/diagnose";
 import { EXECUTION_ROLE } from "../support/aws-world";
+import { diagnoseReport } from "../support/diagnose-report";
 import {
-  CLI,
-  expectNoSecrets,
+  expectCalm,
+  NOBODY,
   type RunResult,
   type SimulatedNode,
   useSimulatedNode,
 } from "../support/simulated-node";
+import { treeSnapshot } from "../support/tree-snapshot";
 
 // Hostile nodes: huge node files, unreadable or symlinked AWS files, a relative HOME, odd user names. Every
 // case ends in its documented exit code, a message of one line (and a hint), no stack trace, no secret, and
 // nothing changed outside the folder the command is about.
 
-const STACK = /\bat .+:\d+:\d+\)?$/m;
 const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
-const NOBODY = 65534;
-
-function expectCalm(node: SimulatedNode, result: RunResult) {
-  expect(result.stderr).not.toMatch(STACK);
-  expect(result.stdout).not.toMatch(STACK);
-  expectNoSecrets(node, result);
-}
 
 /** A refusal or failure as a person sees it without --json: nothing on stdout, a message and at most a hint. */
 function expectOneLineError(node: SimulatedNode, result: RunResult, exitCode: number, message: RegExp) {
@@ -48,16 +39,6 @@ function expectOneLineError(node: SimulatedNode, result: RunResult, exitCode: nu
   const lines = result.stderr.trimEnd().split("\n");
   expect(lines[0]).toMatch(message);
   expect(lines.length).toBeLessThanOrEqual(2);
-}
-
-function parseReport(result: RunResult) {
-  const doc = JSON.parse(result.stdout) as DiagnoseResult;
-  const check = (id: string): CheckResult => {
-    const found = doc.checks.find((c) => c.id === id);
-    if (!found) throw new Error(`no ${id} check in the report`);
-    return found;
-  };
-  return { doc, check };
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -72,27 +53,6 @@ function unprintables(text: string): string[] {
   return [...text].filter((char) => char !== "\n" && /[\p{Cc}\p{Zl}\p{Zp}]/u.test(char));
 }
 
-/** Everything under a folder, by relative path: kind, mode, owner, and the bytes' hash or the link's target. */
-async function snapshot(dir: string): Promise<Record<string, string>> {
-  const found: Record<string, string> = {};
-  async function walk(rel: string): Promise<void> {
-    const path = join(dir, rel);
-    const info = await lstat(path);
-    const head = `${(info.mode & 0o7777).toString(8)} ${info.uid}`;
-    if (info.isSymbolicLink()) found[rel] = `link ${head} ${await readlink(path)}`;
-    else if (info.isDirectory()) {
-      found[rel] = `dir ${head}`;
-      for (const name of (await readdir(path)).sort()) await walk(join(rel, name));
-    } else {
-      found[rel] = `file ${head} ${createHash("sha256")
-        .update(await readFile(path))
-        .digest("hex")}`;
-    }
-  }
-  await walk("");
-  return found;
-}
-
 /** The top of `/` (its own mode and each entry's kind and mode): enough to see a recover that touched it. */
 async function rootTop(): Promise<Record<string, string>> {
   const names = (await readdir("/")).sort();
@@ -105,44 +65,8 @@ async function rootTop(): Promise<Record<string, string>> {
   return { "/": String((await lstat("/")).mode), ...Object.fromEntries(entries) };
 }
 
-/** The built CLI with this node's environment, from another folder, optionally as `nobody`. */
-function hpiamAt(
-  node: SimulatedNode,
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string>; asNobody?: boolean } = {},
-): Promise<RunResult> {
-  const cli = [process.execPath, CLI, ...args];
-  const [command = "", ...argv] = options.asNobody
-    ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...cli]
-    : cli;
-  return execa(command, argv, {
-    env: { ...node.env, ...options.env },
-    extendEnv: false,
-    reject: false,
-    stdin: "ignore",
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-  }).then(({ exitCode, stdout, stderr }) => ({ exitCode: exitCode ?? -1, stdout, stderr }));
-}
-
 const leakedKeys = (node: SimulatedNode) =>
   `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`;
-
-/**
- * A `getent` on the sandbox's PATH that knows only root, with a home inside the sandbox: the root-credentials
- * check then reads that home, never this machine's.
- */
-async function sandboxRoot(node: SimulatedNode): Promise<void> {
-  const rootHome = join(node.sandbox.root, "root");
-  await mkdir(rootHome, { recursive: true });
-  const entry = `root:x:0:0:root:${rootHome}:/bin/bash`;
-  await writeFile(
-    join(node.sandbox.binDir, "getent"),
-    `#!${process.execPath}\nconst keys = process.argv.slice(3).filter((key) => key !== "--");\n` +
-      `if (keys.length > 0 && !keys.includes("root")) process.exit(2);\n` +
-      `process.stdout.write(${JSON.stringify(`${entry}\n`)});\n`,
-    { mode: 0o755 },
-  );
-}
 
 async function clearHome(node: SimulatedNode): Promise<void> {
   for (const name of await readdir(node.sandbox.home)) {
@@ -170,7 +94,6 @@ describe("node files far too large to be HyperPod's", () => {
   }
 
   beforeAll(async () => {
-    await sandboxRoot(node);
     bigResource = await nodeFolder("big-resource", "resource_config.json");
     bigParams = await nodeFolder("big-params", "provisioning_parameters.json");
   });
@@ -187,11 +110,11 @@ describe("node files far too large to be HyperPod's", () => {
   it.each(HUGE)(
     "diagnose fails the hyperpod-node check on a 50 MB %s and still reports",
     async (_name, config, file) => {
-      const before = await snapshot(join(config(), ".."));
+      const before = await treeSnapshot(join(config(), ".."));
       const result = await node.hpiam(["diagnose", "--json", "--resource-config", config()]);
       expectCalm(node, result);
       expect(result.exitCode).toBe(1);
-      const { doc, check } = parseReport(result);
+      const { doc, check } = diagnoseReport(result);
       expectOneLineChecks(doc);
       expect(doc.summary.status).toBe("unhealthy");
       expect(check("hyperpod-node")).toMatchObject({
@@ -202,7 +125,7 @@ describe("node files far too large to be HyperPod's", () => {
       // The rest of the report is still there: the identity is the node's role.
       expect(check("caller-identity")).toMatchObject({ status: "pass" });
       expect(check("caller-identity").message).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
-      expect(await snapshot(join(config(), ".."))).toEqual(before);
+      expect(await treeSnapshot(join(config(), ".."))).toEqual(before);
     },
   );
 
@@ -243,10 +166,10 @@ describe("an unreadable ~/.aws/credentials, for a user without sudo", () => {
     for (const path of [home, join(home, ".aws"), credentials]) await chown(path, NOBODY, NOBODY);
   });
 
-  const asNobody = (args: string[]) => hpiamAt(node, args, { asNobody: true, env: { HOME: home } });
+  const asNobody = (args: string[]) => node.hpiam(args, { HOME: home }, { asNobody: true });
 
   it("whoami reports what every AWS tool uses, the instance profile, since none can read the file", async () => {
-    const before = await snapshot(home);
+    const before = await treeSnapshot(home);
     const result = await asNobody(["whoami", "--json"]);
     expectCalm(node, result);
     expect(result.exitCode).toBe(0);
@@ -254,14 +177,14 @@ describe("an unreadable ~/.aws/credentials, for a user without sudo", () => {
     expect(doc.verdict.status).toBe("healthy");
     expect(doc.credentialSource.provider).toBe("instance-metadata");
     expect(doc.identity.arn).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
-    expect(await snapshot(home)).toEqual(before);
+    expect(await treeSnapshot(home)).toEqual(before);
   });
 
   it("diagnose does not call it fine: it warns that the file cannot be read, and says how to look inside", async () => {
-    const before = await snapshot(home);
+    const before = await treeSnapshot(home);
     const result = await asNobody(["diagnose", "--json"]);
     expectCalm(node, result);
-    const { doc, check } = parseReport(result);
+    const { doc, check } = diagnoseReport(result);
     expectOneLineChecks(doc);
     expect(result.exitCode).toBe(0);
     expect(check("aws-files")).toMatchObject({
@@ -276,11 +199,11 @@ describe("an unreadable ~/.aws/credentials, for a user without sudo", () => {
     });
     expect(check("caller-identity").message).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
     expect(result.stdout).not.toContain(node.world.leakedKey.accessKeyId);
-    expect(await snapshot(home)).toEqual(before);
+    expect(await treeSnapshot(home)).toEqual(before);
   });
 
   it("recover has nothing it may move, and says it cannot see inside the file", async () => {
-    const before = await snapshot(home);
+    const before = await treeSnapshot(home);
     const result = await asNobody(["recover", "--yes", "--no-reboot", "--json"]);
     expectCalm(node, result);
     expect(result.exitCode).toBe(0);
@@ -289,7 +212,7 @@ describe("an unreadable ~/.aws/credentials, for a user without sudo", () => {
     expect(doc.notes).toContain(
       `cannot read ${credentials} (EACCES): AWS tools skip it, so it overrides nothing now, but any keys in it would once it is readable; sudo hpiam recover --dry-run looks inside`,
     );
-    expect(await snapshot(home)).toEqual(before);
+    expect(await treeSnapshot(home)).toEqual(before);
   });
 });
 
@@ -300,7 +223,6 @@ describe("a ~/.aws that is a symlink", () => {
   let otherAws: string;
 
   beforeAll(async () => {
-    await sandboxRoot(node);
     otherHome = join(node.sandbox.root, "home", "other");
     otherAws = join(otherHome, ".aws");
     await mkdir(otherAws, { recursive: true, mode: 0o700 });
@@ -319,12 +241,12 @@ describe("a ~/.aws that is a symlink", () => {
 
   it("into another user's home: diagnose fails on the keys it reaches; recover moves only the link", async () => {
     await symlink(otherAws, link());
-    const before = await snapshot(otherHome);
+    const before = await treeSnapshot(otherHome);
 
     const diagnosed = await node.hpiam(["diagnose", "--json"]);
     expectCalm(node, diagnosed);
     expect(diagnosed.exitCode).toBe(1);
-    const { doc, check } = parseReport(diagnosed);
+    const { doc, check } = diagnoseReport(diagnosed);
     expectOneLineChecks(doc);
     expect(check("aws-files")).toMatchObject({
       status: "fail",
@@ -346,7 +268,7 @@ describe("a ~/.aws that is a symlink", () => {
     });
     expect((await lstat(backup)).isSymbolicLink()).toBe(true);
     expect(await readlink(backup)).toBe(otherAws);
-    expect(await snapshot(otherHome)).toEqual(before);
+    expect(await treeSnapshot(otherHome)).toEqual(before);
     expect(await readdir(node.sandbox.home)).toEqual([backup.slice(node.sandbox.home.length + 1)]);
   });
 
@@ -357,7 +279,7 @@ describe("a ~/.aws that is a symlink", () => {
     const diagnosed = await node.hpiam(["diagnose", "--json"]);
     expectCalm(node, diagnosed);
     expect(diagnosed.exitCode).toBe(0);
-    const { doc, check } = parseReport(diagnosed);
+    const { doc, check } = diagnoseReport(diagnosed);
     expectOneLineChecks(doc);
     expect(check("aws-files")).toMatchObject({
       status: "pass",
@@ -384,7 +306,7 @@ describe("a ~/.aws that is a symlink", () => {
     const diagnosed = await node.hpiam(["diagnose", "--json"]);
     expectCalm(node, diagnosed);
     expect(diagnosed.exitCode).toBe(0);
-    const { doc, check } = parseReport(diagnosed);
+    const { doc, check } = diagnoseReport(diagnosed);
     expectOneLineChecks(doc);
     expect(check("aws-files")).toMatchObject({
       status: "pass",
@@ -406,41 +328,40 @@ describe("a relative HOME", () => {
   let cwd: string;
 
   beforeAll(async () => {
-    await sandboxRoot(node);
     cwd = join(node.sandbox.root, "cwd");
     await mkdir(join(cwd, "rel", "home", ".aws"), { recursive: true });
     await writeFile(join(cwd, "rel", "home", ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
   });
 
-  const fromCwd = (args: string[]) => hpiamAt(node, args, { cwd, env: { HOME: "rel/home" } });
+  const fromCwd = (args: string[]) => node.hpiam(args, { HOME: "rel/home" }, { cwd });
 
   it("whoami reports the keys the SDK reads relative to the working folder", async () => {
-    const before = await snapshot(cwd);
+    const before = await treeSnapshot(cwd);
     const result = await fromCwd(["whoami", "--json"]);
     expectCalm(node, result);
     expect(result.exitCode).toBe(1);
     const doc = JSON.parse(result.stdout);
     expect(doc.verdict.status).toBe("overridden");
     expect(doc.credentialSource).toMatchObject({ provider: "shared-credentials-file", profile: "default" });
-    expect(await snapshot(cwd)).toEqual(before);
+    expect(await treeSnapshot(cwd)).toEqual(before);
   });
 
   it("diagnose fails on those keys, as for any home", async () => {
-    const before = await snapshot(cwd);
+    const before = await treeSnapshot(cwd);
     const result = await fromCwd(["diagnose", "--json"]);
     expectCalm(node, result);
     expect(result.exitCode).toBe(1);
-    const { doc, check } = parseReport(result);
+    const { doc, check } = diagnoseReport(result);
     expectOneLineChecks(doc);
     expect(check("aws-files").status).toBe("fail");
-    expect(await snapshot(cwd)).toEqual(before);
+    expect(await treeSnapshot(cwd)).toEqual(before);
   });
 
   it.each([[["recover", "--yes", "--no-reboot"]], [["recover", "--dry-run"]], [["recover", "--undo"]]])(
     "%j refuses (exit 2) and writes nothing, not even a lock",
     async (args) => {
-      const before = await snapshot(cwd);
-      const home = await snapshot(node.sandbox.home);
+      const before = await treeSnapshot(cwd);
+      const home = await treeSnapshot(node.sandbox.home);
       const result = await fromCwd(args);
       expectOneLineError(
         node,
@@ -448,8 +369,8 @@ describe("a relative HOME", () => {
         2,
         /^hpiam: HOME is not an absolute path \(rel\/home\): run with HOME set to your home, or --user NAME$/,
       );
-      expect(await snapshot(cwd)).toEqual(before);
-      expect(await snapshot(node.sandbox.home)).toEqual(home);
+      expect(await treeSnapshot(cwd)).toEqual(before);
+      expect(await treeSnapshot(node.sandbox.home)).toEqual(home);
     },
   );
 
@@ -478,14 +399,14 @@ describe("recover --user with hostile names", () => {
     ["a tab", "a\tb", '"a\\u0009b"', /it contains control characters/],
     ["a line separator", "a\u2028b", '"a\\u2028b"', /it contains control characters/],
   ])("refuses a name with %s before any lookup (exit 2)", async (_what, name, shown, why) => {
-    const home = await snapshot(node.sandbox.home);
+    const home = await treeSnapshot(node.sandbox.home);
     const result = await node.hpiam(["recover", "--dry-run", `--user=${name}`]);
     expectOneLineError(node, result, 2, /^hpiam: --user: ".*" is not a user name \(.+\)$/);
     expect(result.stderr).toMatch(why);
     expect(result.stderr).toContain(`--user: ${shown} is not`);
     // Nothing unprintable reaches the terminal, whatever the name held.
     expect(unprintables(result.stderr)).toEqual([]);
-    expect(await snapshot(node.sandbox.home)).toEqual(home);
+    expect(await treeSnapshot(node.sandbox.home)).toEqual(home);
   });
 
   it.each([

@@ -3,23 +3,10 @@ import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ScriptedAnswer, startScriptedEndpoint } from "../support/imds";
-import {
-  expectNoSecrets,
-  type RunResult,
-  type SimulatedNode,
-  useSimulatedNode,
-} from "../support/simulated-node";
+import { expectCalm, useSimulatedNode } from "../support/simulated-node";
 
 // Hostile input for whoami: every case ends in its documented exit code, a short message, no stack trace,
 // no secret, and nothing written anywhere.
-
-const STACK = /\bat .+:\d+:\d+\)?$/m;
-
-function expectCalm(node: SimulatedNode, result: RunResult) {
-  expect(result.stderr).not.toMatch(STACK);
-  expect(result.stdout).not.toMatch(STACK);
-  expectNoSecrets(node, result);
-}
 
 const stsError = (status: number, code: string): ScriptedAnswer => ({
   status,

@@ -22,7 +22,11 @@ export interface StubCall {
 
 export interface Sandbox {
   root: string;
+  /** ubuntu's home, the HOME every command runs with. */
   home: string;
+  /** root's and alice's homes in the sandbox's user database (`getent passwd`). */
+  rootHome: string;
+  aliceHome: string;
   binDir: string;
   resourceConfig: string;
   /** Variables that make the CLI see this sandbox as its node. */
@@ -49,6 +53,28 @@ eval "code=\\\${STUB_\${key}_EXIT:-0}"
 exit "$code"
 `;
 
+/**
+ * The node's user database and firewall, answered inside the sandbox: root's home (and every home
+ * --all-users scans) is the sandbox's, never this machine's /root, and no machine rules leak into a test.
+ * `getent passwd [--] [NAME…]` as the real one answers by name; `iptables-save` prints $FAKE_IPTABLES_SAVE.
+ */
+const getent = (passwd: string) => `#!/bin/sh
+[ "$1" = passwd ] || exit 1
+shift
+[ "$1" = -- ] && shift
+[ $# -eq 0 ] && exec cat '${passwd}'
+found=2
+for key in "$@"; do
+  while IFS= read -r line; do
+    case "$line" in "$key":*) printf '%s\n' "$line"; found=0 ;; esac
+  done < '${passwd}'
+done
+exit $found
+`;
+const IPTABLES_SAVE = `#!/bin/sh
+printf '%s' "\${FAKE_IPTABLES_SAVE:-}"
+`;
+
 export async function createSandbox(): Promise<Sandbox> {
   const root = await mkdtemp(join(tmpdir(), "hpiam-node-"));
   const home = join(root, "home", "ubuntu");
@@ -56,9 +82,28 @@ export async function createSandbox(): Promise<Sandbox> {
   const configDir = join(root, "opt", "ml", "config");
   const log = join(root, "stub-calls.jsonl");
   await Promise.all([mkdir(home, { recursive: true }), mkdir(binDir), mkdir(configDir, { recursive: true })]);
+  const rootHome = join(root, "root");
+  const aliceHome = join(root, "home", "alice");
+  await Promise.all([mkdir(rootHome), mkdir(aliceHome)]);
+  const passwd = join(root, "passwd");
+  await writeFile(
+    passwd,
+    [
+      `root:x:0:0:root:${rootHome}:/bin/bash`,
+      "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin",
+      `ubuntu:x:1000:1000::${home}:/bin/bash`,
+      `alice:x:1001:1001::${aliceHome}:/bin/bash`,
+      "",
+    ].join("\n"),
+  );
   await writeFile(log, "");
-  for (const name of STUBBED) {
-    await writeFile(join(binDir, name), STUB);
+  const scripts = [
+    ...STUBBED.map((name) => [name, STUB] as const),
+    ["getent", getent(passwd)] as const,
+    ["iptables-save", IPTABLES_SAVE] as const,
+  ];
+  for (const [name, script] of scripts) {
+    await writeFile(join(binDir, name), script);
     await chmod(join(binDir, name), 0o755);
   }
   const resourceConfig = join(configDir, "resource_config.json");
@@ -70,6 +115,8 @@ export async function createSandbox(): Promise<Sandbox> {
   return {
     root,
     home,
+    rootHome,
+    aliceHome,
     binDir,
     resourceConfig,
     env: {

@@ -9,6 +9,7 @@ import { requireTool } from "./processes";
 import { createSandbox, type Sandbox } from "./sandbox";
 
 export const CLI = fileURLToPath(new URL("../../bin/hpiam.js", import.meta.url));
+export const NOBODY = 65534;
 
 export interface RunResult {
   exitCode: number;
@@ -23,13 +24,19 @@ export interface SimulatedNode {
   /** The environment every command of this node runs with (nothing inherited from the developer's AWS setup). */
   env: Record<string, string>;
   instanceId: string;
-  /** Runs the built CLI as a user would. */
-  hpiam(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
+  /** Runs the built CLI as a user would: root by default, or `nobody` (a cluster user without sudo). */
+  hpiam(args: string[], extraEnv?: Record<string, string>, how?: RunHow): Promise<RunResult>;
   /** Runs the real AWS CLI on this node. */
   aws(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
   /** The accident of seed 000: `aws configure` with an IAM user's key. */
   runAwsConfigure(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RunHow {
+  /** Through setpriv as uid and gid 65534, with no supplementary groups. */
+  asNobody?: boolean;
+  cwd?: string;
 }
 
 export interface NodeOptions {
@@ -71,13 +78,18 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       NO_COLOR: "1",
       LANG: "C.UTF-8",
     };
-    const run = (argv: string[], extraEnv: Record<string, string> = {}) =>
-      execa(argv[0] ?? "", argv.slice(1), {
+    const run = (argv: string[], extraEnv: Record<string, string> = {}, how: RunHow = {}) => {
+      const [command = "", ...args] = how.asNobody
+        ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...argv]
+        : argv;
+      return execa(command, args, {
         env: { ...env, ...extraEnv },
         extendEnv: false,
         reject: false,
         stdin: "ignore",
+        ...(how.cwd ? { cwd: how.cwd } : {}),
       }).then(({ exitCode, stdout, stderr }) => ({ exitCode: exitCode ?? -1, stdout, stderr }));
+    };
 
     return {
       sandbox,
@@ -85,7 +97,7 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       imds,
       env,
       instanceId: worker.InstanceId,
-      hpiam: (args, extraEnv) => run([process.execPath, CLI, ...args], extraEnv),
+      hpiam: (args, extraEnv, how) => run([process.execPath, CLI, ...args], extraEnv, how),
       aws: (args, extraEnv) => run(["aws", ...args], extraEnv),
       async runAwsConfigure() {
         for (const [key, value] of [
@@ -144,4 +156,16 @@ export function expectNoSecrets(node: SimulatedNode, ...results: RunResult[]): v
       expect(result.stderr).not.toContain(secret);
     }
   }
+}
+
+/** A line of a JavaScript stack trace: never shown without --verbose. */
+export const STACK = /\bat .+:\d+:\d+\)?$/m;
+
+/** What every answer to bad input is: no stack trace and no secret, whatever went wrong. */
+export function expectCalm(node: SimulatedNode, ...results: RunResult[]): void {
+  for (const result of results) {
+    expect(result.stderr).not.toMatch(STACK);
+    expect(result.stdout).not.toMatch(STACK);
+  }
+  expectNoSecrets(node, ...results);
 }
