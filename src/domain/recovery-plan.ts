@@ -8,6 +8,7 @@ import {
   shellWord,
   startupFileFix,
 } from "./manual-fixes";
+import { printable } from "./printable";
 import type { LockHolder } from "./recover-lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
@@ -156,6 +157,12 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
       });
     }
     plan.leakedKeys.push(...statics.map((profile) => leakedKey(home, profile, survey)));
+    if (awsDir.symlinkTarget !== undefined) {
+      // Only the link goes: this user stops reading the keys, but they stay where it pointed.
+      plan.notes.push(
+        `${awsDir.path} is a symlink to ${printable(awsDir.symlinkTarget)}: the keys stay there; remove them there if nothing else uses them (a home of its own: sudo hpiam recover --user <its owner>)`,
+      );
+    }
     markReboot(plan, home.home);
   } else if (awsDir.profiles.length > 0) {
     plan.notes.push(

@@ -29,6 +29,8 @@ import { treeSnapshot } from "../support/tree-snapshot";
 // case ends in its documented exit code, a message of one line (and a hint), no stack trace, no secret, and
 // nothing changed outside the folder the command is about.
 
+const AND_THEN =
+  "remove them there if nothing else uses them (a home of its own: sudo hpiam recover --user <its owner>)";
 const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
 
 /** A refusal or failure as a person sees it without --json: nothing on stdout, a message and at most a hint. */
@@ -265,6 +267,8 @@ describe("a ~/.aws that is a symlink", () => {
       result: "recovered",
       backups: [backup],
       verification: { status: "healthy" },
+      // Moving the link does not remove the keys: the admin is told where they still are.
+      notes: [`${link()} is a symlink to ${otherAws}: the keys stay there; ${AND_THEN}`],
     });
     expect((await lstat(backup)).isSymbolicLink()).toBe(true);
     expect(await readlink(backup)).toBe(otherAws);

@@ -179,8 +179,10 @@ describe("planRecovery", () => {
     const linked = home({
       awsDir: { ...home().awsDir, kind: "symlink", symlinkTarget: "/fsx/x", outsideHome: true },
     });
-    expect(planRecovery(survey({ homes: [linked] }), YES).steps[0]?.what).toMatch(
-      /symlink out of the home: only the link/,
+    const plan = planRecovery(survey({ homes: [linked] }), YES);
+    expect(plan.steps[0]?.what).toMatch(/symlink out of the home: only the link/);
+    expect(plan.notes).toContainEqual(
+      expect.stringMatching(/^\/home\/ubuntu\/\.aws is a symlink to \/fsx\/x: the keys stay there/),
     );
   });
 
