@@ -112,6 +112,22 @@ describe("hpiam connect-head on a simulated HyperPod node", () => {
         : await nodeFiles(`bad-${name.replace(" ", "-")}`, { "resource_config.json": content });
     expectOneLineFailure(await node.hpiam(["connect-head", "--resource-config", path]), message);
   });
+
+  it.each([
+    ["empty", "", /provisioning_parameters\.json is not a valid HyperPod file: the file is empty/],
+    ["truncated", '{"controller_group": "head', /provisioning_parameters\.json .*: not valid JSON/],
+    ["binary", "\u0000\u0001\u00ff", /provisioning_parameters\.json is not a valid HyperPod file/],
+    ["wrongly typed", '{"controller_group": 7}', /provisioning_parameters\.json .*controller_group/],
+  ])(
+    "a %s provisioning_parameters is one line and exit 3, not a guessed group",
+    async (name, content, message) => {
+      const path = await nodeFiles(`bad-params-${name.replace(" ", "-")}`, {
+        "resource_config.json": await fixture("resource_config.json"),
+        "provisioning_parameters.json": content,
+      });
+      expectOneLineFailure(await node.hpiam(["connect-head", "--resource-config", path]), message);
+    },
+  );
 });
 
 describe("hpiam connect-head --cluster against moto", () => {

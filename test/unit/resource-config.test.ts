@@ -49,6 +49,19 @@ describe("parseResourceConfig", () => {
 });
 
 describe("parseProvisioningParameters", () => {
+  it.each([
+    ["", "the file is empty"],
+    ['{"controller_group": "head', "not valid JSON"],
+    ["\u0000\u0001", "not valid JSON"],
+    ['"a string"', "the document is not an object"],
+    ['{"controller_group": 7}', "controller_group is not a string"],
+    ['{"worker_groups": {}}', "worker_groups is not a list"],
+    ['{"worker_groups": [{"instance_group_name": 1}]}', "worker_groups[0].instance_group_name"],
+  ])("explains what is wrong with %j", (text, reason) => {
+    expect(() => parseProvisioningParameters(text)).toThrow(NodeFileFormatError);
+    expect(() => parseProvisioningParameters(text)).toThrow(reason);
+  });
+
   it("reads a custom controller group name", () => {
     expect(
       parseProvisioningParameters(hyperpodFixture("provisioning_parameters.custom-controller.json")),
