@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { existsSync } from "node:fs";
-import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink } from "node:fs/promises";
+import { cp, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
@@ -185,5 +185,63 @@ describe("hpiam recover and a ~/.aws symlinked out of HOME", () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--user: "\.\.\/\.\.\/etc" is not a user name/);
     expect(bad.stdout).toBe("");
+  });
+});
+
+describe("hpiam recover --all-users, as root, after `aws configure` in several homes", () => {
+  const node = useSimulatedNode();
+  /**
+   * The sandbox's user database: root, ubuntu and alice have homes; nobody's is /nonexistent. ubuntu's
+   * files are root's, as the test (root) ran `aws configure` there; alice's are given to her.
+   */
+  const homes = () => [
+    { user: "root", home: node.sandbox.rootHome, uid: 0 },
+    { user: "ubuntu", home: node.sandbox.home, uid: 0 },
+    { user: "alice", home: node.sandbox.aliceHome, uid: 1001 },
+  ];
+  const homeBackups = async (home: string) =>
+    (await readdir(home)).filter((name) => name.startsWith(".aws.hpiam-backup-")).map((n) => join(home, n));
+
+  it("moves every affected home's ~/.aws aside, each backup kept by its owner, then verifies once", async () => {
+    await node.runAwsConfigure();
+    const original = await awsFiles(join(node.sandbox.home, ".aws"));
+    for (const { home, uid } of homes().filter(({ user }) => user !== "ubuntu")) {
+      await cp(join(node.sandbox.home, ".aws"), join(home, ".aws"), { recursive: true });
+      await execa("chown", ["-R", `${uid}:${uid}`, join(home, ".aws")]);
+    }
+
+    const result = await node.hpiam(["recover", "--all-users", "--yes", "--no-reboot", "--json"]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc).toMatchObject({ result: "recovered", verification: { status: "healthy" } });
+    expect(doc.users.map((user: { user: string }) => user.user)).toEqual(["root", "ubuntu", "alice"]);
+    expect(doc.steps.map((step: { id: string; user?: string }) => `${step.id}:${step.user ?? ""}`)).toEqual([
+      "move-aws-dir:root",
+      "move-aws-dir:ubuntu",
+      "move-aws-dir:alice",
+      "verify:",
+    ]);
+    expect(doc.leakedKeys.map((key: { user: string }) => key.user)).toEqual(["root", "ubuntu", "alice"]);
+    for (const { home, uid } of homes()) {
+      const [backup = ""] = await homeBackups(home);
+      expect(doc.backups).toContain(backup);
+      expect(existsSync(join(home, ".aws"))).toBe(false);
+      expect(await awsFiles(backup)).toEqual(original);
+      const info = await stat(backup);
+      expect([info.mode & 0o777, info.uid]).toEqual([0o700, uid]);
+    }
+    expectNoSecrets(node, result);
+
+    const again = await node.hpiam(["recover", "--all-users", "--yes", "--no-reboot", "--json"]);
+    expect(JSON.parse(again.stdout).result).toBe("nothing-to-do");
+  });
+
+  it("--undo --all-users puts each home's latest backup back", async () => {
+    const result = await node.hpiam(["recover", "--all-users", "--undo", "--json"]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    for (const { home } of homes()) {
+      expect(await homeBackups(home)).toEqual([]);
+      expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toContain("aws_access_key_id");
+    }
   });
 });
