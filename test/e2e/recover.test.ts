@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { cp, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { RecoverResult } from "../../src/commands/recover";
 import { EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
 import { expectNoSecrets, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 
@@ -212,16 +213,16 @@ describe("hpiam recover --all-users, as root, after `aws configure` in several h
 
     const result = await node.hpiam(["recover", "--all-users", "--yes", "--no-reboot", "--json"]);
     expect(result.exitCode, result.stdout).toBe(0);
-    const doc = JSON.parse(result.stdout);
+    const doc = JSON.parse(result.stdout) as RecoverResult;
     expect(doc).toMatchObject({ result: "recovered", verification: { status: "healthy" } });
-    expect(doc.users.map((user: { user: string }) => user.user)).toEqual(["root", "ubuntu", "alice"]);
-    expect(doc.steps.map((step: { id: string; user?: string }) => `${step.id}:${step.user ?? ""}`)).toEqual([
+    expect(doc.users.map((user) => user.user)).toEqual(["root", "ubuntu", "alice"]);
+    expect(doc.steps.map((step) => `${step.id}:${step.user ?? ""}`)).toEqual([
       "move-aws-dir:root",
       "move-aws-dir:ubuntu",
       "move-aws-dir:alice",
       "verify:",
     ]);
-    expect(doc.leakedKeys.map((key: { user: string }) => key.user)).toEqual(["root", "ubuntu", "alice"]);
+    expect(doc.leakedKeys.map((key) => key.user)).toEqual(["root", "ubuntu", "alice"]);
     for (const { home, uid } of homes()) {
       const [backup = ""] = await homeBackups(home);
       expect(doc.backups).toContain(backup);
