@@ -4,18 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { motoAdmin, REGION } from "../support/aws-world";
-import { type RunResult, type SimulatedNode, startSimulatedNode } from "../support/simulated-node";
+import { expectOneLineError, type SimulatedNode, startSimulatedNode } from "../support/simulated-node";
 
 const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
-
-/** Exit 3, nothing on stdout, and a message plus at most a hint: never a stack trace. */
-function expectOneLineFailure(result: RunResult, message: RegExp) {
-  expect(result.exitCode).toBe(3);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).toMatch(message);
-  expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
-  expect(result.stderr).not.toMatch(/at .*\.c?js:\d+/);
-}
 
 describe("hpiam connect-head on a simulated HyperPod node", () => {
   let node: SimulatedNode;
@@ -71,8 +62,10 @@ describe("hpiam connect-head on a simulated HyperPod node", () => {
       "resource_config.json": await fixture("resource_config.custom-controller.json"),
     });
     const stock = await node.hpiam(["connect-head", "--print", "--resource-config", path]);
-    expectOneLineFailure(
+    expectOneLineError(
+      node,
       stock,
+      3,
       /no instance group "controller-machine" .*its groups: head-nodes, login-group/,
     );
     expect(stock.stderr).toMatch(/--group NAME/);
@@ -110,7 +103,7 @@ describe("hpiam connect-head on a simulated HyperPod node", () => {
       content === null
         ? join(node.sandbox.root, "nowhere", "resource_config.json")
         : await nodeFiles(`bad-${name.replace(" ", "-")}`, { "resource_config.json": content });
-    expectOneLineFailure(await node.hpiam(["connect-head", "--resource-config", path]), message);
+    expectOneLineError(node, await node.hpiam(["connect-head", "--resource-config", path]), 3, message);
   });
 
   it.each([
@@ -125,7 +118,7 @@ describe("hpiam connect-head on a simulated HyperPod node", () => {
         "resource_config.json": await fixture("resource_config.json"),
         "provisioning_parameters.json": content,
       });
-      expectOneLineFailure(await node.hpiam(["connect-head", "--resource-config", path]), message);
+      expectOneLineError(node, await node.hpiam(["connect-head", "--resource-config", path]), 3, message);
     },
   );
 });
@@ -235,15 +228,19 @@ process.exit(Number(process.env.STUB_AWS_EXIT ?? 0));
       "controller-machine",
       "--print",
     ]);
-    expectOneLineFailure(
+    expectOneLineError(
+      node,
       missing,
+      3,
       /no instance group "controller-machine" .*its groups: head-nodes, worker-group-1/,
     );
   });
 
   it("says so in one line when there is no such cluster", async () => {
-    expectOneLineFailure(
+    expectOneLineError(
+      node,
       await hpiam(["--cluster", "nope", "--print"]),
+      3,
       /no HyperPod cluster "nope" in us-west-2/,
     );
   });
@@ -259,7 +256,7 @@ process.exit(Number(process.env.STUB_AWS_EXIT ?? 0));
 
   it("reports a missing session-manager-plugin with how to install it and the command", async () => {
     const result = await hpiam(["--cluster", "ml-cluster"], { PATH: `${awsStubDir}:/usr/bin:/bin` });
-    expectOneLineFailure(result, /^hpiam: session-manager-plugin is not installed \(not on PATH\)/);
+    expectOneLineError(node, result, 3, /^hpiam: session-manager-plugin is not installed \(not on PATH\)/);
     expect(result.stderr).toContain("https://docs.aws.amazon.com/systems-manager/latest/userguide/");
     expect(result.stderr).toContain(`aws ssm start-session --target ${target()} --region ${REGION}`);
     expect(result.stderr).not.toMatch(/aws and/);

@@ -14,7 +14,12 @@ import {
 } from "../support/aws-world";
 import { diagnoseReport } from "../support/diagnose-report";
 import { type FakeImds, startImds, startScriptedEndpoint } from "../support/imds";
-import { expectNoSecrets, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
+import {
+  expectNoSecrets,
+  leakedCredentials,
+  type SimulatedNode,
+  useSimulatedNode,
+} from "../support/simulated-node";
 
 const ALL_CHECKS = [
   "hyperpod-node",
@@ -42,9 +47,6 @@ async function diagnose(node: SimulatedNode, args: string[] = [], env: Record<st
   const result = await node.hpiam(["diagnose", "--json", ...args], env);
   return diagnoseReport(result);
 }
-
-const leakedKeys = (node: SimulatedNode) =>
-  `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`;
 
 describe("hpiam diagnose on a simulated HyperPod node", () => {
   const node = useSimulatedNode();
@@ -143,7 +145,9 @@ describe("hpiam diagnose on a simulated HyperPod node", () => {
 
   it("scans every user's home with --all-users (as root)", async () => {
     await mkdir(join(node.sandbox.aliceHome, ".aws"));
-    await writeFile(join(node.sandbox.aliceHome, ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
+    await writeFile(join(node.sandbox.aliceHome, ".aws", "credentials"), leakedCredentials(node), {
+      mode: 0o600,
+    });
     const { exitCode, check, result } = await diagnose(node, ["--all-users"]);
     expect(exitCode).toBe(1);
     expect(check("other-users")).toMatchObject({
@@ -203,7 +207,9 @@ describe("hpiam diagnose on a simulated HyperPod node", () => {
 
   it("fails root-credentials when root has keys: the SSM agent may sign with them", async () => {
     await mkdir(join(node.sandbox.rootHome, ".aws"));
-    await writeFile(join(node.sandbox.rootHome, ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
+    await writeFile(join(node.sandbox.rootHome, ".aws", "credentials"), leakedCredentials(node), {
+      mode: 0o600,
+    });
     const { check, result } = await diagnose(node, ["--checks", "root-credentials"]);
     expect(check("root-credentials")).toMatchObject({
       status: "fail",

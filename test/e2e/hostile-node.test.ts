@@ -13,19 +13,19 @@ import {
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { DiagnoseResult } from "../../src/commands/diagnose";
 import { EXECUTION_ROLE } from "../support/aws-world";
-import { diagnoseReport } from "../support/diagnose-report";
+import { diagnoseReport, expectOneLineChecks } from "../support/diagnose-report";
 import {
   expectCalm,
+  expectOneLineError,
+  leakedCredentials,
   NOBODY,
-  type RunResult,
   type SimulatedNode,
   useSimulatedNode,
 } from "../support/simulated-node";
 import { treeSnapshot } from "../support/tree-snapshot";
 
-// Hostile nodes: huge node files, unreadable or symlinked AWS files, a relative HOME, odd user names. Every
+// Hostile nodes: huge node files, unreadable or symlinked AWS files (hostile-home.test.ts: HOME, --user). Every
 // case ends in its documented exit code, a message of one line (and a hint), no stack trace, no secret, and
 // nothing changed outside the folder the command is about.
 
@@ -33,27 +33,7 @@ const AND_THEN =
   "remove them there if nothing else uses them (a home of its own: sudo hpiam recover --user <its owner>)";
 const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
 
-/** A refusal or failure as a person sees it without --json: nothing on stdout, a message and at most a hint. */
-function expectOneLineError(node: SimulatedNode, result: RunResult, exitCode: number, message: RegExp) {
-  expectCalm(node, result);
-  expect(result.exitCode).toBe(exitCode);
-  expect(result.stdout).toBe("");
-  const lines = result.stderr.trimEnd().split("\n");
-  expect(lines[0]).toMatch(message);
-  expect(lines.length).toBeLessThanOrEqual(2);
-}
-
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** Every check's message is one line. */
-function expectOneLineChecks(doc: DiagnoseResult) {
-  for (const c of doc.checks) expect(c.message, c.id).not.toMatch(/\n/);
-}
-
-/** Characters other than a newline that could rewrite a terminal line: C0/C1 controls, line separators. */
-function unprintables(text: string): string[] {
-  return [...text].filter((char) => char !== "\n" && /[\p{Cc}\p{Zl}\p{Zp}]/u.test(char));
-}
 
 /** The top of `/` (its own mode and each entry's kind and mode): enough to see a recover that touched it. */
 async function rootTop(): Promise<Record<string, string>> {
@@ -66,9 +46,6 @@ async function rootTop(): Promise<Record<string, string>> {
   );
   return { "/": String((await lstat("/")).mode), ...Object.fromEntries(entries) };
 }
-
-const leakedKeys = (node: SimulatedNode) =>
-  `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`;
 
 async function clearHome(node: SimulatedNode): Promise<void> {
   for (const name of await readdir(node.sandbox.home)) {
@@ -163,7 +140,7 @@ describe("an unreadable ~/.aws/credentials, for a user without sudo", () => {
     home = join(node.sandbox.root, "home", "nobody");
     credentials = join(home, ".aws", "credentials");
     await mkdir(join(home, ".aws"), { recursive: true });
-    await writeFile(credentials, leakedKeys(node));
+    await writeFile(credentials, leakedCredentials(node));
     await chmod(credentials, 0o000);
     for (const path of [home, join(home, ".aws"), credentials]) await chown(path, NOBODY, NOBODY);
   });
@@ -228,7 +205,7 @@ describe("a ~/.aws that is a symlink", () => {
     otherHome = join(node.sandbox.root, "home", "other");
     otherAws = join(otherHome, ".aws");
     await mkdir(otherAws, { recursive: true, mode: 0o700 });
-    await writeFile(join(otherAws, "credentials"), leakedKeys(node), { mode: 0o600 });
+    await writeFile(join(otherAws, "credentials"), leakedCredentials(node), { mode: 0o600 });
     await writeFile(join(otherAws, "config"), "[default]\nregion = us-west-2\n", { mode: 0o600 });
     for (const path of [otherHome, otherAws, join(otherAws, "credentials"), join(otherAws, "config")]) {
       await chown(path, 1001, 1001);
@@ -324,107 +301,5 @@ describe("a ~/.aws that is a symlink", () => {
     expect(JSON.parse(recovered.stdout).result).toBe("nothing-to-do");
     expect(await readlink(link())).toBe(gone);
     expect(await readdir(node.sandbox.home)).toEqual([".aws"]);
-  });
-});
-
-describe("a relative HOME", () => {
-  const node = useSimulatedNode();
-  let cwd: string;
-
-  beforeAll(async () => {
-    cwd = join(node.sandbox.root, "cwd");
-    await mkdir(join(cwd, "rel", "home", ".aws"), { recursive: true });
-    await writeFile(join(cwd, "rel", "home", ".aws", "credentials"), leakedKeys(node), { mode: 0o600 });
-  });
-
-  const fromCwd = (args: string[]) => node.hpiam(args, { HOME: "rel/home" }, { cwd });
-
-  it("whoami reports the keys the SDK reads relative to the working folder", async () => {
-    const before = await treeSnapshot(cwd);
-    const result = await fromCwd(["whoami", "--json"]);
-    expectCalm(node, result);
-    expect(result.exitCode).toBe(1);
-    const doc = JSON.parse(result.stdout);
-    expect(doc.verdict.status).toBe("overridden");
-    expect(doc.credentialSource).toMatchObject({ provider: "shared-credentials-file", profile: "default" });
-    expect(await treeSnapshot(cwd)).toEqual(before);
-  });
-
-  it("diagnose fails on those keys, as for any home", async () => {
-    const before = await treeSnapshot(cwd);
-    const result = await fromCwd(["diagnose", "--json"]);
-    expectCalm(node, result);
-    expect(result.exitCode).toBe(1);
-    const { doc, check } = diagnoseReport(result);
-    expectOneLineChecks(doc);
-    expect(check("aws-files").status).toBe("fail");
-    expect(await treeSnapshot(cwd)).toEqual(before);
-  });
-
-  it.each([[["recover", "--yes", "--no-reboot"]], [["recover", "--dry-run"]], [["recover", "--undo"]]])(
-    "%j refuses (exit 2) and writes nothing, not even a lock",
-    async (args) => {
-      const before = await treeSnapshot(cwd);
-      const home = await treeSnapshot(node.sandbox.home);
-      const result = await fromCwd(args);
-      expectOneLineError(
-        node,
-        result,
-        2,
-        /^hpiam: HOME is not an absolute path \(rel\/home\): run with HOME set to your home, or --user NAME$/,
-      );
-      expect(await treeSnapshot(cwd)).toEqual(before);
-      expect(await treeSnapshot(node.sandbox.home)).toEqual(home);
-    },
-  );
-
-  it("refuses with --json too, as an error document", async () => {
-    const result = await fromCwd(["recover", "--yes", "--no-reboot", "--json"]);
-    expectCalm(node, result);
-    expect(result.exitCode).toBe(2);
-    expect(JSON.parse(result.stdout).error).toMatchObject({
-      code: "relative-home",
-      message: expect.stringContaining("HOME is not an absolute path (rel/home)"),
-    });
-  });
-});
-
-describe("recover --user with hostile names", () => {
-  const node = useSimulatedNode();
-
-  it.each([
-    ["empty", "", '""', /it is empty/],
-    ["a slash", "../../etc", '"../../etc"', /it contains \//],
-    [".", ".", '"."', /it is a directory name/],
-    ["..", "..", '".."', /it is a directory name/],
-    ["a leading -", "-s", '"-s"', /it starts with -/],
-    ["all digits (a uid to getent)", "0", '"0"', /it is all digits/],
-    ["a terminal escape", "a\u001b[31mb", '"a\\u001b[31mb"', /it contains control characters/],
-    ["a tab", "a\tb", '"a\\u0009b"', /it contains control characters/],
-    ["a line separator", "a\u2028b", '"a\\u2028b"', /it contains control characters/],
-  ])("refuses a name with %s before any lookup (exit 2)", async (_what, name, shown, why) => {
-    const home = await treeSnapshot(node.sandbox.home);
-    const result = await node.hpiam(["recover", "--dry-run", `--user=${name}`]);
-    expectOneLineError(node, result, 2, /^hpiam: --user: ".*" is not a user name \(.+\)$/);
-    expect(result.stderr).toMatch(why);
-    expect(result.stderr).toContain(`--user: ${shown} is not`);
-    // Nothing unprintable reaches the terminal, whatever the name held.
-    expect(unprintables(result.stderr)).toEqual([]);
-    expect(await treeSnapshot(node.sandbox.home)).toEqual(home);
-  });
-
-  it.each([
-    ["a space", "no such user"],
-    ["a unicode letter", "jürgen-hpiam-test"],
-    ["CJK letters", "用户测试"],
-    ["a directory-service domain", "nobody-here@corp.example.com"],
-  ])("looks up a name with %s and says there is no such user (exit 2)", async (_what, name) => {
-    const result = await node.hpiam(["recover", "--dry-run", "--user", name]);
-    expectOneLineError(node, result, 2, /^hpiam: --user: no user ".+" on this node$/);
-    expect(result.stderr).toContain(`no user "${name}" on this node`);
-
-    const json = await node.hpiam(["recover", "--dry-run", "--json", "--user", name]);
-    expect(json.exitCode).toBe(2);
-    expect(JSON.parse(json.stdout).error.message).toBe(`--user: no user "${name}" on this node`);
   });
 });

@@ -1,5 +1,6 @@
 import type { CheckResult } from "../../src/checks/check";
 import type { DiagnoseResult } from "../../src/commands/diagnose";
+import { expect } from "vitest";
 import type { RunResult } from "./simulated-node";
 
 export interface Report {
@@ -19,4 +20,9 @@ export function diagnoseReport(result: RunResult): Report {
     return found;
   };
   return { exitCode: result.exitCode, doc, result, check };
+}
+
+/** Every check's message is one line. */
+export function expectOneLineChecks(doc: DiagnoseResult): void {
+  for (const c of doc.checks) expect(c.message, c.id).not.toMatch(/\n/);
 }

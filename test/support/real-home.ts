@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context, Files, Identification } from "../../src/context";
 import { createAwsPort } from "../../src/system/aws";
@@ -7,6 +9,10 @@ import { fakeContext, type FakeOptions } from "./fake-context";
 import { NODE_ROLE, nodeIdentity } from "./fake-node";
 
 export const LEAKED_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+export const LEAKED_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+/** What `aws configure` writes to ~/.aws/credentials and ~/.aws/config. */
+export const CREDENTIALS = `[default]\naws_access_key_id = ${LEAKED_KEY_ID}\naws_secret_access_key = ${LEAKED_SECRET}\n`;
+export const CONFIG = "[default]\nregion = us-west-2\n";
 
 /** What STS says after `aws configure` with alice's key. */
 export const asLeakedUser: Identification = {
@@ -41,4 +47,19 @@ export function onRealHome(
       sharedFiles: (given) => real.sharedFiles(given ?? paths),
     },
   };
+}
+
+/** `<root>/home/ubuntu` in a new temp folder, as `aws configure` leaves it; the caller removes `root`. */
+export async function configuredHome(): Promise<{ root: string; home: string }> {
+  const root = await mkdtemp(join(tmpdir(), "hpiam-recover-"));
+  const home = join(root, "home", "ubuntu");
+  await mkdir(join(home, ".aws"), { recursive: true });
+  await writeFile(join(home, ".aws", "credentials"), CREDENTIALS, { mode: 0o600 });
+  await writeFile(join(home, ".aws", "config"), CONFIG);
+  return { root, home };
+}
+
+/** hpiam's backups in a home, by name. */
+export async function backupsIn(home: string): Promise<string[]> {
+  return (await readdir(home)).filter((name) => name.startsWith(".aws.hpiam-backup-"));
 }

@@ -169,3 +169,22 @@ export function expectCalm(node: SimulatedNode, ...results: RunResult[]): void {
   }
   expectNoSecrets(node, ...results);
 }
+
+/** A refusal or failure as a person sees it without --json: nothing on stdout, a message and at most a hint. */
+export function expectOneLineError(
+  node: SimulatedNode,
+  result: RunResult,
+  exitCode: number,
+  message: RegExp,
+) {
+  expectCalm(node, result);
+  expect(result.exitCode, result.stderr).toBe(exitCode);
+  expect(result.stdout).toBe("");
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines[0]).toMatch(message);
+  expect(lines.length).toBeLessThanOrEqual(2);
+}
+
+/** A credentials file holding the leaked IAM user's key, as `aws configure` writes it. */
+export const leakedCredentials = (node: SimulatedNode) =>
+  `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`;
