@@ -3,6 +3,8 @@ import type { ProfileFinding } from "../domain/aws-profiles";
 import { activeProfile } from "../domain/credential-source";
 import { describeFileFailure } from "../domain/file-errors";
 import { printable } from "../domain/printable";
+import type { LockState } from "../domain/recover-lock";
+import { readLock } from "../recover/lock";
 import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 
@@ -20,7 +22,9 @@ export const awsFiles: Check = {
     const active = home.home === ctx.user.home ? activeProfile(ctx.env, options.profile) : "default";
     const findings: CheckOutcome[] = [];
     const unused: string[] = [];
-    const link = await symlinkNote(scan, ctx);
+    const [link, lock] = await Promise.all([symlinkNote(scan, ctx), readLock(ctx, home.home)]);
+    const unfinished = recoverUnderWay(lock, scan, ctx);
+    if (unfinished) findings.push(unfinished);
     for (const file of scan.files) {
       if (file.exists && !file.readable) findings.push(unreadable(file, ctx));
       const through = file.path.startsWith(`${scan.dir}/`) ? link : "";
@@ -62,6 +66,31 @@ export const awsFiles: Check = {
     return foldFindings(findings, otherwise, details);
   },
 };
+
+/**
+ * A recover running on this home, or one that stopped before the end (killed, or failed after moving
+ * `~/.aws`): across a fleet, this is how an admin finds the nodes still waiting for their verify and reboot.
+ */
+function recoverUnderWay(lock: LockState, scan: AwsDirFinding, ctx: Context): CheckOutcome | undefined {
+  const who =
+    lock.state !== "free" && lock.holder
+      ? ` (pid ${lock.holder.pid} on ${lock.holder.host}, ${lock.holder.startedAt})`
+      : "";
+  if (lock.state === "held") {
+    return {
+      status: "warn",
+      message: `hpiam recover is working on ${scan.home}${who}: look again when it is done`,
+    };
+  }
+  if (lock.state !== "stale") return undefined;
+  const moved =
+    lock.holder?.moving !== undefined && !scan.present ? `; ${scan.dir} is at ${lock.holder.moving}` : "";
+  return {
+    status: "warn",
+    message: `hpiam recover stopped before it finished${who}${moved}: run it again to finish (verify, reboot)`,
+    remediation: asInvoked(ctx, "hpiam recover"),
+  };
+}
 
 /** Where a symlinked `~/.aws` leads: the files that decide this user's identity may be someone else's. */
 async function symlinkNote(scan: AwsDirFinding, ctx: Context): Promise<string> {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { diagnoseReport } from "../support/diagnose-report";
 import { CLI, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 
 /** `~/.aws` and every backup next to it, each as file name → bytes. */
@@ -79,6 +80,15 @@ describe("hpiam recover killed while it verifies", () => {
     expect(kept).toMatch(/^\.aws\.hpiam-backup-/);
     expect(existsSync(join(node.sandbox.home, ".aws.hpiam-lock"))).toBe(true);
     expect((await node.sandbox.calls()).filter((call) => call.args.includes("reboot"))).toEqual([]);
+
+    // diagnose, as an admin would run it across the fleet, finds the node still waiting for its reboot.
+    const { check } = diagnoseReport(await node.hpiam(["diagnose", "--json"]));
+    expect(check("aws-files")).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/^hpiam recover stopped before it finished \(pid \d+ /),
+      remediation: "hpiam recover",
+    });
+    expect(check("aws-files").message).toContain(`is at ${join(node.sandbox.home, kept)}: run it again`);
 
     const next = await node.hpiam(["recover", "--yes"]);
     expect(next.exitCode).toBe(0);

@@ -223,6 +223,37 @@ describe("aws-files", () => {
   });
 });
 
+describe("aws-files and a recover lock in the home", () => {
+  const LOCK = "/home/ubuntu/.aws.hpiam-lock";
+  const BACKUP = "/home/ubuntu/.aws.hpiam-backup-20261123T115900Z";
+  const holder = { pid: 4321, host: "ip-10-1-20-11", bootId: "boot-1", startedAt: "2026-11-23T11:59:00Z" };
+
+  it("warns about a recover that stopped before it finished, and says where ~/.aws went", async () => {
+    const ctx = fakeNode(
+      {},
+      { [LOCK]: JSON.stringify({ ...holder, moving: BACKUP }), [`${BACKUP}/credentials`]: "" },
+    );
+    expect(await check("aws-files", ctx)).toMatchObject({
+      status: "warn",
+      message: `hpiam recover stopped before it finished (pid 4321 on ip-10-1-20-11, 2026-11-23T11:59:00Z); /home/ubuntu/.aws is at ${BACKUP}: run it again to finish (verify, reboot)`,
+      remediation: "hpiam recover",
+    });
+  });
+
+  it("tells a recover still running from one that stopped, and is quiet without a lock", async () => {
+    const lock = { [LOCK]: JSON.stringify(holder) };
+    expect(
+      await check("aws-files", fakeNode({ host: { alive: (pid) => pid === 4321 } }, lock)),
+    ).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(
+        /^hpiam recover is working on \/home\/ubuntu \(pid 4321 .*look again when it is done$/,
+      ),
+    });
+    expect(await check("aws-files", fakeNode())).toMatchObject({ status: "pass" });
+  });
+});
+
 describe("root-credentials (as root)", () => {
   it("fails root's default keys: the SSM agent may sign with them; names the IAM user on root's own run", async () => {
     const ctx = fakeNode({
