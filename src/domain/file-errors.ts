@@ -2,14 +2,14 @@
 export interface FileFailure {
   /** `read-only file system (EROFS)`. */
   what: string;
-  /** `remount it read-write`. */
+  /** `remount that file system read-write`. */
   todo: string;
 }
 
 const PLAIN: Record<string, FileFailure> = {
-  ENOSPC: { what: "no space left on the device", todo: "free some space on it" },
+  ENOSPC: { what: "no space left on the device", todo: "free some space on that file system" },
   EDQUOT: { what: "disk quota exceeded", todo: "free some space in the home" },
-  EROFS: { what: "read-only file system", todo: "remount it read-write" },
+  EROFS: { what: "read-only file system", todo: "remount that file system read-write" },
   EACCES: { what: "permission denied", todo: "run it as the home's owner, or with sudo" },
   EPERM: {
     what: "operation not permitted",

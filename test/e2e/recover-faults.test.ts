@@ -63,7 +63,7 @@ describe("hpiam recover when the home's filesystem refuses", () => {
     expectAdvice(
       readOnly,
       /cannot write .*\.aws\.hpiam-lock: read-only file system \(EROFS\)/,
-      /remount it read-write/,
+      /remount that file system read-write/,
     );
     expect(await readdir(home())).toEqual([".aws"]);
     expect(await credentials()).toBe(before);

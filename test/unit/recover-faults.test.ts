@@ -106,7 +106,11 @@ describe("hpiam recover cut short at any file operation", () => {
 describe("hpiam recover when a file operation fails", () => {
   const FAULTS = [
     ["ENOSPC", "disk full", /no space left on the device \(ENOSPC\).*free some space/],
-    ["EROFS", "read-only file system", /read-only file system \(EROFS\).*remount it read-write/],
+    [
+      "EROFS",
+      "read-only file system",
+      /read-only file system \(EROFS\).*remount that file system read-write/,
+    ],
     ["EACCES", "permission denied", /permission denied \(EACCES\).*run it as the home's owner, or with sudo/],
   ] as const;
 

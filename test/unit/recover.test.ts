@@ -229,7 +229,7 @@ describe("hpiam recover", () => {
 
   it.each([
     ["EACCES", /permission denied \(EACCES\).*To fix: run it as the home's owner, or with sudo/],
-    ["EROFS", /read-only file system \(EROFS\).*To fix: remount it read-write/],
+    ["EROFS", /read-only file system \(EROFS\).*To fix: remount that file system read-write/],
     ["ENOSPC", /no space left on the device \(ENOSPC\).*To fix: free some space/],
   ])("says what and what to do when the home cannot take a lock file: %s (exit 3)", async (code, says) => {
     const ctx = node({
