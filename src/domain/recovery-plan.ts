@@ -1,4 +1,4 @@
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import type { ProfileFinding } from "./aws-profiles";
 import { BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
 import {
@@ -11,6 +11,7 @@ import {
 import { printable } from "./printable";
 import type { LockHolder } from "./recover-lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
+import { earlierRun } from "./recovery-resume";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
 
 export interface PlanOptions {
@@ -175,29 +176,12 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
       `cannot read ${file.path} (${file.code}): AWS tools skip it, so it overrides nothing now, but any keys in it would once it is readable${survey.isRoot ? "" : "; sudo hpiam recover --dry-run looks inside"}`,
     );
   }
-  if (home.lock.state === "stale") {
-    const { holder, resume } = home.lock;
-    // It got as far as the rename when `~/.aws` is gone and what it renamed to is a backup, or being deleted,
-    // next to it: a lock file naming any other place is not one of ours.
-    const moved =
-      holder?.moving && join(home.home, basename(holder.moving)) === holder.moving
-        ? holder.moving
-        : undefined;
-    const backup = home.backups.find((candidate) => candidate.path === moved);
-    const resumed =
-      !affected &&
-      awsDir.kind === "absent" &&
-      resume !== "no" &&
-      moved !== undefined &&
-      (backup !== undefined || basename(moved).startsWith(DELETING_PREFIX));
-    plan.notes.push(
-      resumed
-        ? `finishing a recover that stopped early (pid ${holder?.pid}, ${holder?.startedAt}): it had moved ${awsDir.path} to ${moved}`
-        : `a recover that stopped early left a lock${holder ? ` (pid ${holder.pid}, ${holder.startedAt})` : ""}; it is cleared`,
-    );
-    if (resumed) plan.finishing.push({ user, moved });
-    if (backup && resumed) plan.resumed.push(backup.path);
-    if (resumed && resume === "same-boot") markReboot(plan, home.home);
+  const earlier = earlierRun(home, affected);
+  if (earlier) {
+    plan.notes.push(earlier.note);
+    if (earlier.moved) plan.finishing.push({ user, moved: earlier.moved });
+    if (earlier.backup) plan.resumed.push(earlier.backup);
+    if (earlier.rebootDue) markReboot(plan, home.home);
   }
 }
 
