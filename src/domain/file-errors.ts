@@ -13,7 +13,7 @@ const PLAIN: Record<string, FileFailure> = {
   EACCES: { what: "permission denied", todo: "run it as the home's owner, or with sudo" },
   EPERM: {
     what: "operation not permitted",
-    todo: "run it with sudo; check for an immutable attribute (lsattr) or a sticky home",
+    todo: "run it with sudo (or look for an immutable attribute with lsattr)",
   },
   EBUSY: { what: "in use (a mount point?)", todo: "unmount it first" },
   EIO: { what: "input/output error", todo: "check the device (dmesg)" },

@@ -281,6 +281,19 @@ describe("hpiam recover through the command line", () => {
     expect(asked.stdout).toMatch(/^✖ refused {2}declined at the prompt/);
   });
 
+  it("after a failed step, says the reboot is not due yet rather than sending a person to reboot", async () => {
+    const denied = () => Promise.reject(Object.assign(new Error("EPERM: rename"), { code: "EPERM" }));
+    const failed = await cli(["recover", "--yes"], node({ files: { ...createFiles(), rename: denied } }));
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stdout).toMatch(
+      /^✖ failed {2}move-aws-dir \S+ failed: operation not permitted \(EPERM\); run it with sudo .*, then run hpiam recover again\n/,
+    );
+    expect(failed.stdout).toMatch(
+      / reboot {2}not yet: once what failed is fixed, hpiam recover finishes the job\n/,
+    );
+    expect(failed.stdout).not.toContain("sudo reboot");
+  });
+
   it("refuses a --user that is not a user name with exit 2 and an error document", async () => {
     const bad = await cli(["recover", "--json", "--user", "../etc"], node());
     expect(bad.exitCode).toBe(2);
