@@ -118,8 +118,9 @@ function rebootLine(result: RecoverResult): string | undefined {
   const step = result.steps.find((candidate) => candidate.id === "reboot");
   if (!reboot.needed || step?.status === "planned") return undefined;
   if (step?.status === "done") return `requested (${reboot.command.join(" ")})`;
-  // A reboot now would not help: the keys are still read until the failed step is done.
-  if (result.result === "failed") return "not yet: once what failed is fixed, hpiam recover finishes the job";
+  // Something failed before the reboot: a reboot now would not help, the keys are still read.
+  if (result.result === "failed" && step?.status !== "failed")
+    return "not yet: once what failed is fixed, hpiam recover finishes the job";
   const jobs =
     reboot.slurm && "runningJobs" in reboot.slurm && reboot.slurm.runningJobs > 0
       ? ` (${reboot.slurm.runningJobs} Slurm job(s) running)`

@@ -3,6 +3,8 @@ import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli";
+import { renderRecover } from "../../src/render/recover";
+import { createStyle } from "../../src/render/style";
 import { recover, recoverExitCode, type RecoverOptions } from "../../src/commands/recover";
 import type { Context } from "../../src/context";
 import { HpiamError, UsageError } from "../../src/errors";
@@ -111,6 +113,9 @@ describe("hpiam recover", () => {
     const result = await run(ctx, { yes: true });
     expect(result.result).toBe("failed");
     expect(result.reason).toMatch(/a password is required; reboot the node yourself: sudo reboot/);
+    expect(renderRecover(result, createStyle({ color: false, env: {}, isTTY: false }))).toMatch(
+      / reboot {2}still needed: .* — sudo reboot\n/,
+    );
   });
 
   it("asks at a terminal: the plan first, then the reboot", async () => {
