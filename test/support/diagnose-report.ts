@@ -1,7 +1,7 @@
 import type { CheckResult } from "../../src/checks/check";
 import type { DiagnoseResult } from "../../src/commands/diagnose";
 import { expect } from "vitest";
-import type { RunResult } from "./simulated-node";
+import type { RunResult, SimulatedNode } from "./simulated-node";
 
 export interface Report {
   exitCode: number;
@@ -20,6 +20,32 @@ export function diagnoseReport(result: RunResult): Report {
     return found;
   };
   return { exitCode: result.exitCode, doc, result, check };
+}
+
+export const ALL_CHECKS = [
+  "hyperpod-node",
+  "caller-identity",
+  "credential-source",
+  "instance-profile",
+  "aws-files",
+  "environment",
+  "root-credentials",
+  "other-users",
+  "shared-home",
+  "imds-proxy",
+  "ssm-agent",
+  "clock-skew",
+];
+
+/** This issue's checks, in report order (the IAM checks, execution-role and ssm-access, come after them). */
+export function expectEveryCheck(doc: DiagnoseResult): void {
+  expect(doc.checks.map((c) => c.id).slice(0, ALL_CHECKS.length)).toEqual(ALL_CHECKS);
+}
+
+/** `hpiam diagnose --json` run on the simulated node, its answer parsed. */
+export async function diagnose(node: SimulatedNode, args: string[] = [], env: Record<string, string> = {}) {
+  const result = await node.hpiam(["diagnose", "--json", ...args], env);
+  return diagnoseReport(result);
 }
 
 /** Every check's message is one line. */

@@ -11,6 +11,8 @@ import type {
   SharedFiles,
   SsmPort,
 } from "../../src/context";
+import { HpiamError } from "../../src/errors";
+import { expect } from "vitest";
 
 export interface FakeOptions {
   identification?: Partial<Identification>;
@@ -139,4 +141,14 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
     },
     log: { debug: (m) => logged.push(m), info: (m) => logged.push(m) },
   };
+}
+
+/** The HpiamError a command rejected with; the test fails here when it resolved or threw anything else. */
+export async function failure(promise: Promise<unknown>): Promise<HpiamError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HpiamError);
+  return error as HpiamError;
 }

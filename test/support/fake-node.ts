@@ -1,4 +1,5 @@
-import type { Files, Identification } from "../../src/context";
+import { diagnose } from "../../src/commands/diagnose";
+import type { Context, Files, Identification, RunResult } from "../../src/context";
 import { fakeContext, type FakeOptions } from "./fake-context";
 import { hyperpodFixture } from "./fixtures";
 
@@ -35,6 +36,21 @@ export const nodeIdentity: Partial<Identification> = {
   serverDate: new Date("2026-11-23T12:00:00Z"),
 };
 
+/** Off EC2: nothing answers at the instance metadata address. */
+export const offNode: FakeOptions = {
+  instanceProfile: { reachable: false, error: "connect ECONNREFUSED 169.254.169.254:80" },
+};
+
+/** An IAM user's long-term keys from the shared credentials file, and who they sign as. */
+export const userKeys = {
+  credentials: {
+    accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+    features: ["CREDENTIALS_PROFILE"],
+    hasSessionToken: false,
+  },
+  identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
+};
+
 /** A healthy worker of the fixture cluster (i-…ef2) for diagnose's unit tests; override what a test is about. */
 export function fakeNode(options: FakeOptions = {}, files: Record<string, string | undefined> = {}) {
   const table: Record<string, string> = {
@@ -53,3 +69,22 @@ export function fakeNode(options: FakeOptions = {}, files: Record<string, string
     ...options,
   });
 }
+
+/** Runs diagnose with only the check `id` on `ctx` and returns that check's result. */
+export async function check(id: string, ctx: Context, options = {}) {
+  const result = await diagnose({ ...options, checks: id }, ctx);
+  const found = result.checks[0];
+  if (!found) throw new Error(`no ${id} in the report`);
+  return found;
+}
+
+/** An executor's `run` answering each command line (argv joined by spaces) from `table`; others succeed silently. */
+export const answers =
+  (table: Record<string, Partial<RunResult>>) =>
+  async (argv: readonly string[]): Promise<RunResult> => ({
+    exitCode: 0,
+    stdout: "",
+    stderr: "",
+    timedOut: false,
+    ...table[argv.join(" ")],
+  });

@@ -1,57 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { copiesIn, freeCopyName, utcStamp } from "../../src/domain/backup-names";
-import { deactivateKeyCommand, startupFileFix } from "../../src/domain/manual-fixes";
-import { judgeLock, parseLock } from "../../src/domain/recover-lock";
 import { type PlanOptions, planRecovery } from "../../src/domain/recovery-plan";
-import type { HomeSurvey, RecoverySurvey } from "../../src/domain/recovery-survey";
-
-const STAMP = "20261123T061500Z";
-const HOME = "/home/ubuntu";
-
-function home(overrides: Partial<HomeSurvey> = {}): HomeSurvey {
-  return {
-    user: "ubuntu",
-    home: HOME,
-    awsDir: {
-      path: `${HOME}/.aws`,
-      kind: "directory",
-      outsideHome: false,
-      accessDenied: false,
-      profiles: [
-        {
-          profile: "default",
-          kind: "static-keys",
-          accessKeyId: "AKIA…MPLE",
-          file: `${HOME}/.aws/credentials`,
-        },
-      ],
-    },
-    activeProfile: "default",
-    backups: [],
-    leftovers: [],
-    lock: { state: "free" },
-    exports: [],
-    entries: [".aws", ".bashrc"],
-    ...overrides,
-  };
-}
-
-function survey(overrides: Partial<RecoverySurvey> = {}): RecoverySurvey {
-  return {
-    homes: [home()],
-    systemExports: [],
-    environment: [],
-    identityBefore: {
-      arn: "arn:aws:iam::123456789012:user/alice",
-      type: "iam-user",
-      name: "alice",
-      accessKeyId: "AKIA…MPLE",
-    },
-    isRoot: false,
-    stamp: STAMP,
-    ...overrides,
-  };
-}
+import { HOME, home, STAMP, survey } from "../support/recovery-survey";
 
 const YES: PlanOptions = {
   action: "recover",
@@ -246,62 +195,5 @@ describe("planRecovery", () => {
     expect(planRecovery(survey({ homes: [home({ backups })] }), undo).blockers[0]?.code).toBe(
       "aws-dir-exists",
     );
-  });
-});
-
-describe("recover's names, locks and commands", () => {
-  it("stamps in UTC and orders copies by stamp, then serial", () => {
-    expect(utcStamp(new Date("2026-11-23T06:15:00.123Z"))).toBe(STAMP);
-    const names = [
-      ".aws.hpiam-backup-20261123T061500Z-10",
-      ".aws.hpiam-backup-20261123T061500Z-9",
-      ".aws.hpiam-backup-20251123T061500Z",
-      ".aws.hpiam-backup-junk",
-      ".bashrc",
-    ];
-    expect(copiesIn(names, ".aws.hpiam-backup-").map((copy) => copy.serial)).toEqual([1, 9, 10]);
-    expect(freeCopyName("p-", STAMP, [`p-${STAMP}`, `p-${STAMP}-2`])).toBe(`p-${STAMP}-3`);
-  });
-
-  const here = { host: "node-a", bootId: "boot-1", alive: (pid: number) => pid === 100 };
-  const now = new Date("2026-11-23T06:20:00Z");
-  const holder = (pid: number, extra = {}) => ({
-    pid,
-    host: "node-a",
-    bootId: "boot-1",
-    startedAt: "2026-11-23T06:19:00Z",
-    ...extra,
-  });
-
-  it("tells a live holder from one a crash or a reboot left", () => {
-    expect(judgeLock({ holder: holder(100) }, here, now).state).toBe("held");
-    expect(judgeLock({ holder: holder(200) }, here, now)).toMatchObject({
-      state: "stale",
-      resume: "same-boot",
-    });
-    expect(judgeLock({ holder: holder(100, { bootId: "boot-0" }) }, here, now)).toMatchObject({
-      resume: "after-reboot",
-    });
-    expect(judgeLock({ holder: holder(200, { host: "node-b" }) }, here, now).state).toBe("held");
-    const old = holder(200, { host: "node-b", startedAt: "2026-11-23T05:00:00Z" });
-    expect(judgeLock({ holder: old }, here, now)).toMatchObject({ state: "stale", resume: "no" });
-    expect(judgeLock({ modifiedMs: now.getTime() - 1000 }, here, now).state).toBe("held");
-    expect(judgeLock({ modifiedMs: now.getTime() - 60_000 }, here, now).state).toBe("stale");
-    expect(parseLock("garbage")).toBeUndefined();
-  });
-
-  it("builds a deactivation command that finds the full key id itself", () => {
-    const command = deactivateKeyCommand("AKIA…MPLE", "alice");
-    expect(command).toBe(
-      `aws iam update-access-key --user-name alice --status Inactive --access-key-id "$(aws iam list-access-keys --user-name alice --query "AccessKeyMetadata[?starts_with(AccessKeyId, 'AKIA') && ends_with(AccessKeyId, 'MPLE')].AccessKeyId" --output text)"`,
-    );
-    expect(deactivateKeyCommand("AKIA…MPLE", "bad name;rm")).toContain("<IAM-USER>");
-    expect(deactivateKeyCommand("…", "alice")).toBeUndefined();
-  });
-
-  it("quotes a startup file path a shell would split", () => {
-    expect(
-      startupFileFix("/home/a b/.profile", [{ line: 3, variable: "AWS_PROFILE", credential: false }]).command,
-    ).toBe("sed -i -e '3d' '/home/a b/.profile'");
   });
 });

@@ -1,0 +1,52 @@
+import type { HomeSurvey, RecoverySurvey } from "../../src/domain/recovery-survey";
+
+/** The second the recover under test started, as its backup names spell it. */
+export const STAMP = "20261123T061500Z";
+export const HOME = "/home/ubuntu";
+
+/** ubuntu's home as recover surveys it after `aws configure`; override what a test is about. */
+export function home(overrides: Partial<HomeSurvey> = {}): HomeSurvey {
+  return {
+    user: "ubuntu",
+    home: HOME,
+    awsDir: {
+      path: `${HOME}/.aws`,
+      kind: "directory",
+      outsideHome: false,
+      accessDenied: false,
+      profiles: [
+        {
+          profile: "default",
+          kind: "static-keys",
+          accessKeyId: "AKIA…MPLE",
+          file: `${HOME}/.aws/credentials`,
+        },
+      ],
+    },
+    activeProfile: "default",
+    backups: [],
+    leftovers: [],
+    lock: { state: "free" },
+    exports: [],
+    entries: [".aws", ".bashrc"],
+    ...overrides,
+  };
+}
+
+/** A node with that one home, where STS said alice signed before the recover. */
+export function survey(overrides: Partial<RecoverySurvey> = {}): RecoverySurvey {
+  return {
+    homes: [home()],
+    systemExports: [],
+    environment: [],
+    identityBefore: {
+      arn: "arn:aws:iam::123456789012:user/alice",
+      type: "iam-user",
+      name: "alice",
+      accessKeyId: "AKIA…MPLE",
+    },
+    isRoot: false,
+    stamp: STAMP,
+    ...overrides,
+  };
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { answers, check, fakeNode, nodeIdentity, offNode, RESOURCE_CONFIG } from "../support/fake-node";
+
+describe("hyperpod-node", () => {
+  it("skips off HyperPod", async () => {
+    expect(await check("hyperpod-node", fakeNode({}, { [RESOURCE_CONFIG]: undefined }))).toMatchObject({
+      status: "skip",
+      message: `not a HyperPod node (no ${RESOURCE_CONFIG})`,
+    });
+  });
+
+  it("names the cluster, this node's group, instance and role", async () => {
+    expect(await check("hyperpod-node", fakeNode())).toMatchObject({
+      status: "pass",
+      message:
+        "cluster ml-cluster: worker-group-1-1 (i-0123456789abcdef2), compute node; controller 10.1.10.10",
+      details: {
+        clusterArn: "arn:aws:sagemaker:us-west-2:123456789012:cluster/aa11bbbbb222",
+        role: "compute",
+      },
+    });
+  });
+
+  it("warns when this instance is not in the file (stale after scaling)", async () => {
+    const ctx = fakeNode({
+      instanceProfile: { reachable: true, roleName: "ExecRole", instanceId: "i-0fffffffffffffff0" },
+    });
+    expect(await check("hyperpod-node", ctx)).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(/may be stale/),
+    });
+  });
+
+  it("fails on a malformed file, saying where", async () => {
+    expect(
+      await check("hyperpod-node", fakeNode({}, { [RESOURCE_CONFIG]: '{"InstanceGroups": 3}' })),
+    ).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(/InstanceGroups is missing or not a list/),
+    });
+  });
+});
+
+describe("instance-profile", () => {
+  it("skips off EC2 and fails on a HyperPod node whose IMDS does not answer", async () => {
+    expect(
+      await check("instance-profile", fakeNode(offNode, { [RESOURCE_CONFIG]: undefined })),
+    ).toMatchObject({
+      status: "skip",
+      message: "no instance metadata service here (connection refused)",
+    });
+    expect((await check("instance-profile", fakeNode(offNode))).status).toBe("fail");
+  });
+
+  it("does not fail when IMDS lists one role and serves another's keys (a seed 002 proxy)", async () => {
+    const ctx = fakeNode({
+      identification: {
+        ...nodeIdentity,
+        identity: {
+          account: "1",
+          arn: "arn:aws:sts::123456789012:assumed-role/ImdsProxyTestRole/test-session",
+          userId: "x",
+        },
+      },
+    });
+    expect(await check("instance-profile", ctx)).toMatchObject({
+      status: "warn",
+      message: expect.stringMatching(
+        /keys sign as ImdsProxyTestRole: a local IMDS proxy may serve a downgraded role/,
+      ),
+    });
+  });
+});
+
+describe("ssm-agent", () => {
+  it("passes the snap's unit when the deb's is not there", async () => {
+    const run = answers({
+      "systemctl is-active amazon-ssm-agent": { exitCode: 4, stdout: "inactive" },
+      "systemctl is-active snap.amazon-ssm-agent.amazon-ssm-agent": { exitCode: 0, stdout: "active" },
+    });
+    expect(await check("ssm-agent", fakeNode({ exec: { run } }))).toMatchObject({
+      status: "pass",
+      message: "snap.amazon-ssm-agent.amazon-ssm-agent is active",
+    });
+  });
+
+  it("skips off HyperPod and where systemd cannot answer", async () => {
+    expect((await check("ssm-agent", fakeNode({}, { [RESOURCE_CONFIG]: undefined }))).status).toBe("skip");
+    const noSystemd = answers({
+      "systemctl is-active amazon-ssm-agent": {
+        exitCode: 1,
+        stderr: "System has not been booted with systemd",
+      },
+    });
+    expect(await check("ssm-agent", fakeNode({ exec: { run: noSystemd } }))).toMatchObject({
+      status: "skip",
+      message: "systemctl cannot answer (System has not been booted with systemd)",
+    });
+  });
+});
+
+describe("clock-skew", () => {
+  const at = (iso: string) => fakeNode({ now: new Date(iso) });
+
+  it.each([
+    ["2026-11-23T12:00:20Z", "pass"],
+    ["2026-11-23T12:02:00Z", "warn"],
+    ["2026-11-23T11:50:00Z", "fail"],
+  ])("compares the clock (%s) with STS's Date: %s", async (now, status) => {
+    expect((await check("clock-skew", at(now))).status).toBe(status);
+  });
+
+  it("says ahead or behind, and skips when no answer carried a date", async () => {
+    expect((await check("clock-skew", at("2026-11-23T11:50:00Z"))).message).toMatch(
+      /^the clock is 600 s behind AWS/,
+    );
+    const undated = fakeNode({ identification: { ...nodeIdentity, serverDate: undefined } });
+    expect((await check("clock-skew", undated)).status).toBe("skip");
+  });
+});
+
+describe("shared-home", () => {
+  it("warns when the home is on a shared filesystem, naming it", async () => {
+    const mounts =
+      "/dev/nvme0n1p1 / ext4 rw 0 0\nfs-1.fsx.us-west-2.amazonaws.com@tcp:/abcd /home lustre rw 0 0\n";
+    expect(await check("shared-home", fakeNode({}, { "/proc/mounts": mounts }))).toMatchObject({
+      status: "warn",
+      message:
+        "/home/ubuntu is on lustre (fs-1.fsx.us-west-2.amazonaws.com@tcp:/abcd at /home): credentials written there reach every node that mounts it",
+    });
+  });
+
+  it("reads HPIAM_PROC_MOUNTS instead of /proc/mounts", async () => {
+    const ctx = fakeNode(
+      { env: { HPIAM_PROC_MOUNTS: "/tmp/mounts" } },
+      { "/tmp/mounts": "server:/export /home nfs4 rw 0 0\n" },
+    );
+    expect(await check("shared-home", ctx)).toMatchObject({
+      status: "warn",
+      details: { fsType: "nfs4", shared: true },
+    });
+  });
+});
