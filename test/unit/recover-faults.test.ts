@@ -19,12 +19,8 @@ import { CHANGING, interceptFiles } from "../support/recording-files";
 
 let root: string;
 let home: string;
-beforeEach(async () => {
-  ({ root, home } = await configuredHome());
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+beforeEach(async () => ({ root, home } = await configuredHome()));
+afterEach(() => rm(root, { recursive: true, force: true }));
 
 const run = (options: RecoverOptions, files?: Files) => {
   const ctx = onRealHome(home, files ? { files } : {});

@@ -2,13 +2,10 @@ import { existsSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli";
 import { renderRecover } from "../../src/render/recover";
 import { createStyle } from "../../src/render/style";
 import { recover, recoverExitCode, type RecoverOptions } from "../../src/commands/recover";
 import type { Context } from "../../src/context";
-import { HpiamError, UsageError } from "../../src/errors";
-import { createFiles } from "../../src/system/files";
 import {
   asLeakedUser,
   backupsIn as backupsInHome,
@@ -25,12 +22,8 @@ const SECRET = LEAKED_SECRET;
 
 let root: string;
 let home: string;
-beforeEach(async () => {
-  ({ root, home } = await configuredHome());
-});
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
+beforeEach(async () => ({ root, home } = await configuredHome()));
+afterEach(() => rm(root, { recursive: true, force: true }));
 
 const node = (options: Parameters<typeof onRealHome>[1] = {}) => onRealHome(home, options);
 const run = (ctx: Context, options: RecoverOptions = {}) => recover(options, ctx);
@@ -230,78 +223,5 @@ describe("hpiam recover", () => {
     const result = await run(node(), { yes: true, reboot: false });
     expect(result.notes).toContain(`${leftover} looks like what a --delete left; remove it yourself if so`);
     expect(existsSync(join(leftover, "keep"))).toBe(true);
-  });
-
-  it.each([
-    ["EACCES", /permission denied \(EACCES\).*To fix: run it as the home's owner, or with sudo/],
-    ["EROFS", /read-only file system \(EROFS\).*To fix: remount that file system read-write/],
-    ["ENOSPC", /no space left on the device \(ENOSPC\).*To fix: free some space/],
-  ])("says what and what to do when the home cannot take a lock file: %s (exit 3)", async (code, says) => {
-    const ctx = node({
-      files: {
-        ...createFiles(),
-        createExclusive: () => Promise.reject(Object.assign(new Error("refused"), { code })),
-      },
-    });
-    const refused = await run(ctx, { yes: true }).catch((error: HpiamError) => error);
-    expect(refused).toBeInstanceOf(HpiamError);
-    expect((refused as HpiamError).exitCode).toBe(3);
-    expect(`${(refused as HpiamError).message} ${(refused as HpiamError).hint}`).toMatch(says);
-    expect(await readdir(home)).toEqual([".aws"]);
-  });
-
-  it("refuses --user names that are not plain user names, and --all-users when not root", async () => {
-    await expect(run(node(), { user: "../etc" })).rejects.toThrow(UsageError);
-    await expect(run(node(), { allUsers: true })).rejects.toThrow(/needs root/);
-    await expect(run(node(), { user: "ubuntu", allUsers: true })).rejects.toThrow(/do not go together/);
-  });
-});
-
-describe("hpiam recover through the command line", () => {
-  async function cli(argv: string[], ctx: Context) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      stdout: (t: string) => out.push(t),
-      stderr: (t: string) => err.push(t),
-      isTTY: false,
-      env: {},
-    };
-    const exitCode = await runCli(argv, io, () => ctx);
-    return { exitCode, stdout: out.join(""), stderr: err.join("") };
-  }
-
-  it("maps refused to 2, recovered to 0, and prints one JSON document", async () => {
-    expect((await cli(["recover"], node())).exitCode).toBe(2);
-    const done = await cli(["recover", "--yes", "--no-reboot", "--json"], node());
-    expect(done.exitCode).toBe(0);
-    expect(JSON.parse(done.stdout)).toMatchObject({ schemaVersion: 1, result: "recovered" });
-    expect(done.stderr).toBe("");
-  });
-
-  it("shows the plan on stderr before asking at a terminal", async () => {
-    const asked = await cli(["recover"], node({ interactive: true, answers: [false] }));
-    expect(asked.stderr).toMatch(/^hpiam recover will:\n\n {2}plan\n.*move-aws-dir/s);
-    expect(asked.exitCode).toBe(2);
-    expect(asked.stdout).toMatch(/^✖ refused {2}declined at the prompt/);
-  });
-
-  it("after a failed step, says the reboot is not due yet rather than sending a person to reboot", async () => {
-    const denied = () => Promise.reject(Object.assign(new Error("EPERM: rename"), { code: "EPERM" }));
-    const failed = await cli(["recover", "--yes"], node({ files: { ...createFiles(), rename: denied } }));
-    expect(failed.exitCode).toBe(1);
-    expect(failed.stdout).toMatch(
-      /^✖ failed {2}move-aws-dir \S+ failed: operation not permitted \(EPERM\); run it with sudo .*, then run hpiam recover again\n/,
-    );
-    expect(failed.stdout).toMatch(
-      / reboot {2}not yet: once what failed is fixed, hpiam recover finishes the job\n/,
-    );
-    expect(failed.stdout).not.toContain("sudo reboot");
-  });
-
-  it("refuses a --user that is not a user name with exit 2 and an error document", async () => {
-    const bad = await cli(["recover", "--json", "--user", "../etc"], node());
-    expect(bad.exitCode).toBe(2);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: "usage" } });
   });
 });
