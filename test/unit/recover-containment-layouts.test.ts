@@ -1,43 +1,17 @@
 import fc from "fast-check";
-import { chmod, lutimes, mkdir, mkdtemp, realpath, rm, symlink, utimes, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, lutimes, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { recover, type RecoverOptions, type RecoverResult } from "../../src/commands/recover";
-import type { Context, PasswdEntry } from "../../src/context";
-import { UsageError } from "../../src/errors";
-import { createFiles } from "../../src/system/files";
-import { LEAKED_KEY_ID as KEY_ID, onRealHome } from "../support/real-home";
-import { type FileChange, recordingFiles } from "../support/recording-files";
+import type { RecoverOptions, RecoverResult } from "../../src/commands/recover";
+import { LEAKED_KEY_ID as KEY_ID } from "../support/real-home";
+import type { FileChange } from "../support/recording-files";
+import { attempt, inTempRoot, keys, onDisk } from "../support/recover-on-disk";
 import { treeSnapshot } from "../support/tree-snapshot";
 
 const OTHER_KEY_ID = "AKIAI44QH8DHBEXAMPLE";
-const keys = (id: string) =>
-  `[default]\naws_access_key_id = ${id}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n`;
 const HOST = "ip-10-1-20-11";
 /** An hour before the fake clock, whatever the real one says: a lock or leftover this old is stale. */
 const LONG_AGO = new Date("2026-11-23T11:00:00Z");
-
-/** Fresh temp dir per run, removed whatever the run did. */
-async function inTempRoot<T>(body: (root: string) => Promise<T>): Promise<T> {
-  const root = await realpath(await mkdtemp(join(tmpdir(), "hpiam-containment-")));
-  try {
-    return await body(root);
-  } finally {
-    await rm(root, { recursive: true, force: true });
-  }
-}
-
-/** The fake context on real files, recording what recover does with them. */
-function onDisk(home: string, users: PasswdEntry[], uid = 1000) {
-  const recorded = recordingFiles(createFiles());
-  return { ctx: onRealHome(home, { files: recorded.files, users, uid, name: "u" }), ...recorded };
-}
-
-/** Runs recover; a refusal it throws (UsageError, CannotRunError) is an outcome too. */
-async function attempt(options: RecoverOptions, ctx: Context): Promise<RecoverResult | Error> {
-  return recover(options, ctx).catch((error: unknown) => error as Error);
-}
 
 /** The property-1 rule: a change lands on an entry directly in the home, named `.aws` or `.aws.hpiam-*`. */
 function escapes(change: FileChange, realHome: string): string | undefined {
@@ -272,95 +246,3 @@ function describeRun(outcome: RecoverResult | Error): string {
   const steps = outcome.steps.map((step) => `${step.id}(${step.status}) ${step.path ?? ""} ${step.to ?? ""}`);
   return `${outcome.result}: ${outcome.reason}; ${steps.join("; ")}`;
 }
-
-describe("hpiam recover --user NAME", () => {
-  const DIRECTORY = ["u", "other", "alice@corp.example.com", "bob.smith", "svc$", "CORP\\carol"];
-  const names = fc.oneof(
-    fc.constantFrom(...DIRECTORY),
-    fc
-      .tuple(
-        fc.constantFrom("", "../", "./", "/", "~", " ", "-"),
-        fc.constantFrom(...DIRECTORY, "h1", "homes", ".."),
-        fc.constantFrom("", "/", "/..", "/.aws", "\n", "\0", ":x:0:0::/:"),
-      )
-      .map((parts) => parts.join("")),
-    fc.constantFrom(
-      "",
-      ".",
-      "..",
-      "/",
-      "1001",
-      "0",
-      "ALICE@CORP.EXAMPLE.COM",
-      "alice@corp.example.com/../..",
-    ),
-    fc.string({ unit: "binary", maxLength: 24 }),
-  );
-
-  /** getent-like: exact names, AD names without regard to case (SSSD), and numeric uids. */
-  function lookupIn(entries: PasswdEntry[], asked: Array<PasswdEntry | undefined>) {
-    return async (name: string) => {
-      const entry = entries.find(
-        (candidate) =>
-          candidate.name === name ||
-          (name.includes("@") && candidate.name.toLowerCase() === name.toLowerCase()) ||
-          String(candidate.uid) === name,
-      );
-      asked.push(entry);
-      return entry;
-    };
-  }
-
-  it("refuses a name (exit 2) or resolves it through the user database, never into a path", async () => {
-    await inTempRoot(async (root) => {
-      // System files every survey reads, whoever it is for: the only paths allowed outside the homes.
-      const baseline = onDisk(join(root, "nowhere"), []);
-      await attempt({ dryRun: true }, baseline.ctx);
-      const systemPaths = new Set(baseline.touched.filter((path) => !path.startsWith(`${root}/`)));
-
-      await fc.assert(
-        fc.asyncProperty(
-          names,
-          fc.constantFrom(0, 1000),
-          fc.constantFrom<RecoverOptions>({ dryRun: true }, { yes: true, reboot: false }),
-          (name, uid, options) =>
-            inTempRoot(async (dir) => {
-              const entries = DIRECTORY.map((user, i) => ({
-                name: user,
-                uid: 1000 + i,
-                gid: 1000 + i,
-                home: join(dir, "homes", `h${i}`),
-                shell: "/bin/bash",
-              }));
-              for (const entry of entries) {
-                await mkdir(join(entry.home, ".aws"), { recursive: true });
-                await writeFile(join(entry.home, ".aws", "credentials"), keys(KEY_ID), { mode: 0o600 });
-              }
-              const asked: Array<PasswdEntry | undefined> = [];
-              const { ctx, touched, changes } = onDisk(entries[0]?.home ?? "", entries, uid);
-              const run = { ...ctx, user: { ...ctx.user, uid, lookup: lookupIn(entries, asked) } };
-              const outcome = await attempt({ ...options, user: name }, run);
-
-              if (outcome instanceof Error) {
-                expect(outcome).toBeInstanceOf(UsageError);
-                expect((outcome as UsageError).exitCode).toBe(2);
-                expect(changes).toEqual([]);
-                return;
-              }
-              const [target] = outcome.users;
-              const entry = asked.find((found) => found?.home === target?.home);
-              expect(entry, `--user ${JSON.stringify(name)} surveyed ${target?.home}`).toBeDefined();
-              expect(target?.user).toBe(entry?.name);
-              if (uid !== 0) expect(entry?.name).toBe("u");
-              const home = entry?.home ?? "";
-              const inside = (path: string) => path === home || path.startsWith(`${home}/`);
-              const strays = touched.filter((path) => !inside(path) && !systemPaths.has(path));
-              expect(strays, `--user ${JSON.stringify(name)}`).toEqual([]);
-              expect(changes.filter((change) => change.parent !== home)).toEqual([]);
-            }),
-        ),
-        { numRuns: 60 },
-      );
-    });
-  });
-});

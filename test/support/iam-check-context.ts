@@ -1,0 +1,73 @@
+import type { CheckOutcome, DiagnoseOptions } from "../../src/checks/check";
+import type { executionRole } from "../../src/checks/execution-role";
+import { createFacts } from "../../src/checks/facts";
+import type { IamPort } from "../../src/context";
+import { fillPolicy } from "../../src/domain/policy-template";
+import { SEED_POLICIES } from "../../src/domain/seed-policies";
+import { fakeContext, type FakeOptions } from "./fake-context";
+
+export const ACCOUNT = "123456789012";
+export const ROLE = "ExecRole";
+const encode = (document: unknown) => encodeURIComponent(JSON.stringify(document));
+export const seed = (name: keyof typeof SEED_POLICIES) =>
+  fillPolicy(SEED_POLICIES[name].document, {}).document;
+
+/** IAM as it answers for a role with these documents (URL-encoded, as the real service returns them). */
+export function iamWith(
+  roles: Record<
+    string,
+    { trust: unknown; inline?: Record<string, unknown>; managed?: Record<string, unknown> }
+  >,
+): Partial<IamPort> {
+  const managed = Object.assign({}, ...Object.values(roles).map((r) => r.managed ?? {})) as Record<
+    string,
+    unknown
+  >;
+  const role = (name: string) => roles[name];
+  const missing = {
+    ok: false,
+    error: { name: "NoSuchEntity", message: "not found", httpStatus: 404 },
+  } as const;
+  return {
+    getRole: async (name) => {
+      const found = role(name);
+      if (!found) return missing;
+      return {
+        ok: true,
+        value: { name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}`, trustPolicy: encode(found.trust) },
+      };
+    },
+    listRolePolicies: async (name) => ({ ok: true, value: Object.keys(role(name)?.inline ?? {}) }),
+    getRolePolicy: async (name, policy) => ({ ok: true, value: encode(role(name)?.inline?.[policy]) }),
+    listAttachedRolePolicies: async (name) => ({
+      ok: true,
+      value: Object.keys(role(name)?.managed ?? {}).map((policy) => ({
+        name: policy,
+        arn: `arn:aws:iam::${ACCOUNT}:policy/${policy}`,
+      })),
+    }),
+    getPolicy: async () => ({ ok: true, value: { defaultVersionId: "v1" } }),
+    getPolicyVersion: async (arn) => ({ ok: true, value: encode(managed[arn.split("/").pop() ?? ""]) }),
+  };
+}
+
+export const onNode: FakeOptions = {
+  instanceProfile: { reachable: true, roleName: ROLE, instanceId: "i-0123456789abcdef0" },
+  identification: {
+    region: "us-west-2",
+    identity: {
+      account: ACCOUNT,
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/${ROLE}/SageMaker`,
+      userId: "AROAX:SageMaker",
+    },
+  },
+};
+
+export async function run(
+  check: typeof executionRole,
+  fake: FakeOptions,
+  options: DiagnoseOptions = { iam: true },
+): Promise<CheckOutcome> {
+  const ctx = fakeContext(fake);
+  return check.run({ options, facts: createFacts(ctx, options) }, ctx);
+}
