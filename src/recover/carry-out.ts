@@ -4,6 +4,7 @@ import type { Context } from "../context";
 import type { RecoveryPlan } from "../domain/recovery-plan";
 import { describeFileFailure } from "../domain/file-errors";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
+import { CannotRunError } from "../errors";
 import { releaseLock, takeLock } from "./lock";
 import { deleteAwsDir, finishDelete, moveAside, restore, secureBackup } from "./operations";
 
@@ -31,19 +32,23 @@ export async function carryOut(
   let failure: string | undefined;
   let verification: Verification | null = null;
   try {
-    const lost = new Set<string>();
-    for (const home of survey.homes.filter((candidate) => candidate.lock.state !== "held")) {
-      if (await takeLock(ctx, home.home, movingOf(home, steps, plan))) locked.push(home);
-      else lost.add(home.user);
-    }
+    // Each home on its own: one that cannot be locked (a root-squashed NFS home, say) or whose step fails is
+    // left as it is, and the other homes (root's, which the SSM agent reads) are still recovered.
+    const { left, refusal } = await lockHomes(ctx, survey, steps, plan, locked);
     if (locked.length === 0) {
+      if (refusal) throw refusal.error;
       return { ...planned, result: "nothing-to-do", reason: "another hpiam recover took the lock meanwhile" };
     }
+    if (refusal)
+      failure = `left ${refusal.home}'s home as it was: ${refusal.error.message}. ${refusal.error.hint}`;
     for (const step of steps.filter((candidate) => candidate.id !== "verify" && candidate.id !== "reboot")) {
-      if (failure) skip(step, "an earlier step failed");
-      else if (step.user !== undefined && lost.has(step.user))
-        skip(step, "another hpiam recover took the lock");
-      else failure = await attempt(step, () => changeFiles(ctx, step));
+      const why = step.user === undefined ? undefined : left.get(step.user);
+      if (why) skip(step, why);
+      else {
+        const failed = await attempt(step, () => changeFiles(ctx, step));
+        if (failed && step.user !== undefined) left.set(step.user, "an earlier step for this home failed");
+        failure ??= failed;
+      }
     }
     const verify = steps.find((step) => step.id === "verify");
     if (verify && failure) skip(verify, "an earlier step failed");
@@ -100,6 +105,32 @@ async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
     default:
       return undefined;
   }
+}
+
+/**
+ * Takes each home's lock (into `locked`). `left` says why a home is left alone (another run has it, or its lock
+ * cannot be written); `refusal` is the first home whose lock could not be written.
+ */
+async function lockHomes(
+  ctx: Context,
+  survey: RecoverySurvey,
+  steps: readonly StepResult[],
+  plan: RecoveryPlan,
+  locked: HomeSurvey[],
+): Promise<{ left: Map<string, string>; refusal?: { home: string; error: CannotRunError } }> {
+  const left = new Map<string, string>();
+  let refusal: { home: string; error: CannotRunError } | undefined;
+  for (const home of survey.homes.filter((candidate) => candidate.lock.state !== "held")) {
+    try {
+      if (await takeLock(ctx, home.home, movingOf(home, steps, plan))) locked.push(home);
+      else left.set(home.user, "another hpiam recover took the lock");
+    } catch (error) {
+      if (!(error instanceof CannotRunError)) throw error;
+      refusal ??= { home: home.user, error };
+      left.set(home.user, error.message);
+    }
+  }
+  return { left, ...(refusal ? { refusal } : {}) };
 }
 
 /** Where this home's `~/.aws` goes in this run, or went in the earlier run this one finishes: its lock says so. */
