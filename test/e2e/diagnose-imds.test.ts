@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXECUTION_ROLE, EXECUTION_TRUST, motoAdmin, REGION } from "../support/aws-world";
 import { diagnose, diagnoseReport, expectEveryCheck } from "../support/diagnose-report";
-import { type FakeImds, startImds, startScriptedEndpoint } from "../support/imds";
+import { type FakeImds, startImds, startScriptedEndpoint, seed002ProxyRules } from "../support/imds";
 import { expectNoSecrets, useSimulatedNode } from "../support/simulated-node";
 
 const PROXY_ROLE = "ImdsProxyTestRole";
@@ -47,19 +47,7 @@ describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root
     await proxy?.stop();
   });
 
-  const proxyRules = () => {
-    const port = new URL(proxy.endpoint).port;
-    return [
-      "*nat",
-      ":OUTPUT ACCEPT [0:0]",
-      `-A OUTPUT -d 169.254.169.254/32 -p tcp -m owner ! --uid-owner 0 -m tcp --dport 80 -j DNAT --to-destination 127.0.0.1:${port}`,
-      "-A OUTPUT -d 169.254.169.254/32 -p tcp -m owner --uid-owner 0 -m tcp --dport 80 -j DNAT --to-destination 169.254.0.2:9081",
-      "COMMIT",
-      "*filter",
-      "-A OUTPUT -d 169.254.0.2/32 -p tcp -m owner ! --uid-owner 0 -m tcp --dport 9081 -j DROP",
-      "COMMIT",
-    ].join("\n");
-  };
+  const proxyRules = () => seed002ProxyRules(new URL(proxy.endpoint).port);
 
   /** The built CLI as `nobody`: what a cluster user without sudo sees. */
   const asNobody = (args: string[], env: Record<string, string> = {}) =>

@@ -51,6 +51,16 @@ export const userKeys = {
   identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
 };
 
+/** What STS says behind a seed 002 IMDS proxy: a role IMDS does not list, in a session not named SageMaker. */
+export const proxiedIdentity: Partial<Identification> = {
+  ...nodeIdentity,
+  identity: {
+    account: "1",
+    arn: "arn:aws:sts::123456789012:assumed-role/ImdsProxyTestRole/test-session",
+    userId: "x",
+  },
+};
+
 /** A healthy worker of the fixture cluster (i-…ef2) for diagnose's unit tests; override what a test is about. */
 export function fakeNode(options: FakeOptions = {}, files: Record<string, string | undefined> = {}) {
   const table: Record<string, string> = {

@@ -61,3 +61,17 @@ async function startServer(script: string, env: Record<string, string>): Promise
   const { port } = JSON.parse(first) as { port: number };
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
+
+/** `iptables-save` on a node with the seed 002 IMDS proxy: non-root users' IMDS is 127.0.0.1:`port`. */
+export function seed002ProxyRules(port: string | number): string {
+  return [
+    "*nat",
+    ":OUTPUT ACCEPT [0:0]",
+    `-A OUTPUT -d 169.254.169.254/32 -p tcp -m owner ! --uid-owner 0 -m tcp --dport 80 -j DNAT --to-destination 127.0.0.1:${port}`,
+    "-A OUTPUT -d 169.254.169.254/32 -p tcp -m owner --uid-owner 0 -m tcp --dport 80 -j DNAT --to-destination 169.254.0.2:9081",
+    "COMMIT",
+    "*filter",
+    "-A OUTPUT -d 169.254.0.2/32 -p tcp -m owner ! --uid-owner 0 -m tcp --dport 9081 -j DROP",
+    "COMMIT",
+  ].join("\n");
+}

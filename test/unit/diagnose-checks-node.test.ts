@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { answers, check, fakeNode, nodeIdentity, offNode, RESOURCE_CONFIG } from "../support/fake-node";
+import {
+  answers,
+  check,
+  fakeNode,
+  nodeIdentity,
+  offNode,
+  RESOURCE_CONFIG,
+  proxiedIdentity,
+} from "../support/fake-node";
 
 describe("hyperpod-node", () => {
   it("skips off HyperPod", async () => {
@@ -54,14 +62,7 @@ describe("instance-profile", () => {
 
   it("does not fail when IMDS lists one role and serves another's keys (a seed 002 proxy)", async () => {
     const ctx = fakeNode({
-      identification: {
-        ...nodeIdentity,
-        identity: {
-          account: "1",
-          arn: "arn:aws:sts::123456789012:assumed-role/ImdsProxyTestRole/test-session",
-          userId: "x",
-        },
-      },
+      identification: proxiedIdentity,
     });
     expect(await check("instance-profile", ctx)).toMatchObject({
       status: "warn",

@@ -1,6 +1,7 @@
+import { seed002ProxyRules } from "../support/imds";
 import { describe, expect, it } from "vitest";
 import { CannotRunError } from "../../src/errors";
-import { answers, check, fakeNode, nodeIdentity, userKeys } from "../support/fake-node";
+import { answers, check, fakeNode, userKeys, proxiedIdentity } from "../support/fake-node";
 
 describe("root-credentials (as root)", () => {
   it("fails root's default keys: the SSM agent may sign with them; names the IAM user on root's own run", async () => {
@@ -39,15 +40,7 @@ describe("root-credentials (as root)", () => {
 });
 
 describe("imds-proxy", () => {
-  const PROXY_RULES = [
-    "*nat",
-    "-A OUTPUT -d 169.254.169.254/32 -p tcp -m owner ! --uid-owner 0 -m tcp --dport 80 -j DNAT --to-destination 127.0.0.1:8080",
-    "-A OUTPUT -d 169.254.169.254/32 -p tcp -m owner --uid-owner 0 -m tcp --dport 80 -j DNAT --to-destination 169.254.0.2:9081",
-    "COMMIT",
-    "*filter",
-    "-A OUTPUT -d 169.254.0.2/32 -p tcp -m owner ! --uid-owner 0 -m tcp --dport 9081 -j DROP",
-    "COMMIT",
-  ].join("\n");
+  const PROXY_RULES = seed002ProxyRules(8080);
 
   it("as root, explains the seed 002 proxy and the role it gives non-root users", async () => {
     const ctx = fakeNode({
@@ -92,14 +85,7 @@ describe("imds-proxy", () => {
   it("without root, says a proxy may be in place when IMDS gives a role without the SageMaker session", async () => {
     const ctx = fakeNode({
       uid: 1000,
-      identification: {
-        ...nodeIdentity,
-        identity: {
-          account: "1",
-          arn: "arn:aws:sts::123456789012:assumed-role/ImdsProxyTestRole/test-session",
-          userId: "x",
-        },
-      },
+      identification: proxiedIdentity,
       instanceProfile: { reachable: true, roleName: "ImdsProxyTestRole", instanceId: "i-0123456789abcdef2" },
     });
     const result = await check("imds-proxy", ctx);
