@@ -2,6 +2,7 @@ import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/cli
 import { execa } from "execa";
 import { expect } from "vitest";
 import { motoAdmin } from "./aws-world";
+import { diagnoseReport } from "./diagnose-report";
 import type { RunResult, SimulatedNode } from "./simulated-node";
 
 // For the e2e tests of `diagnose --iam`: roles made in moto as its administrator, and the checks' JSON.
@@ -39,12 +40,9 @@ export interface CheckJson {
   details: Record<string, unknown> & { role?: unknown; trustStatementToAdd?: unknown; policyToAdd?: unknown };
 }
 
-/** The check with this id in `diagnose --json`'s answer; the test fails here when it is not there. */
+/** The check with this id in `diagnose --json`'s answer, typed with the IAM checks' details. */
 export function check(result: RunResult, id: string): CheckJson {
-  const doc = JSON.parse(result.stdout) as { checks: CheckJson[] };
-  const found = doc.checks.find((c) => c.id === id);
-  if (!found) throw new Error(`no ${id} check in: ${result.stdout}`);
-  return found;
+  return diagnoseReport(result).check(id) as CheckJson;
 }
 
 /** Runs a remediation as the admin would: through the shell, with the admin's keys. */

@@ -10,8 +10,11 @@ import { NODE_ROLE, nodeIdentity } from "./fake-node";
 
 export const LEAKED_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
 export const LEAKED_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-/** What `aws configure` writes to ~/.aws/credentials and ~/.aws/config. */
-export const CREDENTIALS = `[default]\naws_access_key_id = ${LEAKED_KEY_ID}\naws_secret_access_key = ${LEAKED_SECRET}\n`;
+/** What `aws configure` writes to ~/.aws/credentials for this key id. */
+export const credentialsFor = (keyId: string) =>
+  `[default]\naws_access_key_id = ${keyId}\naws_secret_access_key = ${LEAKED_SECRET}\n`;
+/** ~/.aws/credentials and ~/.aws/config after `aws configure` with alice's key. */
+export const CREDENTIALS = credentialsFor(LEAKED_KEY_ID);
 export const CONFIG = "[default]\nregion = us-west-2\n";
 
 /** What STS says after `aws configure` with alice's key. */

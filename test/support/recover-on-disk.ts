@@ -7,9 +7,6 @@ import { createFiles } from "../../src/system/files";
 import { onRealHome } from "./real-home";
 import { recordingFiles } from "./recording-files";
 
-export const keys = (id: string) =>
-  `[default]\naws_access_key_id = ${id}\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n`;
-
 /** Fresh temp dir per run, removed whatever the run did. */
 export async function inTempRoot<T>(body: (root: string) => Promise<T>): Promise<T> {
   const root = await realpath(await mkdtemp(join(tmpdir(), "hpiam-containment-")));

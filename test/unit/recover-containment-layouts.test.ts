@@ -3,9 +3,9 @@ import { chmod, lutimes, mkdir, symlink, utimes, writeFile } from "node:fs/promi
 import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecoverOptions, RecoverResult } from "../../src/commands/recover";
-import { LEAKED_KEY_ID as KEY_ID } from "../support/real-home";
+import { LEAKED_KEY_ID as KEY_ID, credentialsFor } from "../support/real-home";
 import type { FileChange } from "../support/recording-files";
-import { attempt, inTempRoot, keys, onDisk } from "../support/recover-on-disk";
+import { attempt, inTempRoot, onDisk } from "../support/recover-on-disk";
 import { treeSnapshot } from "../support/tree-snapshot";
 
 const OTHER_KEY_ID = "AKIAI44QH8DHBEXAMPLE";
@@ -88,7 +88,7 @@ describe("hpiam recover stays inside the user's home", () => {
       await writeFile(join(outside, dir, "data"), `${dir}\n`, { mode: 0o644 });
       await chmod(join(outside, dir), 0o777);
     }
-    await writeFile(join(outside, "aws", "credentials"), keys(KEY_ID), { mode: 0o644 });
+    await writeFile(join(outside, "aws", "credentials"), credentialsFor(KEY_ID), { mode: 0o644 });
     await chmod(join(outside, "aws"), 0o755);
     await writeFile(join(outside, "config-target"), "[default]\nregion = us-west-2\n", { mode: 0o666 });
     await writeFile(join(outside, "lock-target"), "not a lock\n", { mode: 0o644 });
@@ -96,7 +96,7 @@ describe("hpiam recover stays inside the user's home", () => {
     await symlink("aws", join(outside, "hop2"));
     const other = join(root, "home", "other", ".aws");
     await mkdir(other, { recursive: true });
-    await writeFile(join(other, "credentials"), keys(OTHER_KEY_ID), { mode: 0o600 });
+    await writeFile(join(other, "credentials"), credentialsFor(OTHER_KEY_ID), { mode: 0o600 });
     await chmod(other, 0o755);
   }
 
@@ -110,12 +110,12 @@ describe("hpiam recover stays inside the user's home", () => {
       case "keys":
       case "keys-linking-out":
         await mkdir(dir, { mode: 0o755 });
-        await writeFile(join(dir, "credentials"), keys(KEY_ID), { mode: 0o644 });
+        await writeFile(join(dir, "credentials"), credentialsFor(KEY_ID), { mode: 0o644 });
         if (shape === "keys") return;
         await symlink(join(outside, "config-target"), join(dir, "config"));
         return symlink(join(outside, "victim"), join(dir, "cli"));
       case "file":
-        return writeFile(dir, keys(KEY_ID));
+        return writeFile(dir, credentialsFor(KEY_ID));
       case "link-outside":
         return link(join(outside, "aws"));
       case "link-other-home":
@@ -153,7 +153,7 @@ describe("hpiam recover stays inside the user's home", () => {
       else if (kind === "link-other-home") await symlink(join(root, "home", "other", ".aws"), path);
       else {
         await mkdir(path);
-        await writeFile(join(path, "credentials"), keys(KEY_ID), { mode: 0o600 });
+        await writeFile(join(path, "credentials"), credentialsFor(KEY_ID), { mode: 0o600 });
         await symlink(join(outside, `backup-${i}`), join(path, "linked"));
         await chmod(path, kind === "loose-dir" ? 0o755 : 0o700);
       }

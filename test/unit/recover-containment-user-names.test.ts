@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { RecoverOptions } from "../../src/commands/recover";
 import type { PasswdEntry } from "../../src/context";
 import { UsageError } from "../../src/errors";
-import { LEAKED_KEY_ID as KEY_ID } from "../support/real-home";
-import { attempt, inTempRoot, keys, onDisk } from "../support/recover-on-disk";
+import { LEAKED_KEY_ID as KEY_ID, credentialsFor } from "../support/real-home";
+import { attempt, inTempRoot, onDisk } from "../support/recover-on-disk";
 
 describe("hpiam recover --user NAME", () => {
   const DIRECTORY = ["u", "other", "alice@corp.example.com", "bob.smith", "svc$", "CORP\\carol"];
@@ -69,7 +69,9 @@ describe("hpiam recover --user NAME", () => {
               }));
               for (const entry of entries) {
                 await mkdir(join(entry.home, ".aws"), { recursive: true });
-                await writeFile(join(entry.home, ".aws", "credentials"), keys(KEY_ID), { mode: 0o600 });
+                await writeFile(join(entry.home, ".aws", "credentials"), credentialsFor(KEY_ID), {
+                  mode: 0o600,
+                });
               }
               const asked: Array<PasswdEntry | undefined> = [];
               const { ctx, touched, changes } = onDisk(entries[0]?.home ?? "", entries, uid);
