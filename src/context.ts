@@ -3,6 +3,7 @@
  * src/system build the real one and tests build one with fakes.
  */
 
+import type { ChainDecision } from "./identity/botocore-chain";
 import type { IamPort, SageMakerPort, SsmPort } from "./service-ports";
 
 // The ports of the AWS services beyond STS (SageMaker, IAM, SSM) live in service-ports.ts.
@@ -68,13 +69,18 @@ export interface AwsOptions {
   region?: string;
 }
 
-/** What the SDK's default chain resolved; the secret never leaves the adapter. */
+/** The keys of the link botocore's chain picked; the secret never leaves the adapter. */
 export interface ResolvedCredentials {
   accessKeyId: string;
-  /** Names of the SDK's `$source` features (`CREDENTIALS_ENV_VARS`, `CREDENTIALS_PROFILE`, …). */
-  features: string[];
   hasSessionToken: boolean;
   expiration?: Date;
+}
+
+/** What the SDK for JavaScript's own chain picked, where it would sign with other keys than botocore's. */
+export interface JsChainOpinion {
+  accessKeyId: string;
+  /** Names of that SDK's `$source` features (`CREDENTIALS_ENV_VARS`, `CREDENTIALS_PROFILE`, …). */
+  features: string[];
 }
 
 export interface CallerIdentity {
@@ -93,14 +99,17 @@ export interface AwsCallError {
 }
 
 export interface Identification {
+  /** The link of botocore's chain that supplies the keys, or the error botocore stops with. */
+  chain: ChainDecision;
   credentials?: ResolvedCredentials;
-  /** Why the chain found nothing (or failed), when credentials is undefined. */
+  /** Why the winning link's keys could not be fetched (none at all, when that link is IMDS). */
   credentialsError?: AwsCallError;
   identity?: CallerIdentity;
   stsError?: AwsCallError;
   region: string;
   /** The `Date` header of STS's answer (an error answer's too), for diagnose's clock-skew check. */
   serverDate?: Date;
+  jsChain?: JsChainOpinion;
 }
 
 /** One profile section of the shared files, with aws_secret_access_key and aws_session_token removed. */
@@ -114,7 +123,7 @@ export interface SharedFiles {
 }
 
 export interface AwsPort {
-  /** Resolves the default credential chain afresh (no cache) and asks STS who that is. */
+  /** Resolves botocore's credential chain afresh (no cache), fetches that link's keys and asks STS who that is. */
   identify(options: AwsOptions): Promise<Identification>;
   /**
    * The shared credentials and config files as the SDK's own loader reads them: by default the ones this

@@ -1,6 +1,6 @@
 import type { Context } from "../context";
 import type { ProfileFinding } from "../domain/aws-profiles";
-import { activeProfile } from "../domain/credential-source";
+import { chooseProfile } from "../identity/botocore-config";
 import { describeFileFailure } from "../domain/file-errors";
 import { printable } from "../domain/printable";
 import type { LockState } from "../domain/recover-lock";
@@ -19,7 +19,7 @@ export const awsFiles: Check = {
       return { status: "skip", message: `cannot look inside ${scan.home}: run with sudo`, details };
     }
     // Another user's SDK (SUDO_USER's) reads their default profile, not this process's AWS_PROFILE.
-    const active = home.home === ctx.user.home ? activeProfile(ctx.env, options.profile) : "default";
+    const active = home.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default";
     const findings: CheckOutcome[] = [];
     const unused: string[] = [];
     const [link, lock] = await Promise.all([symlinkNote(scan, ctx), readLock(ctx, home.home)]);

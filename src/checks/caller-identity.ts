@@ -6,7 +6,15 @@ export const callerIdentity: Check = {
   id: "caller-identity",
   title: "Caller identity (STS)",
   async run({ facts }) {
-    const found = await facts.identification();
+    const [found, { chainError }] = await Promise.all([facts.identification(), facts.identity()]);
+    if (chainError) {
+      return {
+        status: "fail",
+        message: `boto3 and the AWS CLI stop with: ${chainError.message}`,
+        remediation: chainError.fix,
+        details: { problem: "broken-chain", error: chainError.kind, region: found.region },
+      };
+    }
     const failure = found.stsError ?? found.credentialsError;
     if (found.identity) {
       const principal = await facts.principal();

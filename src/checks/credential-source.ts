@@ -1,18 +1,25 @@
 import { environmentFix } from "../domain/manual-fixes";
 import { credentialVariablesIn } from "../domain/shell-exports";
-import { describeSource } from "../domain/verdict";
+import { describeSource } from "../identity/verdict";
 import { asInvoked, type Check } from "./check";
 
-/** Which link of the default chain won; on a node, anything local beats the instance profile. */
+/** Which link of botocore's chain won; on a node, anything local beats the instance profile. */
 export const credentialSource: Check = {
   id: "credential-source",
   title: "Credential source",
   async run({ facts }, ctx) {
-    const [source, onNode, imds] = await Promise.all([
-      facts.credentialSource(),
+    const [{ credentialSource: source, verdict }, onNode, imds] = await Promise.all([
+      facts.identity(),
       facts.onNode(),
       facts.instanceProfile(),
     ]);
+    if (verdict.status === "broken") {
+      return {
+        status: "fail",
+        message: verdict.reason,
+        ...(verdict.fix ? { remediation: verdict.fix } : {}),
+      };
+    }
     if (!source) {
       return { status: "skip", message: "no link of the chain supplied credentials (see caller-identity)" };
     }
@@ -25,7 +32,9 @@ export const credentialSource: Check = {
     if (!onNode)
       return { status: "pass", message: `${what} (no instance profile here to override)`, details };
     if (!source.local) {
-      return { status: "warn", message: `${what} supplies the keys, not the instance profile`, details };
+      // whoami's verdict decides: a web identity or container role other than the expected role is no pass.
+      const status = verdict.status === "mismatch" ? "fail" : "warn";
+      return { status, message: `${what} supplies the keys, not the instance profile`, details };
     }
     const remediation =
       source.provider === "environment"

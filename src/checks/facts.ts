@@ -4,10 +4,11 @@
  */
 import type { Context, Identification, InstanceProfile, SharedFiles } from "../context";
 import { classifyPrincipal, type Principal } from "../domain/arn";
-import { attributeSource, type CredentialSource } from "../domain/credential-source";
 import { controllerGroupOnNode, headInstance } from "../domain/head-node";
 import { findSelf, type NodeRole } from "../domain/resource-config";
 import { HpiamError } from "../errors";
+import type { CredentialSource } from "../identity/credential-source";
+import { type IdentityReport, judgeIdentification } from "../identity/identify";
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { invokingUserHome, type UserHome } from "../scan/homes";
@@ -41,6 +42,8 @@ export interface DiagnoseFacts {
   principal(): Promise<Principal | undefined>;
   instanceProfile(): Promise<InstanceProfile>;
   sharedFiles(): Promise<SharedFiles>;
+  /** The identity as whoami judges it (botocore's link, STS's answer, the verdict). */
+  identity(): Promise<IdentityReport>;
   /** Which link of the chain supplied the keys; undefined when none did. */
   credentialSource(): Promise<CredentialSource | undefined>;
   node(): Promise<NodeLookup>;
@@ -58,6 +61,10 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   const sharedFiles = once(() => ctx.aws.sharedFiles());
   const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
   const home = once(() => invokingUserHome(ctx));
+  const identity = once(async () => {
+    const [found, imds] = await Promise.all([identification(), instanceProfile()]);
+    return judgeIdentification(found, imds, ctx.env, { profile: options.profile, region: options.region });
+  });
   return {
     identification,
     instanceProfile,
@@ -68,12 +75,8 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       const { identity } = await identification();
       return identity ? classifyPrincipal(identity.arn) : undefined;
     }),
-    credentialSource: once(async () => {
-      const [found, files] = await Promise.all([identification(), sharedFiles()]);
-      return found.credentials
-        ? attributeSource({ credentials: found.credentials, env: ctx.env, profile: options.profile, files })
-        : undefined;
-    }),
+    identity,
+    credentialSource: once(async () => (await identity()).credentialSource ?? undefined),
     onNode: once(async () => {
       const [lookup, imds] = await Promise.all([node(), instanceProfile()]);
       return lookup.state !== "absent" || imds.roleName !== undefined;

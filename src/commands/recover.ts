@@ -3,7 +3,7 @@ import type { ManualFix } from "../domain/manual-fixes";
 import type { Blocker } from "../domain/recovery-blockers";
 import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
-import type { VerdictStatus } from "../domain/verdict";
+import type { VerdictStatus } from "../identity/verdict";
 import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "../recover/carry-out";
 import { slurmState } from "../recover/slurm";

@@ -1,25 +1,16 @@
-import type { AwsOptions, CallerIdentity, Context, InstanceProfile } from "../context";
-import { classifyPrincipal, parseRoleRef, type Principal } from "../domain/arn";
-import { classifyAwsError, type ClassifiedError } from "../domain/aws-errors";
-import { attributeSource, type CredentialSource } from "../domain/credential-source";
-import { judge, type Verdict } from "../domain/verdict";
+import type { AwsOptions, Context } from "../context";
+import { parseRoleRef } from "../domain/arn";
 import { ExitCode, UsageError } from "../errors";
+import { identifyNode, type IdentityReport } from "../identity/identify";
+
+export type { Identity } from "../identity/identify";
 
 export interface WhoamiOptions extends AwsOptions {
   expectRole?: string;
 }
 
-export type Identity = CallerIdentity & Principal;
-
-export interface WhoamiResult {
+export interface WhoamiResult extends IdentityReport {
   schemaVersion: 1;
-  identity: Identity | null;
-  credentialSource: CredentialSource | null;
-  instanceProfile: InstanceProfile;
-  verdict: Verdict;
-  /** Why the chain or STS failed, when one did. */
-  problem: ClassifiedError | null;
-  region: string;
 }
 
 export async function whoami(options: WhoamiOptions, ctx: Context): Promise<WhoamiResult> {
@@ -30,30 +21,12 @@ export async function whoami(options: WhoamiOptions, ctx: Context): Promise<Whoa
       "Give a name like MyExecutionRole or an ARN like arn:aws:iam::123456789012:role/MyExecutionRole.",
     );
   }
-  const [found, instanceProfile, files] = await Promise.all([
-    ctx.aws.identify(options),
-    ctx.imds.describe(),
-    ctx.aws.sharedFiles(),
-  ]);
-  const source = found.credentials
-    ? attributeSource({ credentials: found.credentials, env: ctx.env, profile: options.profile, files })
-    : undefined;
-  const identity = found.identity
-    ? { ...found.identity, ...classifyPrincipal(found.identity.arn) }
-    : undefined;
-  const failure = found.stsError ?? found.credentialsError;
-  ctx.log.debug(`credential features: ${found.credentials?.features.join(", ") || "none"}`);
-  if (failure) ctx.log.debug(`AWS error: ${failure.name}: ${failure.message}`);
-
-  return {
-    schemaVersion: 1,
-    identity: identity ?? null,
-    credentialSource: source ?? null,
-    instanceProfile,
-    verdict: judge({ source, principal: identity, account: identity?.account, instanceProfile, expectRole }),
-    problem: failure ? classifyAwsError(failure) : null,
-    region: found.region,
-  };
+  const report = await identifyNode(ctx, {
+    profile: options.profile,
+    region: options.region,
+    ...(expectRole ? { expectRole } : {}),
+  });
+  return { schemaVersion: 1, ...report };
 }
 
 /** 0 healthy, 1 any other verdict, 3 when there is nothing to judge (no keys, or STS unreachable). */

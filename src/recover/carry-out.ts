@@ -1,5 +1,5 @@
 import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../commands/recover";
-import { whoami } from "../commands/whoami";
+import { identifyNode } from "../identity/identify";
 import type { Context } from "../context";
 import type { RecoveryPlan } from "../domain/recovery-plan";
 import { describeFileFailure } from "../domain/file-errors";
@@ -175,7 +175,7 @@ async function verifyIdentity(
   plan: RecoveryPlan,
   options: RecoverOptions,
 ): Promise<{ verification: Verification; failure?: string }> {
-  const now = await whoami({ profile: options.profile, region: options.region }, ctx);
+  const now = await identifyNode(ctx, { profile: options.profile, region: options.region });
   const verification = {
     status: now.verdict.status,
     reason: now.verdict.reason,

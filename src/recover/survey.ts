@@ -1,12 +1,12 @@
 import { isAbsolute, join, relative } from "node:path";
 import type { AwsOptions, Context } from "../context";
-import { activeProfile } from "../domain/credential-source";
+import { chooseProfile } from "../identity/botocore-config";
 import { BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "../domain/backup-names";
 import { shellWord } from "../domain/manual-fixes";
 import { printable } from "../domain/printable";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
 import { credentialVariablesIn } from "../domain/shell-exports";
-import { whoami } from "../commands/whoami";
+import { identifyNode } from "../identity/identify";
 import { UsageError } from "../errors";
 import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
@@ -65,7 +65,7 @@ export async function surveyRecovery(
           ctx,
           target,
           // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
-          target.home === ctx.user.home ? activeProfile(ctx.env, options.profile) : "default",
+          target.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default",
         ),
       ),
     ),
@@ -141,7 +141,9 @@ async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["syste
 
 /** Who this process's chain signs as now: the leaked key's IAM user, for the admin's follow-up command. */
 async function identityNow(ctx: Context, options: AwsOptions): Promise<RecoverySurvey["identityBefore"]> {
-  const now = await whoami({ ...options }, ctx).catch(() => undefined);
+  const now = await identifyNode(ctx, { profile: options.profile, region: options.region }).catch(
+    () => undefined,
+  );
   if (!now?.identity) return undefined;
   return {
     arn: now.identity.arn,

@@ -1,18 +1,19 @@
 import type { WhoamiResult } from "../commands/whoami";
-import type { VerdictStatus } from "../domain/verdict";
-import { describeSource } from "../domain/verdict";
+import type { VerdictStatus } from "../identity/verdict";
+import { describeSource } from "../identity/verdict";
 import { keyValueBlock, type Style } from "./style";
 
 const MARK: Record<VerdictStatus, (s: Style) => string> = {
   healthy: (s) => s.green("✔ healthy"),
   overridden: (s) => s.red("✖ overridden"),
   mismatch: (s) => s.red("✖ mismatch"),
+  broken: (s) => s.red("✖ broken"),
   "no-credentials": (s) => s.red("✖ no-credentials"),
   unknown: (s) => s.yellow("? unknown"),
 };
 
 export function renderWhoami(result: WhoamiResult, style: Style): string {
-  const { identity, credentialSource: source, instanceProfile: imds, verdict, problem } = result;
+  const { identity, credentialSource: source, instanceProfile: imds, verdict, problem, nodeJs } = result;
   const head = `${MARK[verdict.status](style)}  ${verdict.reason}`;
   const who = identity
     ? [identity.type, identity.name, identity.sessionName && `session ${identity.sessionName}`]
@@ -35,6 +36,12 @@ export function renderWhoami(result: WhoamiResult, style: Style): string {
     ["instance", imds.instanceId],
     ["expected", verdict.expectedRole && `${verdict.expectedRole} (from ${verdict.expectedFrom})`],
     ["problem", problem ? `${problem.message}. ${problem.hint}` : undefined],
+    [
+      "node.js tools",
+      nodeJs
+        ? `sign with ${describeSource(nodeJs)} (${nodeJs.accessKeyId}) instead: the SDK for JavaScript orders its chain differently`
+        : undefined,
+    ],
   ];
   const fix = verdict.fix ? `\n\n  ${style.bold("fix")}  ${verdict.fix}` : "";
   return `${head}\n${keyValueBlock(rows, style)}${fix}\n`;

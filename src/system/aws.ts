@@ -3,6 +3,10 @@ import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { resolveChain } from "../identity/botocore-chain";
+import { readBotocoreFiles } from "./botocore-files";
+import { fetchLinkCredentials } from "./chain-credentials";
 import type {
   AwsCallError,
   AwsPort,
@@ -40,25 +44,14 @@ export function createAwsPort(
   return {
     async identify(options) {
       const { credentialsPath, configPath } = sharedFilePaths(env);
-      refuseSpecialFiles(credentialsPath, configPath);
-      // A fresh chain each time, reading the files again: recover verifies with it after moving ~/.aws.
-      const provider = defaultProvider({ profile: options.profile, ignoreCache: true, logger: sdkLogger });
-      const resolving = provider().then(
-        (credentials) => ({ credentials }),
-        (error: unknown) => ({ error }),
-      );
-      // The client signs with exactly the keys resolved (and attributed) here.
-      const signWith = async () => {
-        const resolved = await resolving;
-        if ("error" in resolved) throw resolved.error;
-        return resolved.credentials;
-      };
+      // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
+      const filesRead = readBotocoreFiles(env);
       let serverDate: Date | undefined;
-      const client = (region?: string) => {
+      const client = (region: string | undefined, credentials: AwsCredentialIdentity | undefined) => {
         const sts = new STSClient({
           profile: options.profile,
           region,
-          credentials: signWith,
+          ...(credentials ? { credentials } : {}),
           maxAttempts: 2,
           requestHandler: AWS_HTTP_TIMEOUTS,
           logger: sdkLogger,
@@ -74,28 +67,37 @@ export function createAwsPort(
         );
         return sts;
       };
-      // One client, whose own region chain (--region, AWS_REGION, the profile) is the one `aws` follows; the
-      // region and the credentials resolve concurrently (start-up time matters on hundreds of nodes).
-      let sts = client(options.region);
-      const [configured, chain] = await Promise.all([sts.config.region().catch(() => undefined), resolving]);
-      let region = configured;
-      if (!region) {
-        // Nothing in the environment or config file: the instance knows its region, else STS's global one.
-        region = (await fallbackRegion()) ?? "us-east-1";
-        sts.destroy();
-        sts = client(region);
+      // The region chain of one client (--region, AWS_REGION, the profile) is the one `aws` follows.
+      const regionProbe = client(options.region, undefined);
+      const configured = await regionProbe.config.region().catch(() => undefined);
+      regionProbe.destroy();
+      // Nothing in the environment or config file: the instance knows its region, else STS's global one.
+      const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
+      const files = await filesRead;
+      const chain = resolveChain({ env, profileFlag: options.profile, ...files.input });
+      const jsOpinion = secondOpinion(options.profile, [credentialsPath, configPath]);
+      if (!chain.ok) return { region, chain, ...(await jsOpinion) };
+
+      let credentials: AwsCredentialIdentity;
+      try {
+        credentials = await fetchLinkCredentials(chain.link, {
+          env,
+          files: files.raw,
+          region,
+          requestHandler: AWS_HTTP_TIMEOUTS,
+          clock: () => new Date(),
+        });
+      } catch (error) {
+        return { region, chain, credentialsError: toCallError(error), ...(await jsOpinion) };
       }
-      if ("error" in chain) {
-        sts.destroy();
-        return { region, credentialsError: toCallError(chain.error) };
-      }
-      const { credentials } = chain;
       const resolved: ResolvedCredentials = {
         accessKeyId: credentials.accessKeyId,
-        features: Object.keys((credentials as { $source?: Record<string, string> }).$source ?? {}),
         hasSessionToken: Boolean(credentials.sessionToken),
         ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
       };
+      const sts = client(region, credentials);
+      const js = await jsOpinion;
+      const differs = js.jsChain && js.jsChain.accessKeyId !== credentials.accessKeyId ? js : {};
       try {
         const answer = await sts.send(new GetCallerIdentityCommand({}));
         const identity = {
@@ -103,9 +105,16 @@ export function createAwsPort(
           arn: answer.Arn ?? "",
           userId: answer.UserId ?? "",
         };
-        return { region, credentials: resolved, identity, ...dated(serverDate) } satisfies Identification;
+        return { region, chain, credentials: resolved, identity, ...dated(serverDate), ...differs };
       } catch (error) {
-        return { region, credentials: resolved, stsError: toCallError(error), ...dated(serverDate) };
+        return {
+          region,
+          chain,
+          credentials: resolved,
+          stsError: toCallError(error),
+          ...dated(serverDate),
+          ...differs,
+        };
       } finally {
         sts.destroy();
       }
@@ -137,22 +146,55 @@ function sharedFilePaths(env: Env): { credentialsPath: string; configPath: strin
   };
 }
 
+/**
+ * What the SDK for JavaScript's own default chain (Node.js tools: the CDK, Lambda tooling) would sign with,
+ * bounded; skipped where its loader would hang on a special file. Never the answer, only a second opinion.
+ */
+async function secondOpinion(
+  profile: string | undefined,
+  paths: string[],
+): Promise<Pick<Identification, "jsChain">> {
+  if (paths.some(isSpecialFile)) return {};
+  try {
+    const credentials = await withDeadline(
+      defaultProvider({ profile, ignoreCache: true, logger: quiet })(),
+      3000,
+    );
+    const features = Object.keys((credentials as { $source?: Record<string, string> }).$source ?? {});
+    return { jsChain: { accessKeyId: credentials.accessKeyId, features } };
+  } catch {
+    return {};
+  }
+}
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timed out")), ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+function isSpecialFile(path: string): boolean {
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    return info !== undefined && !info.isFile() && !info.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The SDK would block forever reading a FIFO (or a device) planted where a shared file should be. */
 function refuseSpecialFiles(...paths: string[]): void {
-  for (const path of paths) {
-    let info;
-    try {
-      info = statSync(path, { throwIfNoEntry: false });
-    } catch {
-      continue; // unreadable: the SDK reads it as empty too
-    }
-    if (info && !info.isFile() && !info.isDirectory()) {
-      throw new CannotRunError(
-        `${path} is not a regular file`,
-        "Move it aside: the AWS SDK and CLI would hang reading it.",
-        "bad-aws-file",
-      );
-    }
+  const special = paths.find(isSpecialFile);
+  if (special !== undefined) {
+    throw new CannotRunError(
+      `${special} is not a regular file`,
+      "Move it aside: the AWS SDK for JavaScript would hang reading it (boto3 and the AWS CLI skip it).",
+      "bad-aws-file",
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { linkWins } from "./chain-links";
 import type {
   Context,
   Executor,
@@ -84,7 +85,11 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       ...options.files,
     },
     aws: {
-      identify: async () => ({ region: "us-west-2", ...options.identification }),
+      identify: async () => ({
+        region: "us-west-2",
+        chain: linkWins({ method: "iam-role" }),
+        ...options.identification,
+      }),
       sharedFiles: async () => ({
         credentialsPath: `${home}/.aws/credentials`,
         configPath: `${home}/.aws/config`,

@@ -1,3 +1,4 @@
+import { credentialsFileLink, linkWins } from "./chain-links";
 import { diagnose } from "../../src/commands/diagnose";
 import type { Context, Files, Identification, RunResult } from "../../src/context";
 import { fakeContext, type FakeOptions } from "./fake-context";
@@ -27,7 +28,8 @@ export function memoryFiles(table: Record<string, string>): Partial<Files> {
 }
 
 export const nodeIdentity: Partial<Identification> = {
-  credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", features: [], hasSessionToken: true },
+  chain: linkWins({ method: "iam-role" }),
+  credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", hasSessionToken: true },
   identity: {
     account: "123456789012",
     arn: `arn:aws:sts::123456789012:assumed-role/${NODE_ROLE}/SageMaker`,
@@ -43,11 +45,8 @@ export const offNode: FakeOptions = {
 
 /** An IAM user's long-term keys from the shared credentials file, and who they sign as. */
 export const userKeys = {
-  credentials: {
-    accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-    features: ["CREDENTIALS_PROFILE"],
-    hasSessionToken: false,
-  },
+  chain: linkWins(credentialsFileLink()),
+  credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", hasSessionToken: false },
   identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
 };
 

@@ -1,3 +1,4 @@
+import { credentialsFileLink, linkWins } from "./chain-links";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,12 +21,17 @@ export const CONFIG = "[default]\nregion = us-west-2\n";
 /** What STS says after `aws configure` with alice's key. */
 export const asLeakedUser: Identification = {
   region: "us-west-2",
-  credentials: { accessKeyId: LEAKED_KEY_ID, features: ["CREDENTIALS_PROFILE"], hasSessionToken: false },
+  chain: linkWins(credentialsFileLink()),
+  credentials: { accessKeyId: LEAKED_KEY_ID, hasSessionToken: false },
   identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
 };
 
 /** What STS says for the node's instance-profile role. */
-export const asNodeRole: Identification = { region: "us-west-2", ...nodeIdentity };
+export const asNodeRole: Identification = {
+  region: "us-west-2",
+  chain: linkWins({ method: "iam-role" }),
+  ...nodeIdentity,
+};
 
 /**
  * The fake context on a real HOME and the real Files: the SDK's ini loader reads `<home>/.aws`, and the chain

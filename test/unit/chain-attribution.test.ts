@@ -4,11 +4,11 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { attributeSource } from "../../src/domain/credential-source";
+import { judgeIdentification } from "../../src/identity/identify";
 import { createAwsPort } from "../../src/system/aws";
 import { type FakeImds, startImds } from "../support/imds";
 
-// The SDK's real default chain decides; these tests check that hpiam names the link it picked.
+// The real adapter reads real files; these tests check that hpiam names the link botocore's chain picks.
 const sts = mockClient(STSClient);
 const log = { debug() {}, info() {} };
 const ENV_KEY = "AKIAENVIRONMENT00001";
@@ -59,17 +59,22 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-async function winner(profile?: string) {
+async function judged(profile?: string) {
   const aws = createAwsPort(process.env, log, async () => undefined);
-  const [found, files] = await Promise.all([aws.identify({ profile }), aws.sharedFiles()]);
-  if (!found.credentials) throw new Error(`no credentials: ${found.credentialsError?.message}`);
-  return attributeSource({ credentials: found.credentials, env: process.env, profile, files });
+  const found = await aws.identify({ profile });
+  return judgeIdentification(found, { reachable: true, roleName: "ExecRole" }, process.env, { profile });
+}
+
+async function winner(profile?: string) {
+  const { credentialSource, chainError, problem } = await judged(profile);
+  if (!credentialSource) throw new Error(`no credentials: ${chainError?.message ?? problem?.message}`);
+  return credentialSource;
 }
 
 const writeCredentials = (text: string, path = join(home, ".aws", "credentials")) => writeFile(path, text);
 const staticKeys = (id: string) => `aws_access_key_id = ${id}\naws_secret_access_key = ${"x".repeat(40)}\n`;
 
-describe("the default chain, as the SDK applies it", () => {
+describe("botocore's chain, as the adapter follows it", () => {
   it("falls through to the instance profile when nothing local is set", async () => {
     expect(await winner()).toMatchObject({
       provider: "instance-metadata",
@@ -96,12 +101,30 @@ describe("the default chain, as the SDK applies it", () => {
     expect(await winner()).toMatchObject({ provider: "environment", accessKeyId: "AKIA…0001" });
   });
 
-  it("follows AWS_PROFILE, which the SDK puts before environment keys", async () => {
+  it("signs with environment keys even when AWS_PROFILE is set, and says Node.js tools would not", async () => {
     await writeCredentials(`[default]\n${staticKeys(ENV_KEY)}\n[team]\n${staticKeys(FILE_KEY)}`);
     vi.stubEnv("AWS_PROFILE", "team");
     vi.stubEnv("AWS_ACCESS_KEY_ID", ENV_KEY);
     vi.stubEnv("AWS_SECRET_ACCESS_KEY", "e".repeat(40));
-    expect(await winner()).toMatchObject({ provider: "shared-credentials-file", profile: "team" });
+    const report = await judged();
+    expect(report.credentialSource).toMatchObject({ provider: "environment", accessKeyId: "AKIA…0001" });
+    expect(report.nodeJs).toMatchObject({ provider: "shared-credentials-file", profile: "team" });
+  });
+
+  it("takes --profile over environment keys", async () => {
+    await writeCredentials(`[team]\n${staticKeys(FILE_KEY)}`);
+    vi.stubEnv("AWS_ACCESS_KEY_ID", ENV_KEY);
+    vi.stubEnv("AWS_SECRET_ACCESS_KEY", "e".repeat(40));
+    expect(await winner("team")).toMatchObject({ provider: "shared-credentials-file", profile: "team" });
+  });
+
+  it("stops, as botocore does, on a key id without its secret", async () => {
+    vi.stubEnv("AWS_ACCESS_KEY_ID", ENV_KEY);
+    const report = await judged();
+    expect(report.verdict.status).toBe("broken");
+    expect(report.chainError?.message).toBe(
+      "Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY",
+    );
   });
 
   it("reads the file AWS_SHARED_CREDENTIALS_FILE names", async () => {

@@ -1,10 +1,11 @@
+import { credentialsFileLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
 import { type Io, runCli } from "../../src/cli";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
 
 const healthyNode: FakeOptions = {
   identification: {
-    credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", features: [], hasSessionToken: true },
+    credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", hasSessionToken: true },
     identity: {
       account: "123456789012",
       arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker",
@@ -53,11 +54,8 @@ describe("runCli", () => {
     const result = await run(["whoami"], {
       ...healthyNode,
       identification: {
-        credentials: {
-          accessKeyId: "AKIAIOSFODNN7EXAMPLE",
-          features: ["CREDENTIALS_PROFILE"],
-          hasSessionToken: false,
-        },
+        chain: linkWins(credentialsFileLink()),
+        credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", hasSessionToken: false },
         identity: {
           account: "123456789012",
           arn: "arn:aws:iam::123456789012:user/alice",

@@ -1,76 +1,91 @@
 import { describe, expect, it } from "vitest";
-import type { SharedFiles } from "../../src/context";
-import { attributeSource } from "../../src/domain/credential-source";
+import type { ChainLink } from "../../src/identity/botocore-chain";
+import { attributeJsChain, attributeLink } from "../../src/identity/credential-source";
 
-const files: SharedFiles = {
-  credentialsPath: "/home/ubuntu/.aws/credentials",
-  configPath: "/home/ubuntu/.aws/config",
-  credentials: { default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" } },
-  config: { dev: { aws_access_key_id: "AKIAIOSFODNN7EXAMPL2" }, ml: { role_arn: "arn:aws:iam::1:role/R" } },
-};
+const temporary = { accessKeyId: "ASIAIOSFODNN7EXAMPLE", hasSessionToken: true };
+const longTerm = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", hasSessionToken: false };
 
-function attribute(features: string[], env: Record<string, string> = {}, profile?: string) {
-  return attributeSource({
-    credentials: { accessKeyId: "ASIAIOSFODNN7EXAMPLE", features, hasSessionToken: true },
-    env,
-    files,
-    profile,
+describe("attributeLink: botocore's link, named for a person", () => {
+  it.each<[ChainLink, string, boolean]>([
+    [{ method: "env", variable: "AWS_ACCESS_KEY_ID" }, "environment", true],
+    [
+      { method: "shared-credentials-file", profile: "default", path: "/h/.aws/credentials" },
+      "shared-credentials-file",
+      true,
+    ],
+    [{ method: "config-file", profile: "dev", path: "/h/.aws/config" }, "config-file", true],
+    [{ method: "sso", profile: "sso", path: "/h/.aws/config" }, "sso", true],
+    [{ method: "custom-process", profile: "p", path: "/h/.aws/config", command: "x" }, "process", true],
+    [{ method: "boto-config", path: "/h/.boto" }, "boto-config", true],
+    [{ method: "ec2-credentials-file", path: "/h/ec2" }, "ec2-credentials-file", true],
+    [
+      { method: "assume-role-with-web-identity", roleArn: "arn:aws:iam::1:role/W", tokenFile: "/t" },
+      "web-identity",
+      false,
+    ],
+    [{ method: "container-role" }, "container", false],
+    [{ method: "iam-role" }, "instance-metadata", false],
+  ])("%j → %s", (link, provider, local) => {
+    expect(attributeLink(link, temporary)).toMatchObject({ provider, method: link.method, local });
   });
-}
 
-describe("attributeSource", () => {
+  it("names the role a profile assumes and the file that says so", () => {
+    const link: ChainLink = {
+      method: "assume-role",
+      profile: "ml",
+      roleArn: "arn:aws:iam::1:role/R",
+      path: "/h/.aws/config",
+      source: { method: "iam-role" },
+    };
+    expect(attributeLink(link, temporary)).toMatchObject({
+      provider: "config-file",
+      method: "assume-role",
+      profile: "ml",
+      path: "/h/.aws/config",
+      roleArn: "arn:aws:iam::1:role/R",
+    });
+  });
+
+  it("points web identity from the environment at the token file, and masks the key", () => {
+    const link: ChainLink = {
+      method: "assume-role-with-web-identity",
+      roleArn: "arn:aws:iam::1:role/W",
+      tokenFile: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+    };
+    expect(attributeLink(link, longTerm)).toMatchObject({
+      path: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
+      accessKeyId: "AKIA…MPLE",
+      longTerm: true,
+    });
+  });
+});
+
+describe("attributeJsChain: the SDK for JavaScript's pick, from its $source marks", () => {
+  const opinion = (features: string[]) => ({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", features });
+
   it.each([
-    [["CREDENTIALS_ENV_VARS"], "environment", true],
-    [["CREDENTIALS_PROFILE"], "shared-credentials-file", true],
+    [["CREDENTIALS_ENV_VARS"], "environment"],
+    [["CREDENTIALS_PROFILE"], "shared-credentials-file"],
     [
       ["CREDENTIALS_PROFILE_SOURCE_PROFILE", "CREDENTIALS_STS_ASSUME_ROLE", "CREDENTIALS_PROFILE"],
       "config-file",
-      true,
     ],
-    [["CREDENTIALS_PROFILE_NAMED_PROVIDER", "CREDENTIALS_STS_ASSUME_ROLE"], "config-file", true],
-    [["CREDENTIALS_PROFILE_SSO"], "sso", true],
-    [["CREDENTIALS_PROFILE_SSO_LEGACY"], "sso", true],
-    [["CREDENTIALS_PROFILE_PROCESS"], "process", true],
-    [["CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID"], "web-identity", false],
-    [["CREDENTIALS_HTTP"], "container", false],
-    [[], "instance-metadata", false],
-  ])("%j → %s", (features, provider, local) => {
-    expect(attribute(features)).toMatchObject({ provider, local });
+    [["CREDENTIALS_PROFILE_SSO"], "sso"],
+    [["CREDENTIALS_PROFILE_PROCESS"], "process"],
+    [["CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID"], "web-identity"],
+    [["CREDENTIALS_HTTP"], "container"],
+    [[], "instance-metadata"],
+  ])("%j → %s", (features, provider) => {
+    expect(attributeJsChain(opinion(features), {}).provider).toBe(provider);
   });
 
-  it("names the credentials file and profile for static keys", () => {
-    expect(attribute(["CREDENTIALS_PROFILE"])).toMatchObject({
-      provider: "shared-credentials-file",
-      profile: "default",
-      path: "/home/ubuntu/.aws/credentials",
-      accessKeyId: "ASIA…MPLE",
-    });
-  });
-
-  it("names the config file when the keys of the profile live there", () => {
-    expect(attribute(["CREDENTIALS_PROFILE"], { AWS_PROFILE: "dev" })).toMatchObject({
-      provider: "config-file",
-      profile: "dev",
-      path: "/home/ubuntu/.aws/config",
-    });
-  });
-
-  it("prefers --profile over AWS_PROFILE", () => {
-    expect(attribute(["CREDENTIALS_PROFILE_SOURCE_PROFILE"], { AWS_PROFILE: "dev" }, "ml").profile).toBe(
-      "ml",
-    );
+  it("reads AWS_PROFILE (never AWS_DEFAULT_PROFILE) for the profile it used", () => {
+    const env = { AWS_PROFILE: "dev", AWS_DEFAULT_PROFILE: "other" };
+    expect(attributeJsChain(opinion(["CREDENTIALS_PROFILE"]), env).profile).toBe("dev");
   });
 
   it("tells container credentials from IMDS when the SDK leaves no mark", () => {
-    expect(attribute([], { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/x" }).provider).toBe(
-      "container",
-    );
-  });
-
-  it("points web identity from the environment at the token file", () => {
-    const source = attribute(["CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN"], {
-      AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token",
-    });
-    expect(source.path).toBe("/var/run/secrets/eks.amazonaws.com/serviceaccount/token");
+    const env = { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: "/v2/credentials/x" };
+    expect(attributeJsChain(opinion([]), env).provider).toBe("container");
   });
 });

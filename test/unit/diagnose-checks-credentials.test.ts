@@ -1,3 +1,4 @@
+import { environmentLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
 import { check, fakeNode, offNode, RESOURCE_CONFIG, userKeys } from "../support/fake-node";
 
@@ -30,7 +31,7 @@ describe("caller-identity and credential-source", () => {
       env: { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "s" },
       identification: {
         ...userKeys,
-        credentials: { ...userKeys.credentials, features: ["CREDENTIALS_ENV_VARS"] },
+        chain: linkWins(environmentLink),
       },
     });
     expect(await check("credential-source", ctx)).toMatchObject({

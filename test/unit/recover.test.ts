@@ -1,3 +1,4 @@
+import { environmentLink, linkWins } from "../support/chain-links";
 import { existsSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -148,7 +149,7 @@ describe("hpiam recover", () => {
     const ctx = node({ env: { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET } });
     ctx.aws.identify = async () => ({
       ...asLeakedUser,
-      credentials: { ...asLeakedUser.credentials!, features: ["CREDENTIALS_ENV_VARS"] },
+      chain: linkWins(environmentLink),
     });
     const result = await run(ctx, { yes: true });
     expect(result.result).toBe("failed");

@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
 import type { Principal } from "../../src/domain/arn";
-import type { CredentialSource } from "../../src/domain/credential-source";
-import { judge } from "../../src/domain/verdict";
+import type { CredentialSource } from "../../src/identity/credential-source";
+import { chainErrors } from "../../src/identity/chain-errors";
+import { judge } from "../../src/identity/verdict";
 
 const node = { reachable: true, roleName: "ExecRole" };
 const offEc2 = { reachable: false };
 const fromImds: CredentialSource = {
   provider: "instance-metadata",
+  method: "iam-role",
   accessKeyId: "ASIA…0001",
   local: false,
   longTerm: false,
 };
 const fromFile: CredentialSource = {
   provider: "shared-credentials-file",
+  method: "shared-credentials-file",
   profile: "default",
   path: "/home/ubuntu/.aws/credentials",
   accessKeyId: "AKIA…0002",
@@ -23,6 +26,19 @@ const role: Principal = { type: "assumed-role", name: "ExecRole", sessionName: "
 const user: Principal = { type: "iam-user", name: "alice" };
 
 describe("judge", () => {
+  it("calls a chain botocore stops on broken, with the AWS CLI's message and the fix", () => {
+    const verdict = judge({
+      broken: chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"),
+      instanceProfile: node,
+    });
+    expect(verdict).toMatchObject({
+      status: "broken",
+      reason:
+        "boto3 and the AWS CLI stop with: Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY",
+      fix: "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN",
+    });
+  });
+
   it("is healthy when the instance profile role is in use", () => {
     expect(judge({ source: fromImds, principal: role, instanceProfile: node })).toMatchObject({
       status: "healthy",

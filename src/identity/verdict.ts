@@ -1,8 +1,9 @@
 import type { InstanceProfile } from "../context";
-import type { Principal, RoleRef } from "./arn";
+import type { Principal, RoleRef } from "../domain/arn";
+import type { ChainError } from "./chain-errors";
 import type { CredentialSource } from "./credential-source";
 
-export type VerdictStatus = "healthy" | "overridden" | "mismatch" | "no-credentials" | "unknown";
+export type VerdictStatus = "healthy" | "overridden" | "mismatch" | "broken" | "no-credentials" | "unknown";
 
 export interface Verdict {
   status: VerdictStatus;
@@ -15,6 +16,8 @@ export interface Verdict {
 }
 
 export interface VerdictInput {
+  /** Where botocore stops with an error: boto3 and the AWS CLI cannot sign at all. */
+  broken?: ChainError;
   source?: CredentialSource;
   /** Undefined when STS could not be asked or did not answer. */
   principal?: Principal;
@@ -24,7 +27,21 @@ export interface VerdictInput {
 }
 
 /** Compares the identity in use with the one this node should have. */
-export function judge({ source, principal, account, instanceProfile, expectRole }: VerdictInput): Verdict {
+export function judge({
+  broken,
+  source,
+  principal,
+  account,
+  instanceProfile,
+  expectRole,
+}: VerdictInput): Verdict {
+  if (broken) {
+    return {
+      status: "broken",
+      reason: `boto3 and the AWS CLI stop with: ${broken.message}`,
+      fix: broken.fix,
+    };
+  }
   if (!source) {
     return {
       status: "no-credentials",
@@ -88,11 +105,19 @@ export function describeSource(source: CredentialSource): string {
     case "shared-credentials-file":
       return `static keys in${where}${profile}`;
     case "config-file":
-      return `the config file${where}${profile}`;
+      return source.method === "assume-role"
+        ? `role ${source.roleArn ?? "?"} assumed by${where}${profile}`
+        : `the config file${where}${profile}`;
     case "sso":
       return `SSO login of${where}${profile}`;
+    case "login":
+      return `aws login session of${where}${profile}`;
     case "process":
       return `credential_process of${where}${profile}`;
+    case "ec2-credentials-file":
+      return `static keys in${where} (AWS_CREDENTIAL_FILE)`;
+    case "boto-config":
+      return `static keys in the boto config${where} [Credentials]`;
     case "web-identity":
       return `web identity token${where}`;
     case "container":

@@ -1,0 +1,291 @@
+/**
+ * Which link of botocore's default credential chain supplies the keys, or where it stops with an error:
+ * `create_credential_resolver` in botocore/credentials.py, matched against botocore 1.43.11 (AWS CLI 1.45) and
+ * tested against the real AWS CLI. Pure: the files come in parsed (secrets replaced by a marker), and the
+ * credentials of the winning link are fetched by the adapter.
+ */
+import type { Env } from "../context";
+import {
+  chooseProfile,
+  configProfiles,
+  fullConfig,
+  type Profile,
+  type ProfileChoice,
+} from "./botocore-config";
+import { type ChainError, chainErrors } from "./chain-errors";
+import type { IniSections } from "./configparser";
+
+/** A file as botocore finds it: not there (skipped), or parsed, or unparseable (an error where it is read). */
+export type ReadIni =
+  | { path: string; state: "absent" }
+  | { path: string; state: "parsed"; sections: IniSections }
+  | { path: string; state: "broken"; line: number; reason: string };
+
+export interface ChainInput {
+  env: Env;
+  /** --profile. */
+  profileFlag?: string;
+  config: ReadIni;
+  credentials: ReadIni;
+  /** AWS_CREDENTIAL_FILE's `key=value` lines, when the variable is set (undefined values: no such file). */
+  ec2CredentialFile?: { path: string; values?: Record<string, string> };
+  /** BOTO_CONFIG's file, else /etc/boto.cfg then ~/.boto, in that order. */
+  botoFiles: ReadIni[];
+}
+
+export type ChainLink =
+  | { method: "env"; variable: "AWS_ACCESS_KEY_ID" }
+  | {
+      method: "assume-role";
+      profile: string;
+      roleArn: string;
+      sessionName?: string;
+      externalId?: string;
+      mfaSerial?: string;
+      durationSeconds?: number;
+      /** The file that defines role_arn for the profile. */
+      path: string;
+      /** What signs the AssumeRole call. */
+      source: ChainLink;
+    }
+  | {
+      method: "assume-role-with-web-identity";
+      roleArn: string;
+      tokenFile: string;
+      sessionName?: string;
+      /** Set by AWS_WEB_IDENTITY_TOKEN_FILE, or by the profile (named) of the file at path. */
+      profile?: string;
+      path?: string;
+    }
+  | { method: "sso" | "login"; profile: string; path: string }
+  | { method: "custom-process"; profile: string; path: string; command: string }
+  | { method: "shared-credentials-file" | "config-file" | "boto-config"; profile?: string; path: string }
+  | { method: "ec2-credentials-file"; path: string }
+  | { method: "container-role" }
+  | { method: "iam-role" };
+
+export type ChainDecision =
+  | { ok: true; link: ChainLink; profile: ProfileChoice }
+  | { ok: false; error: ChainError; profile: ProfileChoice };
+
+const CANONICAL_SOURCES: Record<string, "env" | "container-role" | "iam-role"> = {
+  Environment: "env",
+  EcsContainer: "container-role",
+  Ec2InstanceMetadata: "iam-role",
+};
+
+/** The link that wins, in botocore's order; the instance metadata service is the last resort. */
+export function resolveChain(input: ChainInput): ChainDecision {
+  const profile = chooseProfile(input.env, input.profileFlag);
+  try {
+    return { ok: true, link: walk(input, profile), profile };
+  } catch (error) {
+    if (error instanceof ChainStop) return { ok: false, error: error.detail, profile };
+    throw error;
+  }
+}
+
+class ChainStop extends Error {
+  constructor(readonly detail: ChainError) {
+    super(detail.message);
+  }
+}
+
+function stop(detail: ChainError): never {
+  throw new ChainStop(detail);
+}
+
+function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
+  const { env } = input;
+  // The session reads both files before anything else: an unparseable one stops every AWS command.
+  const config = sectionsOf(input.config);
+  const credentials = sectionsOf(input.credentials);
+  const full = fullConfig(config, credentials);
+  if (choice.namedBy && !(choice.name in full.profiles)) stop(chainErrors.profileNotFound(choice));
+  const envAllowed = choice.namedBy !== "--profile";
+  const name = choice.name;
+
+  if (envAllowed && env.AWS_ACCESS_KEY_ID) {
+    if (!env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
+    return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
+  }
+  const profile = full.profiles[name] ?? {};
+  if (isAssumeRole(profile)) return assumeRole(input, full.profiles, name, [name]);
+  return (
+    profileLinks(input, full, name, envAllowed) ??
+    ec2CredentialFile(input) ??
+    botoConfig(input) ??
+    (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI !== undefined ||
+    env.AWS_CONTAINER_CREDENTIALS_FULL_URI !== undefined
+      ? { method: "container-role" }
+      : { method: "iam-role" })
+  );
+}
+
+/** `ProfileProviderBuilder.providers`: web identity, SSO, credentials file, login, process, config file. */
+function profileLinks(
+  input: ChainInput,
+  full: ReturnType<typeof fullConfig>,
+  name: string,
+  envAllowed: boolean,
+): ChainLink | undefined {
+  const profile = full.profiles[name] ?? {};
+  const fromEnv = (variable: string) => (envAllowed ? input.env[variable] : undefined);
+  const tokenFile = fromEnv("AWS_WEB_IDENTITY_TOKEN_FILE") ?? profile.web_identity_token_file;
+  if (tokenFile) {
+    const roleArn = fromEnv("AWS_ROLE_ARN") ?? profile.role_arn;
+    if (!roleArn) stop(chainErrors.webIdentityWithoutRole());
+    const sessionName = fromEnv("AWS_ROLE_SESSION_NAME") ?? profile.role_session_name;
+    const byEnv = fromEnv("AWS_WEB_IDENTITY_TOKEN_FILE") !== undefined;
+    return {
+      method: "assume-role-with-web-identity",
+      roleArn,
+      tokenFile,
+      ...(sessionName !== undefined ? { sessionName } : {}),
+      ...(byEnv ? {} : { profile: name, path: definedIn(input, name, "web_identity_token_file") }),
+    };
+  }
+  if ("sso_role_name" in profile || "sso_account_id" in profile) {
+    checkSso(profile, full.ssoSessions, name);
+    return { method: "sso", profile: name, path: definedIn(input, name, "sso_account_id", "sso_role_name") };
+  }
+  const credentialsSection = sectionsOf(input.credentials)[name];
+  if (credentialsSection && "aws_access_key_id" in credentialsSection) {
+    if (!("aws_secret_access_key" in credentialsSection))
+      stop(chainErrors.partial("shared-credentials-file", "aws_secret_access_key"));
+    return { method: "shared-credentials-file", profile: name, path: input.credentials.path };
+  }
+  if ("login_session" in profile)
+    return { method: "login", profile: name, path: definedIn(input, name, "login_session") };
+  if (profile.credential_process !== undefined) {
+    const path = definedIn(input, name, "credential_process");
+    return { method: "custom-process", profile: name, path, command: profile.credential_process };
+  }
+  const configSection = configProfiles(sectionsOf(input.config)).profiles[name];
+  if (configSection && "aws_access_key_id" in configSection) {
+    if (!("aws_secret_access_key" in configSection))
+      stop(chainErrors.partial("config-file", "aws_secret_access_key"));
+    return { method: "config-file", profile: name, path: input.config.path };
+  }
+  return undefined;
+}
+
+function isAssumeRole(profile: Profile): boolean {
+  return "role_arn" in profile && !("web_identity_token_file" in profile);
+}
+
+function hasStaticKeys(profile: Profile): boolean {
+  return "aws_access_key_id" in profile || "aws_secret_access_key" in profile;
+}
+
+/** `AssumeRoleProvider`: validates source_profile / credential_source, following source profiles. */
+function assumeRole(
+  input: ChainInput,
+  profiles: Record<string, Profile>,
+  name: string,
+  visited: string[],
+): ChainLink {
+  const profile = profiles[name] ?? {};
+  const { source_profile: sourceProfile, credential_source: credentialSource } = profile;
+  const role = {
+    method: "assume-role" as const,
+    profile: name,
+    roleArn: profile.role_arn ?? "",
+    path: definedIn(input, name, "role_arn"),
+    ...optional("sessionName", profile.role_session_name),
+    ...optional("externalId", profile.external_id),
+    ...optional("mfaSerial", profile.mfa_serial),
+    ...durationOf(profile.duration_seconds),
+  };
+  if (credentialSource !== undefined && sourceProfile !== undefined) stop(chainErrors.bothSources(name));
+  if (credentialSource === undefined && sourceProfile === undefined)
+    stop(chainErrors.partial("assume-role", "source_profile or credential_source"));
+  if (credentialSource !== undefined) {
+    const method = Object.hasOwn(CANONICAL_SOURCES, credentialSource)
+      ? CANONICAL_SOURCES[credentialSource]
+      : undefined;
+    if (!method) stop(chainErrors.badCredentialSource(credentialSource, name));
+    return { ...role, source: namedSource(input, method, name, credentialSource) };
+  }
+  const sourceName = sourceProfile ?? "";
+  const source = profiles[sourceName];
+  if (!source) stop(chainErrors.sourceProfileMissing(sourceName, name));
+  if (visited.includes(sourceName) && (sourceName !== name || !hasStaticKeys(source)))
+    stop(chainErrors.loop(sourceName, visited));
+  const path = [...visited, sourceName];
+  if (hasStaticKeys(source) || !("role_arn" in source)) {
+    const full = fullConfig(sectionsOf(input.config), sectionsOf(input.credentials));
+    const link = profileLinks(input, full, sourceName, false);
+    if (!link) stop(chainErrors.sourceWithoutCredentials(sourceName));
+    return { ...role, source: link };
+  }
+  return { ...role, source: assumeRole(input, profiles, sourceName, path) };
+}
+
+function namedSource(
+  input: ChainInput,
+  method: "env" | "container-role" | "iam-role",
+  profile: string,
+  canonical: string,
+): ChainLink {
+  if (method !== "env") return { method };
+  if (!input.env.AWS_ACCESS_KEY_ID) stop(chainErrors.emptyCredentialSource(canonical, profile));
+  if (!input.env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
+  return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
+}
+
+/** `SSOProvider._load_sso_config`: a profile that starts SSO must have the rest of it. */
+function checkSso(profile: Profile, sessions: Record<string, Profile>, name: string): void {
+  let resolved = profile;
+  const required = ["sso_start_url", "sso_region", "sso_role_name", "sso_account_id"];
+  if (profile.sso_session !== undefined) {
+    const session = sessions[profile.sso_session];
+    if (!session) stop(chainErrors.ssoSessionMissing(profile.sso_session));
+    resolved = { ...session, ...profile };
+    required.push("sso_session");
+  }
+  const missing = required.filter((key) => !(key in resolved));
+  if (missing.length > 0) stop(chainErrors.ssoIncomplete(name, missing));
+}
+
+/** `OriginalEC2Provider`: only when AWS_CREDENTIAL_FILE is set; a file that is not there stops the chain. */
+function ec2CredentialFile(input: ChainInput): ChainLink | undefined {
+  const file = input.ec2CredentialFile;
+  if (!file) return undefined;
+  if (!file.values) stop(chainErrors.configNotFound(file.path));
+  if (!("AWSAccessKeyId" in file.values)) return undefined;
+  if (!("AWSSecretKey" in file.values)) stop(chainErrors.keyError("AWSSecretKey"));
+  return { method: "ec2-credentials-file", path: file.path };
+}
+
+/** `BotoProvider`: the first boto file whose [Credentials] has a key id. */
+function botoConfig(input: ChainInput): ChainLink | undefined {
+  for (const file of input.botoFiles) {
+    const section = sectionsOf(file).Credentials;
+    if (!section || !("aws_access_key_id" in section)) continue;
+    if (!("aws_secret_access_key" in section))
+      stop(chainErrors.partial("boto-config", "aws_secret_access_key"));
+    return { method: "boto-config", path: file.path };
+  }
+  return undefined;
+}
+
+/** The credentials file when its section of the profile sets one of the keys (it wins the merge), else config. */
+function definedIn(input: ChainInput, name: string, ...keys: string[]): string {
+  const section = sectionsOf(input.credentials)[name];
+  return section && keys.some((key) => key in section) ? input.credentials.path : input.config.path;
+}
+
+function sectionsOf(file: ReadIni): IniSections {
+  if (file.state === "broken") stop(chainErrors.parse(file.path, file.line, file.reason));
+  return file.state === "parsed" ? file.sections : {};
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+function durationOf(text: string | undefined): { durationSeconds?: number } {
+  const seconds = text === undefined ? Number.NaN : Number.parseInt(text, 10);
+  return Number.isNaN(seconds) ? {} : { durationSeconds: seconds };
+}

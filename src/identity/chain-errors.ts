@@ -1,0 +1,108 @@
+/**
+ * Where botocore stops with an error instead of moving on to the next link: the message is the one the AWS
+ * CLI prints (botocore/exceptions.py), the fix what a person does about it.
+ */
+import type { ProfileChoice } from "./botocore-config";
+
+export interface ChainError {
+  kind:
+    | "profile-not-found"
+    | "partial-credentials"
+    | "parse-error"
+    | "invalid-config"
+    | "loop"
+    | "config-not-found"
+    | "retrieval-failed";
+  /** What the AWS CLI prints. */
+  message: string;
+  fix: string;
+  /** The file (and line) at fault, where there is one. */
+  path?: string;
+  line?: number;
+}
+
+const invalid = (message: string, fix: string): ChainError => ({ kind: "invalid-config", message, fix });
+
+export const chainErrors = {
+  profileNotFound: (choice: ProfileChoice): ChainError => ({
+    kind: "profile-not-found",
+    message: `The config profile (${choice.name}) could not be found`,
+    fix:
+      choice.namedBy === "--profile"
+        ? `name a profile that exists (aws configure list-profiles), or drop --profile`
+        : `unset ${choice.namedBy} (it names a profile no file defines)`,
+  }),
+  partial: (provider: string, missing: string): ChainError => ({
+    kind: "partial-credentials",
+    message: `Partial credentials found in ${provider}, missing: ${missing}`,
+    fix:
+      provider === "env"
+        ? "unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN"
+        : `remove the half-written keys (hpiam recover moves ~/.aws aside)`,
+  }),
+  parse: (path: string, line: number, reason: string): ChainError => ({
+    kind: "parse-error",
+    message: `Unable to parse config file: ${path}`,
+    fix: `fix or remove line ${line} of ${path} (${reason})`,
+    path,
+    line,
+  }),
+  configNotFound: (path: string): ChainError => ({
+    kind: "config-not-found",
+    message: `The specified config file (${path}) could not be found.`,
+    fix: "unset AWS_CREDENTIAL_FILE (it names a file that is not there)",
+    path,
+  }),
+  keyError: (key: string): ChainError => ({
+    kind: "partial-credentials",
+    message: `'${key}'`,
+    fix: "unset AWS_CREDENTIAL_FILE, or remove the key id from the file it names",
+  }),
+  webIdentityWithoutRole: (): ChainError =>
+    invalid(
+      "The provided profile or the current environment is configured to assume role with web identity but has no role ARN configured. Ensure that the profile has the role_arnconfiguration set or the AWS_ROLE_ARN env var is set.",
+      "set AWS_ROLE_ARN (or role_arn in the profile), or unset AWS_WEB_IDENTITY_TOKEN_FILE",
+    ),
+  bothSources: (profile: string): ChainError =>
+    invalid(
+      `The profile "${profile}" contains both source_profile and credential_source.`,
+      `keep one of source_profile and credential_source in [${profile}]`,
+    ),
+  badCredentialSource: (source: string, profile: string): ChainError =>
+    invalid(
+      `The credential source "${source}" referenced in profile "${profile}" is not valid.`,
+      "credential_source takes Environment, Ec2InstanceMetadata or EcsContainer",
+    ),
+  emptyCredentialSource: (source: string, profile: string): ChainError => ({
+    kind: "retrieval-failed",
+    message: `Error when retrieving credentials from ${source}: No credentials found in credential_source referenced in profile ${profile}`,
+    fix: `give [${profile}]'s credential_source something to read, or remove the profile`,
+  }),
+  sourceProfileMissing: (source: string, profile: string): ChainError =>
+    invalid(
+      `The source_profile "${source}" referenced in the profile "${profile}" does not exist.`,
+      `define [${source}], or point source_profile of [${profile}] at a profile that exists`,
+    ),
+  sourceWithoutCredentials: (source: string): ChainError =>
+    invalid(`The source profile "${source}" must have credentials.`, `give [${source}] credentials`),
+  loop: (source: string, visited: readonly string[]): ChainError => ({
+    kind: "loop",
+    message: `Infinite loop in credential configuration detected. Attempting to load from profile ${source} which has already been visited. Visited profiles: [${visited.map((name) => `'${name}'`).join(", ")}]`,
+    fix: `break the source_profile loop through ${[...visited, source].join(" → ")}`,
+  }),
+  ssoSessionMissing: (session: string): ChainError =>
+    invalid(
+      `The specified sso-session does not exist: "${session}"`,
+      `define [sso-session ${session}] in the config file`,
+    ),
+  ssoIncomplete: (profile: string, missing: readonly string[]): ChainError =>
+    invalid(
+      `The profile "${profile}" is configured to use SSO but is missing required configuration: ${missing.join(", ")}`,
+      `run aws configure sso --profile ${profile}, or remove its sso_* keys`,
+    ),
+  retrieval: (provider: string, detail: string): ChainError => ({
+    kind: "retrieval-failed",
+    message: `Error when retrieving credentials from ${provider}: ${detail}`,
+    fix: "see the message: the link that should supply the keys failed, and botocore does not fall back",
+  }),
+};

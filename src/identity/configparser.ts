@@ -1,0 +1,87 @@
+/**
+ * The ini dialect botocore reads: Python 3's `configparser.RawConfigParser` with its defaults (botocore's
+ * `configloader.raw_config_parse`). The SDK for JavaScript's loader reads the same files differently (inline
+ * comments, indented lines as sub-properties, no errors), so it cannot tell what boto3 sees; this follows
+ * CPython 3.11's `RawConfigParser._read` line by line and is tested against Python itself.
+ */
+
+export type IniSections = Record<string, Record<string, string>>;
+
+export type IniParse =
+  | { ok: true; sections: IniSections }
+  /** Where Python raises (and botocore reports `Unable to parse config file: PATH`). */
+  | { ok: false; line: number; reason: string };
+
+const SECTION = /^\[(?<header>.+)\]/u;
+const OPTION = /^(?<option>.*?)\s*(?<vi>[=:])\s*(?<value>.*)$/su;
+const DEFAULT_SECTION = "DEFAULT";
+
+/** Parses text as configparser would; [DEFAULT]'s options are inherited by every other section. */
+export function parseIni(text: string): IniParse {
+  const sections = new Map<string, Map<string, string[]>>();
+  const defaults = new Map<string, string[]>();
+  const seen = new Set<string>();
+  let current: Map<string, string[]> | undefined;
+  let sectionName = "";
+  let option: string | undefined;
+  let indentLevel = 0;
+  let firstError: { line: number; reason: string } | undefined;
+
+  const lines = text.split(/\r\n|\r|\n/u);
+  if (lines.at(-1) === "") lines.pop();
+  for (const [index, line] of lines.entries()) {
+    const lineNo = index + 1;
+    const comment = /^\s*[#;]/u.test(line);
+    const value = comment ? "" : line.trim();
+    if (!value) {
+      // A blank line inside a value stays part of it (empty_lines_in_values); a comment line does not.
+      if (!comment && current && option !== undefined) current.get(option)?.push("");
+      continue;
+    }
+    const indent = line.search(/\S/u);
+    if (current && option !== undefined && indent > indentLevel) {
+      current.get(option)?.push(value);
+      continue;
+    }
+    indentLevel = indent;
+    const header = SECTION.exec(value)?.groups?.header;
+    if (header !== undefined) {
+      if (header === DEFAULT_SECTION) current = defaults;
+      else if (seen.has(`[${header}`))
+        return { ok: false, line: lineNo, reason: `duplicate section [${header}]` };
+      else {
+        current = sections.get(header) ?? new Map();
+        sections.set(header, current);
+        seen.add(`[${header}`);
+      }
+      sectionName = header;
+      option = undefined;
+      continue;
+    }
+    if (!current) return { ok: false, line: lineNo, reason: "a line before the first [section]" };
+    const parsed = OPTION.exec(value)?.groups;
+    if (!parsed?.option) {
+      // Python keeps reading and raises at the end, naming the first bad line.
+      firstError ??= { line: lineNo, reason: "a line that is neither a [section] nor a key = value" };
+      option = undefined;
+      continue;
+    }
+    option = parsed.option.trimEnd().toLowerCase();
+    if (seen.has(`${sectionName}\0${option}`)) {
+      return { ok: false, line: lineNo, reason: `duplicate key ${option} in [${sectionName}]` };
+    }
+    seen.add(`${sectionName}\0${option}`);
+    current.set(option, [(parsed.value ?? "").trim()]);
+  }
+  if (firstError) return { ok: false, ...firstError };
+
+  const joined = (options: Map<string, string[]>) =>
+    Object.fromEntries([...options].map(([key, parts]) => [key, parts.join("\n").trimEnd()]));
+  const inherited = joined(defaults);
+  return {
+    ok: true,
+    sections: Object.fromEntries(
+      [...sections].map(([name, options]) => [name, { ...inherited, ...joined(options) }]),
+    ),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The one answer to "which identity does this node sign with": botocore's link, its keys' owner according to
+ * STS, and the verdict against the instance profile. whoami prints it, diagnose's checks read it, recover
+ * verifies with it.
+ */
+import type { AwsOptions, CallerIdentity, Context, Env, Identification, InstanceProfile } from "../context";
+import { classifyPrincipal, type Principal, type RoleRef } from "../domain/arn";
+import { classifyAwsError, type ClassifiedError } from "../domain/aws-errors";
+import { type ChainError, chainErrors } from "./chain-errors";
+import { attributeJsChain, attributeLink, type CredentialSource } from "./credential-source";
+import { judge, type Verdict } from "./verdict";
+
+export type Identity = CallerIdentity & Principal;
+
+export interface IdentityReport {
+  identity: Identity | null;
+  credentialSource: CredentialSource | null;
+  instanceProfile: InstanceProfile;
+  verdict: Verdict;
+  /** Why the chain or STS failed, when one did. */
+  problem: ClassifiedError | null;
+  /** Where botocore stops with an error (the AWS CLI's own message), when it does. */
+  chainError: ChainError | null;
+  /** What Node.js tools (the SDK for JavaScript's chain) sign with, when that is other keys than botocore's. */
+  nodeJs: CredentialSource | null;
+  region: string;
+}
+
+export interface JudgeOptions extends AwsOptions {
+  expectRole?: RoleRef;
+}
+
+/** Judges what the adapter found; pure, so whoami, diagnose and recover cannot disagree. */
+export function judgeIdentification(
+  found: Identification,
+  instanceProfile: InstanceProfile,
+  env: Env,
+  options: JudgeOptions,
+): IdentityReport {
+  const chainError = brokenChain(found);
+  const source =
+    found.chain.ok && found.credentials ? attributeLink(found.chain.link, found.credentials) : undefined;
+  const identity = found.identity
+    ? { ...found.identity, ...classifyPrincipal(found.identity.arn) }
+    : undefined;
+  const failure = found.stsError ?? found.credentialsError;
+  return {
+    identity: identity ?? null,
+    credentialSource: source ?? null,
+    instanceProfile,
+    verdict: judge({
+      ...(chainError ? { broken: chainError } : {}),
+      source,
+      principal: identity,
+      account: identity?.account,
+      instanceProfile,
+      expectRole: options.expectRole,
+    }),
+    problem: failure && !chainError ? classifyAwsError(failure) : null,
+    chainError,
+    nodeJs: found.jsChain ? attributeJsChain(found.jsChain, env, options.profile) : null,
+    region: found.region,
+  };
+}
+
+/** botocore stops where the model says, and where the winning link (other than IMDS) fails to give keys. */
+function brokenChain(found: Identification): ChainError | null {
+  if (!found.chain.ok) return found.chain.error;
+  const { link } = found.chain;
+  if (found.credentialsError && link.method !== "iam-role") {
+    return chainErrors.retrieval(link.method, found.credentialsError.message.split("\n")[0] ?? "");
+  }
+  return null;
+}
+
+export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<IdentityReport> {
+  const [found, instanceProfile] = await Promise.all([
+    ctx.aws.identify({ profile: options.profile, region: options.region }),
+    ctx.imds.describe(),
+  ]);
+  if (found.credentialsError)
+    ctx.log.debug(`AWS error: ${found.credentialsError.name}: ${found.credentialsError.message}`);
+  return judgeIdentification(found, instanceProfile, ctx.env, options);
+}

@@ -1,0 +1,123 @@
+/**
+ * Reads the files botocore reads, where it reads them (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE,
+ * AWS_CREDENTIAL_FILE, BOTO_CONFIG, /etc/boto.cfg, ~/.boto), as it reads them: a path that is not a regular
+ * file is absent, an unreadable file is empty, bytes that are not UTF-8 are a parse error.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import type { Env } from "../context";
+import type { ChainInput, ReadIni } from "../identity/botocore-chain";
+import { parseIni, type IniSections } from "../identity/configparser";
+
+/** Values that never leave the adapters: the model sees only that they are there. */
+const SECRET_KEYS = new Set([
+  "aws_secret_access_key",
+  "aws_session_token",
+  "aws_security_token",
+  "AWSSecretKey",
+]);
+export const REDACTED = "(set)";
+
+export interface BotocoreFiles {
+  /** For the chain model: every secret replaced by REDACTED. */
+  input: Omit<ChainInput, "env" | "profileFlag">;
+  /** The same, secrets and all, for fetching the winning link's keys. */
+  raw: Omit<ChainInput, "env" | "profileFlag">;
+}
+
+export async function readBotocoreFiles(env: Env): Promise<BotocoreFiles> {
+  const expand = (path: string) => expandPath(path, env);
+  const botoPaths = env.BOTO_CONFIG !== undefined ? [env.BOTO_CONFIG] : ["/etc/boto.cfg", "~/.boto"];
+  const [config, credentials, ec2CredentialFile, ...botoFiles] = await Promise.all([
+    readIni(expand(env.AWS_CONFIG_FILE ?? "~/.aws/config")),
+    readIni(expand(env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials")),
+    env.AWS_CREDENTIAL_FILE === undefined ? undefined : readKeyValues(expand(env.AWS_CREDENTIAL_FILE)),
+    ...botoPaths.map((path) => readIni(expand(path))),
+  ]);
+  const raw = {
+    config,
+    credentials,
+    botoFiles,
+    ...(ec2CredentialFile ? { ec2CredentialFile } : {}),
+  };
+  return {
+    raw,
+    input: {
+      config: redactIni(config),
+      credentials: redactIni(credentials),
+      botoFiles: botoFiles.map(redactIni),
+      ...(ec2CredentialFile
+        ? {
+            ec2CredentialFile: {
+              path: ec2CredentialFile.path,
+              ...(ec2CredentialFile.values ? { values: redactValues(ec2CredentialFile.values) } : {}),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+/** `raw_config_parse`: a path that is not a regular file is skipped; an unreadable one reads as empty. */
+async function readIni(path: string): Promise<ReadIni> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return { path, state: "absent" };
+  const text = await readUtf8(path);
+  if (text === undefined) return { path, state: "parsed", sections: {} };
+  if (text === null) return { path, state: "broken", line: 1, reason: "not UTF-8 text" };
+  const parsed = parseIni(text);
+  return parsed.ok
+    ? { path, state: "parsed", sections: parsed.sections }
+    : { path, state: "broken", line: parsed.line, reason: parsed.reason };
+}
+
+/** `parse_key_val_file`: `key=value` lines, the rest ignored; a file that cannot be opened is not there. */
+async function readKeyValues(path: string): Promise<{ path: string; values?: Record<string, string> }> {
+  const text = await readUtf8(path);
+  if (text === undefined || text === null) return { path };
+  const values: Record<string, string> = {};
+  for (const line of text.split(/\r\n|\r|\n/u)) {
+    const at = line.indexOf("=");
+    if (at >= 0) values[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+  }
+  return { path, values };
+}
+
+/** The text, undefined when it cannot be read, null when it is not UTF-8 (Python's strict decoding). */
+async function readUtf8(path: string): Promise<string | undefined | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    return undefined;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** os.path.expandvars then expanduser, as botocore applies them to every file name. */
+function expandPath(path: string, env: Env): string {
+  const vars = path.replace(/\$(\w+)|\$\{([^}]+)\}/gu, (whole, bare?: string, braced?: string) => {
+    const value = env[bare ?? braced ?? ""];
+    return value ?? whole;
+  });
+  if (vars !== "~" && !vars.startsWith("~/")) return vars;
+  return (env.HOME || homedir()) + vars.slice(1);
+}
+
+function redactValues(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, SECRET_KEYS.has(key) ? REDACTED : value]),
+  );
+}
+
+function redactIni(file: ReadIni): ReadIni {
+  if (file.state !== "parsed") return file;
+  const sections: IniSections = Object.fromEntries(
+    Object.entries(file.sections).map(([name, values]) => [name, redactValues(values)]),
+  );
+  return { ...file, sections };
+}

@@ -1,0 +1,154 @@
+/**
+ * Fetches the keys of the link botocore's chain picked (src/identity/botocore-chain.ts): static keys from the
+ * variables or the file that holds them, STS for roles, and the SDK's own providers for SSO, login, processes,
+ * containers and the instance metadata service. Nothing here chooses a link; it only follows the choice.
+ */
+import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { readFile } from "node:fs/promises";
+import type { Env } from "../context";
+import type { ChainLink, ReadIni } from "../identity/botocore-chain";
+import { configProfiles } from "../identity/botocore-config";
+import type { BotocoreFiles } from "./botocore-files";
+
+export interface FetchContext {
+  env: Env;
+  files: BotocoreFiles["raw"];
+  region: string;
+  /** Bounded HTTP settings for STS. */
+  requestHandler: object;
+  clock: () => Date;
+}
+
+export async function fetchLinkCredentials(
+  link: ChainLink,
+  ctx: FetchContext,
+): Promise<AwsCredentialIdentity> {
+  const { env, files } = ctx;
+  switch (link.method) {
+    case "env":
+      return keys(
+        env.AWS_ACCESS_KEY_ID,
+        env.AWS_SECRET_ACCESS_KEY,
+        env.AWS_SECURITY_TOKEN || env.AWS_SESSION_TOKEN,
+      );
+    case "shared-credentials-file":
+      return profileKeys(sections(files.credentials)[link.profile ?? "default"]);
+    case "config-file":
+      return profileKeys(configProfiles(sections(files.config)).profiles[link.profile ?? "default"]);
+    case "boto-config":
+      return profileKeys(sections(files.botoFiles.find((file) => file.path === link.path)).Credentials);
+    case "ec2-credentials-file": {
+      const values = files.ec2CredentialFile?.values ?? {};
+      return keys(values.AWSAccessKeyId, values.AWSSecretKey);
+    }
+    case "assume-role":
+      return assumeRole(link, ctx);
+    case "assume-role-with-web-identity":
+      return webIdentity(link, ctx);
+    case "sso": {
+      const { fromSSO } = await import("@aws-sdk/credential-provider-sso");
+      return fromSSO({ profile: link.profile, ...sharedPaths(files) })();
+    }
+    case "login": {
+      const { fromLoginCredentials } = await import("@aws-sdk/credential-provider-login");
+      return fromLoginCredentials({ profile: link.profile, ...sharedPaths(files) })();
+    }
+    case "custom-process": {
+      const { fromProcess } = await import("@aws-sdk/credential-provider-process");
+      return fromProcess({ profile: link.profile, ...sharedPaths(files) })();
+    }
+    case "container-role": {
+      const { fromHttp } = await import("@aws-sdk/credential-provider-http");
+      return fromHttp({ timeout: 2000, maxRetries: 1 })();
+    }
+    case "iam-role": {
+      const { fromInstanceMetadata } = await import("@smithy/credential-provider-imds");
+      return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
+    }
+  }
+}
+
+async function assumeRole(
+  link: Extract<ChainLink, { method: "assume-role" }>,
+  ctx: FetchContext,
+): Promise<AwsCredentialIdentity> {
+  if (link.mfaSerial !== undefined) {
+    throw new Error(`[${link.profile}] asks for an MFA code (mfa_serial), which hpiam does not prompt for`);
+  }
+  const source = await fetchLinkCredentials(link.source, ctx);
+  const sts = new STSClient({ region: ctx.region, credentials: source, requestHandler: ctx.requestHandler });
+  try {
+    const answer = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: link.roleArn,
+        RoleSessionName: link.sessionName ?? botocoreSessionName(ctx.clock()),
+        ...(link.externalId !== undefined ? { ExternalId: link.externalId } : {}),
+        ...(link.durationSeconds !== undefined ? { DurationSeconds: link.durationSeconds } : {}),
+      }),
+    );
+    return stsKeys(answer.Credentials);
+  } finally {
+    sts.destroy();
+  }
+}
+
+async function webIdentity(
+  link: Extract<ChainLink, { method: "assume-role-with-web-identity" }>,
+  ctx: FetchContext,
+): Promise<AwsCredentialIdentity> {
+  const token = await readFile(link.tokenFile, "utf8");
+  // AssumeRoleWithWebIdentity is not signed: the token is the proof.
+  const sts = new STSClient({
+    region: ctx.region,
+    requestHandler: ctx.requestHandler,
+    credentials: { accessKeyId: "", secretAccessKey: "" },
+    signer: { sign: async (request) => request },
+  });
+  try {
+    const answer = await sts.send(
+      new AssumeRoleWithWebIdentityCommand({
+        RoleArn: link.roleArn,
+        RoleSessionName: link.sessionName ?? botocoreSessionName(ctx.clock()),
+        WebIdentityToken: token,
+      }),
+    );
+    return stsKeys(answer.Credentials);
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** botocore names a session it starts `botocore-session-<epoch seconds>`. */
+function botocoreSessionName(now: Date): string {
+  return `botocore-session-${Math.floor(now.getTime() / 1000)}`;
+}
+
+function stsKeys(
+  credentials:
+    { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
+): AwsCredentialIdentity {
+  return {
+    ...keys(credentials?.AccessKeyId, credentials?.SecretAccessKey, credentials?.SessionToken),
+    ...(credentials?.Expiration ? { expiration: credentials.Expiration } : {}),
+  };
+}
+
+/** The profile's own keys; the token is the first of aws_security_token and aws_session_token, as in botocore. */
+function profileKeys(section: Record<string, string> | undefined): AwsCredentialIdentity {
+  const token =
+    section && ("aws_security_token" in section ? section.aws_security_token : section.aws_session_token);
+  return keys(section?.aws_access_key_id, section?.aws_secret_access_key, token);
+}
+
+function keys(accessKeyId = "", secretAccessKey = "", sessionToken?: string): AwsCredentialIdentity {
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+function sections(file: ReadIni | undefined): Record<string, Record<string, string>> {
+  return file?.state === "parsed" ? file.sections : {};
+}
+
+function sharedPaths(files: BotocoreFiles["raw"]): { filepath: string; configFilepath: string } {
+  return { filepath: files.credentials.path, configFilepath: files.config.path };
+}
