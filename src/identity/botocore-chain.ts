@@ -237,7 +237,7 @@ function namedSource(
 /** `SSOProvider._load_sso_config`: a profile that starts SSO must have the rest of it. */
 function checkSso(profile: Profile, sessions: Record<string, Profile>, name: string): void {
   let resolved = profile;
-  const required = ["sso_start_url", "sso_region", "sso_role_name", "sso_account_id"];
+  const required = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"];
   if (profile.sso_session !== undefined) {
     const session = sessions[profile.sso_session];
     if (!session) stop(chainErrors.ssoSessionMissing(profile.sso_session));

@@ -13,8 +13,10 @@ export interface ChainError {
     | "loop"
     | "config-not-found"
     | "retrieval-failed";
-  /** What the AWS CLI prints. */
+  /** What the AWS CLI prints (its first part, where the rest comes from the failing link). */
   message: string;
+  /** What the failing link said, where hpiam's fetch of it failed (it may word it unlike botocore). */
+  detail?: string;
   fix: string;
   /** The file (and line) at fault, where there is one. */
   path?: string;
@@ -100,9 +102,11 @@ export const chainErrors = {
       `The profile "${profile}" is configured to use SSO but is missing required configuration: ${missing.join(", ")}`,
       `run aws configure sso --profile ${profile}, or remove its sso_* keys`,
     ),
-  retrieval: (provider: string, detail: string): ChainError => ({
+  retrieval: (provider: string, detail: string, fix: string): ChainError => ({
     kind: "retrieval-failed",
-    message: `Error when retrieving credentials from ${provider}: ${detail}`,
-    fix: "see the message: the link that should supply the keys failed, and botocore does not fall back",
+    message:
+      provider === "sso" ? "Error loading SSO Token" : `Error when retrieving credentials from ${provider}`,
+    detail,
+    fix,
   }),
 };

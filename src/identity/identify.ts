@@ -6,6 +6,7 @@
 import type { AwsOptions, CallerIdentity, Context, Env, Identification, InstanceProfile } from "../context";
 import { classifyPrincipal, type Principal, type RoleRef } from "../domain/arn";
 import { classifyAwsError, type ClassifiedError } from "../domain/aws-errors";
+import type { ChainLink } from "./botocore-chain";
 import { type ChainError, chainErrors } from "./chain-errors";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./credential-source";
 import { judge, type Verdict } from "./verdict";
@@ -68,10 +69,23 @@ function brokenChain(found: Identification): ChainError | null {
   if (!found.chain.ok) return found.chain.error;
   const { link } = found.chain;
   if (found.credentialsError && link.method !== "iam-role") {
-    return chainErrors.retrieval(link.method, found.credentialsError.message.split("\n")[0] ?? "");
+    const detail = found.credentialsError.message.split("\n")[0] ?? "";
+    return chainErrors.retrieval(link.method, detail, RETRIEVAL_FIXES[link.method] ?? RETRIEVAL_FIX);
   }
   return null;
 }
+
+const RETRIEVAL_FIX =
+  "the link that should supply the keys failed, and boto3 does not fall back: fix it or remove it";
+
+const RETRIEVAL_FIXES: Partial<Record<ChainLink["method"], string>> = {
+  sso: "aws sso login (or remove the profile's sso_* settings)",
+  "custom-process": "make the credential_process command work, or remove it from the profile",
+  "assume-role-with-web-identity":
+    "check the web identity token file and role, or unset AWS_WEB_IDENTITY_TOKEN_FILE",
+  "container-role":
+    "unset AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI outside a container",
+};
 
 export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<IdentityReport> {
   const [found, instanceProfile] = await Promise.all([

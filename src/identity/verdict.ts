@@ -36,9 +36,10 @@ export function judge({
   expectRole,
 }: VerdictInput): Verdict {
   if (broken) {
+    const detail = broken.detail ? `: ${broken.detail}` : "";
     return {
       status: "broken",
-      reason: `boto3 and the AWS CLI stop with: ${broken.message}`,
+      reason: `boto3 and the AWS CLI stop with: ${broken.message}${detail}`,
       fix: broken.fix,
     };
   }

@@ -100,6 +100,9 @@ export function createAwsPort(
       const differs = js.jsChain && js.jsChain.accessKeyId !== credentials.accessKeyId ? js : {};
       try {
         const answer = await sts.send(new GetCallerIdentityCommand({}));
+        // An answer without an ARN (a broken endpoint) names nobody; the AWS CLI fails on it too.
+        if (!answer.Arn)
+          throw Object.assign(new Error("STS answered without an identity"), { name: "InvalidResponse" });
         const identity = {
           account: answer.Account ?? "",
           arn: answer.Arn ?? "",

@@ -63,6 +63,8 @@ export async function fetchLinkCredentials(
       return fromHttp({ timeout: 2000, maxRetries: 1 })();
     }
     case "iam-role": {
+      // botocore's fetcher honours the switch itself; the SDK's provider leaves it to its default chain.
+      if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") throw new Error("IMDS is disabled");
       const { fromInstanceMetadata } = await import("@smithy/credential-provider-imds");
       return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
     }
