@@ -12,8 +12,17 @@ export type IniParse =
   /** Where Python raises (and botocore reports `Unable to parse config file: PATH`). */
   | { ok: false; line: number; reason: string };
 
-const SECTION = /^\[(?<header>.+)\]/u;
-const OPTION = /^(?<option>.*?)\s*(?<vi>[=:])\s*(?<value>.*)$/su;
+/** Python's whitespace (str.isspace, `\s`): not JavaScript's, which counts a byte-order mark and not \x1c–\x1f. */
+const SPACE =
+  "[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const SECTION = /^\[(?<header>.+)\]/su;
+const OPTION = new RegExp(`^(?<option>.*?)${SPACE}*(?<vi>[=:])${SPACE}*(?<value>.*)$`, "su");
+const LEADING = new RegExp(`^${SPACE}+`, "u");
+const TRAILING = new RegExp(`${SPACE}+$`, "u");
+const COMMENT = new RegExp(`^${SPACE}*[#;]`, "u");
+const NOT_SPACE = new RegExp(`(?!${SPACE}).`, "u");
+
+const strip = (text: string) => text.replace(LEADING, "").replace(TRAILING, "");
 const DEFAULT_SECTION = "DEFAULT";
 
 /** Parses text as configparser would; [DEFAULT]'s options are inherited by every other section. */
@@ -31,14 +40,14 @@ export function parseIni(text: string): IniParse {
   if (lines.at(-1) === "") lines.pop();
   for (const [index, line] of lines.entries()) {
     const lineNo = index + 1;
-    const comment = /^\s*[#;]/u.test(line);
-    const value = comment ? "" : line.trim();
+    const comment = COMMENT.test(line);
+    const value = comment ? "" : strip(line);
     if (!value) {
       // A blank line inside a value stays part of it (empty_lines_in_values); a comment line does not.
       if (!comment && current && option !== undefined) current.get(option)?.push("");
       continue;
     }
-    const indent = line.search(/\S/u);
+    const indent = line.search(NOT_SPACE);
     if (current && option !== undefined && indent > indentLevel) {
       current.get(option)?.push(value);
       continue;
@@ -66,17 +75,17 @@ export function parseIni(text: string): IniParse {
       option = undefined;
       continue;
     }
-    option = parsed.option.trimEnd().toLowerCase();
+    option = parsed.option.replace(TRAILING, "").toLowerCase();
     if (seen.has(`${sectionName}\0${option}`)) {
       return { ok: false, line: lineNo, reason: `duplicate key ${option} in [${sectionName}]` };
     }
     seen.add(`${sectionName}\0${option}`);
-    current.set(option, [(parsed.value ?? "").trim()]);
+    current.set(option, [strip(parsed.value ?? "")]);
   }
   if (firstError) return { ok: false, ...firstError };
 
   const joined = (options: Map<string, string[]>) =>
-    Object.fromEntries([...options].map(([key, parts]) => [key, parts.join("\n").trimEnd()]));
+    Object.fromEntries([...options].map(([key, parts]) => [key, parts.join("\n").replace(TRAILING, "")]));
   const inherited = joined(defaults);
   return {
     ok: true,

@@ -4,7 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { resolveChain } from "../identity/botocore-chain";
+import { type ChainLink, resolveChain } from "../identity/botocore-chain";
 import { readBotocoreFiles } from "./botocore-files";
 import { fetchLinkCredentials } from "./chain-credentials";
 import type {
@@ -44,6 +44,8 @@ export function createAwsPort(
   return {
     async identify(options) {
       const { credentialsPath, configPath } = sharedFilePaths(env);
+      // botocore skips a FIFO or device, but the SDK that signs here would block reading it for its settings.
+      refuseSpecialFiles(credentialsPath, configPath);
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
       const filesRead = readBotocoreFiles(env);
       let serverDate: Date | undefined;
@@ -75,7 +77,7 @@ export function createAwsPort(
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
       const chain = resolveChain({ env, profileFlag: options.profile, ...files.input });
-      const jsOpinion = secondOpinion(options.profile, [credentialsPath, configPath]);
+      const jsOpinion = secondOpinion(options.profile);
       if (!chain.ok) return { region, chain, ...(await jsOpinion) };
 
       let credentials: AwsCredentialIdentity;
@@ -88,7 +90,7 @@ export function createAwsPort(
           clock: () => new Date(),
         });
       } catch (error) {
-        return { region, chain, credentialsError: toCallError(error), ...(await jsOpinion) };
+        return { region, chain, credentialsError: fetchFailure(chain.link, error), ...(await jsOpinion) };
       }
       const resolved: ResolvedCredentials = {
         accessKeyId: credentials.accessKeyId,
@@ -151,13 +153,9 @@ function sharedFilePaths(env: Env): { credentialsPath: string; configPath: strin
 
 /**
  * What the SDK for JavaScript's own default chain (Node.js tools: the CDK, Lambda tooling) would sign with,
- * bounded; skipped where its loader would hang on a special file. Never the answer, only a second opinion.
+ * bounded. Never the answer, only a second opinion.
  */
-async function secondOpinion(
-  profile: string | undefined,
-  paths: string[],
-): Promise<Pick<Identification, "jsChain">> {
-  if (paths.some(isSpecialFile)) return {};
+async function secondOpinion(profile: string | undefined): Promise<Pick<Identification, "jsChain">> {
   try {
     const credentials = await withDeadline(
       defaultProvider({ profile, ignoreCache: true, logger: quiet })(),
@@ -199,6 +197,16 @@ function refuseSpecialFiles(...paths: string[]): void {
       "bad-aws-file",
     );
   }
+}
+
+/** The last link failing is botocore's "Unable to locate credentials"; any other link failing stops the chain. */
+function fetchFailure(link: ChainLink, error: unknown): AwsCallError {
+  const failure = toCallError(error);
+  if (link.method !== "iam-role") return failure;
+  return {
+    name: "CredentialsProviderError",
+    message: `Unable to locate credentials (instance metadata service: ${failure.message.split("\n")[0] ?? ""})`,
+  };
 }
 
 function httpDate(text: string | undefined): Date | undefined {

@@ -33,28 +33,32 @@ describe("whoami with hostile AWS files", () => {
     return { result, doc: JSON.parse(result.stdout) };
   }
 
-  it.each([
-    ["CRLF line endings", () => `[default]\r\n${keys().replace(/\n/g, "\r\n")}`],
-    ["a duplicate [default] section", () => `[default]\nregion = us-west-2\n[default]\n${keys()}`],
-    ["a byte-order mark", () => `\uFEFF[default]\n${keys()}`],
-  ])("still finds the keys with %s", async (_what, content) => {
-    const { result, doc } = await whoamiWith(content());
+  it("still finds the keys with CRLF line endings", async () => {
+    const { result, doc } = await whoamiWith(`[default]\r\n${keys().replace(/\n/g, "\r\n")}`);
     expect(result.exitCode).toBe(1);
     expect(doc.credentialSource).toMatchObject({ provider: "shared-credentials-file", profile: "default" });
   });
 
   it.each([
+    ["a duplicate [default] section", () => `[default]\nregion = us-west-2\n[default]\n${keys()}`],
+    ["a byte-order mark", () => `\uFEFF[default]\n${keys()}`],
     ["binary garbage", () => Buffer.from([0, 255, 1, 2, 91, 0, 93, 10, 200])],
     ["no section at all", () => keys()],
-    ["an empty file", () => ""],
-  ])(
-    "ignores a credentials file of %s, as the SDK does, and stays on the instance profile",
-    async (_what, content) => {
-      const { result, doc } = await whoamiWith(content());
-      expect(result.exitCode).toBe(0);
-      expect(doc.credentialSource.provider).toBe("instance-metadata");
-    },
-  );
+  ])("calls the chain broken, as botocore stops on it, with %s", async (_what, content) => {
+    const { result, doc } = await whoamiWith(content());
+    expect(result.exitCode).toBe(1);
+    expect(doc.verdict.status).toBe("broken");
+    expect(doc.chainError).toMatchObject({
+      kind: "parse-error",
+      message: `Unable to parse config file: ${join(aws(), "credentials")}`,
+    });
+  });
+
+  it("ignores an empty credentials file and stays on the instance profile", async () => {
+    const { result, doc } = await whoamiWith("");
+    expect(result.exitCode).toBe(0);
+    expect(doc.credentialSource.provider).toBe("instance-metadata");
+  });
 
   it("survives a directory where the credentials file should be", async () => {
     await mkdir(join(aws(), "credentials"), { recursive: true });
