@@ -19,8 +19,11 @@ for text in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-function python(texts: string[]): Array<{ ok: boolean; sections?: unknown }> {
-  return JSON.parse(execFileSync("python3", ["-c", PYTHON], { input: JSON.stringify(texts) }).toString());
+type PythonReading = Array<{ ok: boolean; sections?: unknown }>;
+
+function python(texts: string[]): PythonReading {
+  const out = execFileSync("python3", ["-c", PYTHON], { input: JSON.stringify(texts) }).toString();
+  return JSON.parse(out) as PythonReading;
 }
 
 const line = fc.oneof(
