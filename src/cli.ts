@@ -153,13 +153,14 @@ export async function runCli(
     .description("print a seed IAM policy as ready-to-apply JSON (hpiam policy --list)")
     .argument(
       "[name]",
-      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client",
+      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
     )
     .option("--list", "list the policies and the flags each one takes")
+    .option("--attach", "print only the managed policies to attach to the role, one ARN a line")
     .option("--account <id>", "account id (default: the role ARN's, else the caller identity's)")
     .option("--role-arn <arn>", "the execution role's ARN (ssm-server)")
     .option("--bucket <name>", "lifecycle-scripts bucket (node-role)")
-    .option("--data-bucket <name>", "data and model-artifacts bucket (node-role)")
+    .option("--data-bucket <name>", "data and model-artifacts bucket (node-role, s3-scoped)")
     .action(
       act(async (options: CommonOptions & PolicyOptions, ctx, { operands: [name] }) => {
         const { policy } = await import("./commands/policy");
