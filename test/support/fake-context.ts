@@ -1,5 +1,6 @@
 import type {
   Context,
+  EksPort,
   Executor,
   Files,
   HostPort,
@@ -28,6 +29,7 @@ export interface FakeOptions {
   sagemaker?: Partial<SageMakerPort>;
   iam?: Partial<IamPort>;
   ssm?: Partial<SsmPort>;
+  eks?: Partial<EksPort>;
   host?: Partial<HostPort>;
   now?: Date;
   /** What other IMDS endpoints (a local IMDS proxy) answer, by endpoint URL. */
@@ -102,7 +104,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       listClusterNodes: async () => ({ ok: true, value: [] }),
       ...options.sagemaker,
     },
-    // IAM and SSM refuse by default, as they do for a caller without read permissions.
+    // IAM, SSM and EKS refuse by default, as they do for a caller without read permissions.
     iam: {
       getRole: DENIED,
       listRolePolicies: DENIED,
@@ -114,6 +116,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       ...options.iam,
     },
     ssm: { getServiceSetting: DENIED, ...options.ssm },
+    eks: { describeCluster: DENIED, ...options.eks },
     imds: {
       describe: async () => options.instanceProfile ?? { reachable: false, error: "not on EC2" },
       describeAt: async (endpoint) =>
