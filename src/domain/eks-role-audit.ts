@@ -1,10 +1,9 @@
 import { parseArn } from "./arn";
-import type { Finding } from "./execution-role-audit";
 import type { ParsedPolicy } from "./iam-policy/document";
 import type { StatementJson } from "./policy-template";
 import { managedPolicyArn } from "./seed-documents/eks-roles";
 import { SEED_POLICIES } from "./seed-policies";
-import { judgeTrust } from "./trust-audit";
+import { type Finding, judgeTrust, roleFinding } from "./role-finding";
 
 /** What seed 001 asks of one EKS role: the service its trust lets in, and the managed policies attached. */
 export interface EksRoleExpectation {
@@ -51,17 +50,15 @@ export function auditEksRole(facts: EksRoleFacts, expected: EksRoleExpectation):
   );
   const problems = [...trust.problems, ...(missing.length ? [`${missing.join(", ")} not attached`] : [])];
   const fixes = [...(trust.fix ? [trust.fix] : []), ...attach];
-  const status = problems.length ? "fail" : trust.cautions.length ? "warn" : "pass";
-  const summary =
-    status === "pass"
-      ? `trusted by ${expected.service}; ${expected.managed.join(", ")} attached`
-      : [...problems, ...trust.cautions].join("; ");
-  return {
-    status,
-    message: `${facts.roleName}: ${summary}`,
-    ...(fixes.length ? { remediation: fixes.join(" && ") } : {}),
-    details: {
-      role: { name: facts.roleName, arn: facts.roleArn },
+  return roleFinding(
+    facts,
+    {
+      problems,
+      cautions: trust.cautions,
+      fixes,
+      passed: `trusted by ${expected.service}; ${expected.managed.join(", ")} attached`,
+    },
+    {
       ...trust.details,
       managed: {
         expected: expected.managed.map((name) => managedPolicyArn(name, partition)),
@@ -69,5 +66,5 @@ export function auditEksRole(facts: EksRoleFacts, expected: EksRoleExpectation):
         missing: missing.map((name) => managedPolicyArn(name, partition)),
       },
     },
-  };
+  );
 }

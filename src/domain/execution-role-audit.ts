@@ -3,15 +3,7 @@ import type { ParsedPolicy, PolicyDocument } from "./iam-policy/document";
 import { judgePermissions, listActions, type PermissionVerdict } from "./permission-verdicts";
 import { fillPolicy, permissionsOf, type PolicyJson, policyFor, type StatementJson } from "./policy-template";
 import { SEED_POLICIES } from "./seed-policies";
-import { judgeTrust } from "./trust-audit";
-
-/** What a check reports (SPEC: status, one-line message, exact remediation, details). */
-export interface Finding {
-  status: "pass" | "warn" | "fail" | "skip" | "error";
-  message: string;
-  remediation?: string;
-  details: Record<string, unknown>;
-}
+import { type Finding, judgeTrust, roleFinding } from "./role-finding";
 
 export interface ExecutionRoleFacts {
   roleName: string;
@@ -68,17 +60,11 @@ export function auditExecutionRole(facts: ExecutionRoleFacts): Finding {
     ...(unreadable.length ? [`${unreadable.length} policy document(s) could not be parsed`] : []),
     ...trust.cautions,
   ];
-  const status = problems.length ? "fail" : cautions.length ? "warn" : "pass";
-  const summary =
-    status === "pass"
-      ? `trusted by ${SAGEMAKER_SERVICE}; all ${verdicts.length} seed 001 permissions allowed`
-      : [...problems, ...cautions].join("; ");
-  return {
-    status,
-    message: `${facts.roleName}: ${summary}`,
-    ...(fixes.length ? { remediation: fixes.join(" && ") } : {}),
-    details: {
-      role: { name: facts.roleName, arn: facts.roleArn },
+  const passed = `trusted by ${SAGEMAKER_SERVICE}; all ${verdicts.length} seed 001 permissions allowed`;
+  return roleFinding(
+    facts,
+    { problems, cautions, fixes, passed },
+    {
       ...trust.details,
       policies: { inline: facts.inline, attached: facts.attached.map((a) => a.arn), unreadable },
       checked: verdicts.length,
@@ -89,7 +75,7 @@ export function auditExecutionRole(facts: ExecutionRoleFacts): Finding {
       ...(missing.length ? { policyToAdd: policyFor(template, missingPermissions(template, missing)) } : {}),
       notEvaluated: NOT_EVALUATED,
     },
-  };
+  );
 }
 
 const brief = (v: PermissionVerdict) => ({

@@ -1,7 +1,7 @@
 import type { CheckInput, CheckOutcome } from "../checks/check";
 import type { Context } from "../context";
 import { auditEksRole, EKS_ROLES } from "../domain/eks-role-audit";
-import { type EksRoleKind, findEksRole } from "./find-eks-role";
+import { EKS_ROLE_FLAG, type EksRoleKind, findEksRole } from "./find-eks-role";
 import { iamAsked } from "./find-execution-role";
 import { loadRoleDocuments, unreadRole } from "./role-documents";
 
@@ -23,9 +23,13 @@ export async function checkEksRole(
   const target = search.role;
   const about = { role: target };
   const load = await loadRoleDocuments(ctx, target.name, { profile: options.profile, region });
-  const flag = kind === "cluster" ? "--eks-cluster-role" : "--eks-node-role";
   if (!load.ok)
-    return unreadRole(target.name, load.refusal, about, `hpiam diagnose --iam ${flag} ${target.name}`);
+    return unreadRole(
+      target.name,
+      load.refusal,
+      about,
+      `hpiam diagnose --iam ${EKS_ROLE_FLAG[kind]} ${target.name}`,
+    );
   const { role, trust, attached } = load.documents;
   const outcome = auditEksRole(
     { roleName: role.name, roleArn: role.arn, trustText: role.trustPolicy, trust, attached },

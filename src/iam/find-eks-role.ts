@@ -16,7 +16,8 @@ export interface EksRoleTarget {
 
 export type EksRoleSearch = { ok: true; role: EksRoleTarget } | { ok: false; outcome: CheckOutcome };
 
-const FLAG: Record<EksRoleKind, "--eks-cluster-role" | "--eks-node-role"> = {
+/** The flag that names each EKS role. */
+export const EKS_ROLE_FLAG: Record<EksRoleKind, "--eks-cluster-role" | "--eks-node-role"> = {
   cluster: "--eks-cluster-role",
   node: "--eks-node-role",
 };
@@ -36,12 +37,12 @@ export async function findEksRole(
     const name = parseRoleRef(flagged)?.name ?? flagged; // validated before the checks run
     return { ok: true, role: { name, from: "flag" } };
   }
-  const fix = `hpiam diagnose --iam ${FLAG[kind]} NAME`;
+  const fix = `hpiam diagnose --iam ${EKS_ROLE_FLAG[kind]} NAME`;
   if (kind === "node" || options.cluster === undefined) {
     const where = kind === "cluster" ? `, or --cluster NAME of an EKS-orchestrated cluster` : "";
     return none(
       "skip",
-      `no EKS ${kind === "cluster" ? "cluster" : "node group"} role named: ${FLAG[kind]} NAME${where}`,
+      `no EKS ${kind === "cluster" ? "cluster" : "node group"} role named: ${EKS_ROLE_FLAG[kind]} NAME${where}`,
       fix,
     );
   }

@@ -48,7 +48,7 @@ describe("hpiam diagnose --iam for a caller without IAM read (moto enforcing IAM
     for (const [id, role] of [
       ["eks-cluster-role", "HyperPodEKSClusterRole"],
       ["eks-node-role", "HyperPodEKSNodeRole"],
-    ]) {
+    ] as const) {
       expect(check(result, id)).toMatchObject({
         status: "skip",
         message: `${role}: needs iam:GetRole`,

@@ -2,6 +2,31 @@ import { decodePolicyText, type ParsedPolicy } from "./iam-policy/document";
 import { trusts } from "./iam-policy/evaluate";
 import type { StatementJson } from "./policy-template";
 
+/** What a role check reports (SPEC: status, one-line message, exact remediation, details). */
+export interface Finding {
+  status: "pass" | "warn" | "fail" | "skip" | "error";
+  message: string;
+  remediation?: string;
+  details: Record<string, unknown>;
+}
+
+/** A role's finding: `fail` on a problem, else `warn` on a caution, else `pass`; every fix joined in order. */
+export function roleFinding(
+  role: { roleName: string; roleArn: string },
+  found: { problems: string[]; cautions: string[]; fixes: string[]; passed: string },
+  details: Record<string, unknown>,
+): Finding {
+  const { problems, cautions, fixes } = found;
+  const status = problems.length ? "fail" : cautions.length ? "warn" : "pass";
+  const summary = status === "pass" ? found.passed : [...problems, ...cautions].join("; ");
+  return {
+    status,
+    message: `${role.roleName}: ${summary}`,
+    ...(fixes.length ? { remediation: fixes.join(" && ") } : {}),
+    details: { role: { name: role.roleName, arn: role.roleArn }, ...details },
+  };
+}
+
 /** What a role's trust policy says about the one service that must assume it, as the role checks report it. */
 export interface TrustJudgement {
   /** Each makes the check fail. */
