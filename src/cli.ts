@@ -153,13 +153,14 @@ export async function runCli(
     .description("print a seed IAM policy as ready-to-apply JSON (hpiam policy --list)")
     .argument(
       "[name]",
-      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client",
+      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
     )
     .option("--list", "list the policies and the flags each one takes")
+    .option("--attach", "print only the managed policies to attach to the role, one ARN a line")
     .option("--account <id>", "account id (default: the role ARN's, else the caller identity's)")
     .option("--role-arn <arn>", "the execution role's ARN (ssm-server)")
     .option("--bucket <name>", "lifecycle-scripts bucket (node-role)")
-    .option("--data-bucket <name>", "data and model-artifacts bucket (node-role)")
+    .option("--data-bucket <name>", "data and model-artifacts bucket (node-role, s3-scoped)")
     .action(
       act(async (options: CommonOptions & PolicyOptions, ctx, { operands: [name] }) => {
         const { policy } = await import("./commands/policy");
@@ -177,9 +178,17 @@ export async function runCli(
     .option("--checks <ids>", "run only these checks (comma-separated ids)")
     .option("--all-users", "also scan every user's home for keys (root)")
     .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
-    .option("--iam", "also check the execution role and SSM access with IAM read calls (seeds 001, 003, 004)")
+    .option(
+      "--iam",
+      "also check the execution role, SSM access and EKS roles with IAM reads (seeds 001, 003, 004)",
+    )
     .option("--role <name|arn>", "with --iam: the execution role to check (default: the instance profile's)")
     .option("--cluster <name|arn>", "with --iam: the cluster's execution roles (DescribeCluster)")
+    .option(
+      "--eks-cluster-role <name|arn>",
+      "with --iam: the EKS cluster role (default: the one --cluster's EKS names)",
+    )
+    .option("--eks-node-role <name|arn>", "with --iam: the EKS node group role to check")
     .action(
       act(async (options: CommonOptions & DiagnoseOptions, ctx) => {
         const { diagnose, diagnoseExitCode } = await import("./commands/diagnose");

@@ -4,9 +4,9 @@
  */
 
 import type { ChainDecision } from "./identity/botocore-chain";
-import type { IamPort, SageMakerPort, SsmPort } from "./service-ports";
+import type { EksPort, IamPort, SageMakerPort, SsmPort } from "./service-ports";
 
-// The ports of the AWS services beyond STS (SageMaker, IAM, SSM) live in service-ports.ts.
+// The ports of the AWS services beyond STS (SageMaker, IAM, SSM, EKS) live in service-ports.ts.
 export type * from "./service-ports";
 
 export interface RunResult {
@@ -207,6 +207,7 @@ export interface Context {
   readonly sagemaker: SageMakerPort;
   readonly iam: IamPort;
   readonly ssm: SsmPort;
+  readonly eks: EksPort;
   readonly imds: ImdsPort;
   readonly clock: Clock;
   readonly prompt: Prompt;

@@ -1,4 +1,4 @@
-/** The AWS services hpiam reads beyond STS, behind ports: SageMaker (connect-head), IAM and SSM (--iam). */
+/** The AWS services hpiam reads beyond STS, behind ports: SageMaker (connect-head), IAM, SSM and EKS (--iam). */
 import type { AwsCallError, AwsOptions } from "./context";
 
 /** An AWS call that answered, or failed with what explaining the failure needs. */
@@ -12,6 +12,8 @@ export interface ClusterDescription {
   /** `slurmNodeType` is set on clusters whose Slurm roles are declared through the API (Controller, Login, Compute). */
   /** `executionRole`: the ARN of the group's execution role (its nodes' instance-profile role). */
   groups: Array<{ name: string; slurmNodeType?: string; executionRole?: string }>;
+  /** The EKS cluster that orchestrates it (`Orchestrator.Eks.ClusterArn`); absent on a Slurm cluster. */
+  eksClusterArn?: string;
 }
 
 export interface ClusterNodeSummary {
@@ -82,4 +84,15 @@ export interface IamPort {
 export interface SsmPort {
   /** A service setting's value, e.g. `/ssm/managed-instance/activation-tier` → `standard` | `advanced`. */
   getServiceSetting(settingId: string, options: RegionalOptions): Promise<AwsAnswer<string>>;
+}
+
+/** An EKS cluster as DescribeCluster tells it: the role its control plane runs as. */
+export interface EksClusterDescription {
+  arn: string;
+  name: string;
+  roleArn: string;
+}
+
+export interface EksPort {
+  describeCluster(name: string, options: RegionalOptions): Promise<AwsAnswer<EksClusterDescription>>;
 }

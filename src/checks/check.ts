@@ -28,12 +28,16 @@ export interface DiagnoseOptions extends AwsOptions {
   checks?: string;
   allUsers?: boolean;
   resourceConfig?: string;
-  /** `--iam` (implied by `--role` and `--cluster`): run the IAM checks, execution-role and ssm-access. */
+  /** `--iam` (implied by `--role`, `--cluster` and the `--eks-*-role` flags): run the IAM checks. */
   iam?: boolean;
   /** `--role NAME|ARN`: the execution role to check, instead of the instance profile's. */
   role?: string;
   /** `--cluster NAME|ARN`: off the cluster, its execution roles and SSM target from DescribeCluster. */
   cluster?: string;
+  /** `--eks-cluster-role NAME|ARN`: the EKS cluster role to check, instead of the one EKS names. */
+  eksClusterRole?: string;
+  /** `--eks-node-role NAME|ARN`: the EKS node group role to check. */
+  eksNodeRole?: string;
 }
 
 export interface CheckInput {

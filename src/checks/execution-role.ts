@@ -2,7 +2,7 @@ import type { Context } from "../context";
 import { auditExecutionRole, EXECUTION_ROLE_TEMPLATE } from "../domain/execution-role-audit";
 import { permissionsOf } from "../domain/policy-template";
 import { findExecutionRoles, iamAsked, type RoleTarget } from "../iam/find-execution-role";
-import { loadRoleDocuments } from "../iam/role-documents";
+import { loadRoleDocuments, unreadRole } from "../iam/role-documents";
 import { simulatePermissions } from "../iam/simulate";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 
@@ -41,19 +41,8 @@ async function checkRole(
     role: { name: target.name, from: target.from, ...(target.groups ? { groups: target.groups } : {}) },
   };
   const load = await loadRoleDocuments(ctx, target.name, aws);
-  if (!load.ok) {
-    const { refusal } = load;
-    if (refusal.kind === "not-found")
-      return { status: "fail", message: `role ${target.name} does not exist`, details: about };
-    return {
-      status: refusal.kind === "denied" ? "skip" : "error",
-      message: `${target.name}: ${refusal.message}`,
-      ...(refusal.kind === "denied"
-        ? { remediation: `from a principal with IAM read: hpiam diagnose --iam --role ${target.name}` }
-        : {}),
-      details: { ...about, permission: refusal.permission },
-    };
-  }
+  if (!load.ok)
+    return unreadRole(target.name, load.refusal, about, `hpiam diagnose --iam --role ${target.name}`);
   const { role, trust, inline, attached, policies } = load.documents;
   const outcome = auditExecutionRole({
     roleName: role.name,

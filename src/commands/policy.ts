@@ -1,5 +1,6 @@
 import type { AwsOptions, Context } from "../context";
 import { parseArn } from "../domain/arn";
+import { managedPolicyArn } from "../domain/seed-documents/eks-roles";
 import {
   fillPolicy,
   PLACEHOLDERS,
@@ -17,6 +18,8 @@ import { UsageError } from "../errors";
 
 export interface PolicyOptions extends AwsOptions {
   list?: boolean;
+  /** `--attach`: only the ARNs of the managed policies to attach, one a line. */
+  attach?: boolean;
   account?: string;
   roleArn?: string;
   bucket?: string;
@@ -29,10 +32,13 @@ export interface PolicySummary {
   seed: string;
   /** The flags that fill its placeholders. */
   flags: string[];
+  /** The managed policies to attach to the role, by ARN. */
+  attach: string[];
 }
 
 export type PolicyResult =
   | { schemaVersion: 1; kind: "list"; policies: PolicySummary[] }
+  | { schemaVersion: 1; kind: "attach"; name: SeedPolicyName; attach: string[] }
   | {
       schemaVersion: 1;
       kind: "document";
@@ -42,6 +48,8 @@ export type PolicyResult =
       /** How to apply it, with `<ROLE>` for the role's name. */
       applyTo: string;
       document: PolicyJson;
+      /** The managed policies to attach to the role too (aws iam attach-role-policy), by ARN. */
+      attach: string[];
       /** Placeholders left in the document: no flag (or caller identity) gave their value. */
       unfilled: Array<{ marker: string; flag: string }>;
       accountFrom: "flag" | "role-arn" | "caller-identity" | null;
@@ -62,6 +70,11 @@ export async function policy(
   }
   const values = validate(options);
   const seed = SEED_POLICIES[name];
+  const attach = seed.attach.map((policyName) => managedPolicyArn(policyName));
+  if (options.attach) {
+    if (attach.length === 0) ctx.log.info(`hpiam: ${name} comes with no managed policy to attach`);
+    return { schemaVersion: 1, kind: "attach", name, attach };
+  }
   const needs = placeholdersOf(seed.document);
   for (const placeholder of ["account", "roleArn", "bucket", "dataBucket"] as const) {
     if (values[placeholder] !== undefined && !needs.includes(placeholder))
@@ -85,6 +98,10 @@ export async function policy(
     const { marker, flag } = PLACEHOLDERS[placeholder];
     ctx.log.info(`hpiam: ${marker} is left in the policy: give ${flag} to fill it`);
   }
+  for (const arn of attach)
+    ctx.log.info(
+      `hpiam: attach to the role too: aws iam attach-role-policy --role-name <ROLE> --policy-arn ${arn}`,
+    );
   return {
     schemaVersion: 1,
     kind: "document",
@@ -93,6 +110,7 @@ export async function policy(
     seed: seed.seed,
     applyTo: seed.applyTo,
     document,
+    attach,
     unfilled: unfilled.map((placeholder) => ({
       marker: PLACEHOLDERS[placeholder].marker,
       flag: PLACEHOLDERS[placeholder].flag,
@@ -102,8 +120,9 @@ export async function policy(
 }
 
 function summarise(name: SeedPolicyName): PolicySummary {
-  const { title, seed, document } = SEED_POLICIES[name];
-  return { name, title, seed, flags: placeholdersOf(document).map((p) => PLACEHOLDERS[p].flag) };
+  const { title, seed, document, attach } = SEED_POLICIES[name];
+  const flags = [...new Set(placeholdersOf(document).map((p) => PLACEHOLDERS[p].flag))];
+  return { name, title, seed, flags, attach: attach.map((policyName) => managedPolicyArn(policyName)) };
 }
 
 function validate(options: PolicyOptions): Partial<Record<Placeholder, string>> {
@@ -128,6 +147,13 @@ function validate(options: PolicyOptions): Partial<Record<Placeholder, string>> 
         "Give the bucket's name, not an s3:// URL.",
       );
   }
-  const values: Partial<Record<Placeholder, string>> = { account, roleArn, bucket, dataBucket, region };
+  const values: Partial<Record<Placeholder, string>> = {
+    account,
+    roleArn,
+    bucket,
+    dataBucket,
+    region,
+    requestedRegion: region,
+  };
   return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }

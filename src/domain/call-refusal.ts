@@ -18,6 +18,7 @@ const NOT_FOUND = new Set([
   "NoSuchEntity",
   "NoSuchEntityException",
   "ResourceNotFound",
+  "ResourceNotFoundException",
   "ServiceSettingNotFound",
 ]);
 
@@ -41,3 +42,7 @@ export function refusalOf(error: AwsCallError, permission: string): Refusal {
         : classified.message,
   };
 }
+
+/** How a check reports a refusal: a missing thing is a finding, a refused read a `skip`, anything else an `error`. */
+export const refusalStatus = (refusal: Refusal): "fail" | "skip" | "error" =>
+  refusal.kind === "not-found" ? "fail" : refusal.kind === "denied" ? "skip" : "error";

@@ -1,17 +1,9 @@
 import type { SimulatedDecision } from "../context";
-import { decodePolicyText, type ParsedPolicy, type PolicyDocument } from "./iam-policy/document";
-import { trusts } from "./iam-policy/evaluate";
+import type { ParsedPolicy, PolicyDocument } from "./iam-policy/document";
 import { judgePermissions, listActions, type PermissionVerdict } from "./permission-verdicts";
 import { fillPolicy, permissionsOf, type PolicyJson, policyFor, type StatementJson } from "./policy-template";
 import { SEED_POLICIES } from "./seed-policies";
-
-/** What a check reports (SPEC: status, one-line message, exact remediation, details). */
-export interface Finding {
-  status: "pass" | "warn" | "fail" | "skip" | "error";
-  message: string;
-  remediation?: string;
-  details: Record<string, unknown>;
-}
+import { type Finding, judgeTrust, roleFinding } from "./role-finding";
 
 export interface ExecutionRoleFacts {
   roleName: string;
@@ -41,21 +33,13 @@ export function auditExecutionRole(facts: ExecutionRoleFacts): Finding {
     readable.map((p) => p.policy),
     facts.simulated,
   );
-  const trust = facts.trust.ok ? trusts([facts.trust.policy], SAGEMAKER_SERVICE) : undefined;
   const by = (standing: PermissionVerdict["standing"]) => verdicts.filter((v) => v.standing === standing);
   const [missing, denied, conditional] = [by("missing"), by("denied"), by("conditional")];
+  const trustStatement = SEED_POLICIES["execution-trust"].document.Statement[0] as StatementJson;
+  const trust = judgeTrust(facts, SAGEMAKER_SERVICE, trustStatement);
 
-  const problems: string[] = [];
-  const fixes: string[] = [];
-  const trustStatement: StatementJson = SEED_POLICIES["execution-trust"].document
-    .Statement[0] as StatementJson;
-  if (!trust) problems.push(`its trust policy could not be read`);
-  else if (trust.decision === "denied" && !trust.conditional)
-    problems.push(`its trust policy denies ${SAGEMAKER_SERVICE} sts:AssumeRole`);
-  else if (trust.decision !== "allowed")
-    problems.push(`its trust policy does not let ${SAGEMAKER_SERVICE} sts:AssumeRole`);
-  if (trust?.decision === "implicit-deny")
-    fixes.push(trustFixCommand(facts.roleName, facts.trustText, trustStatement));
+  const problems: string[] = [...trust.problems];
+  const fixes: string[] = trust.fix ? [trust.fix] : [];
   if (missing.length) {
     problems.push(`missing ${listActions(missing)}`);
     const policyName = unusedName("HyperPodExecutionPolicy", facts.inline);
@@ -74,35 +58,24 @@ export function auditExecutionRole(facts: ExecutionRoleFacts): Finding {
       ? [`${listActions(conditional)} allowed only under a condition hpiam does not evaluate`]
       : []),
     ...(unreadable.length ? [`${unreadable.length} policy document(s) could not be parsed`] : []),
-    ...(trust?.decision === "allowed" && trust.conditional
-      ? [`the trust for ${SAGEMAKER_SERVICE} has a condition`]
-      : []),
+    ...trust.cautions,
   ];
-  const status = problems.length ? "fail" : cautions.length ? "warn" : "pass";
-  const summary =
-    status === "pass"
-      ? `trusted by ${SAGEMAKER_SERVICE}; all ${verdicts.length} seed 001 permissions allowed`
-      : [...problems, ...cautions].join("; ");
-  return {
-    status,
-    message: `${facts.roleName}: ${summary}`,
-    ...(fixes.length ? { remediation: fixes.join(" && ") } : {}),
-    details: {
-      role: { name: facts.roleName, arn: facts.roleArn },
-      trust: trust
-        ? { service: SAGEMAKER_SERVICE, decision: trust.decision, conditional: trust.conditional }
-        : { service: SAGEMAKER_SERVICE, error: facts.trust.ok ? undefined : facts.trust.error },
+  const passed = `trusted by ${SAGEMAKER_SERVICE}; all ${verdicts.length} seed 001 permissions allowed`;
+  return roleFinding(
+    facts,
+    { problems, cautions, fixes, passed },
+    {
+      ...trust.details,
       policies: { inline: facts.inline, attached: facts.attached.map((a) => a.arn), unreadable },
       checked: verdicts.length,
       evaluatedBy: [...new Set(verdicts.map((v) => v.evaluatedBy))],
       missing: missing.map(brief),
       denied: denied.map((v) => ({ ...brief(v), by: v.by })),
       conditional: conditional.map((v) => ({ ...brief(v), by: v.by })),
-      ...(trust?.decision === "implicit-deny" ? { trustStatementToAdd: trustStatement } : {}),
       ...(missing.length ? { policyToAdd: policyFor(template, missingPermissions(template, missing)) } : {}),
       notEvaluated: NOT_EVALUATED,
     },
-  };
+  );
 }
 
 const brief = (v: PermissionVerdict) => ({
@@ -115,14 +88,6 @@ function missingPermissions(template: PolicyJson, missing: readonly PermissionVe
   return permissionsOf(template).filter((p) =>
     missing.some((m) => m.action === p.action && m.resource === p.resource && m.sid === p.sid),
   );
-}
-
-/** update-assume-role-policy replaces the whole trust policy: the fix keeps every statement it has. */
-export function trustFixCommand(roleName: string, trustText: string, statement: StatementJson): string {
-  const current = decodePolicyText(trustText) as { Statement?: unknown } | undefined;
-  const statements = current?.Statement === undefined ? [] : [current.Statement].flat();
-  const document = { Version: "2012-10-17", Statement: [...statements, statement] };
-  return `aws iam update-assume-role-policy --role-name ${roleName} --policy-document '${JSON.stringify(document)}'`;
 }
 
 /** put-role-policy replaces a policy of the same name: the fix never overwrites one the role has. */

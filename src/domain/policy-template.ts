@@ -17,7 +17,7 @@ export interface PolicyJson {
   Statement: StatementJson[];
 }
 
-export type Placeholder = "account" | "roleArn" | "bucket" | "dataBucket" | "region";
+export type Placeholder = "account" | "roleArn" | "bucket" | "dataBucket" | "region" | "requestedRegion";
 
 /** What stands in a template for each value, the flag that fills it, and the default when it has one. */
 export const PLACEHOLDERS: Record<Placeholder, { marker: string; flag: string; fallback?: string }> = {
@@ -26,6 +26,8 @@ export const PLACEHOLDERS: Record<Placeholder, { marker: string; flag: string; f
   bucket: { marker: "<<BUCKET_NAME>>", flag: "--bucket" },
   dataBucket: { marker: "<<DATA_BUCKET_NAME>>", flag: "--data-bucket" },
   region: { marker: "<<REGION>>", flag: "--region", fallback: "*" },
+  // A condition on aws:RequestedRegion compares with StringEquals, where `*` matches no Region: no fallback.
+  requestedRegion: { marker: "<<REQUESTED_REGION>>", flag: "--region" },
 };
 
 const ORDER = Object.keys(PLACEHOLDERS) as Placeholder[];

@@ -1,10 +1,11 @@
 /**
- * The IAM documents of seeds 001 (HyperPod execution and node roles) and 003/004 (SSM access, as SageMaker
+ * The IAM documents of seeds 001 (HyperPod execution and node roles, EKS cluster and node group roles) and 003/004 (SSM access, as SageMaker
  * SSH Helper sets it up), as templates: `hpiam policy` prints them filled in, and the IAM checks compare a
  * role's policies with them.
  */
 
 import type { PolicyJson } from "./policy-template";
+import { FSX_ACCESS, MANAGED_POLICIES, S3_SCOPED } from "./seed-documents/eks-roles";
 import { EXECUTION_ROLE, NODE_ROLE, trustPolicy } from "./seed-documents/hyperpod-roles";
 import { SSM_CLIENT, SSM_SERVER } from "./seed-documents/ssm-access";
 
@@ -16,6 +17,10 @@ export const SEED_POLICY_NAMES = [
   "ssm-trust",
   "ssm-server",
   "ssm-client",
+  "eks-cluster-trust",
+  "eks-node-trust",
+  "fsx",
+  "s3-scoped",
 ] as const;
 export type SeedPolicyName = (typeof SEED_POLICY_NAMES)[number];
 
@@ -26,6 +31,8 @@ export interface SeedPolicy {
   applyTo: string;
   seed: string;
   document: PolicyJson;
+  /** The AWS managed policies (names) the seed attaches to the role this document is for. */
+  attach: readonly string[];
 }
 
 export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
@@ -35,6 +42,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
     seed: "001",
     document: trustPolicy("sagemaker.amazonaws.com"),
+    attach: MANAGED_POLICIES.execution,
   },
   "execution-role": {
     name: "execution-role",
@@ -43,6 +51,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
       "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodExecutionPolicy --policy-document file://policy.json",
     seed: "001",
     document: EXECUTION_ROLE,
+    attach: [],
   },
   "node-trust": {
     name: "node-trust",
@@ -50,6 +59,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
     seed: "001",
     document: trustPolicy("ec2.amazonaws.com"),
+    attach: MANAGED_POLICIES.node,
   },
   "node-role": {
     name: "node-role",
@@ -58,6 +68,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
       "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodNodePolicy --policy-document file://policy.json",
     seed: "001",
     document: NODE_ROLE,
+    attach: [],
   },
   "ssm-trust": {
     name: "ssm-trust",
@@ -65,6 +76,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
     seed: "003/004",
     document: trustPolicy("sagemaker.amazonaws.com", "ssm.amazonaws.com"),
+    attach: [],
   },
   "ssm-server": {
     name: "ssm-server",
@@ -73,6 +85,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
       "aws iam put-role-policy --role-name <ROLE> --policy-name SSHSageMakerServerPolicy --policy-document file://policy.json",
     seed: "003",
     document: SSM_SERVER,
+    attach: [],
   },
   "ssm-client": {
     name: "ssm-client",
@@ -81,6 +94,41 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
       "aws iam put-role-policy --role-name <ROLE> --policy-name SSHSageMakerClientPolicy --policy-document file://policy.json",
     seed: "003",
     document: SSM_CLIENT,
+    attach: [],
+  },
+  "eks-cluster-trust": {
+    name: "eks-cluster-trust",
+    title: "trust policy of the EKS cluster role: EKS may assume it",
+    applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
+    seed: "001",
+    document: trustPolicy("eks.amazonaws.com"),
+    attach: MANAGED_POLICIES.eksCluster,
+  },
+  "eks-node-trust": {
+    name: "eks-node-trust",
+    title: "trust policy of the EKS node group role: EC2 may assume it",
+    applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
+    seed: "001",
+    document: trustPolicy("ec2.amazonaws.com"),
+    attach: MANAGED_POLICIES.eksNode,
+  },
+  fsx: {
+    name: "fsx",
+    title: "FSx for Lustre access, optional, on the node role (inline HyperPodFSxPolicy)",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodFSxPolicy --policy-document file://policy.json",
+    seed: "001",
+    document: FSX_ACCESS,
+    attach: [],
+  },
+  "s3-scoped": {
+    name: "s3-scoped",
+    title: "objects of one data bucket, in one Region (inline HyperPodS3ScopedPolicy)",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodS3ScopedPolicy --policy-document file://policy.json",
+    seed: "001",
+    document: S3_SCOPED,
+    attach: [],
   },
 };
 

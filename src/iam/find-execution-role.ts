@@ -1,29 +1,38 @@
 import type { AwsAnswer, ClusterDescription, Context } from "../context";
 import { UsageError } from "../errors";
 import { parseRoleRef } from "../domain/arn";
-import { refusalOf } from "../domain/call-refusal";
+import { refusalOf, refusalStatus } from "../domain/call-refusal";
 import type { CheckOutcome } from "../checks/check";
 import type { DiagnoseFacts } from "../checks/facts";
 
-/** diagnose's IAM flags: `--role NAME|ARN` and `--cluster NAME|ARN` name what to check off the node. */
+/** diagnose's IAM flags: `--role`, `--cluster` and the `--eks-*-role` flags name what to check off the node. */
 export interface IamCheckOptions {
   profile?: string;
   iam?: boolean;
   role?: string;
   cluster?: string;
+  eksClusterRole?: string;
+  eksNodeRole?: string;
 }
 
-/** `--role` and `--cluster` imply `--iam`. */
+/** `--role`, `--cluster` and the `--eks-*-role` flags imply `--iam`. */
 export const iamAsked = (options: IamCheckOptions): boolean =>
-  Boolean(options.iam) || options.role !== undefined || options.cluster !== undefined;
+  Boolean(options.iam) ||
+  [options.role, options.cluster, options.eksClusterRole, options.eksNodeRole].some((v) => v !== undefined);
 
-/** Refuses a bad `--role` or `--cluster` before any check runs (exit 2). */
+/** Refuses a bad `--role`, `--eks-*-role` or `--cluster` before any check runs (exit 2). */
 export function validateIamOptions(options: IamCheckOptions): void {
-  if (options.role !== undefined && !parseRoleRef(options.role)) {
-    throw new UsageError(
-      `--role: "${options.role}" is neither a role name nor a role ARN`,
-      "Give a name like HyperPodExecutionRole or an ARN like arn:aws:iam::123456789012:role/HyperPodExecutionRole.",
-    );
+  for (const [flag, value, example] of [
+    ["--role", options.role, "HyperPodExecutionRole"],
+    ["--eks-cluster-role", options.eksClusterRole, "HyperPodEKSClusterRole"],
+    ["--eks-node-role", options.eksNodeRole, "HyperPodEKSNodeRole"],
+  ] as const) {
+    if (value !== undefined && !parseRoleRef(value)) {
+      throw new UsageError(
+        `${flag}: "${value}" is neither a role name nor a role ARN`,
+        `Give a name like ${example} or an ARN like arn:aws:iam::123456789012:role/${example}.`,
+      );
+    }
   }
   if (
     options.cluster !== undefined &&
@@ -64,10 +73,7 @@ export async function findExecutionRoles(
     const answer = await describeCluster(ctx, { ...options, cluster: options.cluster }, facts);
     if (!answer.ok) {
       const refusal = refusalOf(answer.error, "sagemaker:DescribeCluster");
-      return noRole(
-        `cluster ${options.cluster}: ${refusal.message}`,
-        refusal.kind === "not-found" ? "fail" : refusal.kind === "denied" ? "skip" : "error",
-      );
+      return noRole(`cluster ${options.cluster}: ${refusal.message}`, refusalStatus(refusal));
     }
     const byRole = new Map<string, string[]>();
     for (const group of answer.value.groups) {

@@ -1,3 +1,4 @@
+import type { CheckOutcome } from "../checks/check";
 import type { AwsAnswer, AwsOptions, Context, RoleDescription } from "../context";
 import { refusalOf, type Refusal } from "../domain/call-refusal";
 import { type ParsedPolicy, parsePolicy } from "../domain/iam-policy/document";
@@ -75,5 +76,25 @@ async function read(ctx: Context, roleName: string, options: Options): Promise<R
     inline,
     attached,
     policies: await Promise.all([...inlineDocuments, ...managedDocuments]),
+  };
+}
+
+/**
+ * A role that could not be read, as a check reports it: a missing role fails, a refused read is a `skip` naming
+ * the permission and how to run it again from a principal that has it.
+ */
+export function unreadRole(
+  roleName: string,
+  refusal: Refusal,
+  details: Record<string, unknown>,
+  rerun: string,
+): CheckOutcome {
+  if (refusal.kind === "not-found")
+    return { status: "fail", message: `role ${roleName} does not exist`, details };
+  return {
+    status: refusal.kind === "denied" ? "skip" : "error",
+    message: `${roleName}: ${refusal.message}`,
+    ...(refusal.kind === "denied" ? { remediation: `from a principal with IAM read: ${rerun}` } : {}),
+    details: { ...details, permission: refusal.permission },
   };
 }

@@ -1,13 +1,17 @@
 import type { PolicyResult } from "../commands/policy";
 import type { Style } from "./style";
 
-/** The document alone, so that `hpiam policy NAME > policy.json` is ready to apply; or the list of names. */
+/**
+ * The document alone, so that `hpiam policy NAME > policy.json` is ready to apply; the managed policy ARNs one a
+ * line (`--attach`, for `xargs`); or the list of names.
+ */
 export function renderPolicy(result: PolicyResult, style: Style): string {
   if (result.kind === "document") return `${JSON.stringify(result.document, null, 2)}\n`;
+  if (result.kind === "attach") return result.attach.map((arn) => `${arn}\n`).join("");
   const width = Math.max(...result.policies.map((p) => p.name.length));
   const rows = result.policies.map(
-    ({ name, title, seed, flags }) =>
-      `  ${style.bold(name.padEnd(width))}  ${title} ${style.dim(`(seed ${seed}${flags.length ? `; ${flags.join(" ")}` : ""})`)}`,
+    ({ name, title, seed, flags, attach }) =>
+      `  ${style.bold(name.padEnd(width))}  ${title} ${style.dim(`(seed ${seed}${flags.length ? `; ${flags.join(" ")}` : ""}${attach.length ? `; attach ${attach.length} managed` : ""})`)}`,
   );
-  return `${rows.join("\n")}\n\n  hpiam policy NAME [--account ID] [--role-arn ARN] [--bucket NAME] [--data-bucket NAME] [--region REGION] > policy.json\n`;
+  return `${rows.join("\n")}\n\n  hpiam policy NAME [--account ID] [--role-arn ARN] [--bucket NAME] [--data-bucket NAME] [--region REGION] > policy.json\n  hpiam policy NAME --attach    the managed policies to attach to the role, one ARN a line\n`;
 }

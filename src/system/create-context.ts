@@ -1,6 +1,7 @@
 import type { Context, Logger } from "../context";
 import { scrubSecrets } from "../domain/scrub";
 import { createAwsPort } from "./aws";
+import { createEksPort } from "./eks";
 import { createExecutor } from "./exec";
 import { createFiles } from "./files";
 import { createHostPort } from "./host";
@@ -35,6 +36,7 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
     sagemaker: createSageMakerPort(log, async () => (await imds.describe()).region),
     iam: createIamPort(log),
     ssm: createSsmPort(log),
+    eks: createEksPort(log),
     imds,
     clock: { now: () => new Date() },
     prompt: createPrompt(),

@@ -66,6 +66,9 @@ export function createSageMakerPort(
             ...(group.SlurmConfig?.NodeType ? { slurmNodeType: group.SlurmConfig.NodeType } : {}),
             ...(group.ExecutionRole ? { executionRole: group.ExecutionRole } : {}),
           })),
+          ...(answer.Orchestrator?.Eks?.ClusterArn
+            ? { eksClusterArn: answer.Orchestrator.Eks.ClusterArn }
+            : {}),
         } satisfies ClusterDescription;
       }),
 

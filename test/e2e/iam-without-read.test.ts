@@ -27,9 +27,13 @@ describe("hpiam diagnose --iam for a caller without IAM read (moto enforcing IAM
         "--iam",
         "--json",
         "--checks",
-        "caller-identity,execution-role,ssm-access",
+        "caller-identity,execution-role,ssm-access,eks-cluster-role,eks-node-role",
         "--role",
         EXECUTION_ROLE,
+        "--eks-cluster-role",
+        "HyperPodEKSClusterRole",
+        "--eks-node-role",
+        "HyperPodEKSNodeRole",
       ],
       env,
     );
@@ -41,6 +45,16 @@ describe("hpiam diagnose --iam for a caller without IAM read (moto enforcing IAM
       remediation: `from a principal with IAM read: hpiam diagnose --iam --role ${EXECUTION_ROLE}`,
       details: { permission: "iam:GetRole" },
     });
+    for (const [id, role] of [
+      ["eks-cluster-role", "HyperPodEKSClusterRole"],
+      ["eks-node-role", "HyperPodEKSNodeRole"],
+    ] as const) {
+      expect(check(result, id)).toMatchObject({
+        status: "skip",
+        message: `${role}: needs iam:GetRole`,
+        details: { permission: "iam:GetRole" },
+      });
+    }
     expect(doc.summary).toMatchObject({ status: "healthy", fail: 0 });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).not.toContain(secret);

@@ -1,6 +1,7 @@
 import { linkWins } from "./chain-links";
 import type {
   Context,
+  EksPort,
   Executor,
   Files,
   HostPort,
@@ -29,6 +30,7 @@ export interface FakeOptions {
   sagemaker?: Partial<SageMakerPort>;
   iam?: Partial<IamPort>;
   ssm?: Partial<SsmPort>;
+  eks?: Partial<EksPort>;
   host?: Partial<HostPort>;
   now?: Date;
   /** What other IMDS endpoints (a local IMDS proxy) answer, by endpoint URL. */
@@ -107,7 +109,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       listClusterNodes: async () => ({ ok: true, value: [] }),
       ...options.sagemaker,
     },
-    // IAM and SSM refuse by default, as they do for a caller without read permissions.
+    // IAM, SSM and EKS refuse by default, as they do for a caller without read permissions.
     iam: {
       getRole: DENIED,
       listRolePolicies: DENIED,
@@ -119,6 +121,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       ...options.iam,
     },
     ssm: { getServiceSetting: DENIED, ...options.ssm },
+    eks: { describeCluster: DENIED, ...options.eks },
     imds: {
       describe: async () => options.instanceProfile ?? { reachable: false, error: "not on EC2" },
       describeAt: async (endpoint) =>

@@ -12,7 +12,10 @@ const encode = (document: unknown) => encodeURIComponent(JSON.stringify(document
 export const seed = (name: keyof typeof SEED_POLICIES) =>
   fillPolicy(SEED_POLICIES[name].document, {}).document;
 
-/** IAM as it answers for a role with these documents (URL-encoded, as the real service returns them). */
+/**
+ * IAM as it answers for a role with these documents (URL-encoded, as the real service returns them). A managed
+ * policy is named by its name (a customer managed policy of ACCOUNT) or by its ARN (an AWS managed one).
+ */
 export function iamWith(
   roles: Record<
     string,
@@ -42,12 +45,15 @@ export function iamWith(
     listAttachedRolePolicies: async (name) => ({
       ok: true,
       value: Object.keys(role(name)?.managed ?? {}).map((policy) => ({
-        name: policy,
-        arn: `arn:aws:iam::${ACCOUNT}:policy/${policy}`,
+        name: policy.split("/").pop() ?? policy,
+        arn: policy.startsWith("arn:") ? policy : `arn:aws:iam::${ACCOUNT}:policy/${policy}`,
       })),
     }),
     getPolicy: async () => ({ ok: true, value: { defaultVersionId: "v1" } }),
-    getPolicyVersion: async (arn) => ({ ok: true, value: encode(managed[arn.split("/").pop() ?? ""]) }),
+    getPolicyVersion: async (arn) => ({
+      ok: true,
+      value: encode(managed[arn] ?? managed[arn.split("/").pop() ?? ""]),
+    }),
   };
 }
 

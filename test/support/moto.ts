@@ -7,8 +7,13 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
+export interface MotoOptions {
+  /** MOTO_IAM_LOAD_MANAGED_POLICIES: IAM knows the AWS managed policies (AmazonEKS*, …), so they can be attached. */
+  managedPolicies?: boolean;
+}
+
 /** moto_server, the third-party AWS emulator, on a loopback port of its own. */
-export async function startMoto(): Promise<Moto> {
+export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
   await requireTool("moto_server");
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
@@ -16,6 +21,7 @@ export async function startMoto(): Promise<Moto> {
     reject: false,
     stdio: "ignore",
     cleanup: true,
+    ...(options.managedPolicies ? { env: { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" } } : {}),
   });
   try {
     await waitFor(async () => (await fetch(`${endpoint}/moto-api/`)).ok, 30_000, "moto_server");

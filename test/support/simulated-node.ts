@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect } from "vitest";
 import { type AwsWorld, EXECUTION_ROLE, REGION, seedWorld } from "./aws-world";
 import { type FakeImds, type ImdsConfig, startImds } from "./imds";
-import { type Moto, startMoto } from "./moto";
+import { type Moto, type MotoOptions, startMoto } from "./moto";
 import { requireTool } from "./processes";
 import { createSandbox, type Sandbox } from "./sandbox";
 
@@ -41,6 +41,7 @@ export interface RunHow {
 
 export interface NodeOptions {
   imds?: Partial<ImdsConfig>;
+  moto?: MotoOptions;
 }
 
 interface Instance {
@@ -53,7 +54,7 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
   await requireTool("aws");
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
-    const moto: Moto = await startMoto();
+    const moto: Moto = await startMoto(options.moto);
     started.push(moto);
     const world = await seedWorld(moto.endpoint);
     const sandbox = await createSandbox();

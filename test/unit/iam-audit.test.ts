@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { refusalOf } from "../../src/domain/call-refusal";
-import { trustFixCommand, unusedName } from "../../src/domain/execution-role-audit";
+import { unusedName } from "../../src/domain/execution-role-audit";
+import { trustFixCommand } from "../../src/domain/role-finding";
 
 describe("refusalOf", () => {
   it.each([

@@ -28,6 +28,7 @@ describe("the seed policy templates", () => {
       roleArn: "arn:aws:iam::111122223333:role/Exec",
       bucket: "scripts",
       dataBucket: "data",
+      requestedRegion: "us-west-2",
     });
     expect(unfilled).toEqual([]);
     expect(JSON.stringify(document)).not.toMatch(/<<|>>/);
