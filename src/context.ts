@@ -122,6 +122,17 @@ export interface SharedFiles {
   config: Record<string, ProfileSection>;
 }
 
+/** A file of keys botocore reads after the shared files: a boto config, or AWS_CREDENTIAL_FILE's. */
+export interface KeyFile {
+  path: string;
+  kind: "boto-config" | "ec2-credentials-file";
+  exists: boolean;
+  /** The variable that points at it, when one does. */
+  namedBy?: "BOTO_CONFIG" | "AWS_CREDENTIAL_FILE";
+  /** Masked; present when the file holds a key id (botocore would sign with it). */
+  accessKeyId?: string;
+}
+
 export interface AwsPort {
   /** Resolves botocore's credential chain afresh (no cache), fetches that link's keys and asks STS who that is. */
   identify(options: AwsOptions): Promise<Identification>;
@@ -131,6 +142,8 @@ export interface AwsPort {
    * An unreadable or missing file reads as empty, as it does for the SDK.
    */
   sharedFiles(paths?: { credentialsPath: string; configPath: string }): Promise<SharedFiles>;
+  /** The boto config and AWS_CREDENTIAL_FILE files that exist for this home (variables only for our own). */
+  keyFiles(home: string): Promise<KeyFile[]>;
 }
 
 export interface InstanceProfile {

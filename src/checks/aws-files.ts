@@ -1,4 +1,5 @@
-import type { Context } from "../context";
+import type { Context, KeyFile } from "../context";
+import { keyFileFix } from "../domain/manual-fixes";
 import type { ProfileFinding } from "../domain/aws-profiles";
 import { chooseProfile } from "../identity/botocore-config";
 import { describeFileFailure } from "../domain/file-errors";
@@ -8,12 +9,20 @@ import { readLock } from "../recover/lock";
 import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 
-/** ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): keys, modes. */
+/**
+ * ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): keys, modes; and the
+ * other files botocore takes keys from (~/.boto, /etc/boto.cfg, BOTO_CONFIG's, AWS_CREDENTIAL_FILE's).
+ */
 export const awsFiles: Check = {
   id: "aws-files",
   title: "AWS shared files",
   async run({ facts, options }, ctx) {
-    const [scan, home, onNode] = await Promise.all([facts.awsDir(), facts.home(), facts.onNode()]);
+    const [scan, home, onNode, keyFiles] = await Promise.all([
+      facts.awsDir(),
+      facts.home(),
+      facts.onNode(),
+      facts.keyFiles(),
+    ]);
     const details = describeScan(scan);
     if (scan.accessDenied) {
       return { status: "skip", message: `cannot look inside ${scan.home}: run with sudo`, details };
@@ -55,6 +64,20 @@ export const awsFiles: Check = {
           remediation: `chmod 600 ${file.path}`,
         });
       }
+    }
+    for (const file of keyFiles) {
+      if (file.accessKeyId === undefined) continue;
+      const where = `static keys (${file.accessKeyId}) in ${describeKeyFile(file)}`;
+      if (!onNode) unused.push(where);
+      else
+        findings.push({
+          status: "fail",
+          message: `${where}: boto3 and the AWS CLI sign with them before the instance profile`,
+          remediation:
+            file.path.startsWith(`${home.home}/`) && !file.namedBy
+              ? asInvoked(ctx, "hpiam recover")
+              : keyFileFix(file.path, file.namedBy).command,
+        });
     }
     const otherwise: CheckOutcome =
       unused.length > 0
@@ -115,6 +138,13 @@ function unreadable(file: AwsFileFinding, ctx: Context): CheckOutcome {
         ? `read it as its owner (uid ${file.uid ?? "?"}): a network file system may refuse root`
         : "sudo hpiam diagnose (root can read it and name what it holds)",
   };
+}
+
+function describeKeyFile(file: KeyFile): string {
+  const named = file.namedBy ? ` (${file.namedBy})` : "";
+  return file.kind === "boto-config"
+    ? `the boto config ${file.path}${named} [Credentials]`
+    : `${file.path}${named}`;
 }
 
 export function describeProfile(profile: ProfileFinding): string {

@@ -2,20 +2,25 @@ import { environmentFix, startupFileFix } from "../domain/manual-fixes";
 import { CREDENTIAL_VARIABLES, credentialVariablesIn } from "../domain/shell-exports";
 import type { ExportFinding } from "../scan/shell-exports";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
+import { profileChoiceFindings } from "./profile-choice";
 
 /** AWS_* credential variables in this process, and `export AWS_…` lines in shell startup files (file:line). */
 export const environment: Check = {
   id: "environment",
   title: "AWS variables and shell startup files",
   async run({ facts }, ctx) {
-    const [exports, onNode] = await Promise.all([facts.shellExports(), facts.onNode()]);
+    const [exports, onNode, identity] = await Promise.all([
+      facts.shellExports(),
+      facts.onNode(),
+      facts.identity(),
+    ]);
     const variables = credentialVariablesIn(ctx.env);
     // Off a node there is no instance profile to override: keys in variables are how laptops work.
     const finding = (keys: boolean, message: string, remediation: string): CheckOutcome =>
       keys && !onNode
         ? { status: "pass", message }
         : { status: keys ? "fail" : "warn", message, remediation };
-    const findings: CheckOutcome[] = [];
+    const findings: CheckOutcome[] = profileChoiceFindings(ctx.env, identity);
     if (variables.length > 0) {
       const keys = variables.some((name) => CREDENTIAL_VARIABLES.includes(name));
       const message = `${variables.join(", ")} set in this process's environment`;

@@ -2,7 +2,7 @@
  * What several checks need (the identity, IMDS, the node files, the home's AWS files), each computed once, on
  * first use: nothing runs twice, and a fact that hangs only times out the checks that wait for it.
  */
-import type { Context, Identification, InstanceProfile, SharedFiles } from "../context";
+import type { Context, Identification, InstanceProfile, KeyFile, SharedFiles } from "../context";
 import { classifyPrincipal, type Principal } from "../domain/arn";
 import { controllerGroupOnNode, headInstance } from "../domain/head-node";
 import { findSelf, type NodeRole } from "../domain/resource-config";
@@ -52,6 +52,8 @@ export interface DiagnoseFacts {
   /** The invoking user's home (SUDO_USER's under sudo). */
   home(): Promise<UserHome>;
   awsDir(): Promise<AwsDirFinding>;
+  /** The boto config and AWS_CREDENTIAL_FILE files botocore reads for that home. */
+  keyFiles(): Promise<KeyFile[]>;
   shellExports(): Promise<ExportFinding[]>;
 }
 
@@ -88,6 +90,7 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       const { credentialsPath, configPath } = await sharedFiles();
       return scanAwsDir(ctx, target.home, { credentialsPath, configPath });
     }),
+    keyFiles: once(async () => ctx.aws.keyFiles((await home()).home)),
     shellExports: once(async () => findShellExports(ctx, (await home()).home)),
   };
 }

@@ -10,7 +10,9 @@ export type ManualFix =
       credential: boolean;
       command: string;
     }
-  | { kind: "environment"; variables: string[]; credential: boolean; command: string };
+  | { kind: "environment"; variables: string[]; credential: boolean; command: string }
+  /** A file of keys outside `~/.aws` that botocore reads: a variable names it, or it is machine-wide. */
+  | { kind: "key-file"; path: string; variable?: string; credential: true; command: string };
 
 /** Single quotes unless the word is plainly safe for sh. */
 export function shellWord(word: string): string {
@@ -40,6 +42,17 @@ export function environmentFix(variables: readonly string[]): ManualFix {
     credential: variables.some((name) => CREDENTIAL_VARIABLES.includes(name)),
     command: `unset ${variables.join(" ")}`,
   };
+}
+
+/**
+ * Keys botocore reads from outside `~/.aws`: the variable that names the file is unset (a file of someone's
+ * choosing is theirs to delete), a machine-wide /etc/boto.cfg is moved aside by root.
+ */
+export function keyFileFix(path: string, variable?: string): ManualFix {
+  const command = variable
+    ? `unset ${variable}`
+    : `sudo mv ${shellWord(path)} ${shellWord(`${path}.hpiam-backup`)}`;
+  return { kind: "key-file", path, ...(variable ? { variable } : {}), credential: true, command };
 }
 
 const IAM_USER = /^[\w+=,.@-]{1,64}$/;

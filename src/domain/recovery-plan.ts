@@ -4,6 +4,7 @@ import { BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
 import {
   deactivateKeyCommand,
   environmentFix,
+  keyFileFix,
   type ManualFix,
   shellWord,
   startupFileFix,
@@ -96,7 +97,17 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
   }
   if (options.action === "undo") return plan;
 
-  if (plan.steps.length > 0 || plan.finishing.length > 0 || plan.manual.some((fix) => fix.credential)) {
+  // A chain that signs as someone else, or not at all, is checked again: the run never ends "nothing to do"
+  // (unless another recover holds a home and is still at work on it).
+  const wrongBefore =
+    plan.busy.length === 0 &&
+    ["overridden", "broken", "mismatch"].includes(survey.verdictBefore ?? "healthy");
+  if (
+    plan.steps.length > 0 ||
+    plan.finishing.length > 0 ||
+    plan.manual.some((fix) => fix.credential) ||
+    wrongBefore
+  ) {
     plan.steps.push({ id: "verify", what: "must be the instance-profile role" });
   }
   if (plan.reboot.needed && survey.slurm) {
@@ -239,7 +250,12 @@ function manualFixes(survey: RecoverySurvey): ManualFix[] {
     byFile.set(found.path, [...(byFile.get(found.path) ?? []), found]);
   }
   const fixes = [...byFile].map(([path, lines]) => startupFileFix(path, lines));
-  return survey.environment.length > 0 ? [...fixes, environmentFix(survey.environment)] : fixes;
+  const keyFiles = survey.keyFiles.map((file) => keyFileFix(file.path, file.variable));
+  return [
+    ...fixes,
+    ...keyFiles,
+    ...(survey.environment.length > 0 ? [environmentFix(survey.environment)] : []),
+  ];
 }
 
 function rebootCommand(isRoot: boolean): string[] {

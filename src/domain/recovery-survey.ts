@@ -1,5 +1,6 @@
 import type { ProfileFinding } from "./aws-profiles";
 import type { NamedCopy } from "./backup-names";
+import type { VerdictStatus } from "../identity/verdict";
 import type { LockState } from "./recover-lock";
 
 /** What the scanners found in one home: the input of a plan. */
@@ -38,6 +39,11 @@ export interface RecoverySurvey {
   environment: string[];
   /** Who this process's credential chain is before anything changes: names the leaked key's IAM user. */
   identityBefore?: { arn: string; type: string; name?: string; accessKeyId?: string };
+  /** The verdict on that chain before anything changes (recover only): a plan never ends idle on a problem. */
+  verdictBefore?: VerdictStatus;
+  /** Files outside `~/.aws` botocore takes keys from (boto configs, AWS_CREDENTIAL_FILE's, a shared file a
+   * variable moved elsewhere), each with the variable that names it. */
+  keyFiles: Array<{ path: string; variable?: string; home?: string }>;
   isRoot: boolean;
   /** Asked only when a reboot is planned; absent off Slurm. */
   slurm?: SlurmState;

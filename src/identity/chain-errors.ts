@@ -18,6 +18,8 @@ export interface ChainError {
   /** What the failing link said, where hpiam's fetch of it failed (it may word it unlike botocore). */
   detail?: string;
   fix: string;
+  /** botocore's name of the link at fault (`env`, `shared-credentials-file`, …), where it names one. */
+  provider?: string;
   /** The file (and line) at fault, where there is one. */
   path?: string;
   line?: number;
@@ -36,6 +38,7 @@ export const chainErrors = {
   }),
   partial: (provider: string, missing: string): ChainError => ({
     kind: "partial-credentials",
+    provider,
     message: `Partial credentials found in ${provider}, missing: ${missing}`,
     fix:
       provider === "env"

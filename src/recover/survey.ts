@@ -6,7 +6,9 @@ import { shellWord } from "../domain/manual-fixes";
 import { printable } from "../domain/printable";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
 import { credentialVariablesIn } from "../domain/shell-exports";
+import type { CredentialSource } from "../identity/credential-source";
 import { identifyNode } from "../identity/identify";
+import type { VerdictStatus } from "../identity/verdict";
 import { UsageError } from "../errors";
 import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
@@ -58,7 +60,7 @@ export async function surveyRecovery(
   targets: readonly UserHome[],
   action: "recover" | "undo",
 ): Promise<RecoverySurvey> {
-  const [homes, systemExports, identityBefore] = await Promise.all([
+  const [homes, systemExports, before, keyFiles] = await Promise.all([
     Promise.all(
       targets.map((target) =>
         surveyHome(
@@ -71,12 +73,15 @@ export async function surveyRecovery(
     ),
     systemStartupExports(ctx),
     action === "recover" ? identityNow(ctx, options) : undefined,
+    keyFilesOf(ctx, targets),
   ]);
   return {
     homes,
     systemExports,
     environment: credentialVariablesIn(ctx.env),
-    ...(identityBefore ? { identityBefore } : {}),
+    ...(before?.identity ? { identityBefore: before.identity } : {}),
+    ...(before ? { verdictBefore: before.verdict } : {}),
+    keyFiles: [...keyFiles, ...movedSharedFile(ctx, before?.source, targets)],
     isRoot: ctx.user.uid === 0,
     stamp: utcStamp(ctx.clock.now()),
   };
@@ -139,16 +144,58 @@ async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["syste
   return found.filter((hit) => !hit.path.startsWith("/nonexistent/"));
 }
 
-/** Who this process's chain signs as now: the leaked key's IAM user, for the admin's follow-up command. */
-async function identityNow(ctx: Context, options: AwsOptions): Promise<RecoverySurvey["identityBefore"]> {
+/** Who this process's chain signs as now (the leaked key's IAM user, for the admin's follow-up), and the verdict. */
+async function identityNow(
+  ctx: Context,
+  options: AwsOptions,
+): Promise<
+  | { identity?: RecoverySurvey["identityBefore"]; verdict: VerdictStatus; source?: CredentialSource }
+  | undefined
+> {
   const now = await identifyNode(ctx, { profile: options.profile, region: options.region }).catch(
     () => undefined,
   );
-  if (!now?.identity) return undefined;
-  return {
+  if (!now) return undefined;
+  const identity = now.identity && {
     arn: now.identity.arn,
     type: now.identity.type,
     ...(now.identity.name ? { name: now.identity.name } : {}),
     ...(now.credentialSource ? { accessKeyId: now.credentialSource.accessKeyId } : {}),
   };
+  return {
+    ...(identity ? { identity } : {}),
+    verdict: now.verdict.status,
+    ...(now.credentialSource ? { source: now.credentialSource } : {}),
+  };
+}
+
+/** The boto configs and AWS_CREDENTIAL_FILE's file that hold keys, for every home recovered (each once). */
+async function keyFilesOf(ctx: Context, targets: readonly UserHome[]): Promise<RecoverySurvey["keyFiles"]> {
+  const found = await Promise.all(
+    targets.map(async (target) =>
+      (await ctx.aws.keyFiles(target.home).catch(() => []))
+        .filter((file) => file.accessKeyId !== undefined)
+        .map((file) => ({
+          path: file.path,
+          ...(file.namedBy ? { variable: file.namedBy } : {}),
+          ...(file.path.startsWith(`${target.home}/`) ? { home: target.home } : {}),
+        })),
+    ),
+  );
+  return [...new Map(found.flat().map((file) => [file.path, file])).values()];
+}
+
+/** Keys in a shared file that AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE moved out of every `~/.aws`. */
+function movedSharedFile(
+  ctx: Context,
+  source: CredentialSource | undefined,
+  targets: readonly UserHome[],
+): RecoverySurvey["keyFiles"] {
+  if (!source?.local || source.path === undefined) return [];
+  const path = source.path;
+  if (targets.some((target) => path.startsWith(`${join(target.home, ".aws")}/`))) return [];
+  const variable = (["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"] as const).find(
+    (name) => ctx.env[name] === path,
+  );
+  return variable ? [{ path, variable }] : [];
 }

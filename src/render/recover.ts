@@ -108,6 +108,10 @@ function manualLines(fix: ManualFix, style: Style): string[] {
   if (fix.kind === "environment") {
     return [`this process's environment: ${fix.variables.join(", ")}`, `  ${style.bold(fix.command)}`];
   }
+  if (fix.kind === "key-file") {
+    const named = fix.variable ? ` (named by ${fix.variable})` : "";
+    return [`${fix.path}${named}: keys boto3 and the AWS CLI read`, `  ${style.bold(fix.command)}`];
+  }
   const lines = fix.lines.map(({ line, variable }) => `${fix.path}:${line}  ${variable}=…`);
   return [...lines, `  ${style.bold(fix.command)}`];
 }

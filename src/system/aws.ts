@@ -5,7 +5,7 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { type ChainLink, resolveChain } from "../identity/botocore-chain";
-import { readBotocoreFiles } from "./botocore-files";
+import { readBotocoreFiles, readKeyFiles } from "./botocore-files";
 import { fetchLinkCredentials } from "./chain-credentials";
 import type {
   AwsCallError,
@@ -124,6 +124,8 @@ export function createAwsPort(
         sts.destroy();
       }
     },
+
+    keyFiles: (home) => readKeyFiles(env, home, home === getHomeDir()),
 
     async sharedFiles(paths): Promise<SharedFiles> {
       const { credentialsPath, configPath } = paths ?? sharedFilePaths(env);

@@ -5,7 +5,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import type { Env } from "../context";
+import type { Env, KeyFile } from "../context";
+import { maskKeyId } from "../domain/mask";
 import type { ChainInput, ReadIni } from "../identity/botocore-chain";
 import { parseIni, type IniSections } from "../identity/configparser";
 
@@ -55,6 +56,61 @@ export async function readBotocoreFiles(env: Env): Promise<BotocoreFiles> {
           }
         : {}),
     },
+  };
+}
+
+/**
+ * The key files botocore reads after the shared files, for one home: the boto config (BOTO_CONFIG's file, else
+ * /etc/boto.cfg and ~/.boto) and AWS_CREDENTIAL_FILE's. Variables count only for the home this process reads.
+ */
+export async function readKeyFiles(env: Env, home: string, ownHome: boolean): Promise<KeyFile[]> {
+  const named = (variable: "BOTO_CONFIG" | "AWS_CREDENTIAL_FILE") => (ownHome ? env[variable] : undefined);
+  const expand = (path: string) => expandPath(path, { ...env, HOME: home });
+  const boto = named("BOTO_CONFIG");
+  const botoPaths = boto !== undefined ? [boto] : ["/etc/boto.cfg", "~/.boto"];
+  const ec2 = named("AWS_CREDENTIAL_FILE");
+  const found = await Promise.all([
+    ...botoPaths.map(async (path): Promise<KeyFile> => {
+      const file = await readIni(expand(path));
+      const keyId = file.state === "parsed" ? file.sections.Credentials?.aws_access_key_id : undefined;
+      return keyFile(
+        file.path,
+        "boto-config",
+        boto !== undefined ? "BOTO_CONFIG" : undefined,
+        file.state !== "absent",
+        keyId,
+      );
+    }),
+    ...(ec2 === undefined
+      ? []
+      : [
+          readKeyValues(expand(ec2)).then((file) =>
+            keyFile(
+              file.path,
+              "ec2-credentials-file",
+              "AWS_CREDENTIAL_FILE",
+              file.values !== undefined,
+              file.values?.AWSAccessKeyId,
+            ),
+          ),
+        ]),
+  ]);
+  return found.filter((file) => file.exists);
+}
+
+function keyFile(
+  path: string,
+  kind: KeyFile["kind"],
+  namedBy: KeyFile["namedBy"],
+  exists: boolean,
+  keyId: string | undefined,
+): KeyFile {
+  return {
+    path,
+    kind,
+    exists,
+    ...(namedBy ? { namedBy } : {}),
+    ...(keyId !== undefined ? { accessKeyId: maskKeyId(keyId) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import type {
   IamPort,
   Identification,
   InstanceProfile,
+  KeyFile,
   PasswdEntry,
   SageMakerPort,
   SharedFiles,
@@ -20,6 +21,7 @@ export interface FakeOptions {
   identification?: Partial<Identification>;
   instanceProfile?: InstanceProfile;
   sharedFiles?: Partial<SharedFiles>;
+  keyFiles?: KeyFile[];
   env?: Record<string, string>;
   users?: PasswdEntry[];
   uid?: number;
@@ -92,6 +94,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
         chain: linkWins({ method: "iam-role" }),
         ...options.identification,
       }),
+      keyFiles: async () => options.keyFiles ?? [],
       sharedFiles: async () => ({
         credentialsPath: `${home}/.aws/credentials`,
         configPath: `${home}/.aws/config`,

@@ -54,6 +54,7 @@ export function onRealHome(
     aws: {
       identify: async () => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole),
       sharedFiles: (given) => real.sharedFiles(given ?? paths),
+      keyFiles: (target) => real.keyFiles(target),
     },
   };
 }

@@ -39,6 +39,7 @@ export function survey(overrides: Partial<RecoverySurvey> = {}): RecoverySurvey 
     homes: [home()],
     systemExports: [],
     environment: [],
+    keyFiles: [],
     identityBefore: {
       arn: "arn:aws:iam::123456789012:user/alice",
       type: "iam-user",
