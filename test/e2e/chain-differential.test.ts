@@ -2,27 +2,30 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ChainWorld, CHAIN_USERS, seedChainWorld } from "../support/chain-world";
-import { expectNoSecrets, type RunResult, useSimulatedNode } from "../support/simulated-node";
+import { requireDebianPackage } from "../support/processes";
+import { AWS_CLI_V2, expectNoSecrets, type RunResult, useSimulatedNode } from "../support/simulated-node";
 import { type Layout, LAYOUTS } from "./chain-layouts";
 
 /**
  * The truth is what botocore signs with: for every layout, `hpiam whoami` and the real AWS CLI
  * (`aws sts get-caller-identity`, botocore) run in the same sandbox agree on the identity, or both fail, and
- * where botocore stops with an error hpiam quotes it.
+ * where botocore stops with an error hpiam quotes it. Debian's AWS CLI v2 is asked too, as a second oracle.
  */
 describe("hpiam whoami agrees with the AWS CLI on botocore's credential chain", () => {
   const node = useSimulatedNode();
   let world: ChainWorld;
 
   beforeAll(async () => {
+    await requireDebianPackage("awscli", AWS_CLI_V2);
     world = await seedChainWorld(node.env.AWS_ENDPOINT_URL ?? "");
-  });
+  }, 600_000);
 
   it.each(LAYOUTS.map((layout) => [layout.name, layout] as const))("%s", async (_name, layout) => {
     const { env, args } = await lay(layout);
-    const [cli, hpiam] = await Promise.all([
+    const [cli, hpiam, v2] = await Promise.all([
       node.aws(["sts", "get-caller-identity", "--output", "json", ...args], env),
       node.hpiam(["whoami", "--json", ...args], env),
+      node.awsV2(["sts", "get-caller-identity", "--output", "json", ...args], env),
     ]);
     const truth = outcomeOfAwsCli(cli);
     const doc = JSON.parse(hpiam.stdout) as WhoamiDoc;
@@ -33,6 +36,8 @@ describe("hpiam whoami agrees with the AWS CLI on botocore's credential chain", 
       expect(doc.verdict.status).not.toBe("healthy");
       if (doc.chainError) expect(oneLine(truth.error)).toContain(oneLine(doc.chainError.message));
     }
+    // Debian's AWS CLI v2 (botocore's v2 branch) signs as the v1 CLI does wherever it can be asked.
+    if (layout.notV2 === undefined) expect(sameOutcome(outcomeOfAwsCli(v2), truth), v2.stderr).toBe(true);
     expectNoSecrets(node, hpiam);
     for (const user of CHAIN_USERS) {
       expect(hpiam.stdout + hpiam.stderr).not.toContain(world.keys[user].secretAccessKey);
@@ -97,3 +102,11 @@ function withoutSession(arn: string | undefined): string | undefined {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/gu, " ").trim();
+
+function sameOutcome(
+  a: { arn: string } | { error: string },
+  b: { arn: string } | { error: string },
+): boolean {
+  if ("arn" in a && "arn" in b) return withoutSession(a.arn) === withoutSession(b.arn);
+  return "error" in a && "error" in b;
+}

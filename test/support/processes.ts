@@ -1,4 +1,5 @@
 import { type ResultPromise, execa } from "execa";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 
 /** A free TCP port on the loopback interface. */
@@ -30,6 +31,25 @@ export async function stopProcess(child: ResultPromise): Promise<void> {
 }
 
 /** Fails loudly when a tool the simulated node needs is missing: never skip silently. */
+/**
+ * A Debian package a test needs (Debian's AWS CLI v2, Slurm…): installed when `path` is missing and this runs
+ * as root, as .ci/run does; otherwise the test fails with the exact command to run.
+ */
+export async function requireDebianPackage(pkg: string, path: string): Promise<void> {
+  if (existsSync(path)) return;
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${pkg}`;
+  if (process.getuid?.() !== 0) throw new Error(`${path} is missing: as root, run ${command}`);
+  const installed = await execa("sh", ["-c", command], {
+    reject: false,
+    env: { DEBIAN_FRONTEND: "noninteractive" },
+  });
+  if (installed.exitCode !== 0 || !existsSync(path)) {
+    throw new Error(
+      `${command} failed (${installed.exitCode}): ${installed.stderr.split("\n").at(-1) ?? ""}`,
+    );
+  }
+}
+
 export async function requireTool(command: string): Promise<void> {
   const found = await execa("sh", ["-c", `command -v ${command}`], { reject: false });
   if (found.exitCode !== 0) {

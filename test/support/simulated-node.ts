@@ -10,6 +10,7 @@ import { createSandbox, type Sandbox } from "./sandbox";
 
 export const CLI = fileURLToPath(new URL("../../bin/hpiam.js", import.meta.url));
 export const NOBODY = 65534;
+export const AWS_CLI_V2 = "/usr/bin/aws";
 
 export interface RunResult {
   exitCode: number;
@@ -28,6 +29,8 @@ export interface SimulatedNode {
   hpiam(args: string[], extraEnv?: Record<string, string>, how?: RunHow): Promise<RunResult>;
   /** Runs the real AWS CLI on this node. */
   aws(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
+  /** Runs Debian's AWS CLI v2 (/usr/bin/aws), which reads the endpoint only from --endpoint-url. */
+  awsV2(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
   /** The accident of seed 000: `aws configure` with an IAM user's key. */
   runAwsConfigure(): Promise<void>;
   stop(): Promise<void>;
@@ -100,6 +103,12 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       instanceId: worker.InstanceId,
       hpiam: (args, extraEnv, how) => run([process.execPath, CLI, ...args], extraEnv, how),
       aws: (args, extraEnv) => run(["aws", ...args], extraEnv),
+      // v2.9 joins the IMDS endpoint and its paths without a slash of its own.
+      awsV2: (args, extraEnv) =>
+        run([AWS_CLI_V2, ...args, "--endpoint-url", moto.endpoint], {
+          AWS_EC2_METADATA_SERVICE_ENDPOINT: `${imds.endpoint}/`,
+          ...extraEnv,
+        }),
       async runAwsConfigure() {
         for (const [key, value] of [
           ["aws_access_key_id", world.leakedKey.accessKeyId],
