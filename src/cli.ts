@@ -173,7 +173,9 @@ export async function runCli(
     );
 
   withCommonOptions(program.command("diagnose"))
-    .description("checks of this node's AWS identity, each with its fix (exit 1 when one fails)")
+    .description(
+      "checks of this node's AWS identity, each with its fix (exit 1 when one fails, 3 when one cannot decide)",
+    )
     .option("--checks <ids>", "run only these checks (comma-separated ids)")
     .option("--all-users", "also scan every user's home for keys (root)")
     .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
