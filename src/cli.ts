@@ -142,7 +142,8 @@ export async function runCli(
         const showPlan = (plan: RecoverResult) =>
           io.stderr(`hpiam recover will:\n\n${renderRecoverPlan(plan, style)}\n\n`);
         return {
-          result: await recover(options, ctx, options.json ? {} : { showPlan }),
+          // Also with --json: whoever is asked at a terminal sees the plan first (on stderr; stdout stays JSON).
+          result: await recover(options, ctx, { showPlan }),
           render: renderRecover,
           exitCode: recoverExitCode,
         };

@@ -23,10 +23,17 @@ export interface RecoverOptions extends AwsOptions {
 
 export type RecoverOutcome = "recovered" | "nothing-to-do" | "planned" | "failed" | "refused";
 
-export interface StepResult extends Step {
+/** A step as the JSON contract gives it: every field present, `null` where it does not apply. */
+export interface StepResult {
+  id: Step["id"];
   status: "planned" | "done" | "skipped" | "failed";
+  user: string | null;
+  path: string | null;
+  to: string | null;
+  command: string[] | null;
+  what: string;
   /** Why it was skipped or failed, or what it found (verify). */
-  detail?: string;
+  detail: string | null;
 }
 
 export interface Verification {
@@ -88,7 +95,7 @@ export async function recover(
       plan = planRecovery(survey, planOptions);
     }
   }
-  const planned = describePlan(survey, plan, action, Boolean(options.dryRun));
+  const planned = describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot);
   const idle = plan.steps.length === 0;
 
   if (options.dryRun) {
@@ -122,8 +129,19 @@ function describePlan(
   plan: RecoveryPlan,
   action: "recover" | "undo",
   dryRun: boolean,
+  reboot: boolean,
 ): RecoverResult {
-  const planned = plan.steps.map((step): StepResult => ({ ...step, status: "planned" }));
+  const planned = plan.steps.map((step) => stepResult(step, "planned"));
+  if (plan.reboot.needed && !reboot && planned.length > 0) {
+    // --no-reboot: the reboot a script must still arrange is in the steps, as skipped.
+    planned.push({
+      ...stepResult(
+        { id: "reboot", command: plan.reboot.command, what: `reboot: ${plan.reboot.why}` },
+        "skipped",
+      ),
+      detail: "--no-reboot: reboot when you can",
+    });
+  }
   return {
     schemaVersion: 1,
     action,
@@ -149,6 +167,11 @@ function describePlan(
     blockers: plan.blockers,
     notes: plan.notes,
   };
+}
+
+function stepResult(step: Step, status: StepResult["status"]): StepResult {
+  const { id, user = null, path = null, to = null, command = null, what } = step;
+  return { id, status, user, path, to, command, what, detail: null };
 }
 
 const SUMMARY: Record<Step["id"], string> = {

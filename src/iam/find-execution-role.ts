@@ -1,6 +1,8 @@
 import type { AwsAnswer, ClusterDescription, Context } from "../context";
 import { UsageError } from "../errors";
 import { parseRoleRef } from "../domain/arn";
+import { shellWord } from "../domain/manual-fixes";
+import { printable } from "../domain/printable";
 import { refusalOf } from "../domain/call-refusal";
 import type { CheckOutcome } from "../checks/check";
 import type { DiagnoseFacts } from "../checks/facts";
@@ -13,12 +15,18 @@ export interface IamCheckOptions {
   cluster?: string;
 }
 
-/** `--role` and `--cluster` imply `--iam`. */
+/** `--cluster` implies `--iam`; `--role` needs it (validateIamOptions). */
 export const iamAsked = (options: IamCheckOptions): boolean =>
-  Boolean(options.iam) || options.role !== undefined || options.cluster !== undefined;
+  Boolean(options.iam) || options.cluster !== undefined;
 
-/** Refuses a bad `--role` or `--cluster` before any check runs (exit 2). */
+/** Refuses a bad `--role` or `--cluster`, or `--role` without `--iam`, before any check runs (exit 2). */
 export function validateIamOptions(options: IamCheckOptions): void {
+  if (options.role !== undefined && !options.iam) {
+    throw new UsageError(
+      "--role needs --iam: the role is checked only by the IAM checks",
+      `Run: hpiam diagnose --iam --role ${shellWord(printable(options.role))}`,
+    );
+  }
   if (options.role !== undefined && !parseRoleRef(options.role)) {
     throw new UsageError(
       `--role: "${options.role}" is neither a role name nor a role ARN`,

@@ -42,18 +42,19 @@ export async function carryOut(
     if (refusal)
       failure = `left ${refusal.home}'s home as it was: ${refusal.error.message}. ${refusal.error.hint}`;
     for (const step of steps.filter((candidate) => candidate.id !== "verify" && candidate.id !== "reboot")) {
-      const why = step.user === undefined ? undefined : left.get(step.user);
+      const why = step.user === null ? undefined : left.get(step.user);
       if (why) skip(step, why);
       else {
         const failed = await attempt(step, () => changeFiles(ctx, step));
-        if (failed && step.user !== undefined) left.set(step.user, "an earlier step for this home failed");
+        if (failed && step.user !== null) left.set(step.user, "an earlier step for this home failed");
         failure ??= failed;
       }
     }
     const verify = steps.find((step) => step.id === "verify");
     if (verify && failure) skip(verify, "an earlier step failed");
     else if (verify) ({ verification, failure } = await verifyIdentity(ctx, verify, plan, options));
-    const reboot = steps.find((step) => step.id === "reboot");
+    // A reboot skipped by --no-reboot is in the steps already as skipped: never asked, never run.
+    const reboot = steps.find((step) => step.id === "reboot" && step.status === "planned");
     if (reboot && failure) skip(reboot, "not rebooting: the node is not recovered");
     else if (reboot && !options.yes && !(await ctx.prompt.confirm(rebootQuestion(plan), false))) {
       skip(reboot, "declined at the prompt");
@@ -86,7 +87,7 @@ async function backupsMade(ctx: Context, steps: readonly StepResult[]): Promise<
       return (await ctx.files.lstat(step.to ?? "").catch(() => undefined)) ? step.to : undefined;
     }),
   );
-  return made.filter((path) => path !== undefined);
+  return made.filter((path) => typeof path === "string");
 }
 
 async function changeFiles(ctx: Context, step: StepResult): Promise<void> {

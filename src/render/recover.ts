@@ -36,7 +36,7 @@ export function renderRecoverPlan(result: RecoverResult, style: Style): string {
   const sections = [
     section(
       style,
-      result.steps.every((step) => step.status === "planned") ? "plan" : "steps",
+      result.steps.some((step) => step.status === "done" || step.status === "failed") ? "steps" : "plan",
       result.steps.flatMap((step) => stepLines(step, style)),
     ),
     section(
