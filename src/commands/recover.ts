@@ -21,7 +21,8 @@ export interface RecoverOptions extends AwsOptions {
   force?: boolean;
 }
 
-export type RecoverOutcome = "recovered" | "nothing-to-do" | "planned" | "failed" | "refused";
+/** `restored`: --undo put a backup back, so the old keys are in use again: done as asked, but no recovery. */
+export type RecoverOutcome = "recovered" | "restored" | "nothing-to-do" | "planned" | "failed" | "refused";
 
 /** A step as the JSON contract gives it: every field present, `null` where it does not apply. */
 export interface StepResult {
@@ -117,7 +118,7 @@ export async function recover(
   return carryOut(ctx, { survey, plan, planned, options });
 }
 
-/** 0 recovered, nothing to do or planned; 1 verification (or a step) failed; 2 refused. */
+/** 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed; 2 refused. */
 export function recoverExitCode(result: RecoverResult): ExitCode {
   if (result.result === "failed") return ExitCode.problems;
   if (result.result === "refused") return ExitCode.usage;

@@ -69,7 +69,7 @@ export async function carryOut(
   }
   return {
     ...planned,
-    result: failure ? "failed" : "recovered",
+    result: failure ? "failed" : planned.action === "undo" ? "restored" : "recovered",
     reason: failure ?? successReason(steps, verification, planned),
     steps,
     backups: [...plan.resumed, ...(await backupsMade(ctx, steps))],
@@ -223,7 +223,7 @@ function successReason(
 ): string {
   if (planned.action === "undo") {
     const restored = steps.filter((step) => step.status === "done").map((step) => step.path);
-    return `put ${restored.join(", ")} back: its keys are in use again (hpiam recover moves them aside again)`;
+    return `put ${restored.join(", ")} back: the old keys are back in use, so AWS tools here sign with them again (hpiam recover moves them aside again)`;
   }
   const now = verification?.reason ?? "recovered";
   const reboot = steps.find((step) => step.id === "reboot");

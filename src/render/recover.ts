@@ -4,6 +4,7 @@ import { keyValueBlock, type Style } from "./style";
 
 const MARK: Record<RecoverOutcome, (s: Style) => string> = {
   recovered: (s) => s.green("✔ recovered"),
+  restored: (s) => s.yellow("! restored"),
   "nothing-to-do": (s) => s.green("✔ nothing-to-do"),
   planned: (s) => s.cyan("• planned"),
   failed: (s) => s.red("✖ failed"),

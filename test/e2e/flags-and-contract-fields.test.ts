@@ -90,7 +90,7 @@ describe("hpiam recover --json", () => {
       ["-qec", [process.execPath, CLI, ...command].map((word) => `'${word}'`).join(" "), "/dev/null"],
       { env: node.env, extendEnv: false, reject: false, input: "n\r" },
     );
-    expectCalm(node, terminal);
+    expectCalm(node, { exitCode: terminal.exitCode ?? -1, stdout: terminal.stdout, stderr: terminal.stderr });
     const screen = terminal.stdout;
     const plan = screen.indexOf("hpiam recover will:");
     const question = screen.indexOf("Carry out this plan?");

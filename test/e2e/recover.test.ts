@@ -103,7 +103,7 @@ describe("hpiam recover on a simulated HyperPod node, after the real `aws config
   it("--undo puts the backup back, byte for byte", async () => {
     const result = await node.hpiam(["recover", "--undo"]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/^✔ recovered {2}put .*\.aws\.hpiam-backup-\S+ back/);
+    expect(result.stdout).toMatch(/^! restored {2}put .*\.aws\.hpiam-backup-\S+ back/);
     expect(await awsFiles(aws())).toEqual(original);
     expect(await backups(node)).toEqual([]);
     expect((await node.aws(["sts", "get-caller-identity"])).stdout).toContain(`user/${LEAKED_USER}`);

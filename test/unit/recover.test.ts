@@ -168,7 +168,7 @@ describe("hpiam recover", () => {
   it("--undo puts the latest backup back byte for byte, and refuses while ~/.aws exists", async () => {
     await run(node(), { yes: true, reboot: false });
     const undone = await run(node(), { undo: true });
-    expect(undone.result).toBe("recovered");
+    expect(undone.result).toBe("restored");
     expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
     expect(await backupsIn()).toEqual([]);
     expect((await run(node(), { undo: true })).result).toBe("nothing-to-do");
