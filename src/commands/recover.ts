@@ -133,7 +133,7 @@ function describePlan(
   reboot: boolean,
 ): RecoverResult {
   const planned = plan.steps.map((step) => stepResult(step, "planned"));
-  if (plan.reboot.needed && !reboot && planned.length > 0) {
+  if (plan.reboot.needed && !reboot) {
     // --no-reboot: the reboot a script must still arrange is in the steps, as skipped.
     planned.push({
       ...stepResult(
@@ -198,8 +198,10 @@ function idleReason(survey: RecoverySurvey, plan: RecoveryPlan, action: "recover
   );
   if (busy.length > 0) return busy.join("; ");
   const where = survey.homes.map((home) => home.home).join(", ") || "no home";
-  return action === "undo"
-    ? `no hpiam backup to restore in ${where}`
+  if (action === "undo") return `no hpiam backup to restore in ${where}`;
+  const since = survey.homes.flatMap((home) => home.rebootDueSince ?? [])[0];
+  return since
+    ? `no credentials in ~/.aws override the instance profile (${where}), but a reboot is still due since ${since}: reboot when you can (hpiam recover --yes verifies, then reboots)`
     : `no credentials in ~/.aws override the instance profile (${where}): no reboot needed`;
 }
 

@@ -5,6 +5,8 @@ export const BACKUP_PREFIX = ".aws.hpiam-backup-";
 /** A `--delete` renames first (atomic), then removes: a leftover of this name is finished by the next run. */
 export const DELETING_PREFIX = ".aws.hpiam-deleting-";
 export const LOCK_NAME = ".aws.hpiam-lock";
+/** A reboot recover still owes this node (src/domain/reboot-due.ts). */
+export const REBOOT_DUE_NAME = ".aws.hpiam-reboot-due";
 
 /** Beside a backup: `~/.aws`'s mode before the move made it 0700 (octal text), so that --undo restores it. */
 export const MODE_PREFIX = ".aws.hpiam-mode-";

@@ -1,13 +1,7 @@
 import { join } from "node:path";
-import type { ProfileFinding } from "./aws-profiles";
 import { BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
-import {
-  deactivateKeyCommand,
-  environmentFix,
-  type ManualFix,
-  shellWord,
-  startupFileFix,
-} from "./manual-fixes";
+import { environmentFix, type ManualFix, shellWord, startupFileFix } from "./manual-fixes";
+import { type LeakedKey, leakedKey } from "./leaked-keys";
 import { printable } from "./printable";
 import type { LockHolder } from "./recover-lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
@@ -42,15 +36,7 @@ export interface Step {
   what: string;
 }
 
-export interface LeakedKey {
-  user: string;
-  profile: string;
-  file: string;
-  /** Masked. */
-  accessKeyId: string;
-  iamUser: string | null;
-  command: string | null;
-}
+export type { LeakedKey } from "./leaked-keys";
 
 export interface RecoveryPlan {
   steps: Step[];
@@ -96,7 +82,14 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
   }
   if (options.action === "undo") return plan;
 
-  if (plan.steps.length > 0 || plan.finishing.length > 0 || plan.manual.some((fix) => fix.credential)) {
+  // A reboot still due is made only after verifying, as the first run would have.
+  const rebootOwed = options.reboot && survey.homes.some((home) => home.rebootDueSince !== undefined);
+  if (
+    plan.steps.length > 0 ||
+    plan.finishing.length > 0 ||
+    rebootOwed ||
+    plan.manual.some((fix) => fix.credential)
+  ) {
     plan.steps.push({ id: "verify", what: "must be the instance-profile role" });
   }
   if (plan.reboot.needed && survey.slurm) {
@@ -176,6 +169,12 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
       `cannot read ${file.path} (${file.code}): AWS tools skip it, so it overrides nothing now, but any keys in it would once it is readable${survey.isRoot ? "" : "; sudo hpiam recover --dry-run looks inside"}`,
     );
   }
+  if (home.rebootDueSince !== undefined) {
+    plan.notes.push(
+      `a reboot is still due: hpiam recover moved the keys aside at ${home.rebootDueSince} without one, and this node has not rebooted since`,
+    );
+    markReboot(plan, home.home);
+  }
   const earlier = earlierRun(home, affected);
   if (earlier) {
     plan.notes.push(earlier.note);
@@ -212,25 +211,6 @@ function markReboot(plan: RecoveryPlan, home: string): void {
   plan.reboot.needed = true;
   plan.reboot.why =
     home === "/root" ? `${WHY_REBOOT}; the SSM agent runs as root and read ${home}/.aws` : WHY_REBOOT;
-}
-
-function leakedKey(
-  home: HomeSurvey,
-  profile: ProfileFinding & { file: string },
-  survey: RecoverySurvey,
-): LeakedKey {
-  const before = survey.identityBefore;
-  const accessKeyId = profile.accessKeyId ?? "…";
-  const iamUser =
-    before?.type === "iam-user" && before.accessKeyId === accessKeyId && before.name ? before.name : null;
-  return {
-    user: home.user,
-    profile: profile.profile,
-    file: profile.file,
-    accessKeyId,
-    iamUser,
-    command: deactivateKeyCommand(accessKeyId, iamUser ?? undefined) ?? null,
-  };
 }
 
 function manualFixes(survey: RecoverySurvey): ManualFix[] {

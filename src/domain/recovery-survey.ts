@@ -24,6 +24,8 @@ export interface HomeSurvey {
   /** `.aws.hpiam-deleting-*` a `--delete` that died left behind. */
   leftovers: string[];
   lock: LockState;
+  /** A reboot an earlier recover left due in this boot (since that ISO time). */
+  rebootDueSince?: string;
   exports: Array<{ path: string; line: number; variable: string; credential: boolean }>;
   /** Names already in the home, so that a new backup's name is free. */
   entries: string[];

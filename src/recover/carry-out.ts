@@ -6,6 +6,7 @@ import { describeFileFailure } from "../domain/file-errors";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
 import { CannotRunError } from "../errors";
 import { releaseLock, takeLock } from "./lock";
+import { settleRebootDue } from "./reboot-due";
 import { deleteAwsDir, finishDelete, moveAside, restore, secureBackup } from "./operations";
 
 export interface Approved {
@@ -60,6 +61,11 @@ export async function carryOut(
       skip(reboot, "declined at the prompt");
     } else if (reboot) {
       failure = await attempt(reboot, () => runReboot(ctx, reboot.command ?? plan.reboot.command));
+    }
+    if (!failure) {
+      const settled = reboot?.status === "done" || planned.action === "undo" || !plan.reboot.needed;
+      const homes = locked.map((home) => home.home);
+      await settleRebootDue(ctx, homes, settled ? "settled" : "due");
     }
   } finally {
     for (const home of locked) {
@@ -229,6 +235,6 @@ function successReason(
   const reboot = steps.find((step) => step.id === "reboot");
   if (reboot?.status === "done") return `${now}; the node is rebooting`;
   if (planned.reboot.needed)
-    return `${now}; reboot when you can: processes started before still hold the old keys`;
+    return `${now}; a reboot is still due (reboot when you can): processes started before still hold the old keys`;
   return now;
 }

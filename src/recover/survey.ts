@@ -12,6 +12,7 @@ import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
 import { findShellExports } from "../scan/shell-exports";
 import { readLock } from "./lock";
+import { readRebootDue } from "./reboot-due";
 
 export interface TargetOptions {
   user?: string;
@@ -85,12 +86,13 @@ export async function surveyRecovery(
 async function surveyHome(ctx: Context, target: UserHome, profile: string): Promise<HomeSurvey> {
   const { home, user } = target;
   const dir = join(home, ".aws");
-  const [scan, info, entries, lock, exports] = await Promise.all([
+  const [scan, info, entries, lock, exports, rebootDue] = await Promise.all([
     scanAwsDir(ctx, home),
     ctx.files.lstat(dir).catch(() => undefined),
     ctx.files.readdir(home).catch(() => [] as string[]),
     readLock(ctx, home),
     findShellExports(ctx, home, { system: false }),
+    readRebootDue(ctx, home),
   ]);
   const backups = await Promise.all(
     copiesIn(entries, BACKUP_PREFIX).map(async (copy) => {
@@ -117,6 +119,7 @@ async function surveyHome(ctx: Context, target: UserHome, profile: string): Prom
     backups,
     leftovers: copiesIn(entries, DELETING_PREFIX).map((copy) => join(home, copy.name)),
     lock,
+    ...(rebootDue.state === "due" ? { rebootDueSince: rebootDue.since } : {}),
     exports,
     entries,
   };
