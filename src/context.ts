@@ -66,6 +66,8 @@ export interface Files {
 export interface AwsOptions {
   profile?: string;
   region?: string;
+  /** Another home's shared files instead of this process's (recover under sudo: the home it changes). */
+  sharedFiles?: { credentialsPath: string; configPath: string };
 }
 
 /** What the SDK's default chain resolved; the secret never leaves the adapter. */

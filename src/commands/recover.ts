@@ -3,11 +3,12 @@ import type { ManualFix } from "../domain/manual-fixes";
 import type { Blocker } from "../domain/recovery-blockers";
 import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
+import { untouchedKeys, type UntouchedKeys } from "../domain/untouched-keys";
 import type { VerdictStatus } from "../domain/verdict";
 import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "../recover/carry-out";
 import { slurmState } from "../recover/slurm";
-import { surveyRecovery, targetHomes } from "../recover/survey";
+import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
 
 export interface RecoverOptions extends AwsOptions {
   user?: string;
@@ -58,6 +59,8 @@ export interface RecoverResult {
   /** Reported, never edited: shell startup lines and variables that set AWS keys. */
   manual: ManualFix[];
   leakedKeys: LeakedKey[];
+  /** Under sudo: root's own `~/.aws` when it holds keys; not changed by this run, named with its command. */
+  untouched: UntouchedKeys[];
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
   verification: Verification | null;
   blockers: Blocker[];
@@ -69,16 +72,32 @@ export interface RecoverHooks {
   showPlan?(plan: RecoverResult): void;
 }
 
-/** The seed 000 procedure: plan from what is found, move `~/.aws` aside, verify, reboot. */
+/**
+ * The seed 000 procedure: plan from what is found, move `~/.aws` aside, verify, reboot. Keys left in a home it
+ * was not asked to change (root's own, under sudo) are said in the verdict line too: the node is not recovered.
+ */
 export async function recover(
   options: RecoverOptions,
   ctx: Context,
   hooks: RecoverHooks = {},
 ): Promise<RecoverResult> {
+  const result = await recoverTargets(options, ctx, hooks);
+  const [left] = result.untouched;
+  if (!left || result.result === "refused" || result.result === "failed") return result;
+  const why = `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`;
+  return { ...result, reason: `${result.reason}; but ${why}` };
+}
+
+async function recoverTargets(
+  options: RecoverOptions,
+  ctx: Context,
+  hooks: RecoverHooks,
+): Promise<RecoverResult> {
   validate(options);
   const action = options.undo ? "undo" : "recover";
   const targets = await targetHomes(ctx, options);
-  let survey = await surveyRecovery(ctx, options, targets, action);
+  const bystanders = action === "recover" ? await bystanderHomes(ctx, options, targets) : [];
+  let survey = await surveyRecovery(ctx, options, targets, action, bystanders);
   const planOptions = {
     action,
     delete: Boolean(options.delete),
@@ -118,9 +137,14 @@ export async function recover(
   return carryOut(ctx, { survey, plan, planned, options });
 }
 
-/** 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed; 2 refused. */
+/**
+ * 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed, or keys were left in a
+ * home it was not asked to change; 2 refused.
+ */
 export function recoverExitCode(result: RecoverResult): ExitCode {
   if (result.result === "failed") return ExitCode.problems;
+  if (result.untouched.length > 0 && (result.result === "recovered" || result.result === "nothing-to-do"))
+    return ExitCode.problems;
   if (result.result === "refused") return ExitCode.usage;
   return ExitCode.ok;
 }
@@ -163,6 +187,7 @@ function describePlan(
     ],
     manual: plan.manual,
     leakedKeys: plan.leakedKeys,
+    untouched: untouchedKeys(survey.bystanders),
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,

@@ -33,7 +33,7 @@ export async function whoami(options: WhoamiOptions, ctx: Context): Promise<Whoa
   const [found, instanceProfile, files] = await Promise.all([
     ctx.aws.identify(options),
     ctx.imds.describe(),
-    ctx.aws.sharedFiles(),
+    ctx.aws.sharedFiles(options.sharedFiles),
   ]);
   const source = found.credentials
     ? attributeSource({ credentials: found.credentials, env: ctx.env, profile: options.profile, files })

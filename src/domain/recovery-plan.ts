@@ -7,6 +7,7 @@ import type { LockHolder } from "./recover-lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
 import { earlierRun } from "./recovery-resume";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
+import { overridingProfiles } from "./untouched-keys";
 
 export interface PlanOptions {
   action: "recover" | "undo";
@@ -122,14 +123,14 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
     }
   }
   const statics = awsDir.profiles.filter((profile) => profile.kind === "static-keys");
-  const active = awsDir.profiles.filter((profile) => profile.profile === home.activeProfile);
-  const affected = awsDir.kind !== "absent" && (statics.length > 0 || active.length > 0);
+  const overriding = overridingProfiles(home);
+  const affected = overriding.length > 0;
   const link =
     awsDir.kind === "symlink"
       ? ` (a symlink${awsDir.outsideHome ? " out of the home" : ""}: only the link)`
       : "";
   if (affected) {
-    const found = [...new Set([...statics, ...active].map((p) => `[${p.profile}] ${p.kind}`))].join(", ");
+    const found = overriding.join(", ");
     if (options.delete) {
       // Renamed first (atomic), then removed: a removal cut short is finished by the next run.
       const to = join(home.home, freeCopyName(DELETING_PREFIX, survey.stamp, home.entries));

@@ -35,6 +35,8 @@ export type SlurmState = { node: string; runningJobs: number } | { node: string;
 
 export interface RecoverySurvey {
   homes: HomeSurvey[];
+  /** Looked at, not to be changed: under sudo, root's own home (its keys are named, with what to run). */
+  bystanders: HomeSurvey[];
   systemExports: HomeSurvey["exports"];
   /** AWS_* variables set in this process (names only). */
   environment: string[];

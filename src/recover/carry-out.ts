@@ -7,6 +7,7 @@ import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
 import { CannotRunError } from "../errors";
 import { releaseLock, takeLock } from "./lock";
 import { settleRebootDue } from "./reboot-due";
+import { chainFilesOf } from "./survey";
 import { deleteAwsDir, finishDelete, moveAside, restore, secureBackup } from "./operations";
 
 export interface Approved {
@@ -53,7 +54,7 @@ export async function carryOut(
     }
     const verify = steps.find((step) => step.id === "verify");
     if (verify && failure) skip(verify, "an earlier step failed");
-    else if (verify) ({ verification, failure } = await verifyIdentity(ctx, verify, plan, options));
+    else if (verify) ({ verification, failure } = await verifyIdentity(ctx, verify, plan, options, survey));
     // A reboot skipped by --no-reboot is in the steps already as skipped: never asked, never run.
     const reboot = steps.find((step) => step.id === "reboot" && step.status === "planned");
     if (reboot && failure) skip(reboot, "not rebooting: the node is not recovered");
@@ -175,14 +176,16 @@ async function attempt(step: StepResult, run: () => Promise<void>): Promise<stri
   }
 }
 
-/** A fresh credential chain, as any new process would resolve it: must be the instance-profile role. */
+/** A fresh credential chain, as any new process of that home would resolve it: must be the instance-profile role. */
 async function verifyIdentity(
   ctx: Context,
   step: StepResult,
   plan: RecoveryPlan,
   options: RecoverOptions,
+  survey: RecoverySurvey,
 ): Promise<{ verification: Verification; failure?: string }> {
-  const now = await whoami({ profile: options.profile, region: options.region }, ctx);
+  const files = chainFilesOf(ctx, survey.homes);
+  const now = await whoami({ profile: options.profile, region: options.region, ...files }, ctx);
   const verification = {
     status: now.verdict.status,
     reason: now.verdict.reason,

@@ -52,29 +52,45 @@ export async function targetHomes(ctx: Context, options: TargetOptions): Promise
   return [invoking];
 }
 
+/**
+ * Under sudo with no --user or --all-users, root's own home is looked at too, never changed: the SSM agent runs
+ * as root and signs with its keys, and `sudo hpiam recover` alone changes only SUDO_USER's home.
+ */
+export async function bystanderHomes(
+  ctx: Context,
+  options: TargetOptions,
+  targets: readonly UserHome[],
+): Promise<UserHome[]> {
+  if (ctx.user.uid !== 0 || !ctx.user.sudoUser || options.user !== undefined || options.allUsers) return [];
+  const root = await ctx.user.lookup("root").catch(() => undefined);
+  if (root?.uid !== 0 || targets.some((target) => target.home === root.home)) return [];
+  return [{ user: root.name, uid: root.uid, home: root.home }];
+}
+
 /** Everything a plan is made from, read without changing anything. */
 export async function surveyRecovery(
   ctx: Context,
   options: AwsOptions,
   targets: readonly UserHome[],
   action: "recover" | "undo",
+  bystanders: readonly UserHome[] = [],
 ): Promise<RecoverySurvey> {
-  const [homes, systemExports, identityBefore] = await Promise.all([
-    Promise.all(
-      targets.map((target) =>
-        surveyHome(
-          ctx,
-          target,
-          // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
-          target.home === ctx.user.home ? activeProfile(ctx.env, options.profile) : "default",
-        ),
-      ),
-    ),
+  // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
+  const survey = (target: UserHome) =>
+    surveyHome(
+      ctx,
+      target,
+      target.home === ctx.user.home ? activeProfile(ctx.env, options.profile) : "default",
+    );
+  const [homes, others, systemExports, identityBefore] = await Promise.all([
+    Promise.all(targets.map(survey)),
+    Promise.all(bystanders.map(survey)),
     systemStartupExports(ctx),
-    action === "recover" ? identityNow(ctx, options) : undefined,
+    action === "recover" ? identityNow(ctx, { ...options, ...chainFilesOf(ctx, targets) }) : undefined,
   ]);
   return {
     homes,
+    bystanders: others,
     systemExports,
     environment: credentialVariablesIn(ctx.env),
     ...(identityBefore ? { identityBefore } : {}),
@@ -142,7 +158,18 @@ async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["syste
   return found.filter((hit) => !hit.path.startsWith("/nonexistent/"));
 }
 
-/** Who this process's chain signs as now: the leaked key's IAM user, for the admin's follow-up command. */
+/**
+ * The files a chain reads to describe the one home recover changes, when that is not this process's own (under
+ * sudo HOME is root's; `--user alice`): before and after, the identity is that home's, not root's.
+ */
+export function chainFilesOf(ctx: Context, targets: ReadonlyArray<{ home: string }>): AwsOptions {
+  const [only] = targets;
+  if (targets.length !== 1 || !only || only.home === ctx.user.home) return {};
+  const dir = join(only.home, ".aws");
+  return { sharedFiles: { credentialsPath: join(dir, "credentials"), configPath: join(dir, "config") } };
+}
+
+/** Who the chain signs as now: the leaked key's IAM user, for the admin's follow-up command. */
 async function identityNow(ctx: Context, options: AwsOptions): Promise<RecoverySurvey["identityBefore"]> {
   const now = await whoami({ ...options }, ctx).catch(() => undefined);
   if (!now?.identity) return undefined;

@@ -52,6 +52,11 @@ export function renderRecoverPlan(result: RecoverResult, style: Style): string {
     ),
     section(
       style,
+      "still holds keys, not changed (not asked)",
+      result.untouched.flatMap((left) => [`${left.path}  ${left.found}`, `  ${style.bold(left.command)}`]),
+    ),
+    section(
+      style,
       "security follow-up: an IAM admin deactivates the leaked key",
       result.leakedKeys.flatMap((key) => [
         `${key.accessKeyId}  [${key.profile}] of ${key.file}${key.iamUser ? `, IAM user ${key.iamUser}` : ""}`,

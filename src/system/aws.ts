@@ -39,10 +39,15 @@ export function createAwsPort(
 
   return {
     async identify(options) {
-      const { credentialsPath, configPath } = sharedFilePaths(env);
+      const { credentialsPath, configPath } = options.sharedFiles ?? sharedFilePaths(env);
       refuseSpecialFiles(credentialsPath, configPath);
       // A fresh chain each time, reading the files again: recover verifies with it after moving ~/.aws.
-      const provider = defaultProvider({ profile: options.profile, ignoreCache: true, logger: sdkLogger });
+      const provider = defaultProvider({
+        profile: options.profile,
+        ignoreCache: true,
+        logger: sdkLogger,
+        ...(options.sharedFiles ? { filepath: credentialsPath, configFilepath: configPath } : {}),
+      });
       const resolving = provider().then(
         (credentials) => ({ credentials }),
         (error: unknown) => ({ error }),
