@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Context } from "./context";
+import { printable } from "./domain/printable";
 import { scrubSecrets } from "./domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
 import type { ConnectHeadOptions } from "./commands/connect-head";
@@ -239,7 +240,8 @@ function reportError(error: unknown, argv: readonly string[], io: Io): ExitCode 
         );
   if (argv.includes("--json"))
     io.stdout(`${JSON.stringify({ schemaVersion: 1, error: known.toJSON() }, null, 2)}\n`);
-  io.stderr(scrubSecrets(`hpiam: ${known.message}\n${known.hint ? `  ${known.hint}\n` : ""}`));
+  const hint = known.hint ? `  ${printable(known.hint)}\n` : "";
+  io.stderr(scrubSecrets(`hpiam: ${printable(known.message)}\n${hint}`));
   if (argv.includes("--verbose") && error instanceof Error && error.stack)
     io.stderr(`${scrubSecrets(error.stack)}\n`);
   return known.exitCode;

@@ -1,5 +1,6 @@
 import type { CheckStatus } from "../checks/check";
 import type { DiagnoseResult } from "../commands/diagnose";
+import { printableTree } from "../domain/printable";
 import type { Style } from "./style";
 
 const MARK: Record<CheckStatus, (s: Style) => string> = {
@@ -14,7 +15,8 @@ const MARK: Record<CheckStatus, (s: Style) => string> = {
  * A table scanned in seconds (mark, check, message), the fixes of what is wrong in report order, what could not
  * be decided and what to try, the summary last.
  */
-export function renderDiagnose(result: DiagnoseResult, style: Style): string {
+export function renderDiagnose(raw: DiagnoseResult, style: Style): string {
+  const result = printableTree(raw);
   const width = Math.max(0, ...result.checks.map((check) => check.id.length));
   const table = result.checks.map(
     (check) => `${MARK[check.status](style)} ${check.id.padEnd(width)}  ${check.message}`,

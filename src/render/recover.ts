@@ -1,5 +1,6 @@
 import type { RecoverOutcome, RecoverResult, StepResult } from "../commands/recover";
 import type { ManualFix } from "../domain/manual-fixes";
+import { printableTree } from "../domain/printable";
 import { keyValueBlock, type Style } from "./style";
 
 const MARK: Record<RecoverOutcome, (s: Style) => string> = {
@@ -19,7 +20,8 @@ const STATUS: Record<StepResult["status"], (s: Style) => string> = {
 };
 
 /** The verdict line, then the plan (or what was done), what a person must do by hand, and the follow-up. */
-export function renderRecover(result: RecoverResult, style: Style): string {
+export function renderRecover(raw: RecoverResult, style: Style): string {
+  const result = printableTree(raw);
   const head = `${MARK[result.result](style)}  ${result.reason}`;
   const before = result.identityBefore;
   const top = keyValueBlock(
@@ -33,7 +35,8 @@ export function renderRecover(result: RecoverResult, style: Style): string {
 }
 
 /** Everything but the verdict: also what is shown before a question is asked. */
-export function renderRecoverPlan(result: RecoverResult, style: Style): string {
+export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
+  const result = printableTree(raw);
   const sections = [
     section(
       style,

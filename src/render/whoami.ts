@@ -1,6 +1,7 @@
 import type { WhoamiResult } from "../commands/whoami";
 import type { VerdictStatus } from "../domain/verdict";
 import { describeSource } from "../domain/verdict";
+import { printableTree } from "../domain/printable";
 import { keyValueBlock, type Style } from "./style";
 
 const MARK: Record<VerdictStatus, (s: Style) => string> = {
@@ -11,7 +12,8 @@ const MARK: Record<VerdictStatus, (s: Style) => string> = {
   unknown: (s) => s.yellow("? unknown"),
 };
 
-export function renderWhoami(result: WhoamiResult, style: Style): string {
+export function renderWhoami(raw: WhoamiResult, style: Style): string {
+  const result = printableTree(raw);
   const { identity, credentialSource: source, instanceProfile: imds, verdict, problem } = result;
   const head = `${MARK[verdict.status](style)}  ${verdict.reason}`;
   const who = identity
