@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { AwsOptions, Context } from "../context";
 import { activeProfile } from "../domain/credential-source";
 import { BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "../domain/backup-names";
@@ -10,6 +10,7 @@ import { whoami } from "../commands/whoami";
 import { UsageError } from "../errors";
 import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
+import { resolvesOutside } from "../scan/outside-home";
 import { findShellExports } from "../scan/shell-exports";
 import { readLock } from "./lock";
 import { readRebootDue } from "./reboot-due";
@@ -139,17 +140,6 @@ async function surveyHome(ctx: Context, target: UserHome, profile: string): Prom
     exports,
     entries,
   };
-}
-
-/** A dangling or unresolvable link counts as outside: it is only ever moved as a link anyway. */
-async function resolvesOutside(ctx: Context, path: string, home: string): Promise<boolean> {
-  try {
-    const [target, base] = await Promise.all([ctx.files.realpath(path), ctx.files.realpath(home)]);
-    const inside = relative(base, target);
-    return inside === "" || inside.startsWith("..") || inside.startsWith("/");
-  } catch {
-    return true;
-  }
 }
 
 async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["systemExports"]> {
