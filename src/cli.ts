@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Context } from "./context";
+import { printable } from "./domain/printable";
 import { scrubSecrets } from "./domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
 import type { ConnectHeadOptions } from "./commands/connect-head";
@@ -142,7 +143,8 @@ export async function runCli(
         const showPlan = (plan: RecoverResult) =>
           io.stderr(`hpiam recover will:\n\n${renderRecoverPlan(plan, style)}\n\n`);
         return {
-          result: await recover(options, ctx, options.json ? {} : { showPlan }),
+          // Also with --json: whoever is asked at a terminal sees the plan first (on stderr; stdout stays JSON).
+          result: await recover(options, ctx, { showPlan }),
           render: renderRecover,
           exitCode: recoverExitCode,
         };
@@ -174,7 +176,9 @@ export async function runCli(
     );
 
   withCommonOptions(program.command("diagnose"))
-    .description("checks of this node's AWS identity, each with its fix (exit 1 when one fails)")
+    .description(
+      "checks of this node's AWS identity, each with its fix (exit 1 when one fails, 3 when one cannot decide)",
+    )
     .option("--checks <ids>", "run only these checks (comma-separated ids)")
     .option("--all-users", "also scan every user's home for keys (root)")
     .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
@@ -245,7 +249,8 @@ function reportError(error: unknown, argv: readonly string[], io: Io): ExitCode 
         );
   if (argv.includes("--json"))
     io.stdout(`${JSON.stringify({ schemaVersion: 1, error: known.toJSON() }, null, 2)}\n`);
-  io.stderr(scrubSecrets(`hpiam: ${known.message}\n${known.hint ? `  ${known.hint}\n` : ""}`));
+  const hint = known.hint ? `  ${printable(known.hint)}\n` : "";
+  io.stderr(scrubSecrets(`hpiam: ${printable(known.message)}\n${hint}`));
   if (argv.includes("--verbose") && error instanceof Error && error.stack)
     io.stderr(`${scrubSecrets(error.stack)}\n`);
   return known.exitCode;

@@ -67,6 +67,8 @@ export interface Files {
 export interface AwsOptions {
   profile?: string;
   region?: string;
+  /** Another home's shared files instead of this process's (recover under sudo: the home it changes). */
+  sharedFiles?: { credentialsPath: string; configPath: string };
 }
 
 /** The keys of the link botocore's chain picked; the secret never leaves the adapter. */

@@ -6,6 +6,7 @@ import { describeFileFailure } from "../domain/file-errors";
 import { printable } from "../domain/printable";
 import type { LockState } from "../domain/recover-lock";
 import { readLock } from "../recover/lock";
+import { readRebootDue } from "../recover/reboot-due";
 import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 
@@ -31,9 +32,20 @@ export const awsFiles: Check = {
     const active = home.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default";
     const findings: CheckOutcome[] = [];
     const unused: string[] = [];
-    const [link, lock] = await Promise.all([symlinkNote(scan, ctx), readLock(ctx, home.home)]);
+    const [link, lock, due] = await Promise.all([
+      symlinkNote(scan, ctx),
+      readLock(ctx, home.home),
+      readRebootDue(ctx, home.home),
+    ]);
     const unfinished = recoverUnderWay(lock, scan, ctx);
     if (unfinished) findings.push(unfinished);
+    if (due.state === "due") {
+      findings.push({
+        status: "warn",
+        message: `a reboot is still due: hpiam recover moved the keys aside at ${due.since} without one, and processes started before (the SSM agent) still hold them`,
+        remediation: asInvoked(ctx, "hpiam recover --yes"),
+      });
+    }
     for (const file of scan.files) {
       if (file.exists && !file.readable) findings.push(unreadable(file, ctx));
       const through = file.path.startsWith(`${scan.dir}/`) ? link : "";

@@ -18,8 +18,9 @@ export type { DiagnoseOptions } from "../checks/check";
 /** Each check's own bound; they run side by side, so the whole report takes about this long at worst. */
 export const CHECK_TIMEOUT_MS = 5000;
 
+/** `unknown`: nothing failed, but a check could not decide (it ended `error`): not a healthy node either. */
 export interface DiagnoseSummary extends Record<CheckStatus, number> {
-  status: "healthy" | "unhealthy";
+  status: "healthy" | "unhealthy" | "unknown";
 }
 
 export interface DiagnoseResult {
@@ -51,8 +52,9 @@ export async function diagnose(
   return { schemaVersion: 1, summary: summarise(checks), checks, node };
 }
 
-/** 0 healthy (warnings allowed), 1 when a check failed. */
+/** 0 healthy (warnings allowed), 1 when a check failed, 3 when none failed but one could not decide. */
 export function diagnoseExitCode(result: DiagnoseResult): ExitCode {
+  if (result.summary.status === "unknown") return ExitCode.cannotRun;
   return result.summary.status === "healthy" ? ExitCode.ok : ExitCode.problems;
 }
 
@@ -94,7 +96,7 @@ async function runCheck(
     );
     outcome = await withTimeout(work, timeoutMs);
   } catch (error) {
-    outcome = failedToRun(error, timeoutMs);
+    outcome = failedToRun(check.id, error, timeoutMs);
     ctx.log.debug(`check ${check.id}: ${(error as Error)?.stack ?? String(error)}`);
   }
   return {
@@ -107,31 +109,35 @@ async function runCheck(
   };
 }
 
-function failedToRun(error: unknown, timeoutMs: number): CheckOutcome {
+/** A check that could not decide says what to try: an `error` is never left without a next step. */
+function failedToRun(id: string, error: unknown, timeoutMs: number): CheckOutcome {
+  const again = `hpiam diagnose --checks ${id} --verbose`;
   if (error instanceof CheckTimeout) {
     return {
       status: "error",
       message: `did not finish within ${timeoutMs / 1000} s (an endpoint that does not answer?)`,
+      remediation: `check that the AWS endpoints (AWS_ENDPOINT_URL, a proxy) and IMDS answer from here, then: ${again}`,
     };
   }
   const message = scrubSecrets(String((error as Error)?.message ?? error).split("\n")[0] ?? "");
   return {
     status: "error",
     message: `could not run: ${message}`,
-    ...(error instanceof HpiamError && error.hint ? { remediation: error.hint } : {}),
+    remediation: error instanceof HpiamError && error.hint ? error.hint : again,
   };
 }
 
 export function summarise(checks: readonly CheckResult[]): DiagnoseSummary {
   const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
   const fail = count("fail");
+  const error = count("error");
   return {
-    status: fail > 0 ? "unhealthy" : "healthy",
+    status: fail > 0 ? "unhealthy" : error > 0 ? "unknown" : "healthy",
     pass: count("pass"),
     warn: count("warn"),
     fail,
     skip: count("skip"),
-    error: count("error"),
+    error,
   };
 }
 

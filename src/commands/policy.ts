@@ -81,6 +81,13 @@ export async function policy(
       ctx.log.info(`hpiam: ${PLACEHOLDERS[placeholder].flag} is not used by ${name}`);
   }
   let accountFrom: "flag" | "role-arn" | "caller-identity" | null = values.account ? "flag" : null;
+  const roleAccount = values.roleArn ? parseArn(values.roleArn)?.account : undefined;
+  if (values.account && roleAccount && roleAccount !== values.account && needs.includes("account")) {
+    // A document naming two accounts grants in one what the role lives in the other: almost always a typo.
+    ctx.log.info(
+      `hpiam: warning: --account ${values.account} differs from the account of --role-arn (${roleAccount}); the policy names both: check which one you mean`,
+    );
+  }
   if (!values.account && values.roleArn) {
     values.account = parseArn(values.roleArn)?.account;
     accountFrom = "role-arn";

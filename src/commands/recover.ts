@@ -3,11 +3,12 @@ import type { ManualFix } from "../domain/manual-fixes";
 import type { Blocker } from "../domain/recovery-blockers";
 import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
+import { untouchedKeys, type UntouchedKeys } from "../domain/untouched-keys";
 import type { VerdictStatus } from "../identity/verdict";
 import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "../recover/carry-out";
 import { slurmState } from "../recover/slurm";
-import { surveyRecovery, targetHomes } from "../recover/survey";
+import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
 
 export interface RecoverOptions extends AwsOptions {
   user?: string;
@@ -21,12 +22,20 @@ export interface RecoverOptions extends AwsOptions {
   force?: boolean;
 }
 
-export type RecoverOutcome = "recovered" | "nothing-to-do" | "planned" | "failed" | "refused";
+/** `restored`: --undo put a backup back, so the old keys are in use again: done as asked, but no recovery. */
+export type RecoverOutcome = "recovered" | "restored" | "nothing-to-do" | "planned" | "failed" | "refused";
 
-export interface StepResult extends Step {
+/** A step as the JSON contract gives it: every field present, `null` where it does not apply. */
+export interface StepResult {
+  id: Step["id"];
   status: "planned" | "done" | "skipped" | "failed";
+  user: string | null;
+  path: string | null;
+  to: string | null;
+  command: string[] | null;
+  what: string;
   /** Why it was skipped or failed, or what it found (verify). */
-  detail?: string;
+  detail: string | null;
 }
 
 export interface Verification {
@@ -50,6 +59,8 @@ export interface RecoverResult {
   /** Reported, never edited: shell startup lines and variables that set AWS keys. */
   manual: ManualFix[];
   leakedKeys: LeakedKey[];
+  /** Under sudo: root's own `~/.aws` when it holds keys; not changed by this run, named with its command. */
+  untouched: UntouchedKeys[];
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
   verification: Verification | null;
   blockers: Blocker[];
@@ -61,16 +72,32 @@ export interface RecoverHooks {
   showPlan?(plan: RecoverResult): void;
 }
 
-/** The seed 000 procedure: plan from what is found, move `~/.aws` aside, verify, reboot. */
+/**
+ * The seed 000 procedure: plan from what is found, move `~/.aws` aside, verify, reboot. Keys left in a home it
+ * was not asked to change (root's own, under sudo) are said in the verdict line too: the node is not recovered.
+ */
 export async function recover(
   options: RecoverOptions,
   ctx: Context,
   hooks: RecoverHooks = {},
 ): Promise<RecoverResult> {
+  const result = await recoverTargets(options, ctx, hooks);
+  const [left] = result.untouched;
+  if (!left || result.result === "refused" || result.result === "failed") return result;
+  const why = `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`;
+  return { ...result, reason: `${result.reason}; but ${why}` };
+}
+
+async function recoverTargets(
+  options: RecoverOptions,
+  ctx: Context,
+  hooks: RecoverHooks,
+): Promise<RecoverResult> {
   validate(options);
   const action = options.undo ? "undo" : "recover";
   const targets = await targetHomes(ctx, options);
-  let survey = await surveyRecovery(ctx, options, targets, action);
+  const bystanders = action === "recover" ? await bystanderHomes(ctx, options, targets) : [];
+  let survey = await surveyRecovery(ctx, options, targets, action, bystanders);
   const planOptions = {
     action,
     delete: Boolean(options.delete),
@@ -88,7 +115,7 @@ export async function recover(
       plan = planRecovery(survey, planOptions);
     }
   }
-  const planned = describePlan(survey, plan, action, Boolean(options.dryRun));
+  const planned = describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot);
   const idle = plan.steps.length === 0;
 
   if (options.dryRun) {
@@ -110,9 +137,14 @@ export async function recover(
   return carryOut(ctx, { survey, plan, planned, options });
 }
 
-/** 0 recovered, nothing to do or planned; 1 verification (or a step) failed; 2 refused. */
+/**
+ * 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed, or keys were left in a
+ * home it was not asked to change; 2 refused.
+ */
 export function recoverExitCode(result: RecoverResult): ExitCode {
   if (result.result === "failed") return ExitCode.problems;
+  if (result.untouched.length > 0 && (result.result === "recovered" || result.result === "nothing-to-do"))
+    return ExitCode.problems;
   if (result.result === "refused") return ExitCode.usage;
   return ExitCode.ok;
 }
@@ -122,8 +154,19 @@ function describePlan(
   plan: RecoveryPlan,
   action: "recover" | "undo",
   dryRun: boolean,
+  reboot: boolean,
 ): RecoverResult {
-  const planned = plan.steps.map((step): StepResult => ({ ...step, status: "planned" }));
+  const planned = plan.steps.map((step) => stepResult(step, "planned"));
+  if (plan.reboot.needed && !reboot) {
+    // --no-reboot: the reboot a script must still arrange is in the steps, as skipped.
+    planned.push({
+      ...stepResult(
+        { id: "reboot", command: plan.reboot.command, what: `reboot: ${plan.reboot.why}` },
+        "skipped",
+      ),
+      detail: "--no-reboot: reboot when you can",
+    });
+  }
   return {
     schemaVersion: 1,
     action,
@@ -144,11 +187,17 @@ function describePlan(
     ],
     manual: plan.manual,
     leakedKeys: plan.leakedKeys,
+    untouched: untouchedKeys(survey.bystanders),
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,
     notes: plan.notes,
   };
+}
+
+function stepResult(step: Step, status: StepResult["status"]): StepResult {
+  const { id, user = null, path = null, to = null, command = null, what } = step;
+  return { id, status, user, path, to, command, what, detail: null };
 }
 
 const SUMMARY: Record<Step["id"], string> = {
@@ -174,8 +223,10 @@ function idleReason(survey: RecoverySurvey, plan: RecoveryPlan, action: "recover
   );
   if (busy.length > 0) return busy.join("; ");
   const where = survey.homes.map((home) => home.home).join(", ") || "no home";
-  return action === "undo"
-    ? `no hpiam backup to restore in ${where}`
+  if (action === "undo") return `no hpiam backup to restore in ${where}`;
+  const since = survey.homes.flatMap((home) => home.rebootDueSince ?? [])[0];
+  return since
+    ? `no credentials in ~/.aws override the instance profile (${where}), but a reboot is still due since ${since}: reboot when you can (hpiam recover --yes verifies, then reboots)`
     : `no credentials in ~/.aws override the instance profile (${where}): no reboot needed`;
 }
 

@@ -2,6 +2,7 @@ import { dirname, join } from "node:path";
 import type { Context } from "../context";
 import { placeHostEntry } from "../domain/ssh-config";
 import { CannotRunError, UsageError } from "../errors";
+import { resolvesOutside } from "../scan/outside-home";
 
 export interface SshConfigWrite {
   path: string;
@@ -30,6 +31,7 @@ export async function writeSshHostEntry(ctx: Context, host: string, entry: strin
     );
   }
   if (edit.change === "unchanged") return { path, host, change: "unchanged", backup: null };
+  await refuseOutsideHome(ctx, info ? path : dir);
 
   const stamp = ctx.clock
     .now()
@@ -67,4 +69,18 @@ async function readConfig(ctx: Context, path: string): Promise<string> {
       "ssh-config-unreadable",
     );
   }
+}
+
+/**
+ * hpiam changes nothing outside the home (README, Security): a config (or ~/.ssh) that links out of it, to a
+ * shared or another user's file, is refused rather than rewritten there.
+ */
+async function refuseOutsideHome(ctx: Context, path: string): Promise<void> {
+  if (!(await ctx.files.lstat(path)) || !(await resolvesOutside(ctx, path, ctx.user.home))) return;
+  const target = await ctx.files.realpath(path).catch(() => "a path that does not exist");
+  throw new UsageError(
+    `${path} leads outside your home (to ${target}): hpiam writes only inside it`,
+    `Add the Host entry to ${target} yourself, or make ${path} a file of your own, then run again.`,
+    "ssh-config-outside-home",
+  );
 }

@@ -1,8 +1,26 @@
+import { basename, dirname, join } from "node:path";
+
 /** Names recover gives the things it leaves next to `~/.aws`; all start with `.aws.hpiam-`. */
 export const BACKUP_PREFIX = ".aws.hpiam-backup-";
 /** A `--delete` renames first (atomic), then removes: a leftover of this name is finished by the next run. */
 export const DELETING_PREFIX = ".aws.hpiam-deleting-";
 export const LOCK_NAME = ".aws.hpiam-lock";
+/** A reboot recover still owes this node (src/domain/reboot-due.ts). */
+export const REBOOT_DUE_NAME = ".aws.hpiam-reboot-due";
+
+/** Beside a backup: `~/.aws`'s mode before the move made it 0700 (octal text), so that --undo restores it. */
+export const MODE_PREFIX = ".aws.hpiam-mode-";
+
+/** `<home>/.aws.hpiam-backup-<stamp>` → `<home>/.aws.hpiam-mode-<stamp>`. */
+export function modeRecordOf(backup: string): string {
+  return join(dirname(backup), MODE_PREFIX + basename(backup).slice(BACKUP_PREFIX.length));
+}
+
+/** `0755\n` → 0o755; anything else (a forged or truncated record) → undefined. */
+export function parseModeRecord(text: string): number | undefined {
+  const match = /^0?([0-7]{3})\n?$/.exec(text);
+  return match?.[1] === undefined ? undefined : parseInt(match[1], 8);
+}
 
 export interface NamedCopy {
   name: string;

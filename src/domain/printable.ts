@@ -13,3 +13,16 @@ export function printable(text: string): string {
 export function quoted(text: string): string {
   return `"${printable(text.replace(/["\\]/g, (char) => `\\${char}`))}"`;
 }
+
+/**
+ * Every string of a result made printable, for the renderers: paths, HOME, names and messages from outside reach a
+ * terminal escaped, whichever field carries them. The JSON document needs none of this (JSON escapes them).
+ */
+export function printableTree<T>(value: T): T {
+  if (typeof value === "string") return printable(value) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => printableTree(item)) as T;
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, printableTree(item)])) as T;
+  }
+  return value;
+}

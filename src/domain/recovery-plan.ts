@@ -1,19 +1,13 @@
 import { join } from "node:path";
-import type { ProfileFinding } from "./aws-profiles";
 import { BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
-import {
-  deactivateKeyCommand,
-  environmentFix,
-  keyFileFix,
-  type ManualFix,
-  shellWord,
-  startupFileFix,
-} from "./manual-fixes";
+import { environmentFix, keyFileFix, type ManualFix, shellWord, startupFileFix } from "./manual-fixes";
+import { type LeakedKey, leakedKey } from "./leaked-keys";
 import { printable } from "./printable";
 import type { LockHolder } from "./recover-lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
 import { earlierRun } from "./recovery-resume";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
+import { overridingProfiles } from "./untouched-keys";
 
 export interface PlanOptions {
   action: "recover" | "undo";
@@ -43,15 +37,7 @@ export interface Step {
   what: string;
 }
 
-export interface LeakedKey {
-  user: string;
-  profile: string;
-  file: string;
-  /** Masked. */
-  accessKeyId: string;
-  iamUser: string | null;
-  command: string | null;
-}
+export type { LeakedKey } from "./leaked-keys";
 
 export interface RecoveryPlan {
   steps: Step[];
@@ -97,6 +83,8 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
   }
   if (options.action === "undo") return plan;
 
+  // A reboot still due is made only after verifying, as the first run would have.
+  const rebootOwed = options.reboot && survey.homes.some((home) => home.rebootDueSince !== undefined);
   // A chain that signs as someone else, or not at all, is checked again: the run never ends "nothing to do"
   // (unless another recover holds a home and is still at work on it).
   const wrongBefore =
@@ -105,6 +93,7 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
   if (
     plan.steps.length > 0 ||
     plan.finishing.length > 0 ||
+    rebootOwed ||
     plan.manual.some((fix) => fix.credential) ||
     wrongBefore
   ) {
@@ -140,14 +129,14 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
     }
   }
   const statics = awsDir.profiles.filter((profile) => profile.kind === "static-keys");
-  const active = awsDir.profiles.filter((profile) => profile.profile === home.activeProfile);
-  const affected = awsDir.kind !== "absent" && (statics.length > 0 || active.length > 0);
+  const overriding = overridingProfiles(home);
+  const affected = overriding.length > 0;
   const link =
     awsDir.kind === "symlink"
       ? ` (a symlink${awsDir.outsideHome ? " out of the home" : ""}: only the link)`
       : "";
   if (affected) {
-    const found = [...new Set([...statics, ...active].map((p) => `[${p.profile}] ${p.kind}`))].join(", ");
+    const found = overriding.join(", ");
     if (options.delete) {
       // Renamed first (atomic), then removed: a removal cut short is finished by the next run.
       const to = join(home.home, freeCopyName(DELETING_PREFIX, survey.stamp, home.entries));
@@ -187,6 +176,12 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
       `cannot read ${file.path} (${file.code}): AWS tools skip it, so it overrides nothing now, but any keys in it would once it is readable${survey.isRoot ? "" : "; sudo hpiam recover --dry-run looks inside"}`,
     );
   }
+  if (home.rebootDueSince !== undefined) {
+    plan.notes.push(
+      `a reboot is still due: hpiam recover moved the keys aside at ${home.rebootDueSince} without one, and this node has not rebooted since`,
+    );
+    markReboot(plan, home.home);
+  }
   const earlier = earlierRun(home, affected);
   if (earlier) {
     plan.notes.push(earlier.note);
@@ -223,25 +218,6 @@ function markReboot(plan: RecoveryPlan, home: string): void {
   plan.reboot.needed = true;
   plan.reboot.why =
     home === "/root" ? `${WHY_REBOOT}; the SSM agent runs as root and read ${home}/.aws` : WHY_REBOOT;
-}
-
-function leakedKey(
-  home: HomeSurvey,
-  profile: ProfileFinding & { file: string },
-  survey: RecoverySurvey,
-): LeakedKey {
-  const before = survey.identityBefore;
-  const accessKeyId = profile.accessKeyId ?? "…";
-  const iamUser =
-    before?.type === "iam-user" && before.accessKeyId === accessKeyId && before.name ? before.name : null;
-  return {
-    user: home.user,
-    profile: profile.profile,
-    file: profile.file,
-    accessKeyId,
-    iamUser,
-    command: deactivateKeyCommand(accessKeyId, iamUser ?? undefined) ?? null,
-  };
 }
 
 function manualFixes(survey: RecoverySurvey): ManualFix[] {

@@ -25,6 +25,8 @@ export interface HomeSurvey {
   /** `.aws.hpiam-deleting-*` a `--delete` that died left behind. */
   leftovers: string[];
   lock: LockState;
+  /** A reboot an earlier recover left due in this boot (since that ISO time). */
+  rebootDueSince?: string;
   exports: Array<{ path: string; line: number; variable: string; credential: boolean }>;
   /** Names already in the home, so that a new backup's name is free. */
   entries: string[];
@@ -34,6 +36,8 @@ export type SlurmState = { node: string; runningJobs: number } | { node: string;
 
 export interface RecoverySurvey {
   homes: HomeSurvey[];
+  /** Looked at, not to be changed: under sudo, root's own home (its keys are named, with what to run). */
+  bystanders: HomeSurvey[];
   systemExports: HomeSurvey["exports"];
   /** AWS_* variables set in this process (names only). */
   environment: string[];

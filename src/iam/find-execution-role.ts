@@ -1,6 +1,8 @@
 import type { AwsAnswer, ClusterDescription, Context } from "../context";
 import { UsageError } from "../errors";
 import { parseRoleRef } from "../domain/arn";
+import { shellWord } from "../domain/manual-fixes";
+import { printable } from "../domain/printable";
 import { refusalOf, refusalStatus } from "../domain/call-refusal";
 import type { CheckOutcome } from "../checks/check";
 import type { DiagnoseFacts } from "../checks/facts";
@@ -15,13 +17,22 @@ export interface IamCheckOptions {
   eksNodeRole?: string;
 }
 
-/** `--role`, `--cluster` and the `--eks-*-role` flags imply `--iam`. */
+/** `--cluster` and the `--eks-*-role` flags imply `--iam`; `--role` needs it (validateIamOptions). */
 export const iamAsked = (options: IamCheckOptions): boolean =>
   Boolean(options.iam) ||
-  [options.role, options.cluster, options.eksClusterRole, options.eksNodeRole].some((v) => v !== undefined);
+  [options.cluster, options.eksClusterRole, options.eksNodeRole].some((v) => v !== undefined);
 
-/** Refuses a bad `--role`, `--eks-*-role` or `--cluster` before any check runs (exit 2). */
+/**
+ * Refuses a bad `--role`, `--eks-*-role` or `--cluster`, or `--role` without `--iam`, before any check runs
+ * (exit 2).
+ */
 export function validateIamOptions(options: IamCheckOptions): void {
+  if (options.role !== undefined && !options.iam) {
+    throw new UsageError(
+      "--role needs --iam: the role is checked only by the IAM checks",
+      `Run: hpiam diagnose --iam --role ${shellWord(printable(options.role))}`,
+    );
+  }
   for (const [flag, value, example] of [
     ["--role", options.role, "HyperPodExecutionRole"],
     ["--eks-cluster-role", options.eksClusterRole, "HyperPodEKSClusterRole"],

@@ -89,7 +89,11 @@ const RETRIEVAL_FIXES: Partial<Record<ChainLink["method"], string>> = {
 
 export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<IdentityReport> {
   const [found, instanceProfile] = await Promise.all([
-    ctx.aws.identify({ profile: options.profile, region: options.region }),
+    ctx.aws.identify({
+      profile: options.profile,
+      region: options.region,
+      ...(options.sharedFiles ? { sharedFiles: options.sharedFiles } : {}),
+    }),
     ctx.imds.describe(),
   ]);
   if (found.credentialsError)

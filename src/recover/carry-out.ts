@@ -6,6 +6,8 @@ import { describeFileFailure } from "../domain/file-errors";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
 import { CannotRunError } from "../errors";
 import { releaseLock, takeLock } from "./lock";
+import { settleRebootDue } from "./reboot-due";
+import { chainFilesOf } from "./survey";
 import { deleteAwsDir, finishDelete, moveAside, restore, secureBackup } from "./operations";
 
 export interface Approved {
@@ -42,23 +44,29 @@ export async function carryOut(
     if (refusal)
       failure = `left ${refusal.home}'s home as it was: ${refusal.error.message}. ${refusal.error.hint}`;
     for (const step of steps.filter((candidate) => candidate.id !== "verify" && candidate.id !== "reboot")) {
-      const why = step.user === undefined ? undefined : left.get(step.user);
+      const why = step.user === null ? undefined : left.get(step.user);
       if (why) skip(step, why);
       else {
         const failed = await attempt(step, () => changeFiles(ctx, step));
-        if (failed && step.user !== undefined) left.set(step.user, "an earlier step for this home failed");
+        if (failed && step.user !== null) left.set(step.user, "an earlier step for this home failed");
         failure ??= failed;
       }
     }
     const verify = steps.find((step) => step.id === "verify");
     if (verify && failure) skip(verify, "an earlier step failed");
-    else if (verify) ({ verification, failure } = await verifyIdentity(ctx, verify, plan, options));
-    const reboot = steps.find((step) => step.id === "reboot");
+    else if (verify) ({ verification, failure } = await verifyIdentity(ctx, verify, plan, options, survey));
+    // A reboot skipped by --no-reboot is in the steps already as skipped: never asked, never run.
+    const reboot = steps.find((step) => step.id === "reboot" && step.status === "planned");
     if (reboot && failure) skip(reboot, "not rebooting: the node is not recovered");
     else if (reboot && !options.yes && !(await ctx.prompt.confirm(rebootQuestion(plan), false))) {
       skip(reboot, "declined at the prompt");
     } else if (reboot) {
       failure = await attempt(reboot, () => runReboot(ctx, reboot.command ?? plan.reboot.command));
+    }
+    if (!failure) {
+      const settled = reboot?.status === "done" || planned.action === "undo" || !plan.reboot.needed;
+      const homes = locked.map((home) => home.home);
+      await settleRebootDue(ctx, homes, settled ? "settled" : "due");
     }
   } finally {
     for (const home of locked) {
@@ -68,7 +76,7 @@ export async function carryOut(
   }
   return {
     ...planned,
-    result: failure ? "failed" : "recovered",
+    result: failure ? "failed" : planned.action === "undo" ? "restored" : "recovered",
     reason: failure ?? successReason(steps, verification, planned),
     steps,
     backups: [...plan.resumed, ...(await backupsMade(ctx, steps))],
@@ -86,7 +94,7 @@ async function backupsMade(ctx: Context, steps: readonly StepResult[]): Promise<
       return (await ctx.files.lstat(step.to ?? "").catch(() => undefined)) ? step.to : undefined;
     }),
   );
-  return made.filter((path) => path !== undefined);
+  return made.filter((path) => typeof path === "string");
 }
 
 async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
@@ -168,14 +176,16 @@ async function attempt(step: StepResult, run: () => Promise<void>): Promise<stri
   }
 }
 
-/** A fresh credential chain, as any new process would resolve it: must be the instance-profile role. */
+/** A fresh credential chain, as any new process of that home would resolve it: must be the instance-profile role. */
 async function verifyIdentity(
   ctx: Context,
   step: StepResult,
   plan: RecoveryPlan,
   options: RecoverOptions,
+  survey: RecoverySurvey,
 ): Promise<{ verification: Verification; failure?: string }> {
-  const now = await identifyNode(ctx, { profile: options.profile, region: options.region });
+  const files = chainFilesOf(ctx, survey.homes);
+  const now = await identifyNode(ctx, { profile: options.profile, region: options.region, ...files });
   const verification = {
     status: now.verdict.status,
     reason: now.verdict.reason,
@@ -222,12 +232,12 @@ function successReason(
 ): string {
   if (planned.action === "undo") {
     const restored = steps.filter((step) => step.status === "done").map((step) => step.path);
-    return `put ${restored.join(", ")} back: its keys are in use again (hpiam recover moves them aside again)`;
+    return `put ${restored.join(", ")} back: the old keys are back in use, so AWS tools here sign with them again (hpiam recover moves them aside again)`;
   }
   const now = verification?.reason ?? "recovered";
   const reboot = steps.find((step) => step.id === "reboot");
   if (reboot?.status === "done") return `${now}; the node is rebooting`;
   if (planned.reboot.needed)
-    return `${now}; reboot when you can: processes started before still hold the old keys`;
+    return `${now}; a reboot is still due (reboot when you can): processes started before still hold the old keys`;
   return now;
 }

@@ -1,4 +1,5 @@
 import type { Context } from "../context";
+import { modeRecordOf, parseModeRecord } from "../domain/backup-names";
 
 /**
  * The changes recover makes, each a rename(2) within the home (atomic: a crash leaves the old name or the new
@@ -6,9 +7,24 @@ import type { Context } from "../context";
  * removed as a link, and what it points to is never touched.
  */
 
-/** `~/.aws` → its backup, then owner-only (a directory only: chmod would follow a link). */
+/**
+ * `~/.aws` → its backup, then owner-only (a directory only: chmod would follow a link). Its mode is recorded
+ * beside the backup first, for --undo: a disk that refuses the record refuses before anything moved.
+ */
 export async function moveAside(ctx: Context, from: string, to: string): Promise<void> {
-  await renameOnto(ctx, from, to);
+  const before = await ctx.files.lstat(from);
+  const record = modeRecordOf(to);
+  const recorded =
+    before?.kind === "directory" &&
+    (await ctx.files.createExclusive(
+      record,
+      `0${(before.mode & 0o777).toString(8).padStart(3, "0")}\n`,
+      0o600,
+    ));
+  await renameOnto(ctx, from, to).catch(async (error: unknown) => {
+    if (recorded) await ctx.files.remove(record).catch(() => undefined);
+    throw error;
+  });
   await secureBackup(ctx, to).catch(partly(`moved to ${to}, but not made owner-only`));
 }
 
@@ -27,9 +43,17 @@ export async function finishDelete(ctx: Context, path: string): Promise<void> {
   await ctx.files.remove(path);
 }
 
-/** The backup back to `~/.aws`, the same bytes (a rename moves no data). */
+/** The backup back to `~/.aws`, the same bytes (a rename moves no data), with the mode it had before the move. */
 export async function restore(ctx: Context, backup: string, to: string): Promise<void> {
   await renameOnto(ctx, backup, to);
+  const record = modeRecordOf(backup);
+  const info = await ctx.files.lstat(record);
+  if (info?.kind !== "file") return;
+  const mode = parseModeRecord(await ctx.files.readText(record, { maxBytes: 64 }).catch(() => ""));
+  if (mode !== undefined && (await ctx.files.lstat(to))?.kind === "directory") {
+    await ctx.files.chmodDirectory(to, mode).catch(partly(`put back at ${to}, but not given its mode again`));
+  }
+  await ctx.files.remove(record).catch(() => undefined);
 }
 
 /** rename(2) replaces an empty directory silently: make sure nothing is at `to`. */

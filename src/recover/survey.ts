@@ -1,4 +1,4 @@
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join } from "node:path";
 import type { AwsOptions, Context } from "../context";
 import { chooseProfile } from "../identity/botocore-config";
 import { BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "../domain/backup-names";
@@ -12,8 +12,10 @@ import type { VerdictStatus } from "../identity/verdict";
 import { UsageError } from "../errors";
 import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
+import { resolvesOutside } from "../scan/outside-home";
 import { findShellExports } from "../scan/shell-exports";
 import { readLock } from "./lock";
+import { readRebootDue } from "./reboot-due";
 
 export interface TargetOptions {
   user?: string;
@@ -53,30 +55,46 @@ export async function targetHomes(ctx: Context, options: TargetOptions): Promise
   return [invoking];
 }
 
+/**
+ * Under sudo with no --user or --all-users, root's own home is looked at too, never changed: the SSM agent runs
+ * as root and signs with its keys, and `sudo hpiam recover` alone changes only SUDO_USER's home.
+ */
+export async function bystanderHomes(
+  ctx: Context,
+  options: TargetOptions,
+  targets: readonly UserHome[],
+): Promise<UserHome[]> {
+  if (ctx.user.uid !== 0 || !ctx.user.sudoUser || options.user !== undefined || options.allUsers) return [];
+  const root = await ctx.user.lookup("root").catch(() => undefined);
+  if (root?.uid !== 0 || targets.some((target) => target.home === root.home)) return [];
+  return [{ user: root.name, uid: root.uid, home: root.home }];
+}
+
 /** Everything a plan is made from, read without changing anything. */
 export async function surveyRecovery(
   ctx: Context,
   options: AwsOptions,
   targets: readonly UserHome[],
   action: "recover" | "undo",
+  bystanders: readonly UserHome[] = [],
 ): Promise<RecoverySurvey> {
-  const [homes, systemExports, before, keyFiles] = await Promise.all([
-    Promise.all(
-      targets.map((target) =>
-        surveyHome(
-          ctx,
-          target,
-          // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
-          target.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default",
-        ),
-      ),
-    ),
+  // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
+  const survey = (target: UserHome) =>
+    surveyHome(
+      ctx,
+      target,
+      target.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default",
+    );
+  const [homes, others, systemExports, before, keyFiles] = await Promise.all([
+    Promise.all(targets.map(survey)),
+    Promise.all(bystanders.map(survey)),
     systemStartupExports(ctx),
-    action === "recover" ? identityNow(ctx, options) : undefined,
+    action === "recover" ? identityNow(ctx, { ...options, ...chainFilesOf(ctx, targets) }) : undefined,
     keyFilesOf(ctx, targets),
   ]);
   return {
     homes,
+    bystanders: others,
     systemExports,
     environment: credentialVariablesIn(ctx.env),
     ...(before?.identity ? { identityBefore: before.identity } : {}),
@@ -90,12 +108,13 @@ export async function surveyRecovery(
 async function surveyHome(ctx: Context, target: UserHome, profile: string): Promise<HomeSurvey> {
   const { home, user } = target;
   const dir = join(home, ".aws");
-  const [scan, info, entries, lock, exports] = await Promise.all([
+  const [scan, info, entries, lock, exports, rebootDue] = await Promise.all([
     scanAwsDir(ctx, home),
     ctx.files.lstat(dir).catch(() => undefined),
     ctx.files.readdir(home).catch(() => [] as string[]),
     readLock(ctx, home),
     findShellExports(ctx, home, { system: false }),
+    readRebootDue(ctx, home),
   ]);
   const backups = await Promise.all(
     copiesIn(entries, BACKUP_PREFIX).map(async (copy) => {
@@ -122,20 +141,10 @@ async function surveyHome(ctx: Context, target: UserHome, profile: string): Prom
     backups,
     leftovers: copiesIn(entries, DELETING_PREFIX).map((copy) => join(home, copy.name)),
     lock,
+    ...(rebootDue.state === "due" ? { rebootDueSince: rebootDue.since } : {}),
     exports,
     entries,
   };
-}
-
-/** A dangling or unresolvable link counts as outside: it is only ever moved as a link anyway. */
-async function resolvesOutside(ctx: Context, path: string, home: string): Promise<boolean> {
-  try {
-    const [target, base] = await Promise.all([ctx.files.realpath(path), ctx.files.realpath(home)]);
-    const inside = relative(base, target);
-    return inside === "" || inside.startsWith("..") || inside.startsWith("/");
-  } catch {
-    return true;
-  }
 }
 
 async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["systemExports"]> {
@@ -144,7 +153,18 @@ async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["syste
   return found.filter((hit) => !hit.path.startsWith("/nonexistent/"));
 }
 
-/** Who this process's chain signs as now (the leaked key's IAM user, for the admin's follow-up), and the verdict. */
+/**
+ * The files a chain reads to describe the one home recover changes, when that is not this process's own (under
+ * sudo HOME is root's; `--user alice`): before and after, the identity is that home's, not root's.
+ */
+export function chainFilesOf(ctx: Context, targets: ReadonlyArray<{ home: string }>): AwsOptions {
+  const [only] = targets;
+  if (targets.length !== 1 || !only || only.home === ctx.user.home) return {};
+  const dir = join(only.home, ".aws");
+  return { sharedFiles: { credentialsPath: join(dir, "credentials"), configPath: join(dir, "config") } };
+}
+
+/** Who the chain signs as now (the leaked key's IAM user, for the admin's follow-up), and the verdict. */
 async function identityNow(
   ctx: Context,
   options: AwsOptions,
@@ -152,9 +172,7 @@ async function identityNow(
   | { identity?: RecoverySurvey["identityBefore"]; verdict: VerdictStatus; source?: CredentialSource }
   | undefined
 > {
-  const now = await identifyNode(ctx, { profile: options.profile, region: options.region }).catch(
-    () => undefined,
-  );
+  const now = await identifyNode(ctx, options).catch(() => undefined);
   if (!now) return undefined;
   const identity = now.identity && {
     arn: now.identity.arn,

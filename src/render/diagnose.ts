@@ -1,5 +1,6 @@
 import type { CheckStatus } from "../checks/check";
 import type { DiagnoseResult } from "../commands/diagnose";
+import { printableTree } from "../domain/printable";
 import type { Style } from "./style";
 
 const MARK: Record<CheckStatus, (s: Style) => string> = {
@@ -10,8 +11,12 @@ const MARK: Record<CheckStatus, (s: Style) => string> = {
   error: (s) => s.magenta("?"),
 };
 
-/** A table scanned in seconds (mark, check, message), the fixes of what is wrong in report order, the summary last. */
-export function renderDiagnose(result: DiagnoseResult, style: Style): string {
+/**
+ * A table scanned in seconds (mark, check, message), the fixes of what is wrong in report order, what could not
+ * be decided and what to try, the summary last.
+ */
+export function renderDiagnose(raw: DiagnoseResult, style: Style): string {
+  const result = printableTree(raw);
   const width = Math.max(0, ...result.checks.map((check) => check.id.length));
   const table = result.checks.map(
     (check) => `${MARK[check.status](style)} ${check.id.padEnd(width)}  ${check.message}`,
@@ -22,9 +27,18 @@ export function renderDiagnose(result: DiagnoseResult, style: Style): string {
       (check) =>
         `  ${MARK[check.status](style)} ${check.id.padEnd(width)}  ${style.bold(check.remediation ?? "")}`,
     );
+  const undecided = result.checks
+    .filter((check) => check.status === "error")
+    .map(
+      (check) =>
+        `  ${MARK.error(style)} ${check.id.padEnd(width)}  ${check.message}\n  ${" ".repeat(width + 4)}try: ${style.bold(check.remediation ?? `hpiam diagnose --checks ${check.id} --verbose`)}`,
+    );
   return [
     table.join("\n"),
     fixes.length > 0 ? `${style.bold("to fix")}\n${fixes.join("\n")}` : "",
+    undecided.length > 0
+      ? `${style.bold("could not decide (so this node is not called healthy)")}\n${undecided.join("\n")}`
+      : "",
     summaryLine(result, style),
   ]
     .filter(Boolean)
@@ -37,7 +51,7 @@ function summaryLine({ summary }: DiagnoseResult, style: Style): string {
     .filter((status) => summary[status] > 0)
     .map((status) => `${summary[status]} ${status}`)
     .join(", ");
-  return summary.status === "healthy"
-    ? `${style.green("✔ healthy")}  ${counts}`
-    : `${style.red("✖ unhealthy")}  ${counts}`;
+  if (summary.status === "healthy") return `${style.green("✔ healthy")}  ${counts}`;
+  if (summary.status === "unknown") return `${style.magenta("? unknown")}  ${counts}`;
+  return `${style.red("✖ unhealthy")}  ${counts}`;
 }

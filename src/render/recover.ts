@@ -1,9 +1,11 @@
 import type { RecoverOutcome, RecoverResult, StepResult } from "../commands/recover";
 import type { ManualFix } from "../domain/manual-fixes";
+import { printableTree } from "../domain/printable";
 import { keyValueBlock, type Style } from "./style";
 
 const MARK: Record<RecoverOutcome, (s: Style) => string> = {
   recovered: (s) => s.green("✔ recovered"),
+  restored: (s) => s.yellow("! restored"),
   "nothing-to-do": (s) => s.green("✔ nothing-to-do"),
   planned: (s) => s.cyan("• planned"),
   failed: (s) => s.red("✖ failed"),
@@ -18,7 +20,8 @@ const STATUS: Record<StepResult["status"], (s: Style) => string> = {
 };
 
 /** The verdict line, then the plan (or what was done), what a person must do by hand, and the follow-up. */
-export function renderRecover(result: RecoverResult, style: Style): string {
+export function renderRecover(raw: RecoverResult, style: Style): string {
+  const result = printableTree(raw);
   const head = `${MARK[result.result](style)}  ${result.reason}`;
   const before = result.identityBefore;
   const top = keyValueBlock(
@@ -32,11 +35,12 @@ export function renderRecover(result: RecoverResult, style: Style): string {
 }
 
 /** Everything but the verdict: also what is shown before a question is asked. */
-export function renderRecoverPlan(result: RecoverResult, style: Style): string {
+export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
+  const result = printableTree(raw);
   const sections = [
     section(
       style,
-      result.steps.every((step) => step.status === "planned") ? "plan" : "steps",
+      result.steps.some((step) => step.status === "done" || step.status === "failed") ? "steps" : "plan",
       result.steps.flatMap((step) => stepLines(step, style)),
     ),
     section(
@@ -48,6 +52,11 @@ export function renderRecoverPlan(result: RecoverResult, style: Style): string {
       style,
       "do these yourself (hpiam reports them, never edits them)",
       result.manual.flatMap((fix) => manualLines(fix, style)),
+    ),
+    section(
+      style,
+      "still holds keys, not changed (not asked)",
+      result.untouched.flatMap((left) => [`${left.path}  ${left.found}`, `  ${style.bold(left.command)}`]),
     ),
     section(
       style,

@@ -1,4 +1,5 @@
 import type { WhoamiResult } from "../commands/whoami";
+import { printableTree } from "../domain/printable";
 import type { VerdictStatus } from "../identity/verdict";
 import { describeSource } from "../identity/verdict";
 import { keyValueBlock, type Style } from "./style";
@@ -12,7 +13,8 @@ const MARK: Record<VerdictStatus, (s: Style) => string> = {
   unknown: (s) => s.yellow("? unknown"),
 };
 
-export function renderWhoami(result: WhoamiResult, style: Style): string {
+export function renderWhoami(raw: WhoamiResult, style: Style): string {
+  const result = printableTree(raw);
   const { identity, credentialSource: source, instanceProfile: imds, verdict, problem, nodeJs } = result;
   const head = `${MARK[verdict.status](style)}  ${verdict.reason}`;
   const who = identity

@@ -9,6 +9,7 @@ import { readBotocoreFiles, readKeyFiles } from "./botocore-files";
 import { fetchLinkCredentials } from "./chain-credentials";
 import type {
   AwsCallError,
+  AwsOptions,
   AwsPort,
   Env,
   Identification,
@@ -43,11 +44,15 @@ export function createAwsPort(
 
   return {
     async identify(options) {
-      const { credentialsPath, configPath } = sharedFilePaths(env);
+      const { credentialsPath, configPath } = options.sharedFiles ?? sharedFilePaths(env);
       // botocore skips a FIFO or device, but the SDK that signs here would block reading it for its settings.
       refuseSpecialFiles(credentialsPath, configPath);
+      // Another home's chain (recover's target) reads that home's files instead of this process's.
+      const chainEnv = options.sharedFiles
+        ? { ...env, AWS_SHARED_CREDENTIALS_FILE: credentialsPath, AWS_CONFIG_FILE: configPath }
+        : env;
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
-      const filesRead = readBotocoreFiles(env);
+      const filesRead = readBotocoreFiles(chainEnv);
       let serverDate: Date | undefined;
       const client = (region: string | undefined, credentials: AwsCredentialIdentity | undefined) => {
         const sts = new STSClient({
@@ -76,14 +81,14 @@ export function createAwsPort(
       // Nothing in the environment or config file: the instance knows its region, else STS's global one.
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
-      const chain = resolveChain({ env, profileFlag: options.profile, ...files.input });
-      const jsOpinion = secondOpinion(options.profile);
+      const chain = resolveChain({ env: chainEnv, profileFlag: options.profile, ...files.input });
+      const jsOpinion = secondOpinion(options.profile, options.sharedFiles);
       if (!chain.ok) return { region, chain, ...(await jsOpinion) };
 
       let credentials: AwsCredentialIdentity;
       try {
         credentials = await fetchLinkCredentials(chain.link, {
-          env,
+          env: chainEnv,
           files: files.raw,
           region,
           requestHandler: AWS_HTTP_TIMEOUTS,
@@ -157,10 +162,14 @@ function sharedFilePaths(env: Env): { credentialsPath: string; configPath: strin
  * What the SDK for JavaScript's own default chain (Node.js tools: the CDK, Lambda tooling) would sign with,
  * bounded. Never the answer, only a second opinion.
  */
-async function secondOpinion(profile: string | undefined): Promise<Pick<Identification, "jsChain">> {
+async function secondOpinion(
+  profile: string | undefined,
+  files: AwsOptions["sharedFiles"],
+): Promise<Pick<Identification, "jsChain">> {
   try {
+    const paths = files ? { filepath: files.credentialsPath, configFilepath: files.configPath } : {};
     const credentials = await withDeadline(
-      defaultProvider({ profile, ignoreCache: true, logger: quiet })(),
+      defaultProvider({ profile, ignoreCache: true, logger: quiet, ...paths })(),
       3000,
     );
     const features = Object.keys((credentials as { $source?: Record<string, string> }).$source ?? {});

@@ -1,5 +1,5 @@
 import { CreateClusterCommand, ListClusterNodesCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
-import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { motoAdmin, REGION } from "../support/aws-world";
@@ -198,6 +198,30 @@ process.exit(Number(process.env.STUB_AWS_EXIT ?? 0));
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/already has a `Host theirs` entry \(line 1\) that hpiam did not write/);
     expect(await readFile(join(home, ".ssh", "config"), "utf8")).toBe("Host theirs\n    HostName 10.0.0.9\n");
+  });
+
+  it("refuses (exit 2, one line) a ~/.ssh/config that links to a file outside the home, and writes nothing there", async () => {
+    const home = join(node.sandbox.root, "linked-home");
+    const outside = join(node.sandbox.root, "dotfiles");
+    await mkdir(join(home, ".ssh"), { recursive: true });
+    await mkdir(outside);
+    const shared = join(outside, "ssh_config");
+    await writeFile(shared, "Host *\n    ServerAliveInterval 30\n");
+    await symlink(shared, join(home, ".ssh", "config"));
+
+    const refused = await hpiam(["--cluster", "ml-cluster", "--ssh-config"], { HOME: home });
+    expectOneLineError(
+      node,
+      refused,
+      2,
+      /^hpiam: \S+\/\.ssh\/config leads outside your home \(to \S+ssh_config\)/,
+    );
+    expect(refused.stderr).toMatch(
+      /Add the Host entry to \S+ssh_config yourself, or make \S+ a file of your own/,
+    );
+    expect(await readFile(shared, "utf8")).toBe("Host *\n    ServerAliveInterval 30\n");
+    expect(await readdir(outside)).toEqual(["ssh_config"]);
+    expect(await readdir(join(home, ".ssh"))).toEqual(["config"]);
   });
 
   it("never prints the secret key it signed with", async () => {

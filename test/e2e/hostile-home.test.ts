@@ -122,3 +122,26 @@ describe("recover --user with hostile names", () => {
     expect(JSON.parse(json.stdout).error.message).toBe(`--user: no user "${name}" on this node`);
   });
 });
+
+describe("a HOME holding a terminal escape and a newline", () => {
+  const node = useSimulatedNode();
+  // A real folder of that name, with the leaked keys in it: whoami, diagnose and recover all print its paths.
+  const hostile = () => join(node.sandbox.root, "home", "ub\u001b[2Juntu\nFORGED: all is well");
+
+  beforeAll(async () => {
+    await mkdir(join(hostile(), ".aws"), { recursive: true });
+    await writeFile(join(hostile(), ".aws", "credentials"), leakedCredentials(node), { mode: 0o600 });
+  });
+
+  it.each([[["whoami"]], [["diagnose"]], [["recover", "--dry-run"]]])(
+    "%j prints it escaped: no escape sequence, no forged line",
+    async (args) => {
+      const result = await node.hpiam(args, { HOME: hostile() });
+      expectCalm(node, result);
+      const printed = `${result.stdout}${result.stderr}`;
+      expect(printed).toContain("ub\\u001b[2Juntu\\u000aFORGED");
+      expect(unprintables(printed)).toEqual([]);
+      expect(printed).not.toMatch(/^FORGED/m);
+    },
+  );
+});

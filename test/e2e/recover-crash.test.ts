@@ -118,7 +118,9 @@ describe("hpiam recover killed at any moment", () => {
       expect(next.exitCode, `after a kill at ${delay} ms: ${next.stdout}`).toBe(0);
       expect(["recovered", "nothing-to-do"]).toContain(JSON.parse(next.stdout).result);
       const kept = await expectIntactOnce(node, original, `the run after a kill at ${delay} ms`);
-      expect(kept).toMatch(/^\.aws\.hpiam-backup-/);
+      expect(kept, JSON.parse(next.stdout).reason + JSON.stringify(await readdir(node.sandbox.home))).toMatch(
+        /^\.aws\.hpiam-backup-/,
+      );
       expect((await stat(join(node.sandbox.home, kept))).mode & 0o777).toBe(0o700);
       expect(existsSync(join(node.sandbox.home, ".aws.hpiam-lock"))).toBe(false);
     }

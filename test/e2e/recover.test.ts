@@ -76,6 +76,7 @@ describe("hpiam recover on a simulated HyperPod node, after the real `aws config
     expect(doc.steps.map((step) => `${step.id}:${step.status}`)).toEqual([
       "move-aws-dir:done",
       "verify:done",
+      "reboot:skipped",
     ]);
     expect(existsSync(aws())).toBe(false);
     expect((await stat(backup)).mode & 0o777).toBe(0o700);
@@ -102,7 +103,7 @@ describe("hpiam recover on a simulated HyperPod node, after the real `aws config
   it("--undo puts the backup back, byte for byte", async () => {
     const result = await node.hpiam(["recover", "--undo"]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toMatch(/^✔ recovered {2}put .*\.aws\.hpiam-backup-\S+ back/);
+    expect(result.stdout).toMatch(/^! restored {2}put .*\.aws\.hpiam-backup-\S+ back/);
     expect(await awsFiles(aws())).toEqual(original);
     expect(await backups(node)).toEqual([]);
     expect((await node.aws(["sts", "get-caller-identity"])).stdout).toContain(`user/${LEAKED_USER}`);
@@ -221,6 +222,7 @@ describe("hpiam recover --all-users, as root, after `aws configure` in several h
       "move-aws-dir:ubuntu",
       "move-aws-dir:alice",
       "verify:",
+      "reboot:",
     ]);
     expect(doc.leakedKeys.map((key) => key.user)).toEqual(["root", "ubuntu", "alice"]);
     for (const { home, uid } of homes()) {

@@ -37,6 +37,7 @@ export function home(overrides: Partial<HomeSurvey> = {}): HomeSurvey {
 export function survey(overrides: Partial<RecoverySurvey> = {}): RecoverySurvey {
   return {
     homes: [home()],
+    bystanders: [],
     systemExports: [],
     environment: [],
     keyFiles: [],

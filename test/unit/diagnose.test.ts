@@ -34,7 +34,8 @@ describe("diagnose", () => {
     const check = result.checks.find((c) => c.id === "root-credentials");
     expect(check).toMatchObject({ status: "error", message: "could not run: boom [redacted] AKIA…MPLE" });
     expect(result.checks.find((c) => c.id === "hyperpod-node")?.status).toBe("pass");
-    expect(result.summary).toMatchObject({ status: "healthy", error: 1 });
+    expect(result.summary).toMatchObject({ status: "unknown", error: 1 });
+    expect(diagnoseExitCode(result)).toBe(3);
   });
 
   it("bounds every check: an identity that never comes times out only the checks that need it", async () => {

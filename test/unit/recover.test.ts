@@ -77,8 +77,22 @@ describe("hpiam recover", () => {
     expect(JSON.stringify(result)).not.toContain(SECRET);
     expect(JSON.stringify(result)).not.toContain(KEY_ID);
 
+    // Nothing left to move; the reboot --no-reboot skipped is still due in this boot, and still skipped.
     const again = await run(node(), { yes: true, reboot: false });
-    expect(again).toMatchObject({ result: "nothing-to-do", steps: [] });
+    expect(again).toMatchObject({ result: "nothing-to-do", steps: [{ id: "reboot", status: "skipped" }] });
+    expect(again.reason).toMatch(/a reboot is still due/);
+  });
+
+  it("remembers a skipped reboot until the boot id changes, and reboots when next asked in the same boot", async () => {
+    await run(node(), { yes: true, reboot: false });
+    const rebooted = node({ host: { bootId: async () => "boot-2" } });
+    expect(await run(rebooted, { yes: true })).toMatchObject({ result: "nothing-to-do", steps: [] });
+    const sameBoot = node();
+    const owed = await run(sameBoot, { yes: true });
+    expect(owed.notes.join("\n")).toMatch(/a reboot is still due/);
+    expect(owed.steps.map((step) => `${step.id}:${step.status}`)).toEqual(["verify:done", "reboot:done"]);
+    expect(sameBoot.ran).toEqual([["sudo", "-n", "systemctl", "reboot"]]);
+    expect(await readdir(home)).not.toContain(".aws.hpiam-reboot-due");
   });
 
   it("reboots through sudo when not root, with systemctl as root", async () => {
@@ -169,7 +183,7 @@ describe("hpiam recover", () => {
   it("--undo puts the latest backup back byte for byte, and refuses while ~/.aws exists", async () => {
     await run(node(), { yes: true, reboot: false });
     const undone = await run(node(), { undo: true });
-    expect(undone.result).toBe("recovered");
+    expect(undone.result).toBe("restored");
     expect(await readFile(join(home, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
     expect(await backupsIn()).toEqual([]);
     expect((await run(node(), { undo: true })).result).toBe("nothing-to-do");
@@ -186,7 +200,7 @@ describe("hpiam recover", () => {
     expect((await run(node(), { delete: true, reboot: false })).result).toBe("refused");
     const result = await run(node(), { delete: true, yes: true, reboot: false });
     expect(result).toMatchObject({ result: "recovered", backups: [] });
-    expect(await readdir(home)).toEqual([]);
+    expect(await readdir(home)).toEqual([".aws.hpiam-reboot-due"]);
   });
 
   it("moves or deletes a symlinked ~/.aws as the link only: what it points to outside is untouched", async () => {
