@@ -4,6 +4,7 @@ import { scrubSecrets } from "./domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
 import type { ConnectHeadOptions } from "./commands/connect-head";
 import type { DiagnoseOptions } from "./commands/diagnose";
+import type { FleetOptions } from "./commands/fleet";
 import type { PolicyOptions } from "./commands/policy";
 import type { RecoverOptions, RecoverResult } from "./commands/recover";
 import type { Style } from "./render/style";
@@ -172,6 +173,28 @@ export async function runCli(
       }),
     );
 
+  const fleet = program
+    .command("fleet")
+    .description("the same command on every node of the Slurm cluster (srun), one report grouped by cause");
+  for (const [name, what] of [
+    ["whoami", "every node's identity and where it comes from"],
+    ["diagnose", "every node's diagnose checks (exit 1 when a node is not healthy or did not answer)"],
+  ] as const) {
+    withFleetOptions(withCommonOptions(fleet.command(name)))
+      .description(what)
+      .action(
+        act(async (options: CommonOptions & FleetOptions, ctx) => {
+          const { fleetSurvey, fleetExitCode } = await import("./commands/fleet");
+          const { renderFleet } = await import("./render/fleet");
+          return {
+            result: await fleetSurvey(name, options, ctx),
+            render: renderFleet,
+            exitCode: fleetExitCode,
+          };
+        }),
+      );
+  }
+
   withCommonOptions(program.command("diagnose"))
     .description("checks of this node's AWS identity, each with its fix (exit 1 when one fails)")
     .option("--checks <ids>", "run only these checks (comma-separated ids)")
@@ -203,6 +226,14 @@ export function withCommonOptions(command: Command): Command {
     .option("--profile <name>", "use this profile of the shared config files")
     .addOption(new Option("--no-color", "no colour in human output"))
     .option("--verbose", "diagnostics on stderr");
+}
+
+function withFleetOptions(command: Command): Command {
+  return command
+    .option("--nodes <list>", "these nodes (Slurm host list, e.g. worker-[1-64]); default: every node")
+    .option("--partition <name>", "the nodes of this Slurm partition")
+    .option("--timeout <seconds>", "how long every node gets to answer (default 60)")
+    .option("--hpiam <path>", "the hpiam every node runs, at the same path on each (default: this one)");
 }
 
 function validateCommon(options: CommonOptions): void {
