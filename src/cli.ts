@@ -5,6 +5,7 @@ import { ExitCode, HpiamError, UsageError } from "./errors";
 import type { ConnectHeadOptions } from "./commands/connect-head";
 import type { DiagnoseOptions } from "./commands/diagnose";
 import type { FleetOptions } from "./commands/fleet";
+import type { FleetRecoverOptions, FleetRecoverReport } from "./commands/fleet-recover";
 import type { PolicyOptions } from "./commands/policy";
 import type { RecoverOptions, RecoverResult } from "./commands/recover";
 import type { Style } from "./render/style";
@@ -194,6 +195,26 @@ export async function runCli(
         }),
       );
   }
+
+  withFleetOptions(withCommonOptions(fleet.command("recover")))
+    .description("recover on every node named, then reboot the verified ones with scontrol reboot ASAP")
+    .option("--dry-run", "every node's plan; nothing changes")
+    .option("-y, --yes", "no questions (needed without a terminal)")
+    .action(
+      act(async (options: CommonOptions & FleetRecoverOptions, ctx, { style }) => {
+        const { fleetRecover, fleetRecoverExitCode } = await import("./commands/fleet-recover");
+        const { renderFleetRecover } = await import("./render/fleet-recover");
+        const confirm = async (plan: FleetRecoverReport) => {
+          io.stderr(`hpiam fleet recover will:\n\n${renderFleetRecover(plan, style)}\n`);
+          return ctx.prompt.confirm("Recover these nodes and reboot them once verified?", false);
+        };
+        return {
+          result: await fleetRecover(options, ctx, { confirm }),
+          render: renderFleetRecover,
+          exitCode: fleetRecoverExitCode,
+        };
+      }),
+    );
 
   withCommonOptions(program.command("diagnose"))
     .description("checks of this node's AWS identity, each with its fix (exit 1 when one fails)")
