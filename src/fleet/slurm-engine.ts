@@ -1,4 +1,5 @@
 import type { Context } from "../context";
+import { printable } from "../domain/printable";
 import { CannotRunError, UsageError } from "../errors";
 import type { FleetEngine, FleetNode, NodeAnswer, NodeSelection, RunRequest } from "./engine";
 import { countFinished, firstLine, parseDocument, splitLabelled } from "./labelled-output";
@@ -135,9 +136,11 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
       .split("\n")
       .map((line) => line.trim())
       .filter(Boolean);
-    if (answer.exitCode !== 0 || names.length === 0)
+    // scontrol exits 0 on a bad list ("Invalid hostlist" on stderr, or `n[1-` taken as the name `n]`).
+    const bad = answer.exitCode !== 0 || answer.stderr.trim() !== "" || names.length === 0;
+    if (bad || !names.every((name) => /^[A-Za-z0-9][\w.-]*$/.test(name)))
       throw new UsageError(
-        `--nodes: "${list}" is not a Slurm host list`,
+        `--nodes: "${printable(list)}" is not a Slurm host list`,
         "Give names or a range like worker-[1-8],login-1.",
       );
     return [...new Set(names)];
