@@ -4,10 +4,9 @@ import { scrubSecrets } from "./domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
 import type { ConnectHeadOptions } from "./commands/connect-head";
 import type { DiagnoseOptions } from "./commands/diagnose";
-import type { FleetOptions } from "./commands/fleet";
-import type { FleetRecoverOptions, FleetRecoverReport } from "./commands/fleet-recover";
 import type { PolicyOptions } from "./commands/policy";
 import type { RecoverOptions, RecoverResult } from "./commands/recover";
+import { registerFleet } from "./cli-fleet";
 import type { Style } from "./render/style";
 
 /** Where output goes; main() passes the process's, tests pass buffers. */
@@ -39,10 +38,15 @@ export interface Outcome<T> {
 }
 
 /** What an action gets besides its options: its positional operands, and the output style decided once. */
-interface ActionExtra {
+export interface ActionExtra {
   operands: Array<string | undefined>;
   style: Style;
 }
+
+/** Wraps a command's run into a commander action: context, style, output and exit code handled once. */
+export type Act = <O extends CommonOptions, T>(
+  run: (options: O, ctx: Context, extra: ActionExtra) => Promise<Outcome<T>>,
+) => (...args: unknown[]) => Promise<void>;
 
 /** Parses argv, runs one command and returns the exit code; never throws, never exits. */
 export async function runCli(
@@ -66,7 +70,7 @@ export async function runCli(
     .showSuggestionAfterError(false);
 
   // Commander calls an action with the operands, then the options, then the command itself.
-  const act =
+  const act: Act =
     <O extends CommonOptions, T>(
       run: (options: O, ctx: Context, extra: ActionExtra) => Promise<Outcome<T>>,
     ) =>
@@ -174,47 +178,7 @@ export async function runCli(
       }),
     );
 
-  const fleet = program
-    .command("fleet")
-    .description("the same command on every node of the Slurm cluster (srun), one report grouped by cause");
-  for (const [name, what] of [
-    ["whoami", "every node's identity and where it comes from"],
-    ["diagnose", "every node's diagnose checks (exit 1 when a node is not healthy or did not answer)"],
-  ] as const) {
-    withFleetOptions(withCommonOptions(fleet.command(name)))
-      .description(what)
-      .action(
-        act(async (options: CommonOptions & FleetOptions, ctx) => {
-          const { fleetSurvey, fleetExitCode } = await import("./commands/fleet");
-          const { renderFleet } = await import("./render/fleet");
-          return {
-            result: await fleetSurvey(name, options, ctx),
-            render: renderFleet,
-            exitCode: fleetExitCode,
-          };
-        }),
-      );
-  }
-
-  withFleetOptions(withCommonOptions(fleet.command("recover")))
-    .description("recover on every node named, then reboot the verified ones with scontrol reboot ASAP")
-    .option("--dry-run", "every node's plan; nothing changes")
-    .option("-y, --yes", "no questions (needed without a terminal)")
-    .action(
-      act(async (options: CommonOptions & FleetRecoverOptions, ctx, { style }) => {
-        const { fleetRecover, fleetRecoverExitCode } = await import("./commands/fleet-recover");
-        const { renderFleetRecover } = await import("./render/fleet-recover");
-        const confirm = async (plan: FleetRecoverReport) => {
-          io.stderr(`hpiam fleet recover will:\n\n${renderFleetRecover(plan, style)}\n`);
-          return ctx.prompt.confirm("Recover these nodes and reboot them once verified?", false);
-        };
-        return {
-          result: await fleetRecover(options, ctx, { confirm }),
-          render: renderFleetRecover,
-          exitCode: fleetRecoverExitCode,
-        };
-      }),
-    );
+  registerFleet(program, act, io);
 
   withCommonOptions(program.command("diagnose"))
     .description("checks of this node's AWS identity, each with its fix (exit 1 when one fails)")
@@ -247,14 +211,6 @@ export function withCommonOptions(command: Command): Command {
     .option("--profile <name>", "use this profile of the shared config files")
     .addOption(new Option("--no-color", "no colour in human output"))
     .option("--verbose", "diagnostics on stderr");
-}
-
-function withFleetOptions(command: Command): Command {
-  return command
-    .option("--nodes <list>", "these nodes (Slurm host list, e.g. worker-[1-64]); default: every node")
-    .option("--partition <name>", "the nodes of this Slurm partition")
-    .option("--timeout <seconds>", "how long every node gets to answer (default 60)")
-    .option("--hpiam <path>", "the hpiam every node runs, at the same path on each (default: this one)");
 }
 
 function validateCommon(options: CommonOptions): void {
