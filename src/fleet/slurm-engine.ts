@@ -30,12 +30,12 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
     name: "slurm",
 
     async listNodes(selection: NodeSelection): Promise<FleetNode[]> {
-      if (!(await ctx.exec.which("srun")))
+      const [srun, table] = await Promise.all([ctx.exec.which("srun"), scontrol(["show", "node", "-o"])]);
+      if (!srun)
         throw new CannotRunError(
           "srun is not on PATH: hpiam fleet runs on a node of a Slurm cluster (head or login node)",
           "Run it there, or put Slurm's client commands on PATH.",
         );
-      const table = await scontrol(["show", "node", "-o"]);
       if (table.exitCode !== 0)
         throw new CannotRunError(
           `scontrol show node failed: ${firstLine(table.stderr)}`,
