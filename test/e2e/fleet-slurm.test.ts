@@ -1,10 +1,11 @@
-import { readdir } from "node:fs/promises";
+import { execa } from "execa";
+import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FleetReport } from "../../src/commands/fleet";
 import type { FleetRecoverReport } from "../../src/commands/fleet-recover";
 import { LEAKED_USER } from "../support/aws-world";
-import { waitFor } from "../support/processes";
+import { stopProcess, waitFor } from "../support/processes";
 import { expectNoSecrets, STACK } from "../support/simulated-node";
 import { useSlurmFleet } from "../support/slurm-fleet";
 
@@ -12,6 +13,8 @@ import { useSlurmFleet } from "../support/slurm-fleet";
 describe("hpiam fleet on a real Slurm cluster", () => {
   const fleet = useSlurmFleet();
   const sharedAws = () => join(fleet.homes.n2 ?? "", ".aws");
+  const nodeState = async (node: string) =>
+    (await fleet.cluster.client(["sinfo", "-h", "-N", "-n", node, "-o", "%T"])).stdout.trim();
   const row = (stdout: string, node: string) =>
     stdout.split("\n").find((line) => line.startsWith(`${node} `, 2)) ?? "";
 
@@ -102,6 +105,39 @@ describe("hpiam fleet on a real Slurm cluster", () => {
       expect(result.stderr).not.toMatch(STACK);
       expect(result.stderr.split("\n")[0]).toMatch(/^hpiam: --(nodes|timeout|hpiam): /);
     }
+  });
+
+  it("a busy node is listed as busy, not waited for; the others answer", async () => {
+    const job = execa("srun", ["--nodelist=n1", "-N", "1", "sleep", "60"], {
+      env: fleet.cluster.env,
+      extendEnv: false,
+      reject: false,
+    });
+    try {
+      await waitFor(async () => (await nodeState("n1")) === "allocated", 20_000, "n1 allocated");
+      const result = await fleet.fleet(["whoami", "--nodes", "n[1-2]"]);
+      expect(result.exitCode).toBe(1);
+      expect(row(result.stdout, "n1")).toMatch(
+        /^– n1 +busy .* Slurm says ALLOCATED: every CPU is in use by jobs$/,
+      );
+      expect(row(result.stdout, "n2")).toMatch(/^✖ n2 +overridden/);
+    } finally {
+      await stopProcess(job);
+    }
+    await waitFor(async () => (await nodeState("n1")) === "idle", 20_000, "n1 idle again");
+  });
+
+  it("a node that does not answer in time is named, and so is one whose hpiam printed no document", async () => {
+    const slow = join(fleet.cluster.dir, "slow-hpiam");
+    await writeFile(slow, "#!/bin/sh\nexec sleep 60\n", { mode: 0o755 });
+    const late = await fleet.fleet(["whoami", "--nodes", "n1", "--timeout", "2", "--hpiam", slow]);
+    expect(late.exitCode).toBe(1);
+    expect(row(late.stdout, "n1")).toMatch(/^– n1 +no-answer .* did not answer within 2 s$/);
+    const other = await fleet.fleet(["whoami", "--nodes", "n2", "--hpiam", "/bin/echo"]);
+    expect(row(other.stdout, "n2")).toMatch(
+      /^– n2 +not-hpiam .* hpiam there printed something that is not JSON: whoami --json$/,
+    );
+    await waitFor(async () => (await nodeState("n1")) === "idle", 20_000, "n1 idle again");
   });
 
   it("recover without a terminal needs --yes; --dry-run shows every node's plan and changes nothing", async () => {
