@@ -15,8 +15,9 @@ export function scriptedEngine(
   return {
     name: "slurm",
     listNodes: async () => nodes,
-    run: async ({ nodes: names, args }) => {
+    run: async ({ nodes: names, args, onProgress }) => {
       runs.push([...names, "--", ...args]);
+      onProgress?.(names.length, names.length);
       return names.map((name): NodeAnswer => {
         const document = print(name, args);
         return document === undefined

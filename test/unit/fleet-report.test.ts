@@ -96,6 +96,19 @@ describe("fleet whoami over many nodes", () => {
     );
   });
 
+  it("keeps a progress line while nodes answer, and clears it", async () => {
+    const lines: string[] = [];
+    const ctx = fakeContext();
+    const withProgress = { ...ctx, log: { ...ctx.log, progress: (line: string) => lines.push(line) } };
+    await fleetSurvey(
+      "whoami",
+      {},
+      withProgress,
+      scriptedEngine([{ name: "a" }, { name: "b" }], { a: healthy, b: healthy }),
+    );
+    expect(lines).toEqual(["hpiam fleet: 0/2 nodes answered", "hpiam fleet: 2/2 nodes answered", ""]);
+  });
+
   it("--region and --profile go to every node; nothing else of the caller does", async () => {
     const runs: string[][] = [];
     await fleetSurvey(
