@@ -1,4 +1,5 @@
 import type { Context } from "../context";
+import { printable } from "../domain/printable";
 import { ExitCode, UsageError } from "../errors";
 import type { FleetEngine, NodeAnswer, RebootResult } from "../fleet/engine";
 import { oneNodePerHome, sharedHomes, type SharedHome, verdictOf } from "../fleet/recover-outcomes";
@@ -58,7 +59,7 @@ export async function fleetRecover(
   if (!options.dryRun && !options.yes && !ctx.prompt.interactive)
     throw new UsageError(
       "fleet recover moves ~/.aws aside and reboots nodes: without a terminal it needs --yes",
-      `See the plan first: hpiam fleet recover --nodes ${options.nodes} --dry-run`,
+      `See the plan first: hpiam fleet recover --nodes ${printable(options.nodes)} --dry-run`,
     );
   const selected = await engine.listNodes(options);
   const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
@@ -80,21 +81,10 @@ export async function fleetRecover(
       engine: { name: engine.name, command: engine.commandFor({ nodes: askable, args, timeoutMs }) },
     });
   const planned = report(plans, new Set(affected), dryArgs, true);
-  const rebootPlan = async (nodes: string[]) => ({
-    command: [
-      "scontrol",
-      "reboot",
-      "ASAP",
-      "nextstate=resume",
-      "reason=hpiam recover",
-      await engine.compress(nodes),
-    ],
-    nodes,
-  });
 
   if (options.dryRun || affected.length === 0) {
     const reboot = affected.length
-      ? { ...(await rebootPlan(affected)), ok: true, queued: false, message: "planned" }
+      ? { ...(await engine.reboot(affected, { dryRun: true })), nodes: affected, queued: false }
       : null;
     return { ...planned, reboot };
   }
@@ -120,7 +110,9 @@ export async function fleetRecover(
   const result = report(answers, verified, actArgs, false);
   const toReboot = affected.filter((name) => verified.has(name));
   const reboot = toReboot.length ? { ...(await engine.reboot(toReboot)), nodes: toReboot } : null;
-  return { ...result, reboot: reboot && { ...reboot, queued: reboot.ok } };
+  // Recovered but not rebooted: processes keep the old keys, so a refused reboot is a failure too.
+  const summary = reboot && !reboot.ok ? { ...result.summary, status: "failed" as const } : result.summary;
+  return { ...result, summary, reboot: reboot && { ...reboot, queued: reboot.ok } };
 }
 
 /** 0 every node named recovered and its reboot queued (or nothing to do); 1 one failed or did not answer; 2 refused; 3 none asked. */

@@ -58,6 +58,6 @@ export interface FleetEngine {
   commandFor(request: Omit<RunRequest, "onProgress">): string[];
   /** A short form of a list of node names (Slurm: `n[1-3,5]`). */
   compress(names: readonly string[]): Promise<string>;
-  /** Reboots the nodes once their running work is done, then returns them to service. */
-  reboot(names: readonly string[]): Promise<RebootResult>;
+  /** Reboots the nodes once their running work is done, then returns them to service (dryRun: the command only). */
+  reboot(names: readonly string[], options?: { dryRun?: boolean }): Promise<RebootResult>;
 }

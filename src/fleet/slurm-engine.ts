@@ -111,7 +111,7 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
       return answer?.exitCode === 0 && answer.stdout.trim() ? answer.stdout.trim() : names.join(",");
     },
 
-    async reboot(names) {
+    async reboot(names, { dryRun = false } = {}) {
       const command = [
         "scontrol",
         "reboot",
@@ -120,6 +120,7 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
         "reason=hpiam recover",
         await this.compress(names),
       ];
+      if (dryRun) return { command, ok: true, message: "planned" };
       const answer = await ctx.exec.run(command, { timeoutMs: SCONTROL_TIMEOUT_MS });
       const ok = answer.exitCode === 0 && !answer.timedOut;
       const message = ok

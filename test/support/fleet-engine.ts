@@ -27,8 +27,8 @@ export function scriptedEngine(
     },
     commandFor: ({ nodes: names, args }) => ["srun", `--nodelist=${names.join(",")}`, ...args],
     compress: async (names) => names.join(","),
-    reboot: async (names) => {
-      reboots.push([...names]);
+    reboot: async (names, { dryRun = false } = {}) => {
+      if (!dryRun) reboots.push([...names]);
       return { command: ["scontrol", "reboot", names.join(",")], ok: true, message: "queued" };
     },
   };

@@ -89,6 +89,24 @@ describe("fleet recover", () => {
     expect(fleetRecoverExitCode(report)).toBe(0);
   });
 
+  it("a reboot Slurm refuses makes the run failed (exit 1): the recovered nodes still hold the old keys", async () => {
+    const engine = cluster([], []);
+    const refusing = {
+      ...engine,
+      reboot: async () => ({
+        command: ["scontrol"],
+        ok: false,
+        message: "scontrol reboot failed: RebootProgram isn't defined",
+      }),
+    };
+    const report = await fleetRecover({ nodes: "a,b,c,d", yes: true }, fakeContext(), {}, refusing);
+    expect(report.reboot).toMatchObject({
+      queued: false,
+      message: "scontrol reboot failed: RebootProgram isn't defined",
+    });
+    expect(fleetRecoverExitCode(report)).toBe(1);
+  });
+
   it("at a terminal, shows the plan and changes nothing when the answer is no", async () => {
     const runs: string[][] = [];
     const shown: string[] = [];
