@@ -85,7 +85,7 @@ describe("hpiam fleet on a real Slurm cluster", () => {
   });
 
   it("exit 0 when every node named is healthy, 3 when no node could be asked", async () => {
-    const healthy = await fleet.fleet(["whoami", "--nodes", "n1"]);
+    const healthy = await fleet.fleet(["whoami", "--partition", "main", "--nodes", "n1"]);
     expect(healthy.exitCode, healthy.stdout + healthy.stderr).toBe(0);
     expect(healthy.stdout.trimEnd().split("\n").at(-1)).toBe("✔ healthy  1 of 1 nodes");
     const down = await fleet.fleet(["whoami", "--nodes", "n5"]);
@@ -98,12 +98,13 @@ describe("hpiam fleet on a real Slurm cluster", () => {
       ["whoami", "--nodes", "n[1-"],
       ["diagnose", "--timeout", "soon"],
       ["whoami", "--hpiam", "hpiam"],
+      ["whoami", "--partition", "gpu"],
     ]) {
       const result = await fleet.fleet(args);
       expect(result.exitCode, args.join(" ")).toBe(2);
       expect(result.stdout).toBe("");
       expect(result.stderr).not.toMatch(STACK);
-      expect(result.stderr.split("\n")[0]).toMatch(/^hpiam: --(nodes|timeout|hpiam): /);
+      expect(result.stderr.split("\n")[0]).toMatch(/^hpiam: --(nodes|timeout|hpiam|partition): /);
     }
   });
 
