@@ -7,6 +7,7 @@ import { summarize, toNodeReport } from "../src/commands/fleet";
 import { groupByCause } from "../src/fleet/group-nodes";
 import { renderFleet } from "../src/render/fleet";
 import { createStyle } from "../src/render/style";
+import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI } from "../test/support/fleet-documents";
 import type { SimulatedNode } from "../test/support/simulated-node";
 import { startSlurmCluster, type SlurmCluster } from "../test/support/slurm-cluster";
 import { median } from "./measure";
@@ -57,33 +58,9 @@ export function fleetSubjects(hpiam: string[], node: SimulatedNode, cluster: Slu
 
 /** Grouping and rendering the report of 2,000 nodes' documents (generated): median ms of `runs`. */
 export function renderLargeReport(runs: number): number {
-  const healthy = {
-    schemaVersion: 1,
-    verdict: { status: "healthy" },
-    identity: { arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker" },
-    credentialSource: {
-      provider: "instance-metadata",
-      accessKeyId: "ASIA…AAAA",
-      local: false,
-      longTerm: false,
-    },
-  };
-  const overridden = {
-    ...healthy,
-    verdict: { status: "overridden" },
-    identity: { arn: "arn:aws:iam::123456789012:user/alice" },
-    credentialSource: {
-      provider: "shared-credentials-file",
-      path: "/fsx/home/ubuntu/.aws/credentials",
-      profile: "default",
-      accessKeyId: "AKIA…WXYZ",
-      local: true,
-      longTerm: true,
-    },
-  };
   const answers = Array.from({ length: 2000 }, (_, i) => ({
     name: `worker-${i + 1}`,
-    document: JSON.parse(JSON.stringify(i % 50 === 3 ? overridden : healthy)) as unknown,
+    document: JSON.parse(JSON.stringify(i % 50 === 3 ? OVERRIDDEN_WHOAMI : HEALTHY_WHOAMI)) as unknown,
   }));
   const style = createStyle({ color: false, env: {}, isTTY: false });
   const times: number[] = [];

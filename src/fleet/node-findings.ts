@@ -1,6 +1,7 @@
 import type { CredentialSource } from "../domain/credential-source";
 import { printable } from "../domain/printable";
 import { describeSource } from "../domain/verdict";
+import { type Doc, record, text } from "./document-fields";
 
 /** What the report shows of one node's document: verdict, identity, where its keys come from, failed checks. */
 export interface NodeFinding {
@@ -16,11 +17,6 @@ export interface NodeFinding {
   /** The mount point of a shared filesystem (Lustre, NFS) the node's home is on, when it is. */
   sharedHome: string | null;
 }
-
-type Doc = Record<string, unknown>;
-const record = (value: unknown): Doc | undefined =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Doc) : undefined;
-const text = (value: unknown): string | null => (typeof value === "string" ? printable(value) : null);
 
 /** Reads a node's whoami or diagnose document; a document of another shape reads as `unknown`. */
 export function findingOf(document: unknown): NodeFinding {

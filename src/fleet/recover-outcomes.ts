@@ -1,4 +1,4 @@
-import { printable } from "../domain/printable";
+import { record, text } from "./document-fields";
 import type { NodeAnswer } from "./engine";
 
 /** What one node's recover (or whoami) document says, as fleet recover needs it. */
@@ -19,11 +19,6 @@ export interface SharedHome {
   /** The node that moved it aside (once, for all of them). */
   movedBy: string | null;
 }
-
-type Doc = Record<string, unknown>;
-const record = (value: unknown): Doc | undefined =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Doc) : undefined;
-const text = (value: unknown): string | null => (typeof value === "string" ? printable(value) : null);
 
 export function verdictOf(answer: NodeAnswer | undefined): RecoverOutcome {
   const doc = record(answer?.document);

@@ -4,33 +4,8 @@ import type { FleetNode } from "../../src/fleet/engine";
 import { renderFleet } from "../../src/render/fleet";
 import { createStyle } from "../../src/render/style";
 import { fakeContext, failure } from "../support/fake-context";
+import { HEALTHY_WHOAMI as healthy, OVERRIDDEN_WHOAMI as overridden } from "../support/fleet-documents";
 import { scriptedEngine } from "../support/fleet-engine";
-
-const ROLE_ARN = "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker";
-const healthy = {
-  schemaVersion: 1,
-  verdict: { status: "healthy" },
-  identity: { arn: ROLE_ARN },
-  credentialSource: {
-    provider: "instance-metadata",
-    accessKeyId: "ASIA…AAAA",
-    local: false,
-    longTerm: false,
-  },
-};
-const overridden = {
-  schemaVersion: 1,
-  verdict: { status: "overridden" },
-  identity: { arn: "arn:aws:iam::123456789012:user/alice" },
-  credentialSource: {
-    provider: "shared-credentials-file",
-    path: "/fsx/home/ubuntu/.aws/credentials",
-    profile: "default",
-    accessKeyId: "AKIA…WXYZ",
-    local: true,
-    longTerm: true,
-  },
-};
 
 const style = createStyle({ color: false, env: {}, isTTY: false });
 
