@@ -2,12 +2,17 @@ import type { Command } from "commander";
 import { type Act, type CommonOptions, type Io, withCommonOptions } from "./cli";
 import type { FleetOptions } from "./commands/fleet";
 import type { FleetRecoverOptions, FleetRecoverReport } from "./commands/fleet-recover";
+import { UsageError } from "./errors";
 
 /** `hpiam fleet whoami|diagnose|recover`: the commands of one node, on every node of a Slurm cluster. */
 export function registerFleet(program: Command, act: Act, io: Io): void {
   const fleet = program
     .command("fleet")
-    .description("the same command on every node of the Slurm cluster (srun), one report grouped by cause");
+    .description("the same command on every node of the Slurm cluster (srun), one report grouped by cause")
+    // Without a subcommand commander would print its help and a bare "(outputHelp)": one line instead.
+    .action(() => {
+      throw new UsageError("fleet needs a command: whoami, diagnose or recover", "See `hpiam fleet --help`.");
+    });
   for (const [name, what] of [
     ["whoami", "every node's identity and where it comes from"],
     ["diagnose", "every node's diagnose checks (exit 1 when a node is not healthy or did not answer)"],
