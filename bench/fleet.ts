@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { FleetReport } from "../src/commands/fleet";
 import { summarize, toNodeReport } from "../src/commands/fleet";
 import { groupByCause } from "../src/fleet/group-nodes";
+import { TASK_EXPORT } from "../src/fleet/slurm-engine";
 import { renderFleet } from "../src/render/fleet";
 import { createStyle } from "../src/render/style";
 import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI } from "../test/support/fleet-documents";
@@ -13,7 +14,7 @@ import { startSlurmCluster, type SlurmCluster } from "../test/support/slurm-clus
 import { median } from "./measure";
 
 const NODES = ["n1", "n2", "n3", "n4"];
-const SRUN_FLAGS = ["-N", "4", "--ntasks-per-node=1", "--immediate=10", "--export=NONE", "--label"];
+const SRUN_FLAGS = ["-N", "4", "--ntasks-per-node=1", "--immediate=10", `--export=${TASK_EXPORT}`, "--label"];
 
 export interface FleetSubject {
   name: string;

@@ -10,9 +10,10 @@ const SCONTROL_TIMEOUT_MS = 15_000;
 const IMMEDIATE_S = 10;
 /**
  * Each node is judged in its own environment: srun would hand every task the caller's, AWS keys included.
- * Only PATH goes along (the commands hpiam runs on the node); a TaskProlog's exports still apply.
+ * Naming variables (without ALL) exports those alone, like NONE; `NONE,PATH=…` would drop PATH too (Slurm 22.05).
+ * So only PATH goes along, for the commands hpiam runs on the node; a TaskProlog's exports still apply.
  */
-export const TASK_EXPORT = "NONE,PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+export const TASK_EXPORT = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /** The fleet engine of a Slurm cluster: scontrol for the nodes, one srun step with one task per node. */
 export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): FleetEngine {

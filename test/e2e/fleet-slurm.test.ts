@@ -58,7 +58,9 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     expect(report.engine.command).toEqual(
       expect.arrayContaining(["srun", "--nodelist=n1,n2", "--ntasks-per-node=1", "--label"]),
     );
-    expect(report.engine.command.find((arg) => arg.startsWith("--export="))).toMatch(/^--export=NONE,PATH=/);
+    expect(report.engine.command.find((arg) => arg.startsWith("--export="))).toBe(
+      "--export=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    );
     expect(report.nodes.map((node) => [node.name, node.status, node.finding?.verdict ?? null])).toEqual([
       ["n1", "answered", "healthy"],
       ["n2", "answered", "overridden"],
