@@ -7,6 +7,7 @@ import type { ConnectHeadOptions } from "./commands/connect-head";
 import type { DiagnoseOptions } from "./commands/diagnose";
 import type { PolicyOptions } from "./commands/policy";
 import type { RecoverOptions, RecoverResult } from "./commands/recover";
+import { registerFleet } from "./cli-fleet";
 import type { Style } from "./render/style";
 
 /** Where output goes; main() passes the process's, tests pass buffers. */
@@ -38,10 +39,15 @@ export interface Outcome<T> {
 }
 
 /** What an action gets besides its options: its positional operands, and the output style decided once. */
-interface ActionExtra {
+export interface ActionExtra {
   operands: Array<string | undefined>;
   style: Style;
 }
+
+/** Wraps a command's run into a commander action: context, style, output and exit code handled once. */
+export type Act = <O extends CommonOptions, T>(
+  run: (options: O, ctx: Context, extra: ActionExtra) => Promise<Outcome<T>>,
+) => (...args: unknown[]) => Promise<void>;
 
 /** Parses argv, runs one command and returns the exit code; never throws, never exits. */
 export async function runCli(
@@ -65,7 +71,7 @@ export async function runCli(
     .showSuggestionAfterError(false);
 
   // Commander calls an action with the operands, then the options, then the command itself.
-  const act =
+  const act: Act =
     <O extends CommonOptions, T>(
       run: (options: O, ctx: Context, extra: ActionExtra) => Promise<Outcome<T>>,
     ) =>
@@ -174,6 +180,8 @@ export async function runCli(
         };
       }),
     );
+
+  registerFleet(program, act, io);
 
   withCommonOptions(program.command("diagnose"))
     .description(

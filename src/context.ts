@@ -20,6 +20,8 @@ export interface RunResult {
 export interface RunOptions {
   timeoutMs?: number;
   input?: string;
+  /** Sees stdout as it arrives (progress of a long run); the whole of it is still returned. */
+  onStdout?: (chunk: string) => void;
 }
 
 /** Runs argv arrays, never shell strings. */
@@ -204,6 +206,8 @@ export interface HostPort {
   bootId(): Promise<string | undefined>;
   /** A process with this pid runs on this machine (one of another user's counts too). */
   alive(pid: number): boolean;
+  /** The argv that starts this same hpiam (node and script, or the single executable). */
+  readonly command: readonly string[];
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -213,6 +217,8 @@ export interface Logger {
   debug(message: string): void;
   /** Progress on stderr, always shown (never with secrets). */
   info(message: string): void;
+  /** One progress line on stderr, rewritten in place; only at a terminal. "" clears it. */
+  progress?: (line: string) => void;
 }
 
 export interface Context {

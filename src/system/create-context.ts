@@ -20,6 +20,9 @@ export function createLogger(verbose: boolean): Logger {
     info: (message) => {
       process.stderr.write(`${scrubSecrets(message)}\n`);
     },
+    progress: (line) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${scrubSecrets(line)}`);
+    },
   };
 }
 

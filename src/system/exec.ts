@@ -10,12 +10,15 @@ export function createExecutor(): Executor {
     async run(argv, options = {}) {
       const [command = "", ...args] = argv;
       const execa = await loadExeca();
-      const result = await execa(command, args, {
+      const child = execa(command, args, {
         reject: false,
         stdin: options.input === undefined ? "ignore" : "pipe",
         ...(options.input === undefined ? {} : { input: options.input }),
         ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
       });
+      if (options.onStdout)
+        child.stdout?.on("data", (chunk: Buffer) => options.onStdout?.(chunk.toString("utf8")));
+      const result = await child;
       if (isNotFound(result)) throw notFound(command);
       return {
         exitCode: result.exitCode ?? 128,

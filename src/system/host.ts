@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { hostname } from "node:os";
+import { resolve } from "node:path";
 import type { HostPort } from "../context";
 
 export function createHostPort(): HostPort {
@@ -11,6 +12,11 @@ export function createHostPort(): HostPort {
         (text) => text.trim() || undefined,
         () => undefined,
       ),
+    // A single executable is its own script (argv[1] repeats execPath); else node and the script it runs.
+    command:
+      !process.argv[1] || resolve(process.argv[1]) === process.execPath
+        ? [process.execPath]
+        : [process.execPath, resolve(process.argv[1])],
     alive(pid) {
       try {
         process.kill(pid, 0); // signal 0: only asks whether the process exists

@@ -148,6 +148,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       hostname: "ip-10-1-20-11",
       bootId: async () => "boot-1",
       alive: () => false,
+      command: ["/usr/bin/node", "/opt/hpiam/bin/hpiam.js"],
       ...options.host,
     },
     log: { debug: (m) => logged.push(m), info: (m) => logged.push(m) },

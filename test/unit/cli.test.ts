@@ -50,6 +50,15 @@ describe("runCli", () => {
     expect(result.stdout.includes(ESC)).toBe(coloured);
   });
 
+  it("fleet without a command is one line and exit 2", async () => {
+    const result = await run(["fleet"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toBe(
+      "hpiam: fleet needs a command: whoami, diagnose or recover\n  See `hpiam fleet --help`.\n",
+    );
+  });
+
   it("maps an overridden identity to exit 1", async () => {
     const result = await run(["whoami"], {
       ...healthyNode,

@@ -1,0 +1,202 @@
+import type { Context } from "../context";
+import { printable } from "../domain/printable";
+import { ExitCode, UsageError } from "../errors";
+import type { FleetEngine, NodeAnswer, RebootResult } from "../fleet/engine";
+import { oneNodePerHome, sharedHomes, type SharedHome, verdictOf } from "../fleet/recover-outcomes";
+import { createSlurmEngine } from "../fleet/slurm-engine";
+import { type FleetOptions, forwarded, hpiamCommand, runWithProgress, timeoutOf } from "./fleet";
+
+export interface FleetRecoverOptions extends FleetOptions {
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export interface FleetRecoverNode {
+  name: string;
+  /** The node's recover result (`recovered`, `nothing-to-do`, `planned`, `failed`, `refused`), or why none. */
+  status: string;
+  reason: string | null;
+  /** Its identity checked afresh and healthy: the node is rebooted. */
+  verified: boolean;
+  /** The node's own recover document (its plan with --dry-run). */
+  document: unknown;
+}
+
+export interface FleetRecoverReport {
+  schemaVersion: 1;
+  command: "recover";
+  dryRun: boolean;
+  engine: { name: string; command: string[] };
+  nodes: FleetRecoverNode[];
+  /** A home several nodes use (an FSx home): moved aside once, every node that used it verified. */
+  sharedHomes: SharedHome[];
+  /** The reboot of the verified nodes (planned with --dry-run). */
+  reboot: (RebootResult & { nodes: string[]; queued: boolean }) | null;
+  summary: {
+    status: "recovered" | "nothing-to-do" | "planned" | "failed" | "refused" | "not-asked";
+    nodes: number;
+  };
+}
+
+export interface FleetRecoverHooks {
+  /** At a terminal without --yes: shown the plan of every node, a person confirms. */
+  confirm?(plan: FleetRecoverReport): Promise<boolean>;
+}
+
+/** `hpiam fleet recover`: recover on every node named, then reboot the verified ones the Slurm way. */
+export async function fleetRecover(
+  options: FleetRecoverOptions,
+  ctx: Context,
+  hooks: FleetRecoverHooks = {},
+  engine: FleetEngine = createSlurmEngine(ctx, hpiamCommand(options, ctx)),
+): Promise<FleetRecoverReport> {
+  if (options.nodes === undefined)
+    throw new UsageError(
+      "fleet recover needs --nodes: name the nodes to recover",
+      "e.g. hpiam fleet recover --nodes worker-[1-4] --dry-run",
+    );
+  const timeoutMs = timeoutOf(options);
+  if (!options.dryRun && !options.yes && !ctx.prompt.interactive)
+    throw new UsageError(
+      "fleet recover moves ~/.aws aside and reboots nodes: without a terminal it needs --yes",
+      `See the plan first: hpiam fleet recover --nodes ${printable(options.nodes)} --dry-run`,
+    );
+  const selected = await engine.listNodes(options);
+  const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
+  const dryArgs = ["recover", "--dry-run", "--json", ...forwarded(options)];
+  const plans = await runWithProgress(engine, askable, dryArgs, timeoutMs, ctx);
+  const affected = askable.filter((name) => verdictOf(plans.get(name)).status === "planned");
+  const report = (
+    answers: ReadonlyMap<string, NodeAnswer>,
+    verified: ReadonlySet<string>,
+    args: string[],
+    dryRun: boolean,
+  ) =>
+    buildReport({
+      selected,
+      answers,
+      verified,
+      dryRun,
+      plans,
+      engine: { name: engine.name, command: engine.commandFor({ nodes: askable, args, timeoutMs }) },
+    });
+  const planned = report(plans, new Set(affected), dryArgs, true);
+
+  if (options.dryRun || affected.length === 0) {
+    const reboot = affected.length
+      ? { ...(await engine.reboot(affected, { dryRun: true })), nodes: affected, queued: false }
+      : null;
+    return { ...planned, reboot };
+  }
+  if (!options.yes && !(await hooks.confirm?.(planned)))
+    return { ...planned, dryRun: false, summary: { status: "refused", nodes: selected.length } };
+
+  const actArgs = ["recover", "--yes", "--no-reboot", "--json", ...forwarded(options)];
+  const leaders = oneNodePerHome(affected, plans);
+  const done = await runWithProgress(engine, leaders, actArgs, timeoutMs, ctx);
+  const verified = new Set(leaders.filter((name) => verdictOf(done.get(name)).verified));
+  // The other nodes of a shared home: the home is recovered, their identity is asked afresh.
+  const others = affected.filter((name) => !leaders.includes(name));
+  const rechecked = await runWithProgress(
+    engine,
+    others,
+    ["whoami", "--json", ...forwarded(options)],
+    timeoutMs,
+    ctx,
+  );
+  for (const name of others) if (verdictOf(rechecked.get(name)).healthy) verified.add(name);
+
+  const answers = new Map([...plans, ...done, ...rechecked]);
+  const result = report(answers, verified, actArgs, false);
+  const toReboot = affected.filter((name) => verified.has(name));
+  const reboot = toReboot.length ? { ...(await engine.reboot(toReboot)), nodes: toReboot } : null;
+  // Recovered but not rebooted: processes keep the old keys, so a refused reboot is a failure too.
+  const summary = reboot && !reboot.ok ? { ...result.summary, status: "failed" as const } : result.summary;
+  return { ...result, summary, reboot: reboot && { ...reboot, queued: reboot.ok } };
+}
+
+/** 0 every node named recovered and its reboot queued (or nothing to do); 1 one failed or did not answer; 2 refused; 3 none asked. */
+export function fleetRecoverExitCode(report: FleetRecoverReport): ExitCode {
+  const status = report.summary.status;
+  if (status === "not-asked") return ExitCode.cannotRun;
+  if (status === "refused") return ExitCode.usage;
+  return status === "failed" ? ExitCode.problems : ExitCode.ok;
+}
+
+interface ReportInput {
+  selected: ReadonlyArray<{ name: string; unavailable?: string; reason?: string }>;
+  answers: ReadonlyMap<string, NodeAnswer>;
+  plans: ReadonlyMap<string, NodeAnswer>;
+  verified: ReadonlySet<string>;
+  dryRun: boolean;
+  engine: FleetRecoverReport["engine"];
+}
+
+function buildReport({
+  selected,
+  answers,
+  plans,
+  verified,
+  dryRun,
+  engine,
+}: ReportInput): FleetRecoverReport {
+  const shared = sharedHomes(plans, answers);
+  const nodes = selected.map((node): FleetRecoverNode => {
+    const answer = answers.get(node.name);
+    if (!answer?.document) {
+      const why = answer ?? node;
+      return {
+        name: node.name,
+        status: why.unavailable ?? "no-answer",
+        reason: why.reason ?? null,
+        verified: false,
+        document: null,
+      };
+    }
+    const outcome = verdictOf(answer);
+    const ok = verified.has(node.name) && !dryRun;
+    const home = shared.find((h) => h.movedBy && h.movedBy !== node.name && h.nodes.includes(node.name));
+    if (home && !dryRun) {
+      // Its home was moved aside by another node; its own identity, asked afresh, decides.
+      const reason = `one shared home, moved aside by ${home.movedBy}; ${outcome.reason ?? outcome.status}`;
+      return {
+        name: node.name,
+        status: ok ? "recovered" : "failed",
+        reason,
+        verified: ok,
+        document: answer.document,
+      };
+    }
+    return {
+      name: node.name,
+      status: outcome.status,
+      reason: outcome.reason,
+      verified: ok,
+      document: answer.document,
+    };
+  });
+  const asked = [...answers.values()].some((answer) => !answer.notAsked);
+  const settled = (node: FleetRecoverNode) =>
+    node.status === "nothing-to-do" ||
+    (dryRun ? node.status === "planned" : node.status === "recovered" && node.verified);
+  const changed = nodes.some((node) => node.status === "recovered" || node.status === "planned");
+  const status = !asked
+    ? "not-asked"
+    : !nodes.every(settled)
+      ? "failed"
+      : !changed
+        ? "nothing-to-do"
+        : dryRun
+          ? "planned"
+          : "recovered";
+  return {
+    schemaVersion: 1,
+    command: "recover",
+    dryRun,
+    engine,
+    nodes,
+    sharedHomes: shared,
+    reboot: null,
+    summary: { status, nodes: nodes.length },
+  };
+}

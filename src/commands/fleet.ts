@@ -1,0 +1,154 @@
+import type { Context } from "../context";
+import { ExitCode, UsageError } from "../errors";
+import type { FleetEngine, NodeAnswer, NodeSelection } from "../fleet/engine";
+import { type FleetGroup, type FleetNodeReport, groupByCause } from "../fleet/group-nodes";
+import { findingOf } from "../fleet/node-findings";
+import { createSlurmEngine } from "../fleet/slurm-engine";
+
+export interface FleetOptions extends NodeSelection {
+  /** Seconds every node gets to answer (default 60). */
+  timeout?: string;
+  /** The hpiam to run on every node (same path on each); default: this one. */
+  hpiam?: string;
+  region?: string;
+  profile?: string;
+}
+
+export interface FleetSummary {
+  status: "healthy" | "unhealthy" | "not-asked";
+  nodes: number;
+  answered: number;
+  healthy: number;
+  unhealthy: number;
+  /** Nodes without a document: busy, down, drained, no answer… */
+  unavailable: number;
+}
+
+export interface FleetReport {
+  schemaVersion: 1;
+  command: "whoami" | "diagnose";
+  engine: { name: string; command: string[] };
+  nodes: FleetNodeReport[];
+  groups: FleetGroup[];
+  summary: FleetSummary;
+}
+
+export const DEFAULT_TIMEOUT_S = 60;
+
+/** `hpiam fleet whoami|diagnose`: the command on every node selected, one report grouped by cause. */
+export async function fleetSurvey(
+  command: "whoami" | "diagnose",
+  options: FleetOptions,
+  ctx: Context,
+  engine: FleetEngine = createSlurmEngine(ctx, hpiamCommand(options, ctx)),
+): Promise<FleetReport> {
+  const timeoutMs = timeoutOf(options);
+  const args = [command, "--json", ...forwarded(options)];
+  const selected = await engine.listNodes(options);
+  const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
+  const answers = await runWithProgress(engine, askable, args, timeoutMs, ctx);
+  const nodes = selected.map((node): FleetNodeReport => {
+    const answer = answers.get(node.name);
+    return toNodeReport(node.name, node.state ?? null, answer ?? node);
+  });
+  const groups = await compressGroups(engine, groupByCause(nodes));
+  return {
+    schemaVersion: 1,
+    command,
+    engine: { name: engine.name, command: engine.commandFor({ nodes: askable, args, timeoutMs }) },
+    nodes,
+    groups,
+    summary: summarize(nodes, answers),
+  };
+}
+
+/** 0 every node healthy, 1 one is not or did not answer, 3 no node could be asked. */
+export function fleetExitCode(report: { summary: { status: string } }): ExitCode {
+  if (report.summary.status === "healthy") return ExitCode.ok;
+  return report.summary.status === "not-asked" ? ExitCode.cannotRun : ExitCode.problems;
+}
+
+export function toNodeReport(name: string, state: string | null, answer: NodeAnswer): FleetNodeReport {
+  if (answer.document === undefined)
+    return {
+      name,
+      status: answer.unavailable ?? "no-answer",
+      reason: answer.reason ?? null,
+      state,
+      finding: null,
+      document: null,
+    };
+  return {
+    name,
+    status: "answered",
+    reason: null,
+    state,
+    finding: findingOf(answer.document),
+    document: answer.document,
+  };
+}
+
+export async function runWithProgress(
+  engine: FleetEngine,
+  nodes: readonly string[],
+  args: readonly string[],
+  timeoutMs: number,
+  ctx: Context,
+): Promise<Map<string, NodeAnswer>> {
+  const show = (done: number) => ctx.log.progress?.(`hpiam fleet: ${done}/${nodes.length} nodes answered`);
+  if (nodes.length) show(0);
+  const answers = await engine.run({ nodes, args, timeoutMs, onProgress: show });
+  ctx.log.progress?.("");
+  return new Map(answers.map((answer) => [answer.name, answer]));
+}
+
+export async function compressGroups(engine: FleetEngine, groups: FleetGroup[]): Promise<FleetGroup[]> {
+  return Promise.all(
+    groups.map(async (group) => ({ ...group, nodelist: await engine.compress(group.nodes) })),
+  );
+}
+
+export function summarize(
+  nodes: readonly FleetNodeReport[],
+  answers: ReadonlyMap<string, NodeAnswer>,
+): FleetSummary {
+  const answered = nodes.filter((node) => node.status === "answered");
+  const healthy = answered.filter((node) => node.finding?.verdict === "healthy").length;
+  const asked = [...answers.values()].filter((answer) => !answer.notAsked).length;
+  const status = asked === 0 ? "not-asked" : healthy === nodes.length ? "healthy" : "unhealthy";
+  return {
+    status,
+    nodes: nodes.length,
+    answered: answered.length,
+    healthy,
+    unhealthy: answered.length - healthy,
+    unavailable: nodes.length - answered.length,
+  };
+}
+
+/** This hpiam (or --hpiam PATH), as every node starts it. */
+export function hpiamCommand(options: Pick<FleetOptions, "hpiam">, ctx: Context): readonly string[] {
+  if (options.hpiam === undefined) return ctx.host.command;
+  if (!options.hpiam.startsWith("/"))
+    throw new UsageError(
+      `--hpiam: "${options.hpiam}" is not an absolute path`,
+      "Give the path every node has it at, like /fsx/tools/hpiam.",
+    );
+  return [options.hpiam];
+}
+
+export function timeoutOf(options: Pick<FleetOptions, "timeout">): number {
+  if (options.timeout === undefined) return DEFAULT_TIMEOUT_S * 1000;
+  const seconds = Number(options.timeout);
+  if (!/^\d+$/.test(options.timeout) || seconds < 1 || seconds > 3600)
+    throw new UsageError(`--timeout: "${options.timeout}" is not a number of seconds from 1 to 3600`);
+  return seconds * 1000;
+}
+
+/** The flags that mean the same on every node; nothing of the caller's environment. */
+export function forwarded(options: Pick<FleetOptions, "region" | "profile">): string[] {
+  return [
+    ...(options.region ? ["--region", options.region] : []),
+    ...(options.profile ? ["--profile", options.profile] : []),
+  ];
+}

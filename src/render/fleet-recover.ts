@@ -1,0 +1,53 @@
+import type { FleetRecoverReport } from "../commands/fleet-recover";
+import { mark } from "./fleet";
+import type { Style } from "./style";
+
+/** Each node's result, the shared homes, then the reboot Slurm was asked for (or would be). */
+export function renderFleetRecover(report: FleetRecoverReport, style: Style): string {
+  const width = Math.max(4, ...report.nodes.map((node) => node.name.length));
+  const statusWidth = Math.max(...report.nodes.map((node) => node.status.length), 6);
+  const rows = report.nodes.map((node) => {
+    const verdict = node.verified
+      ? "recovered"
+      : node.status === "nothing-to-do" || node.status === "planned"
+        ? "healthy"
+        : node.status;
+    const verified = node.verified ? style.green("verified") : "";
+    return `${mark(verdict, style)} ${node.name.padEnd(width)}  ${node.status.padEnd(statusWidth)}  ${[verified, node.reason ?? ""].filter(Boolean).join("  ")}`;
+  });
+  const shared = report.sharedHomes.map(
+    (home) =>
+      `one shared home: ${home.path}, used by ${home.nodes.join(", ")}${home.movedBy ? `; moved aside once, by ${home.movedBy}` : ""}`,
+  );
+  return [rows.join("\n"), shared.join("\n"), rebootLine(report, style), summaryLine(report, style)]
+    .filter(Boolean)
+    .join("\n\n")
+    .concat("\n");
+}
+
+function rebootLine({ reboot, dryRun }: FleetRecoverReport, style: Style): string {
+  if (!reboot) return "";
+  const command = reboot.command.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(" ");
+  if (dryRun) return `would then run  ${style.bold(command)}`;
+  return reboot.ok
+    ? `reboot ${style.bold(command)}\n  ${reboot.message}`
+    : `${style.red("✖")} ${reboot.message}\n  run: ${command}`;
+}
+
+function summaryLine({ summary, dryRun }: FleetRecoverReport, style: Style): string {
+  const what = `${summary.nodes} node${summary.nodes === 1 ? "" : "s"}`;
+  switch (summary.status) {
+    case "recovered":
+      return `${style.green("✔ recovered")}  ${what}: the verified ones reboot once their jobs end`;
+    case "nothing-to-do":
+      return `${style.green("✔ nothing to do")}  ${what}`;
+    case "planned":
+      return `• planned  ${what}${dryRun ? ": nothing changed (--dry-run)" : ""}`;
+    case "refused":
+      return `${style.yellow("– refused")}  nothing changed`;
+    case "not-asked":
+      return `${style.red("✖ no node could be asked")}  ${what}`;
+    default:
+      return `${style.red("✖ failed")}  ${what}: see each node's line; only verified nodes are rebooted`;
+  }
+}
