@@ -1,11 +1,11 @@
-import type { CredentialSource } from "../domain/credential-source";
+import type { CredentialSource } from "../identity/credential-source";
 import { printable } from "../domain/printable";
-import { describeSource } from "../domain/verdict";
+import { describeSource } from "../identity/verdict";
 import { type Doc, record, text } from "./document-fields";
 
 /** What the report shows of one node's document: verdict, identity, where its keys come from, failed checks. */
 export interface NodeFinding {
-  /** healthy, overridden, mismatch, no-credentials, unknown (whoami); diagnose adds unhealthy. */
+  /** healthy, overridden, mismatch, broken, no-credentials, unknown (whoami); diagnose adds unhealthy. */
   verdict: string;
   /** The ARN the node signs as. */
   identity: string | null;
@@ -43,14 +43,7 @@ function diagnoseFinding(doc: Doc): NodeFinding {
     .map((c) => text(c.id) ?? "?");
   const identityDetails = record(check("caller-identity")?.details);
   const home = record(check("shared-home")?.details);
-  const healthy = record(doc.summary)?.status === "healthy";
-  const verdict = healthy
-    ? "healthy"
-    : failing.includes("credential-source")
-      ? "overridden"
-      : identityDetails?.problem === "no-credentials"
-        ? "no-credentials"
-        : "unhealthy";
+  const verdict = diagnoseVerdict(text(record(doc.summary)?.status), failing, identityDetails?.problem);
   return {
     verdict,
     identity: text(identityDetails?.arn),
@@ -58,6 +51,14 @@ function diagnoseFinding(doc: Doc): NodeFinding {
     failing,
     sharedHome: home?.shared === true ? text(home.mountPoint) : null,
   };
+}
+
+/** diagnose's summary in whoami's words, where its checks say which. */
+function diagnoseVerdict(summary: string | null, failing: string[], problem: unknown): string {
+  if (summary === "healthy" || summary === "unknown") return summary;
+  if (problem === "broken-chain") return "broken";
+  if (failing.includes("credential-source")) return "overridden";
+  return problem === "no-credentials" ? "no-credentials" : "unhealthy";
 }
 
 function sourceOf(details: Doc | undefined): Pick<NodeFinding, "source" | "accessKeyId"> {

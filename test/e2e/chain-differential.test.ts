@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ChainWorld, CHAIN_USERS, seedChainWorld } from "../support/chain-world";
-import { requireDebianPackage } from "../support/processes";
+import { missingPaths, requireDebianPackages } from "../support/processes";
 import { AWS_CLI_V2, expectNoSecrets, type RunResult, useSimulatedNode } from "../support/simulated-node";
 import { type Layout, LAYOUTS } from "./chain-layouts";
 
@@ -16,7 +16,7 @@ describe("hpiam whoami agrees with the AWS CLI on botocore's credential chain", 
   let world: ChainWorld;
 
   beforeAll(async () => {
-    await requireDebianPackage("awscli", AWS_CLI_V2);
+    await requireDebianPackages(["awscli"], missingPaths(AWS_CLI_V2));
     world = await seedChainWorld(node.env.AWS_ENDPOINT_URL ?? "");
   }, 600_000);
 

@@ -32,23 +32,31 @@ export async function stopProcess(child: ResultPromise): Promise<void> {
 
 /** Fails loudly when a tool the simulated node needs is missing: never skip silently. */
 /**
- * A Debian package a test needs (Debian's AWS CLI v2, Slurm…): installed when `path` is missing and this runs
- * as root, as .ci/run does; otherwise the test fails with the exact command to run.
+ * Debian's packages a test needs (the AWS CLI v2, Slurm…), installed when `missing` names something and this
+ * runs as root, as .ci/run does; otherwise the test fails with the exact command to run.
  */
-export async function requireDebianPackage(pkg: string, path: string): Promise<void> {
-  if (existsSync(path)) return;
-  const command = `apt-get update && apt-get install -y --no-install-recommends ${pkg}`;
-  if (process.getuid?.() !== 0) throw new Error(`${path} is missing: as root, run ${command}`);
-  const installed = await execa("sh", ["-c", command], {
-    reject: false,
-    env: { DEBIAN_FRONTEND: "noninteractive" },
-  });
-  if (installed.exitCode !== 0 || !existsSync(path)) {
-    throw new Error(
-      `${command} failed (${installed.exitCode}): ${installed.stderr.split("\n").at(-1) ?? ""}`,
-    );
+export async function requireDebianPackages(
+  packages: readonly string[],
+  missing: () => Promise<string[]>,
+): Promise<void> {
+  const absent = await missing();
+  if (absent.length === 0) return;
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${packages.join(" ")}`;
+  if (process.getuid?.() !== 0)
+    throw new Error(`the tests need ${absent.join(", ")}: as root, run ${command}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const installed = await execa("sh", ["-c", command], { env, reject: false, all: true });
+  const still = await missing();
+  if (installed.exitCode !== 0 || still.length > 0) {
+    throw new Error(`could not install ${packages.join(" ")} (${command}):\n${installed.all ?? ""}`);
   }
 }
+
+/** The paths of these that do not exist. */
+export const missingPaths =
+  (...paths: string[]) =>
+  async () =>
+    paths.filter((path) => !existsSync(path));
 
 export async function requireTool(command: string): Promise<void> {
   const found = await execa("sh", ["-c", `command -v ${command}`], { reject: false });
