@@ -183,7 +183,9 @@ function describePlan(
     steps: planned,
     backups: [
       ...plan.resumed,
-      ...plan.steps.flatMap((step) => (step.id === "move-aws-dir" && step.to ? [step.to] : [])),
+      ...plan.steps.flatMap((step) =>
+        (step.id === "move-aws-dir" || step.id === "move-boto") && step.to ? [step.to] : [],
+      ),
     ],
     manual: plan.manual,
     leakedKeys: plan.leakedKeys,
@@ -206,6 +208,8 @@ const SUMMARY: Record<Step["id"], string> = {
   "finish-delete": "finish an earlier --delete",
   "secure-backup": "make a backup owner-only",
   "restore-aws-dir": "put the latest backup back",
+  "move-boto": "move ~/.boto aside",
+  "restore-boto": "put ~/.boto back",
   verify: "verify the identity",
   reboot: "reboot",
 };

@@ -4,6 +4,8 @@ import { basename, dirname, join } from "node:path";
 export const BACKUP_PREFIX = ".aws.hpiam-backup-";
 /** A `--delete` renames first (atomic), then removes: a leftover of this name is finished by the next run. */
 export const DELETING_PREFIX = ".aws.hpiam-deleting-";
+/** `~/.boto` moved aside with `~/.aws` (botocore signs with its [Credentials] keys too). */
+export const BOTO_BACKUP_PREFIX = ".aws.hpiam-boto-";
 export const LOCK_NAME = ".aws.hpiam-lock";
 /** A reboot recover still owes this node (src/domain/reboot-due.ts). */
 export const REBOOT_DUE_NAME = ".aws.hpiam-reboot-due";

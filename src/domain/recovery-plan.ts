@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
+import { BACKUP_PREFIX, BOTO_BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
 import { environmentFix, keyFileFix, type ManualFix, shellWord, startupFileFix } from "./manual-fixes";
 import { type LeakedKey, leakedKey } from "./leaked-keys";
 import { printable } from "./printable";
@@ -24,6 +24,8 @@ export type StepId =
   | "finish-delete"
   | "secure-backup"
   | "restore-aws-dir"
+  | "move-boto"
+  | "restore-boto"
   | "verify"
   | "reboot";
 
@@ -165,7 +167,9 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
       );
     }
     markReboot(plan, home.home);
-  } else if (awsDir.profiles.length > 0) {
+  }
+  if (home.boto) planBoto(home, home.boto, survey, plan);
+  if (!affected && awsDir.profiles.length > 0) {
     plan.notes.push(
       `${awsDir.path}: ${awsDir.profiles.map((p) => `[${p.profile}] ${p.kind}`).join(", ")} — not used by default; left in place`,
     );
@@ -191,10 +195,38 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
   }
 }
 
+/** `~/.boto` goes aside with `~/.aws`, under the same stamp, so that --undo puts both back together. */
+function planBoto(
+  home: HomeSurvey,
+  boto: NonNullable<HomeSurvey["boto"]>,
+  survey: RecoverySurvey,
+  plan: RecoveryPlan,
+): void {
+  const to = join(home.home, freeCopyName(BOTO_BACKUP_PREFIX, survey.stamp, home.entries));
+  const found = `static keys (${boto.accessKeyId}) in [Credentials]`;
+  plan.steps.push({ id: "move-boto", user: home.user, path: boto.path, to, what: `move it aside: ${found}` });
+  const profile = { profile: "Credentials", kind: "static-keys" as const, accessKeyId: boto.accessKeyId };
+  plan.leakedKeys.push(leakedKey(home, { ...profile, file: boto.path }, survey));
+  markReboot(plan, home.home);
+}
+
 function planUndo(home: HomeSurvey, plan: RecoveryPlan): void {
   const latest = home.backups.at(-1);
+  // The ~/.boto this run's backup came with (same stamp), or the latest when only ~/.boto was moved.
+  const boto = latest
+    ? home.botoBackups?.find((copy) => copy.stamp === latest.stamp && copy.serial === latest.serial)
+    : home.botoBackups?.at(-1);
+  if (boto) {
+    plan.steps.push({
+      id: "restore-boto",
+      user: home.user,
+      path: boto.path,
+      to: join(home.home, ".boto"),
+      what: "put ~/.boto back (its keys are used again)",
+    });
+  }
   if (!latest) {
-    plan.notes.push(`no hpiam backup in ${home.home}`);
+    if (!boto) plan.notes.push(`no hpiam backup in ${home.home}`);
     return;
   }
   if (home.awsDir.kind !== "absent") {

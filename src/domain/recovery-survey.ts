@@ -20,6 +20,10 @@ export interface HomeSurvey {
   unreadableFiles?: Array<{ path: string; code: string }>;
   /** The profile the SDK uses for this user (`--profile`, AWS_PROFILE for the invoking user; else default). */
   activeProfile: string;
+  /** `~/.boto` when its [Credentials] hold keys botocore signs with (BOTO_CONFIG does not point elsewhere). */
+  boto?: { path: string; accessKeyId: string };
+  /** Where earlier runs moved `~/.boto` (`.aws.hpiam-boto-*`), oldest first. */
+  botoBackups?: Array<NamedCopy & { path: string }>;
   /** hpiam's backups next to `~/.aws`, oldest first. */
   backups: Array<NamedCopy & { path: string; kind: string; ownerOnly: boolean }>;
   /** `.aws.hpiam-deleting-*` a `--delete` that died left behind. */

@@ -11,7 +11,12 @@ import { type ChainError, chainErrors } from "./chain-errors";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./credential-source";
 import { judge, type Verdict } from "./verdict";
 
-export type Identity = CallerIdentity & Principal;
+/** STS's answer and what its ARN names; `name` and `sessionName` are null where the principal has none. */
+export type Identity = CallerIdentity & {
+  type: Principal["type"];
+  name: string | null;
+  sessionName: string | null;
+};
 
 export interface IdentityReport {
   identity: Identity | null;
@@ -41,9 +46,14 @@ export function judgeIdentification(
   const chainError = brokenChain(found);
   const source =
     found.chain.ok && found.credentials ? attributeLink(found.chain.link, found.credentials) : undefined;
-  const identity = found.identity
-    ? { ...found.identity, ...classifyPrincipal(found.identity.arn) }
-    : undefined;
+  const principal = found.identity ? classifyPrincipal(found.identity.arn) : undefined;
+  const identity: Identity | undefined = found.identity &&
+    principal && {
+      ...found.identity,
+      type: principal.type,
+      name: principal.name ?? null,
+      sessionName: principal.sessionName ?? null,
+    };
   const failure = found.stsError ?? found.credentialsError;
   return {
     identity: identity ?? null,
@@ -52,7 +62,7 @@ export function judgeIdentification(
     verdict: judge({
       ...(chainError ? { broken: chainError } : {}),
       source,
-      principal: identity,
+      principal,
       account: identity?.account,
       instanceProfile,
       expectRole: options.expectRole,

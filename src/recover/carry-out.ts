@@ -8,7 +8,7 @@ import { CannotRunError } from "../errors";
 import { releaseLock, takeLock } from "./lock";
 import { settleRebootDue } from "./reboot-due";
 import { chainFilesOf } from "./survey";
-import { deleteAwsDir, finishDelete, moveAside, restore, secureBackup } from "./operations";
+import { deleteAwsDir, finishDelete, moveAside, renameOnto, restore, secureBackup } from "./operations";
 
 export interface Approved {
   survey: RecoverySurvey;
@@ -88,9 +88,10 @@ export async function carryOut(
 async function backupsMade(ctx: Context, steps: readonly StepResult[]): Promise<string[]> {
   const made = await Promise.all(
     steps.map(async (step) => {
-      if (step.id === "restore-aws-dir" && step.status === "done") return step.path;
-      if (step.id !== "move-aws-dir" || step.status === "planned" || step.status === "skipped")
-        return undefined;
+      const restored = step.id === "restore-aws-dir" || step.id === "restore-boto";
+      if (restored && step.status === "done") return step.path;
+      const moved = step.id === "move-aws-dir" || step.id === "move-boto";
+      if (!moved || step.status === "planned" || step.status === "skipped") return undefined;
       return (await ctx.files.lstat(step.to ?? "").catch(() => undefined)) ? step.to : undefined;
     }),
   );
@@ -110,6 +111,9 @@ async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
       return secureBackup(ctx, path);
     case "restore-aws-dir":
       return restore(ctx, path, step.to ?? "");
+    case "move-boto":
+    case "restore-boto":
+      return renameOnto(ctx, path, step.to ?? "");
     default:
       return undefined;
   }

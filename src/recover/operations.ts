@@ -56,8 +56,11 @@ export async function restore(ctx: Context, backup: string, to: string): Promise
   await ctx.files.remove(record).catch(() => undefined);
 }
 
-/** rename(2) replaces an empty directory silently: make sure nothing is at `to`. */
-async function renameOnto(ctx: Context, from: string, to: string): Promise<void> {
+/**
+ * rename(2) replaces an empty directory silently: make sure nothing is at `to`. Also how `~/.boto` moves aside
+ * and back: its mode stays as it was (a chmod by path could follow a link swapped in).
+ */
+export async function renameOnto(ctx: Context, from: string, to: string): Promise<void> {
   if (await ctx.files.lstat(to)) {
     throw Object.assign(new Error(`${to} already exists`), { code: "EEXIST" });
   }

@@ -1,7 +1,13 @@
 import { isAbsolute, join } from "node:path";
 import type { AwsOptions, Context } from "../context";
 import { chooseProfile } from "../identity/botocore-config";
-import { BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "../domain/backup-names";
+import {
+  BACKUP_PREFIX,
+  BOTO_BACKUP_PREFIX,
+  copiesIn,
+  DELETING_PREFIX,
+  utcStamp,
+} from "../domain/backup-names";
 import { shellWord } from "../domain/manual-fixes";
 import { printable } from "../domain/printable";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
@@ -108,13 +114,14 @@ export async function surveyRecovery(
 async function surveyHome(ctx: Context, target: UserHome, profile: string): Promise<HomeSurvey> {
   const { home, user } = target;
   const dir = join(home, ".aws");
-  const [scan, info, entries, lock, exports, rebootDue] = await Promise.all([
+  const [scan, info, entries, lock, exports, rebootDue, boto] = await Promise.all([
     scanAwsDir(ctx, home),
     ctx.files.lstat(dir).catch(() => undefined),
     ctx.files.readdir(home).catch(() => [] as string[]),
     readLock(ctx, home),
     findShellExports(ctx, home, { system: false }),
     readRebootDue(ctx, home),
+    botoKeys(ctx, home),
   ]);
   const backups = await Promise.all(
     copiesIn(entries, BACKUP_PREFIX).map(async (copy) => {
@@ -140,6 +147,11 @@ async function surveyHome(ctx: Context, target: UserHome, profile: string): Prom
     activeProfile: profile,
     backups,
     leftovers: copiesIn(entries, DELETING_PREFIX).map((copy) => join(home, copy.name)),
+    ...(boto ? { boto } : {}),
+    botoBackups: copiesIn(entries, BOTO_BACKUP_PREFIX).map((copy) => ({
+      ...copy,
+      path: join(home, copy.name),
+    })),
     lock,
     ...(rebootDue.state === "due" ? { rebootDueSince: rebootDue.since } : {}),
     exports,
@@ -187,12 +199,25 @@ async function identityNow(
   };
 }
 
-/** The boto configs and AWS_CREDENTIAL_FILE's file that hold keys, for every home recovered (each once). */
+/** `<home>/.boto` with keys in [Credentials], unless BOTO_CONFIG sends botocore elsewhere: moved with ~/.aws. */
+async function botoKeys(ctx: Context, home: string): Promise<HomeSurvey["boto"]> {
+  const path = join(home, ".boto");
+  const found = (await ctx.aws.keyFiles(home).catch(() => [])).find(
+    (file) => file.path === path && !file.namedBy && file.accessKeyId !== undefined,
+  );
+  return found?.accessKeyId === undefined ? undefined : { path, accessKeyId: found.accessKeyId };
+}
+
+/**
+ * The boto configs and AWS_CREDENTIAL_FILE's file that hold keys, for every home recovered (each once), but
+ * a home's own ~/.boto: recover moves that aside itself.
+ */
 async function keyFilesOf(ctx: Context, targets: readonly UserHome[]): Promise<RecoverySurvey["keyFiles"]> {
   const found = await Promise.all(
     targets.map(async (target) =>
       (await ctx.aws.keyFiles(target.home).catch(() => []))
         .filter((file) => file.accessKeyId !== undefined)
+        .filter((file) => file.namedBy !== undefined || file.path !== join(target.home, ".boto"))
         .map((file) => ({
           path: file.path,
           ...(file.namedBy ? { variable: file.namedBy } : {}),

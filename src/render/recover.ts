@@ -101,8 +101,9 @@ function stepLines(step: StepResult, style: Style): string[] {
 function target(step: StepResult): string {
   switch (step.id) {
     case "move-aws-dir":
-      return `${step.path} → ${step.to}`;
     case "restore-aws-dir":
+    case "move-boto":
+    case "restore-boto":
       return `${step.path} → ${step.to}`;
     case "verify":
       return "a fresh credential chain, as aws sts get-caller-identity resolves it";

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RecoverResult } from "../../src/commands/recover";
@@ -106,6 +106,33 @@ describe("whoami, diagnose and recover agree on botocore's chain", () => {
       status: "fail",
       message: expect.stringContaining(`the boto config ${join(home(), ".boto")}`),
     });
+  });
+
+  it("recover moves ~/.boto aside with ~/.aws under one stamp, verifies the role, and --undo puts both back", async () => {
+    await node.runAwsConfigure();
+    const boto = `[Credentials]\n${keys()}`;
+    await writeFile(join(home(), ".boto"), boto);
+    const result = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"]);
+    const doc = JSON.parse(result.stdout) as RecoverResult;
+    expect(result.exitCode, result.stdout).toBe(0);
+    expect(doc.result).toBe("recovered");
+    expect(doc.steps.map((step) => [step.id, step.status])).toEqual([
+      ["move-aws-dir", "done"],
+      ["move-boto", "done"],
+      ["verify", "done"],
+      ["reboot", "skipped"],
+    ]);
+    const stamp = (path: string) => /(\d{8}T\d{6}Z)/u.exec(path)?.[1];
+    const [awsBackup, botoBackup] = doc.backups;
+    expect(stamp(botoBackup ?? "")).toBe(stamp(awsBackup ?? ""));
+    expect(await readFile(botoBackup ?? "", "utf8")).toBe(boto);
+    expect((await node.aws(["sts", "get-caller-identity"])).stdout).toContain("assumed-role");
+
+    const undo = await node.hpiam(["recover", "--undo", "--json"]);
+    expect(JSON.parse(undo.stdout)).toMatchObject({ result: "restored" });
+    expect(await readFile(join(home(), ".boto"), "utf8")).toBe(boto);
+    expect((await node.aws(["sts", "get-caller-identity"])).stdout).toContain("user/alice");
+    expectNoSecrets(node, result, undo);
   });
 
   it("a web identity: not the role for whoami, and not healthy for diagnose either", async () => {
