@@ -72,16 +72,19 @@ if (train) {
   });
 }
 
-/** The bundle requires Node's built-ins and (`./aws/…`) the AWS clients bundled apart, from disk or the executable. */
+/**
+ * The bundle requires Node's built-ins and (`./aws/…`, `./shell/…`) the AWS clients and the bash parser bundled
+ * apart, from disk or the executable.
+ */
 function requireFor(sea) {
   if (!sea) return createRequire(filename);
   const loaded = new Map();
   return (id) => {
-    if (!id.startsWith("./aws/")) return require(id);
+    if (!id.startsWith("./aws/") && !id.startsWith("./shell/")) return require(id);
     if (!loaded.has(id)) {
       const client = { exports: {} };
       const compiled = new Script(wrap(sea.getAsset(id.slice(2), "utf8")), { filename: id });
-      compiled.runInThisContext()(client.exports, require, client, id, "aws");
+      compiled.runInThisContext()(client.exports, require, client, id, dirname(id.slice(2)));
       loaded.set(id, client.exports);
     }
     return loaded.get(id);

@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/hpiam.cjs: one CommonJS file that runs with plain `node` and no node_modules, and
 // the script the single executable embeds (scripts/build-sea.mjs). AWS clients other than STS are bundles of
-// their own in dist/aws/. Then trains the V8 code caches bin/hpiam.js starts the bundle with
+// their own in dist/aws/, and so is the bash parser (dist/shell/). Then trains the V8 code caches bin/hpiam.js starts the bundle with
 // (scripts/code-cache.mjs).
 //
 // Why CommonJS and not code-split ES modules: Node 20 has no code cache for ES modules and its ES module loader
@@ -13,6 +13,7 @@
 // HPIAM_NO_CODE_CACHE=1 skips the training (a quicker build that starts slower).
 import { build } from "esbuild";
 import { rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { trainCodeCache } from "./code-cache.mjs";
 
@@ -71,6 +72,44 @@ const separateAwsClients = (used) => ({
   },
 });
 
+/**
+ * The bash parser (tree-sitter and its bash grammar, ~2 MB with the WebAssembly inline) is a bundle of its own,
+ * dist/shell/bash-parser.cjs, required only when startup files are read: whoami never loads it.
+ */
+export const SHELL_PARSER = "shell/bash-parser.cjs";
+
+const separateShellParser = {
+  name: "separate-shell-parser",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]system[\\/]bash-parser$/ }, () => ({
+      path: `./${SHELL_PARSER}`,
+      external: true,
+    }));
+  },
+};
+
+/**
+ * src/system/bash-grammar.ts reads the WebAssembly from node_modules; the bundle carries the bytes instead.
+ * web-tree-sitter's CommonJS build: its ES one finds `require` through `import.meta.url`, empty in CommonJS.
+ */
+const inlineBashGrammar = {
+  name: "inline-bash-grammar",
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({
+      path: createRequire(import.meta.url).resolve("web-tree-sitter"),
+    }));
+    build.onLoad({ filter: /[\\/]system[\\/]bash-grammar\.ts$/ }, () => ({
+      contents: [
+        'import runtime from "web-tree-sitter/web-tree-sitter.wasm";',
+        'import grammar from "tree-sitter-bash/tree-sitter-bash.wasm";',
+        "export async function bashGrammarBinaries() { return { runtime, grammar }; }",
+      ].join("\n"),
+      loader: "js",
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 /** Where bin/hpiam.js looks for the code caches of the Node that runs it. */
 export function codeCacheDir(version = process.version, arch = process.arch) {
   return `dist/codecache/${version}-${arch}`;
@@ -84,15 +123,23 @@ export function codeCacheDir(version = process.version, arch = process.arch) {
 export async function bundle({ metafile = false } = {}) {
   await rm("dist/codecache", { recursive: true, force: true });
   await rm("dist/aws", { recursive: true, force: true });
+  await rm("dist/shell", { recursive: true, force: true });
   const clients = new Set();
   const result = await build({
     ...COMMON,
     entryPoints: ["src/index.ts"],
     outfile: BUNDLE,
-    plugins: [lazyChildProcessForCommander, separateAwsClients(clients)],
+    plugins: [lazyChildProcessForCommander, separateAwsClients(clients), separateShellParser],
     metafile,
   });
   if (metafile) await writeFile("dist/meta.json", JSON.stringify(result.metafile, null, 1));
+  await build({
+    ...COMMON,
+    entryPoints: ["src/system/bash-parser.ts"],
+    outfile: join("dist", SHELL_PARSER),
+    plugins: [inlineBashGrammar],
+    loader: { ".wasm": "binary" },
+  });
   for (const client of clients) {
     await build({ ...COMMON, entryPoints: [client], outfile: join("dist", clientFile(client)) });
   }
