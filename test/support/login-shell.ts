@@ -62,22 +62,10 @@ export async function createLoginSandbox(): Promise<LoginSandbox> {
   };
 }
 
-/**
- * The watched AWS variables that `env -i HOME=<home> bash -lic env` (a login) or `bash -ic env` (a terminal
- * that is not a login) really exports, with the sandbox's files
- * bind-mounted over /etc/profile, /etc/bash.bashrc and /etc/profile.d in a mount namespace of its own (root
- * only), so that this machine's /etc plays no part. /etc/environment is PAM's, not bash's: its `NAME=value`
- * lines go into the environment bash starts with, as pam_env puts them there at a login.
- */
-export async function bashExports(
-  sandbox: { home: string; etc: string },
-  flags: "-lic" | "-ic",
-): Promise<string[]> {
-  if (process.getuid?.() !== 0) throw new Error("the bash differential test needs root (unshare --mount)");
-  const pam = (await readFile(join(sandbox.etc, "environment"), "utf8"))
-    .split("\n")
-    .filter((line) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(line))
-    .map((line) => line.replace(/^([^=]+)="(.*)"$/, "$1=$2"));
+/** argv that runs `argv` with the sandbox's files over /etc/profile, /etc/bash.bashrc, /etc/profile.d (root). */
+export function withSandboxEtc(etc: string, argv: readonly string[]): [string, string[]] {
+  if (process.getuid?.() !== 0)
+    throw new Error("running bash on the sandbox's /etc needs root (unshare --mount)");
   const mount = [
     'mount --bind "$1/profile" /etc/profile',
     'mount --bind "$1/bash.bashrc" /etc/bash.bashrc',
@@ -85,23 +73,26 @@ export async function bashExports(
     "shift",
     'exec "$@"',
   ].join(" && ");
+  return ["unshare", ["--mount", "sh", "-c", mount, "sh", etc, ...argv]];
+}
+
+/**
+ * The watched AWS variables that `env -i HOME=<home> bash -lic env` (a login) or `bash -ic env` (a terminal
+ * that is not a login) really exports, with the sandbox's files bind-mounted
+ * over /etc/profile, /etc/bash.bashrc and /etc/profile.d in a mount namespace of its own (root
+ * only), so that this machine's /etc plays no part. /etc/environment is PAM's, not bash's: its `NAME=value`
+ * lines go into the environment bash starts with, as pam_env puts them there at a login.
+ */
+export async function bashExports(
+  sandbox: { home: string; etc: string },
+  flags: "-lic" | "-ic",
+): Promise<string[]> {
+  const pam = (await readFile(join(sandbox.etc, "environment"), "utf8"))
+    .split("\n")
+    .filter((line) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(line))
+    .map((line) => line.replace(/^([^=]+)="(.*)"$/, "$1=$2"));
   const run = await execa(
-    "unshare",
-    [
-      "--mount",
-      "sh",
-      "-c",
-      mount,
-      "sh",
-      sandbox.etc,
-      "env",
-      "-i",
-      `HOME=${sandbox.home}`,
-      ...pam,
-      "bash",
-      flags,
-      "env",
-    ],
+    ...withSandboxEtc(sandbox.etc, ["env", "-i", `HOME=${sandbox.home}`, ...pam, "bash", flags, "env"]),
     { reject: false, stdin: "ignore", timeout: 20_000, cwd: sandbox.home },
   );
   if (run.exitCode !== 0) throw new Error(`bash ${flags} env failed (${run.exitCode}): ${run.stderr}`);
