@@ -49,6 +49,11 @@ function codeCache(sea) {
   return undefined;
 }
 
+// The bash parser (diagnose, recover) is WebAssembly: with V8's optimizing compiler the process could not exit
+// for about half a second while it recompiled the grammar. Set before anything compiles: V8 accepts a code cache
+// only from a run with the same flags.
+require("node:v8").setFlagsFromString("--liftoff-only");
+
 const sea = singleExecutable();
 const train = process.env.HPIAM_CODE_CACHE_TRAIN;
 const filename = sea ? process.execPath : join(__dirname, "..", "dist", "hpiam.cjs");

@@ -12,7 +12,7 @@
 // `--metafile` also writes dist/meta.json (which package went where), to look into what the bundle holds;
 // HPIAM_NO_CODE_CACHE=1 skips the training (a quicker build that starts slower).
 import { build } from "esbuild";
-import { rm, writeFile } from "node:fs/promises";
+import { copyFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { trainCodeCache } from "./code-cache.mjs";
@@ -73,8 +73,8 @@ const separateAwsClients = (used) => ({
 });
 
 /**
- * The bash parser (tree-sitter and its bash grammar, ~2 MB with the WebAssembly inline) is a bundle of its own,
- * dist/shell/bash-parser.cjs, required only when startup files are read: whoami never loads it.
+ * The bash parser (tree-sitter and its bash grammar: 140 KB of JavaScript, 1.5 MB of WebAssembly) is a bundle of
+ * its own, dist/shell/bash-parser.cjs, required only when startup files are read: whoami never loads it.
  */
 export const SHELL_PARSER = "shell/bash-parser.cjs";
 
@@ -88,24 +88,35 @@ const separateShellParser = {
   },
 };
 
+/** The WebAssembly the bash parser runs on, copied next to it (and into the single executable's assets). */
+const GRAMMAR_FILES = {
+  "web-tree-sitter.wasm": "web-tree-sitter/web-tree-sitter.wasm",
+  "tree-sitter-bash.wasm": "tree-sitter-bash/tree-sitter-bash.wasm",
+};
+
 /**
- * src/system/bash-grammar.ts reads the WebAssembly from node_modules; the bundle carries the bytes instead.
- * web-tree-sitter's CommonJS build: its ES one finds `require` through `import.meta.url`, empty in CommonJS.
+ * src/system/bash-grammar.ts reads the WebAssembly from node_modules; the bundle reads the copies beside it, or
+ * the single executable's assets. web-tree-sitter's CommonJS build: its ES one finds `require` through
+ * `import.meta.url`, which is empty in CommonJS.
  */
-const inlineBashGrammar = {
-  name: "inline-bash-grammar",
+const bundledBashGrammar = {
+  name: "bundled-bash-grammar",
   setup(build) {
-    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({
-      path: createRequire(import.meta.url).resolve("web-tree-sitter"),
-    }));
+    const resolve = createRequire(import.meta.url).resolve;
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: resolve("web-tree-sitter") }));
     build.onLoad({ filter: /[\\/]system[\\/]bash-grammar\.ts$/ }, () => ({
-      contents: [
-        'import runtime from "web-tree-sitter/web-tree-sitter.wasm";',
-        'import grammar from "tree-sitter-bash/tree-sitter-bash.wasm";',
-        "export async function bashGrammarBinaries() { return { runtime, grammar }; }",
-      ].join("\n"),
+      contents: `
+        const { readFile } = require("node:fs/promises");
+        const { join } = require("node:path");
+        function read(name) {
+          const sea = (() => { try { const s = require("node:sea"); return s.isSea() ? s : undefined; } catch {} })();
+          return sea ? new Uint8Array(sea.getAsset("shell/" + name)) : readFile(join(__dirname, name));
+        }
+        export async function bashGrammarBinaries() {
+          const [runtime, grammar] = await Promise.all([read("web-tree-sitter.wasm"), read("tree-sitter-bash.wasm")]);
+          return { runtime, grammar };
+        }`,
       loader: "js",
-      resolveDir: process.cwd(),
     }));
   },
 };
@@ -137,9 +148,11 @@ export async function bundle({ metafile = false } = {}) {
     ...COMMON,
     entryPoints: ["src/system/bash-parser.ts"],
     outfile: join("dist", SHELL_PARSER),
-    plugins: [inlineBashGrammar],
-    loader: { ".wasm": "binary" },
+    plugins: [bundledBashGrammar],
   });
+  const resolve = createRequire(import.meta.url).resolve;
+  for (const [name, from] of Object.entries(GRAMMAR_FILES))
+    await copyFile(resolve(from), join("dist", "shell", name));
   for (const client of clients) {
     await build({ ...COMMON, entryPoints: [client], outfile: join("dist", clientFile(client)) });
   }

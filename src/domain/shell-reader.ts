@@ -113,8 +113,10 @@ export class ShellReader {
       case "test_command":
         return evaluateTest(this.testWords(node), this.files.probe, node.text.startsWith("[["));
       case "ERROR":
-        // Text the grammar could not read: what bash makes of it is unknown, so it may run.
+        // Text the grammar could not read: what bash makes of it is unknown, so it may run, and any watched
+        // name in it may be exported.
         await this.sequence(named(node), { ...flow, certain: false });
+        this.mayExportNamesIn(node, flow);
         return "maybe";
       default:
         // subshells, pipelines and command substitutions change nothing in this shell
@@ -162,7 +164,10 @@ export class ShellReader {
     const home = this.state.value("HOME");
     if (word === undefined || home === undefined) return "maybe";
     // A name without a slash: bash looks on PATH first, then where it runs (the home, for a login).
-    return this.source(word.startsWith("/") ? word : `${home}/${word}`, this.sure(flow));
+    const path = word.startsWith("/") ? word : `${home}/${word}`;
+    // `. ~/.env.d/*` reads the first match (the others are its arguments).
+    const [first] = hasGlob(path) ? ((await this.glob(path)) ?? []) : [path];
+    return first === undefined ? "maybe" : this.source(first, this.sure(flow));
   }
 
   private async enter(run: () => Promise<Tri>): Promise<Tri> {
@@ -186,6 +191,20 @@ export class ShellReader {
       if (this.sure(flow)) this.state.allexport = on ? "yes" : "no";
       else if (on && this.state.allexport === "no") this.state.allexport = "maybe";
     });
+  }
+
+  private mayExportNamesIn(node: ShellNode, flow: Flow): void {
+    for (const part of tokens(node)) {
+      if (part.type === "variable_name" && this.watched(part.text)) {
+        const line = part.startPosition.row + 1;
+        const origin = {
+          path: flow.frame.path,
+          line,
+          removal: { kind: "lines" as const, from: line, to: line },
+        };
+        this.state.assign(part.text, undefined, false, { exportIt: true, origin });
+      } else this.mayExportNamesIn(part, flow);
+    }
   }
 
   /** The words of `[ … ]` / `[[ … ]]` in order, operators included, for evaluateTest. */

@@ -1,4 +1,3 @@
-import { setFlagsFromString } from "node:v8";
 import { Language, Parser } from "web-tree-sitter";
 import type { ShellNode } from "../domain/shell-syntax";
 import { bashGrammarBinaries } from "./bash-grammar";
@@ -14,22 +13,29 @@ export interface BashParser {
   parse(text: string): ParsedShell;
 }
 
+// Node's global; the lib this project compiles against declares only its types.
+declare const WebAssembly: { compile(bytes: Uint8Array): Promise<Parameters<typeof Language.loadSync>[0]> };
+
 let loading: Promise<BashParser> | undefined;
 
-/** tree-sitter's bash grammar, loaded once and only by the commands that read shell startup files. */
+/**
+ * tree-sitter's bash grammar, loaded once and only by the commands that read shell startup files. bin/hpiam.js
+ * keeps V8 to its baseline WebAssembly compiler, which parses a startup file in well under a millisecond.
+ */
 export function loadBashParser(): Promise<BashParser> {
   loading ??= load();
   return loading;
 }
 
 async function load(): Promise<BashParser> {
-  // V8 would recompile the grammar's hot parse function in the background, and the process could not exit
-  // for about half a second; the baseline compiler alone parses a startup file in well under a millisecond.
-  setFlagsFromString("--liftoff-only");
   const { runtime, grammar } = await bashGrammarBinaries();
-  await Parser.init({ wasmBinary: runtime } as Parameters<typeof Parser.init>[0]);
+  // The grammar compiles on V8's threads while tree-sitter's runtime starts.
+  const [, compiled] = await Promise.all([
+    Parser.init({ wasmBinary: runtime } as Parameters<typeof Parser.init>[0]),
+    WebAssembly.compile(grammar),
+  ]);
   const parser = new Parser();
-  parser.setLanguage(await Language.load(grammar));
+  parser.setLanguage(Language.loadSync(compiled));
   return {
     parse(text) {
       const tree = parser.parse(text);
