@@ -33,13 +33,22 @@ export async function findShellExports(
   const trees: Array<{ dispose(): void }> = [];
   const read = (path: string) =>
     ctx.files.readText(where(path), { maxBytes: MAX_BYTES }).catch(() => undefined);
+  const parse = async (path: string) => {
+    const text = await read(path);
+    if (text === undefined) return undefined;
+    const tree = parser.parse(text);
+    trees.push(tree);
+    return { path: where(path), root: tree.root, lines: text.split("\n") };
+  };
+  // Each file is parsed once, however many of the shells read it.
+  const parsed = new Map<string, ReturnType<StartupFiles["load"]>>();
   const files: StartupFiles = {
-    async load(path) {
-      const text = await read(path);
-      if (text === undefined) return undefined;
-      const parsed = parser.parse(text);
-      trees.push(parsed);
-      return { path: where(path), root: parsed.root, lines: text.split("\n") };
+    load(path) {
+      // Package data (bash-completion under /usr/share, ~100 KB) sets no keys; /usr/local and /opt are read.
+      if (path.startsWith("/usr/share/")) return Promise.resolve(undefined);
+      const file = parsed.get(where(path)) ?? parse(path);
+      parsed.set(where(path), file);
+      return file;
     },
     async probe(path) {
       const info = await ctx.files.stat(where(path)).catch(() => "unknown" as const);
