@@ -34,7 +34,8 @@ function read(path) {
 function codeCache(sea) {
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? "") ? process.argv[2] : "start";
   const dir = join(__dirname, "..", "dist", "codecache", `${process.version}-${process.arch}`);
-  for (const name of [command, "start"]) {
+  // The "start" cache was made without the flag readsStartupFiles sets: V8 would reject it.
+  for (const name of readsStartupFiles ? [command] : [command, "start"]) {
     if (!sea) {
       const data = read(join(dir, `${name}.codecache`));
       if (data) return data;
@@ -48,6 +49,12 @@ function codeCache(sea) {
   }
   return undefined;
 }
+
+// diagnose and recover read shell startup files with a WebAssembly parser: with V8's optimizing compiler the
+// process could not exit for about half a second while it recompiled the grammar. The flag is set before anything
+// compiles (V8 takes a code cache only from a run with the same flags), and only there: node:v8 costs ~1.5 ms.
+const readsStartupFiles = ["diagnose", "recover"].includes(process.argv[2] ?? "");
+if (readsStartupFiles) require("node:v8").setFlagsFromString("--liftoff-only");
 
 const sea = singleExecutable();
 const train = process.env.HPIAM_CODE_CACHE_TRAIN;
@@ -72,16 +79,19 @@ if (train) {
   });
 }
 
-/** The bundle requires Node's built-ins and (`./aws/…`) the AWS clients bundled apart, from disk or the executable. */
+/**
+ * The bundle requires Node's built-ins and (`./aws/…`, `./shell/…`) the AWS clients and the bash parser bundled
+ * apart, from disk or the executable.
+ */
 function requireFor(sea) {
   if (!sea) return createRequire(filename);
   const loaded = new Map();
   return (id) => {
-    if (!id.startsWith("./aws/")) return require(id);
+    if (!id.startsWith("./aws/") && !id.startsWith("./shell/")) return require(id);
     if (!loaded.has(id)) {
       const client = { exports: {} };
       const compiled = new Script(wrap(sea.getAsset(id.slice(2), "utf8")), { filename: id });
-      compiled.runInThisContext()(client.exports, require, client, id, "aws");
+      compiled.runInThisContext()(client.exports, require, client, id, dirname(id.slice(2)));
       loaded.set(id, client.exports);
     }
     return loaded.get(id);

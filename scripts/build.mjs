@@ -1,6 +1,6 @@
 // Bundles the CLI into dist/hpiam.cjs: one CommonJS file that runs with plain `node` and no node_modules, and
 // the script the single executable embeds (scripts/build-sea.mjs). AWS clients other than STS are bundles of
-// their own in dist/aws/. Then trains the V8 code caches bin/hpiam.js starts the bundle with
+// their own in dist/aws/, and so is the bash parser (dist/shell/). Then trains the V8 code caches bin/hpiam.js starts the bundle with
 // (scripts/code-cache.mjs).
 //
 // Why CommonJS and not code-split ES modules: Node 20 has no code cache for ES modules and its ES module loader
@@ -12,7 +12,8 @@
 // `--metafile` also writes dist/meta.json (which package went where), to look into what the bundle holds;
 // HPIAM_NO_CODE_CACHE=1 skips the training (a quicker build that starts slower).
 import { build } from "esbuild";
-import { rm, writeFile } from "node:fs/promises";
+import { copyFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { trainCodeCache } from "./code-cache.mjs";
 
@@ -71,6 +72,55 @@ const separateAwsClients = (used) => ({
   },
 });
 
+/**
+ * The bash parser (tree-sitter and its bash grammar: 140 KB of JavaScript, 1.5 MB of WebAssembly) is a bundle of
+ * its own, dist/shell/bash-parser.cjs, required only when startup files are read: whoami never loads it.
+ */
+export const SHELL_PARSER = "shell/bash-parser.cjs";
+
+const separateShellParser = {
+  name: "separate-shell-parser",
+  setup(build) {
+    build.onResolve({ filter: /[\\/]system[\\/]bash-parser$/ }, () => ({
+      path: `./${SHELL_PARSER}`,
+      external: true,
+    }));
+  },
+};
+
+/** The WebAssembly the bash parser runs on, copied next to it (and into the single executable's assets). */
+const GRAMMAR_FILES = {
+  "web-tree-sitter.wasm": "web-tree-sitter/web-tree-sitter.wasm",
+  "tree-sitter-bash.wasm": "tree-sitter-bash/tree-sitter-bash.wasm",
+};
+
+/**
+ * src/system/bash-grammar.ts reads the WebAssembly from node_modules; the bundle reads the copies beside it, or
+ * the single executable's assets. web-tree-sitter's CommonJS build: its ES one finds `require` through
+ * `import.meta.url`, which is empty in CommonJS.
+ */
+const bundledBashGrammar = {
+  name: "bundled-bash-grammar",
+  setup(build) {
+    const resolve = createRequire(import.meta.url).resolve;
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: resolve("web-tree-sitter") }));
+    build.onLoad({ filter: /[\\/]system[\\/]bash-grammar\.ts$/ }, () => ({
+      contents: `
+        const { readFile } = require("node:fs/promises");
+        const { join } = require("node:path");
+        function read(name) {
+          const sea = (() => { try { const s = require("node:sea"); return s.isSea() ? s : undefined; } catch {} })();
+          return sea ? new Uint8Array(sea.getAsset("shell/" + name)) : readFile(join(__dirname, name));
+        }
+        export async function bashGrammarBinaries() {
+          const [runtime, grammar] = await Promise.all([read("web-tree-sitter.wasm"), read("tree-sitter-bash.wasm")]);
+          return { runtime, grammar };
+        }`,
+      loader: "js",
+    }));
+  },
+};
+
 /** Where bin/hpiam.js looks for the code caches of the Node that runs it. */
 export function codeCacheDir(version = process.version, arch = process.arch) {
   return `dist/codecache/${version}-${arch}`;
@@ -84,15 +134,25 @@ export function codeCacheDir(version = process.version, arch = process.arch) {
 export async function bundle({ metafile = false } = {}) {
   await rm("dist/codecache", { recursive: true, force: true });
   await rm("dist/aws", { recursive: true, force: true });
+  await rm("dist/shell", { recursive: true, force: true });
   const clients = new Set();
   const result = await build({
     ...COMMON,
     entryPoints: ["src/index.ts"],
     outfile: BUNDLE,
-    plugins: [lazyChildProcessForCommander, separateAwsClients(clients)],
+    plugins: [lazyChildProcessForCommander, separateAwsClients(clients), separateShellParser],
     metafile,
   });
   if (metafile) await writeFile("dist/meta.json", JSON.stringify(result.metafile, null, 1));
+  await build({
+    ...COMMON,
+    entryPoints: ["src/system/bash-parser.ts"],
+    outfile: join("dist", SHELL_PARSER),
+    plugins: [bundledBashGrammar],
+  });
+  const resolve = createRequire(import.meta.url).resolve;
+  for (const [name, from] of Object.entries(GRAMMAR_FILES))
+    await copyFile(resolve(from), join("dist", "shell", name));
   for (const client of clients) {
     await build({ ...COMMON, entryPoints: [client], outfile: join("dist", clientFile(client)) });
   }

@@ -27,7 +27,7 @@ export const environment: Check = {
       findings.push(finding(keys, message, environmentFix(variables).command));
     }
     for (const [path, lines] of byFile(exports)) {
-      const message = lines.map((line) => `${line.variable} at ${path}:${line.line}`).join(", ");
+      const message = lines.map((line) => describeExport(line, path)).join(", ");
       findings.push(
         finding(
           lines.some((line) => line.credential),
@@ -38,7 +38,7 @@ export const environment: Check = {
     }
     const details = {
       variables,
-      startupLines: exports.map(({ path, line, variable }) => ({ path, line, variable })),
+      startupLines: exports.map(({ path, line, variable, certain }) => ({ path, line, variable, certain })),
     };
     return foldFindings(
       findings,
@@ -47,6 +47,11 @@ export const environment: Check = {
     );
   },
 };
+
+/** "may" where it depends on a condition hpiam cannot decide: it still fails the check. */
+export function describeExport(found: ExportFinding, path = found.path): string {
+  return `${found.variable} at ${path}:${found.line}${found.certain ? "" : " (may be exported)"}`;
+}
 
 function byFile(exports: readonly ExportFinding[]): Map<string, ExportFinding[]> {
   const files = new Map<string, ExportFinding[]>();

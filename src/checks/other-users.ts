@@ -4,6 +4,7 @@ import { allUserHomes } from "../scan/homes";
 import { findShellExports } from "../scan/shell-exports";
 import { describeProfile } from "./aws-files";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
+import { describeExport } from "./environment";
 
 const NOT_ASKED: CheckOutcome = {
   status: "skip",
@@ -43,7 +44,7 @@ export const otherUsers: Check = {
         const lines = keyLines.filter((line) => line.path === path);
         findings.push({
           status: "fail",
-          message: `${user}: ${lines.map((line) => `${line.variable} at ${path}:${line.line}`).join(", ")}`,
+          message: `${user}: ${lines.map((line) => describeExport(line)).join(", ")}`,
           remediation: startupFileFix(path, lines).command,
         });
       }

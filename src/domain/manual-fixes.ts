@@ -1,4 +1,5 @@
 import { CREDENTIAL_VARIABLES } from "./shell-exports";
+import type { Removal } from "./shell-state";
 
 /** Something hpiam reports but never edits: the exact command a person runs. */
 export type ManualFix =
@@ -19,20 +20,55 @@ export function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** One sed per file: its line numbers all refer to the file as it is now, whatever order they go in. */
+/**
+ * One sed per file, whose edits all refer to the file as it is now: whole lines go (`12d`), and where a line
+ * holds more than the export (`export AWS_DEFAULT_REGION=… AWS_ACCESS_KEY_ID=…`, `[ … ] && export …`) only the
+ * AWS name goes, or the command becomes `:`, cut by byte columns so that no value (no secret) is in the command.
+ */
 export function startupFileFix(
   path: string,
-  found: ReadonlyArray<{ line: number; variable: string; credential: boolean }>,
+  found: ReadonlyArray<{ line: number; variable: string; credential: boolean; removal: Removal }>,
 ): ManualFix {
   const lines = [...found].sort((a, b) => a.line - b.line);
-  const deletes = lines.map(({ line }) => `-e '${line}d'`).join(" ");
+  const edits = sedEdits(found.map((hit) => hit.removal));
+  const locale = edits.some((edit) => edit.includes("s/")) ? "LC_ALL=C " : "";
   return {
     kind: "startup-file",
     path,
     lines: lines.map(({ line, variable }) => ({ line, variable })),
     credential: lines.some((line) => line.credential),
-    command: `sed -i ${deletes} ${shellWord(path)}`,
+    command: `${locale}sed -i ${edits.map((edit) => `-e '${edit}'`).join(" ")} ${shellWord(path)}`,
   };
+}
+
+function sedEdits(removals: readonly Removal[]): string[] {
+  const deletes = new Map<string, { line: number; edit: string }>();
+  const cuts = new Map<string, Extract<Removal, { kind: "cut" }>>();
+  for (const removal of removals) {
+    if (removal.kind === "lines") {
+      const { from, to } = removal;
+      deletes.set(`${from},${to}`, { line: from, edit: from === to ? `${from}d` : `${from},${to}d` });
+    } else cuts.set(JSON.stringify(removal), removal);
+  }
+  const deleted = (line: number) =>
+    removals.some((r) => r.kind === "lines" && r.from <= line && line <= r.to);
+  const within = (inner: Extract<Removal, { kind: "cut" }>) =>
+    [...cuts.values()].some(
+      (outer) =>
+        outer !== inner &&
+        outer.line === inner.line &&
+        outer.column <= inner.column &&
+        inner.column + inner.length <= outer.column + outer.length,
+    );
+  // On one line, right to left: a cut leaves the columns before it where they were.
+  const kept = [...cuts.values()]
+    .filter((cut) => !deleted(cut.line) && !within(cut))
+    .sort((a, b) => a.line - b.line || b.column - a.column)
+    .map((cut) => ({
+      line: cut.line,
+      edit: `${cut.line}s/^\\(.\\{${cut.column}\\}\\).\\{${cut.length}\\}/\\1${cut.replacement}/`,
+    }));
+  return [...deletes.values(), ...kept].sort((a, b) => a.line - b.line).map(({ edit }) => edit);
 }
 
 export function environmentFix(variables: readonly string[]): ManualFix {

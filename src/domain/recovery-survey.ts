@@ -2,6 +2,7 @@ import type { ProfileFinding } from "./aws-profiles";
 import type { NamedCopy } from "./backup-names";
 import type { VerdictStatus } from "../identity/verdict";
 import type { LockState } from "./recover-lock";
+import type { StartupExport } from "./shell-exports";
 
 /** What the scanners found in one home: the input of a plan. */
 export interface HomeSurvey {
@@ -31,7 +32,8 @@ export interface HomeSurvey {
   lock: LockState;
   /** A reboot an earlier recover left due in this boot (since that ISO time). */
   rebootDueSince?: string;
-  exports: Array<{ path: string; line: number; variable: string; credential: boolean }>;
+  /** What makes a new login shell of this user export AWS keys, in the home's own startup files. */
+  exports: StartupExport[];
   /** Names already in the home, so that a new backup's name is free. */
   entries: string[];
 }

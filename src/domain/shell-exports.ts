@@ -1,3 +1,5 @@
+import type { Removal } from "./shell-state";
+
 /** Variables that put credentials, or a choice of them, ahead of the instance profile. */
 export const CREDENTIAL_VARIABLES = [
   "AWS_ACCESS_KEY_ID",
@@ -12,25 +14,21 @@ export const SELECTION_VARIABLES = [
   "AWS_CONFIG_FILE",
 ];
 
-export interface AwsAssignment {
+export function isWatchedVariable(name: string): boolean {
+  return CREDENTIAL_VARIABLES.includes(name) || SELECTION_VARIABLES.includes(name);
+}
+
+/** One statement of a startup file that makes a new shell export a watched variable; values are never kept. */
+export interface StartupExport {
+  path: string;
   line: number;
   variable: string;
   /** Sets keys themselves (not just which profile or file to use). */
   credential: boolean;
-}
-
-const ASSIGNMENT = new RegExp(
-  `^\\s*(?:export\\s+|declare\\s+-x\\s+|setenv\\s+)?(${[...CREDENTIAL_VARIABLES, ...SELECTION_VARIABLES].join("|")})(?:\\s*=|\\s+\\S)`,
-);
-
-/** Finds `export AWS_…=` lines in a shell startup file (or /etc/environment); the values are never kept. */
-export function findAwsAssignments(text: string): AwsAssignment[] {
-  return text.split(/\r?\n/).flatMap((content, index) => {
-    const variable = ASSIGNMENT.exec(content)?.[1];
-    return variable
-      ? [{ line: index + 1, variable, credential: CREDENTIAL_VARIABLES.includes(variable) }]
-      : [];
-  });
+  /** false: only if a condition hpiam cannot decide holds ("may export"); it still counts. */
+  certain: boolean;
+  /** What takes it out of the file. */
+  removal: Removal;
 }
 
 /** Credential variables set in this process (names only). */

@@ -2,6 +2,7 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeUbuntuEtc } from "./login-shell";
 
 /** Commands a test must never really run: each stub records its argv to a log and exits. */
 export const STUBBED = [
@@ -29,6 +30,8 @@ export interface Sandbox {
   aliceHome: string;
   binDir: string;
   resourceConfig: string;
+  /** The node's /etc for shell startup files (HPIAM_ETC_DIR): Ubuntu's, never this machine's. */
+  etc: string;
   /** Variables that make the CLI see this sandbox as its node. */
   env: Record<string, string>;
   calls(): Promise<StubCall[]>;
@@ -106,6 +109,8 @@ export async function createSandbox(): Promise<Sandbox> {
     await writeFile(join(binDir, name), script);
     await chmod(join(binDir, name), 0o755);
   }
+  const etc = join(root, "etc");
+  await writeUbuntuEtc(etc);
   const resourceConfig = join(configDir, "resource_config.json");
   await copyFile(join(FIXTURES, "resource_config.json"), resourceConfig);
   await copyFile(
@@ -119,11 +124,13 @@ export async function createSandbox(): Promise<Sandbox> {
     aliceHome,
     binDir,
     resourceConfig,
+    etc,
     env: {
       HOME: home,
       PATH: `${binDir}:${process.env.PATH ?? ""}`,
       HPIAM_RESOURCE_CONFIG: resourceConfig,
       HPIAM_STUB_LOG: log,
+      HPIAM_ETC_DIR: etc,
     },
     async calls() {
       const text = await readFile(log, "utf8");

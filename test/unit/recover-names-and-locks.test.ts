@@ -55,8 +55,30 @@ describe("recover's names, locks and commands", () => {
   });
 
   it("quotes a startup file path a shell would split", () => {
+    const removal = { kind: "lines", from: 3, to: 3 } as const;
     expect(
-      startupFileFix("/home/a b/.profile", [{ line: 3, variable: "AWS_PROFILE", credential: false }]).command,
+      startupFileFix("/home/a b/.profile", [{ line: 3, variable: "AWS_PROFILE", credential: false, removal }])
+        .command,
     ).toBe("sed -i -e '3d' '/home/a b/.profile'");
+  });
+
+  it("cuts names out of a line by byte columns, right to left, and deletes whole lines", () => {
+    const found = [
+      { line: 2, variable: "AWS_ACCESS_KEY_ID", credential: true },
+      { line: 2, variable: "AWS_SECRET_ACCESS_KEY", credential: true },
+      { line: 5, variable: "AWS_PROFILE", credential: false },
+    ];
+    const removals = [
+      { kind: "cut", line: 2, column: 35, length: 24, replacement: "" },
+      { kind: "cut", line: 2, column: 59, length: 32, replacement: "" },
+      { kind: "lines", from: 5, to: 5 },
+    ] as const;
+    const fix = startupFileFix(
+      "/home/u/.bashrc",
+      found.map((hit, at) => ({ ...hit, removal: removals[at] ?? removals[2] })),
+    );
+    expect(fix.command).toBe(
+      "LC_ALL=C sed -i -e '2s/^\\(.\\{59\\}\\).\\{32\\}/\\1/' -e '2s/^\\(.\\{35\\}\\).\\{24\\}/\\1/' -e '5d' /home/u/.bashrc",
+    );
   });
 });

@@ -94,8 +94,14 @@ describe("planRecovery", () => {
     const exporting = home({
       awsDir: { ...home().awsDir, profiles: [] },
       exports: [
-        { path: `${HOME}/.bashrc`, line: 14, variable: "AWS_SECRET_ACCESS_KEY", credential: true },
-        { path: `${HOME}/.bashrc`, line: 12, variable: "AWS_ACCESS_KEY_ID", credential: true },
+        ...[14, 12].map((line) => ({
+          path: `${HOME}/.bashrc`,
+          line,
+          variable: line === 14 ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID",
+          credential: true,
+          certain: true,
+          removal: { kind: "lines" as const, from: line, to: line },
+        })),
       ],
     });
     const plan = planRecovery(survey({ homes: [exporting], environment: ["AWS_ACCESS_KEY_ID"] }), YES);

@@ -3,30 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { credentialProfiles } from "../../src/domain/aws-profiles";
-import { findAwsAssignments } from "../../src/domain/shell-exports";
 import { scanAwsDir } from "../../src/scan/aws-dir";
 import { findShellExports } from "../../src/scan/shell-exports";
 import { createAwsPort } from "../../src/system/aws";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
-
-describe("findAwsAssignments", () => {
-  it("finds exports by line, never keeping a value", () => {
-    const text = [
-      "# export AWS_ACCESS_KEY_ID=commented",
-      "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
-      "  export AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'\r",
-      "AWS_PROFILE=dev",
-      "export AWS_REGION=us-west-2",
-      'echo "AWS_SESSION_TOKEN=x"',
-    ].join("\n");
-    expect(findAwsAssignments(text)).toEqual([
-      { line: 2, variable: "AWS_ACCESS_KEY_ID", credential: true },
-      { line: 3, variable: "AWS_SECRET_ACCESS_KEY", credential: true },
-      { line: 4, variable: "AWS_PROFILE", credential: false },
-    ]);
-  });
-});
 
 describe("credentialProfiles", () => {
   it("names the profiles that supply credentials and masks their keys", () => {
@@ -95,7 +76,14 @@ describe("scanning a home", () => {
     await writeFile(join(home, ".bashrc"), "alias ll='ls -l'\nexport AWS_SECRET_ACCESS_KEY=abc\n");
     const found = await findShellExports(realContext(), home, { system: false });
     expect(found).toEqual([
-      { path: join(home, ".bashrc"), line: 2, variable: "AWS_SECRET_ACCESS_KEY", credential: true },
+      {
+        path: join(home, ".bashrc"),
+        line: 2,
+        variable: "AWS_SECRET_ACCESS_KEY",
+        credential: true,
+        certain: true,
+        removal: { kind: "lines", from: 2, to: 2 },
+      },
     ]);
   });
 });

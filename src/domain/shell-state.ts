@@ -1,0 +1,116 @@
+import type { Tri } from "./shell-syntax";
+
+/** How to take one assignment or export out of its file: whole lines, or a stretch of one line (byte columns). */
+export type Removal =
+  | { kind: "lines"; from: number; to: number }
+  | { kind: "cut"; line: number; column: number; length: number; replacement: "" | ":" };
+
+/** A statement that assigned or exported a variable. */
+export interface Origin {
+  path: string;
+  line: number;
+  removal: Removal;
+}
+
+interface Variable {
+  /** undefined: a value the reading cannot know (a command's output, an unknown variable). */
+  value: string | undefined;
+  set: Tri;
+  exported: Tri;
+  origins: Origin[];
+}
+
+export interface ExportedVariable {
+  name: string;
+  /** false: exported only if a condition the reading could not decide holds. */
+  certain: boolean;
+  origins: Origin[];
+}
+
+/**
+ * The variables of the shell being read. Where a statement may or may not run (`certain` false), a change can
+ * only make a variable more exported, never less: an `unset` that may not run leaves the export in place.
+ */
+export class ShellState {
+  private readonly variables = new Map<string, Variable>();
+  allexport: Tri = "no";
+
+  /** `known`: values the shell starts with; `unsetAtStart`: names a fresh login does not have unless a file sets them. */
+  constructor(
+    private readonly known: Readonly<Record<string, string>>,
+    private readonly unsetAtStart: (name: string) => boolean,
+  ) {}
+
+  value(name: string): string | undefined {
+    const found = this.variables.get(name);
+    if (found) return found.set === "no" ? "" : found.set === "yes" ? found.value : undefined;
+    if (name in this.known) return this.known[name];
+    return this.unsetAtStart(name) ? "" : undefined;
+  }
+
+  assign(
+    name: string,
+    value: string | undefined,
+    certain: boolean,
+    { exportIt = false, origin }: { exportIt?: boolean; origin?: Origin } = {},
+  ): void {
+    const found = this.variable(name);
+    const exported = exportIt ? "yes" : this.allexport;
+    if (certain) {
+      found.value = value;
+      found.set = "yes";
+      found.exported = exported === "yes" ? "yes" : raise(found.exported, exported);
+    } else {
+      found.value = found.set === "yes" && found.value === value ? value : undefined;
+      found.set = raise(found.set, "maybe");
+      found.exported = raise(found.exported, exported === "no" ? "no" : "maybe");
+    }
+    if (origin) found.origins.push(origin);
+  }
+
+  exportName(name: string, certain: boolean, origin?: Origin): void {
+    const found = this.variable(name);
+    found.exported = certain ? "yes" : raise(found.exported, "maybe");
+    if (origin) found.origins.push(origin);
+  }
+
+  unexport(name: string, certain: boolean): void {
+    if (certain) this.variable(name).exported = "no";
+  }
+
+  unset(name: string, certain: boolean): void {
+    const found = this.variable(name);
+    if (!certain) {
+      found.value = undefined;
+      return;
+    }
+    Object.assign(found, { value: "", set: "no", exported: "no", origins: [] });
+  }
+
+  /** Variables a new shell would have in its environment, of those `wanted` names. */
+  exported(wanted: (name: string) => boolean): ExportedVariable[] {
+    return [...this.variables]
+      .filter(([name, found]) => wanted(name) && found.set !== "no" && found.exported !== "no")
+      .map(([name, found]) => ({
+        name,
+        certain: found.set === "yes" && found.exported === "yes",
+        origins: found.origins,
+      }));
+  }
+
+  private variable(name: string): Variable {
+    let found = this.variables.get(name);
+    if (!found) {
+      const value = this.value(name);
+      const set = value === undefined ? "maybe" : name in this.known ? "yes" : "no";
+      found = { value, set, exported: "no", origins: [] };
+      this.variables.set(name, found);
+    }
+    return found;
+  }
+}
+
+function raise(current: Tri, to: Tri): Tri {
+  if (current === "yes" || to === "yes") return "yes";
+  return current === "maybe" || to === "maybe" ? "maybe" : "no";
+}
