@@ -5,8 +5,7 @@ import { chooseProfile } from "../identity/botocore-config";
 import { describeFileFailure } from "../domain/file-errors";
 import { printable } from "../domain/printable";
 import type { LockState } from "../domain/recover-lock";
-import { readLock } from "../recover/lock";
-import { readRebootDue } from "../recover/reboot-due";
+import { readLock, readRebootDue } from "../scan/recover-traces";
 import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 

@@ -1,4 +1,4 @@
-import { checkEksRole } from "../iam/check-eks-role";
+import { checkEksRole } from "./iam/check-eks-role";
 import type { Check } from "./check";
 
 /** Seed 001: EKS may assume the EKS cluster role, and AmazonEKSClusterPolicy is attached to it. */

@@ -1,4 +1,4 @@
-import { checkEksRole } from "../iam/check-eks-role";
+import { checkEksRole } from "./iam/check-eks-role";
 import type { Check } from "./check";
 
 /** Seed 001: EC2 may assume the EKS node group role, and the worker node, ECR and CNI policies are attached. */

@@ -1,9 +1,9 @@
 import type { Context } from "../context";
 import { auditExecutionRole, EXECUTION_ROLE_TEMPLATE } from "../domain/execution-role-audit";
 import { permissionsOf } from "../domain/policy-template";
-import { findExecutionRoles, iamAsked, type RoleTarget } from "../iam/find-execution-role";
-import { loadRoleDocuments, unreadRole } from "../iam/role-documents";
-import { simulatePermissions } from "../iam/simulate";
+import { findExecutionRoles, iamAsked, type RoleTarget } from "./iam/find-execution-role";
+import { loadRoleDocuments, unreadRole } from "./iam/role-documents";
+import { simulatePermissions } from "./iam/simulate";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 
 const NOT_ASKED: CheckOutcome = {

@@ -6,9 +6,9 @@ import { listActions, type PermissionVerdict } from "../domain/permission-verdic
 import { permissionsOf, policyFor } from "../domain/policy-template";
 import { connectHeadAccess } from "../domain/seed-documents/ssm-access";
 import { INSTALL_GUIDE, type SessionTool } from "../domain/ssm-session";
-import { judgeCallerPermissions } from "../iam/caller-permissions";
-import { describeCluster, iamAsked } from "../iam/find-execution-role";
-import { checkSshHelperSetup } from "../iam/ssh-helper-setup";
+import { judgeCallerPermissions } from "./iam/caller-permissions";
+import { describeCluster, iamAsked } from "./iam/find-execution-role";
+import { checkSshHelperSetup } from "./iam/ssh-helper-setup";
 import { type Check, type CheckInput, type CheckOutcome, foldFindings } from "./check";
 
 type Options = CheckInput["options"];

@@ -11,7 +11,7 @@ import { createFacts, type NodeSummary } from "../checks/facts";
 import type { Context } from "../context";
 import { scrubSecrets } from "../domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "../errors";
-import { validateIamOptions } from "../iam/find-execution-role";
+import { validateIamOptions } from "../checks/iam/find-execution-role";
 
 export type { DiagnoseOptions } from "../checks/check";
 

@@ -1,31 +1,8 @@
-import { join } from "node:path";
 import type { Context } from "../context";
-import { LOCK_NAME } from "../domain/backup-names";
 import { describeFileFailure } from "../domain/file-errors";
-import { formatLock, judgeLock, type LockState, parseLock } from "../domain/recover-lock";
+import { formatLock } from "../domain/recover-lock";
+import { lockPath, readLock } from "../scan/recover-traces";
 import { CannotRunError } from "../errors";
-
-/**
- * One lock per home, next to the `~/.aws` it guards (`<home>/.aws.hpiam-lock`): a shared home (FSx, NFS) is
- * guarded against runs on other nodes too, and a user needs no write access outside their home.
- */
-export function lockPath(home: string): string {
-  return join(home, LOCK_NAME);
-}
-
-/** Whether a recover holds this home now, or one that died left its lock behind. */
-export async function readLock(ctx: Context, home: string): Promise<LockState> {
-  const path = lockPath(home);
-  const info = await ctx.files.lstat(path).catch(() => undefined);
-  if (!info) return { state: "free" };
-  const text = info.kind === "file" ? await ctx.files.readText(path, { maxBytes: 4096 }).catch(() => "") : "";
-  const bootId = await ctx.host.bootId();
-  return judgeLock(
-    { holder: parseLock(text), ...(info.modifiedMs === undefined ? {} : { modifiedMs: info.modifiedMs }) },
-    { host: ctx.host.hostname, ...(bootId ? { bootId } : {}), alive: (pid) => ctx.host.alive(pid) },
-    ctx.clock.now(),
-  );
-}
 
 /**
  * Takes the lock (clearing a dead run's), saying where `~/.aws` is about to be renamed to; false when another
@@ -61,9 +38,4 @@ export async function takeLock(ctx: Context, home: string, moving?: string): Pro
 
 export async function releaseLock(ctx: Context, home: string): Promise<void> {
   await ctx.files.remove(lockPath(home));
-}
-
-/** A dead run's lock, found when there is nothing else to do. */
-export async function clearStaleLock(ctx: Context, home: string): Promise<void> {
-  if (await takeLock(ctx, home)) await releaseLock(ctx, home);
 }

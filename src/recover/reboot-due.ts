@@ -1,27 +1,6 @@
-import { join } from "node:path";
 import type { Context } from "../context";
-import { REBOOT_DUE_NAME } from "../domain/backup-names";
-import { formatRebootDue, judgeRebootDue, type RebootDueState } from "../domain/reboot-due";
-
-/**
- * Beside the lock rather than inside it: the lock means "a run works here" and is judged by its pid, while this
- * outlives every run until the node reboots. Beside the backup neither: `~/.aws` may be absent, or a link.
- */
-export function rebootDuePath(home: string): string {
-  return join(home, REBOOT_DUE_NAME);
-}
-
-/** Whether a recover in this boot, on this host, left this home's keys moved aside without a reboot. */
-export async function readRebootDue(ctx: Context, home: string): Promise<RebootDueState> {
-  const path = rebootDuePath(home);
-  const info = await ctx.files.lstat(path).catch(() => undefined);
-  if (info?.kind !== "file") return { state: "none" };
-  const [text, bootId] = await Promise.all([
-    ctx.files.readText(path, { maxBytes: 4096 }).catch(() => ""),
-    ctx.host.bootId(),
-  ]);
-  return judgeRebootDue(text, { host: ctx.host.hostname, ...(bootId ? { bootId } : {}) });
-}
+import { formatRebootDue } from "../domain/reboot-due";
+import { readRebootDue, rebootDuePath } from "../scan/recover-traces";
 
 /**
  * After a run (under its locks): `due` remembers the reboot still owed in this boot (an earlier run's memory of

@@ -20,8 +20,7 @@ import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
 import { resolvesOutside } from "../scan/outside-home";
 import { findShellExports } from "../scan/shell-exports";
-import { readLock } from "./lock";
-import { readRebootDue } from "./reboot-due";
+import { readLock, readRebootDue } from "../scan/recover-traces";
 
 export interface TargetOptions {
   user?: string;

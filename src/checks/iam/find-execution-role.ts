@@ -1,11 +1,11 @@
-import type { AwsAnswer, ClusterDescription, Context } from "../context";
-import { UsageError } from "../errors";
-import { parseRoleRef } from "../domain/arn";
-import { shellWord } from "../domain/manual-fixes";
-import { printable } from "../domain/printable";
-import { refusalOf, refusalStatus } from "../domain/call-refusal";
-import type { CheckOutcome } from "../checks/check";
-import type { DiagnoseFacts } from "../checks/facts";
+import type { AwsAnswer, ClusterDescription, Context } from "../../context";
+import { UsageError } from "../../errors";
+import { parseRoleRef } from "../../domain/arn";
+import { shellWord } from "../../domain/manual-fixes";
+import { printable } from "../../domain/printable";
+import { refusalOf, refusalStatus } from "../../domain/call-refusal";
+import type { CheckOutcome } from "../check";
+import type { DiagnoseFacts } from "../facts";
 
 /** diagnose's IAM flags: `--role`, `--cluster` and the `--eks-*-role` flags name what to check off the node. */
 export interface IamCheckOptions {

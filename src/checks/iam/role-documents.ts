@@ -1,7 +1,7 @@
-import type { CheckOutcome } from "../checks/check";
-import type { AwsAnswer, AwsOptions, Context, RoleDescription } from "../context";
-import { refusalOf, type Refusal } from "../domain/call-refusal";
-import { type ParsedPolicy, parsePolicy } from "../domain/iam-policy/document";
+import type { CheckOutcome } from "../check";
+import type { AwsAnswer, AwsOptions, Context, RoleDescription } from "../../context";
+import { refusalOf, type Refusal } from "../../domain/call-refusal";
+import { type ParsedPolicy, parsePolicy } from "../../domain/iam-policy/document";
 
 /** A role's trust policy and every permission policy it has, as IAM read calls return them. */
 export interface RoleDocuments {

@@ -1,8 +1,8 @@
-import type { CheckOutcome } from "../checks/check";
-import type { DiagnoseFacts } from "../checks/facts";
-import type { Context } from "../context";
-import { parseArn, parseRoleRef } from "../domain/arn";
-import { type Refusal, refusalOf, refusalStatus } from "../domain/call-refusal";
+import type { CheckOutcome } from "../check";
+import type { DiagnoseFacts } from "../facts";
+import type { Context } from "../../context";
+import { parseArn, parseRoleRef } from "../../domain/arn";
+import { type Refusal, refusalOf, refusalStatus } from "../../domain/call-refusal";
 import { describeCluster, type IamCheckOptions } from "./find-execution-role";
 
 export type EksRoleKind = "cluster" | "node";
