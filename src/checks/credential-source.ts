@@ -1,5 +1,5 @@
-import { environmentFix } from "../domain/manual-fixes";
-import { credentialVariablesIn } from "../domain/shell-exports";
+import { environmentFix } from "../domain/recovery/manual-fixes";
+import { credentialVariablesIn } from "../domain/shell/shell-exports";
 import { describeSource } from "../identity/verdict";
 import { asInvoked, type Check } from "./check";
 

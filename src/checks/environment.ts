@@ -1,5 +1,5 @@
-import { environmentFix, startupFileFix } from "../domain/manual-fixes";
-import { CREDENTIAL_VARIABLES, credentialVariablesIn } from "../domain/shell-exports";
+import { environmentFix, startupFileFix } from "../domain/recovery/manual-fixes";
+import { CREDENTIAL_VARIABLES, credentialVariablesIn } from "../domain/shell/shell-exports";
 import type { ExportFinding } from "../scan/shell-exports";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 import { profileChoiceFindings } from "./profile-choice";

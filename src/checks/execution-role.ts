@@ -1,6 +1,6 @@
 import type { Context } from "../context";
-import { auditExecutionRole, EXECUTION_ROLE_TEMPLATE } from "../domain/execution-role-audit";
-import { permissionsOf } from "../domain/policy-template";
+import { auditExecutionRole, EXECUTION_ROLE_TEMPLATE } from "../domain/iam-policy/execution-role-audit";
+import { permissionsOf } from "../domain/iam-policy/policy-template";
 import { findExecutionRoles, iamAsked, type RoleTarget } from "./iam/find-execution-role";
 import { loadRoleDocuments, unreadRole } from "./iam/role-documents";
 import { simulatePermissions } from "./iam/simulate";

@@ -4,8 +4,8 @@
  */
 import type { Context, Identification, InstanceProfile, KeyFile, SharedFiles } from "../context";
 import { classifyPrincipal, type Principal } from "../domain/arn";
-import { controllerGroupOnNode, headInstance } from "../domain/head-node";
-import { findSelf, type NodeRole } from "../domain/resource-config";
+import { controllerGroupOnNode, headInstance } from "../domain/node/head-node";
+import { findSelf, type NodeRole } from "../domain/node/resource-config";
 import { HpiamError } from "../errors";
 import type { CredentialSource } from "../identity/credential-source";
 import { type IdentityReport, judgeIdentification } from "../identity/identify";

@@ -4,7 +4,7 @@ import {
   type ImdsRedirects,
   parseImdsRedirects,
   ROLE_AGENT,
-} from "../domain/imds-redirect";
+} from "../domain/node/imds-redirect";
 import { CannotRunError } from "../errors";
 import type { Check, CheckInput, CheckOutcome } from "./check";
 

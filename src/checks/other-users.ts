@@ -1,4 +1,4 @@
-import { startupFileFix } from "../domain/manual-fixes";
+import { startupFileFix } from "../domain/recovery/manual-fixes";
 import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes } from "../scan/homes";
 import { findShellExports } from "../scan/shell-exports";

@@ -1,4 +1,4 @@
-import { isSharedFilesystem, mountContaining, parseMounts } from "../domain/mounts";
+import { isSharedFilesystem, mountContaining, parseMounts } from "../domain/node/mounts";
 import { asInvoked, type Check } from "./check";
 
 export const PROC_MOUNTS = "/proc/mounts";

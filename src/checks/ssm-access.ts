@@ -1,11 +1,11 @@
 import type { Context } from "../context";
 import { parseArn } from "../domain/arn";
 import { refusalOf } from "../domain/call-refusal";
-import { unusedName } from "../domain/execution-role-audit";
-import { listActions, type PermissionVerdict } from "../domain/permission-verdicts";
-import { permissionsOf, policyFor } from "../domain/policy-template";
-import { connectHeadAccess } from "../domain/seed-documents/ssm-access";
-import { INSTALL_GUIDE, type SessionTool } from "../domain/ssm-session";
+import { unusedName } from "../domain/iam-policy/execution-role-audit";
+import { listActions, type PermissionVerdict } from "../domain/iam-policy/permission-verdicts";
+import { permissionsOf, policyFor } from "../domain/iam-policy/policy-template";
+import { connectHeadAccess } from "../domain/iam-policy/seed-documents/ssm-access";
+import { INSTALL_GUIDE, type SessionTool } from "../domain/connect/ssm-session";
 import { judgeCallerPermissions } from "./iam/caller-permissions";
 import { describeCluster, iamAsked } from "./iam/find-execution-role";
 import { checkSshHelperSetup } from "./iam/ssh-helper-setup";

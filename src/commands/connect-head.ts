@@ -1,7 +1,7 @@
 import { findHeadOfCluster, findHeadOnNode, type HeadNode } from "../connect/find-head";
 import { type SshConfigWrite, writeSshHostEntry } from "../connect/ssh-config-file";
 import type { AwsOptions, Context } from "../context";
-import { renderHostEntry } from "../domain/ssh-config";
+import { renderHostEntry } from "../domain/connect/ssh-config";
 import {
   explainRefusal,
   INSTALL_GUIDE,
@@ -10,7 +10,7 @@ import {
   sshProxyCommand,
   type SsmRefusal,
   startSessionCommand,
-} from "../domain/ssm-session";
+} from "../domain/connect/ssm-session";
 import { CannotRunError, ExitCode, UsageError } from "../errors";
 
 export interface ConnectHeadOptions extends AwsOptions {

@@ -1,19 +1,19 @@
 import type { AwsOptions, Context } from "../context";
 import { parseArn } from "../domain/arn";
-import { managedPolicyArn } from "../domain/seed-documents/eks-roles";
+import { managedPolicyArn } from "../domain/iam-policy/seed-documents/eks-roles";
 import {
   fillPolicy,
   PLACEHOLDERS,
   type Placeholder,
   placeholdersOf,
   type PolicyJson,
-} from "../domain/policy-template";
+} from "../domain/iam-policy/policy-template";
 import {
   isSeedPolicyName,
   SEED_POLICIES,
   SEED_POLICY_NAMES,
   type SeedPolicyName,
-} from "../domain/seed-policies";
+} from "../domain/iam-policy/seed-policies";
 import { UsageError } from "../errors";
 
 export interface PolicyOptions extends AwsOptions {

@@ -1,9 +1,9 @@
 import type { AwsOptions, Context } from "../context";
-import type { ManualFix } from "../domain/manual-fixes";
-import type { Blocker } from "../domain/recovery-blockers";
-import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
-import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
-import { untouchedKeys, type UntouchedKeys } from "../domain/untouched-keys";
+import type { ManualFix } from "../domain/recovery/manual-fixes";
+import type { Blocker } from "../domain/recovery/recovery-blockers";
+import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery/recovery-plan";
+import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery/recovery-survey";
+import { untouchedKeys, type UntouchedKeys } from "../domain/recovery/untouched-keys";
 import type { VerdictStatus } from "../identity/verdict";
 import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "../recover/carry-out";

@@ -9,8 +9,8 @@ import {
   headClusterNode,
   headInstance,
   listNames,
-} from "../domain/head-node";
-import { ssmClusterId, ssmTarget } from "../domain/ssm-session";
+} from "../domain/node/head-node";
+import { ssmClusterId, ssmTarget } from "../domain/connect/ssm-session";
 import { CannotRunError } from "../errors";
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 

@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import type { Context } from "../context";
-import { placeHostEntry } from "../domain/ssh-config";
+import { placeHostEntry } from "../domain/connect/ssh-config";
 import { CannotRunError, UsageError } from "../errors";
 import { resolvesOutside } from "../scan/outside-home";
 

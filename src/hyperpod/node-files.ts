@@ -6,7 +6,7 @@ import {
   parseProvisioningParameters,
   parseResourceConfig,
   type ResourceConfig,
-} from "../domain/resource-config";
+} from "../domain/node/resource-config";
 import { CannotRunError } from "../errors";
 
 export const RESOURCE_CONFIG_PATH = "/opt/ml/config/resource_config.json";

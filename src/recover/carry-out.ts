@@ -1,9 +1,9 @@
 import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../commands/recover";
 import { identifyNode } from "../identity/identify";
 import type { Context } from "../context";
-import type { RecoveryPlan } from "../domain/recovery-plan";
+import type { RecoveryPlan } from "../domain/recovery/recovery-plan";
 import { describeFileFailure } from "../domain/file-errors";
-import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
+import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
 import { CannotRunError } from "../errors";
 import { releaseLock, takeLock } from "./lock";
 import { settleRebootDue } from "./reboot-due";

@@ -1,6 +1,6 @@
 import type { Context } from "../context";
 import { describeFileFailure } from "../domain/file-errors";
-import { formatLock } from "../domain/recover-lock";
+import { formatLock } from "../domain/recovery/recover-lock";
 import { lockPath, readLock } from "../scan/recover-traces";
 import { CannotRunError } from "../errors";
 

@@ -1,5 +1,5 @@
 import type { Context } from "../context";
-import { modeRecordOf, parseModeRecord } from "../domain/backup-names";
+import { modeRecordOf, parseModeRecord } from "../domain/recovery/backup-names";
 
 /**
  * The changes recover makes, each a rename(2) within the home (atomic: a crash leaves the old name or the new

@@ -1,5 +1,5 @@
 import type { Context } from "../context";
-import { formatRebootDue } from "../domain/reboot-due";
+import { formatRebootDue } from "../domain/recovery/reboot-due";
 import { readRebootDue, rebootDuePath } from "../scan/recover-traces";
 
 /**

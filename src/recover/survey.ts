@@ -7,11 +7,11 @@ import {
   copiesIn,
   DELETING_PREFIX,
   utcStamp,
-} from "../domain/backup-names";
-import { shellWord } from "../domain/manual-fixes";
+} from "../domain/recovery/backup-names";
+import { shellWord } from "../domain/recovery/manual-fixes";
 import { printable } from "../domain/printable";
-import type { HomeSurvey, RecoverySurvey } from "../domain/recovery-survey";
-import { credentialVariablesIn } from "../domain/shell-exports";
+import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
+import { credentialVariablesIn } from "../domain/shell/shell-exports";
 import type { CredentialSource } from "../identity/credential-source";
 import { identifyNode } from "../identity/identify";
 import type { VerdictStatus } from "../identity/verdict";

@@ -1,5 +1,5 @@
 import type { RecoverOutcome, RecoverResult, StepResult } from "../commands/recover";
-import type { ManualFix } from "../domain/manual-fixes";
+import type { ManualFix } from "../domain/recovery/manual-fixes";
 import { printableTree } from "../domain/printable";
 import { keyValueBlock, type Style } from "./style";
 

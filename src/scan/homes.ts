@@ -1,5 +1,5 @@
 import type { Context, PasswdEntry } from "../context";
-import { shellWord } from "../domain/manual-fixes";
+import { shellWord } from "../domain/recovery/manual-fixes";
 import { printable, quoted } from "../domain/printable";
 import { UsageError } from "../errors";
 

@@ -4,9 +4,9 @@
  */
 import { join } from "node:path";
 import type { Context } from "../context";
-import { LOCK_NAME, REBOOT_DUE_NAME } from "../domain/backup-names";
-import { judgeLock, type LockState, parseLock } from "../domain/recover-lock";
-import { judgeRebootDue, type RebootDueState } from "../domain/reboot-due";
+import { LOCK_NAME, REBOOT_DUE_NAME } from "../domain/recovery/backup-names";
+import { judgeLock, type LockState, parseLock } from "../domain/recovery/recover-lock";
+import { judgeRebootDue, type RebootDueState } from "../domain/recovery/reboot-due";
 
 /**
  * One lock per home, next to the `~/.aws` it guards (`<home>/.aws.hpiam-lock`): a shared home (FSx, NFS) is

@@ -1,7 +1,7 @@
 import type { Context } from "../context";
-import { readLoginShell } from "../domain/login-shell";
-import type { StartupExport } from "../domain/shell-exports";
-import type { StartupFiles } from "../domain/shell-reader";
+import { readLoginShell } from "../domain/shell/login-shell";
+import type { StartupExport } from "../domain/shell/shell-exports";
+import type { StartupFiles } from "../domain/shell/shell-reader";
 
 export type ExportFinding = StartupExport;
 

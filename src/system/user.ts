@@ -1,6 +1,6 @@
 import { homedir, userInfo } from "node:os";
 import type { Env, Executor, PasswdEntry, UserPort } from "../context";
-import { parsePasswd } from "../domain/passwd";
+import { parsePasswd } from "../domain/node/passwd";
 
 /** The current user, and the user database as `getent` sees it (local files, SSSD/LDAP on HyperPod). */
 export function createUserPort(env: Env, exec: Executor): UserPort {

@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startupFileFix } from "../../src/domain/manual-fixes";
+import { startupFileFix } from "../../src/domain/recovery/manual-fixes";
 import { type ExportFinding, findShellExports } from "../../src/scan/shell-exports";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";

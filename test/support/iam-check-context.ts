@@ -2,8 +2,8 @@ import type { CheckOutcome, DiagnoseOptions } from "../../src/checks/check";
 import type { executionRole } from "../../src/checks/execution-role";
 import { createFacts } from "../../src/checks/facts";
 import type { IamPort } from "../../src/context";
-import { fillPolicy } from "../../src/domain/policy-template";
-import { SEED_POLICIES } from "../../src/domain/seed-policies";
+import { fillPolicy } from "../../src/domain/iam-policy/policy-template";
+import { SEED_POLICIES } from "../../src/domain/iam-policy/seed-policies";
 import { fakeContext, type FakeOptions } from "./fake-context";
 
 export const ACCOUNT = "123456789012";

@@ -6,12 +6,12 @@ import {
   controllerGroupOnNode,
   headClusterNode,
   headInstance,
-} from "../../src/domain/head-node";
+} from "../../src/domain/node/head-node";
 import {
   NodeFileFormatError,
   parseProvisioningParameters,
   parseResourceConfig,
-} from "../../src/domain/resource-config";
+} from "../../src/domain/node/resource-config";
 
 describe("the head node on a node", () => {
   it("is the first instance of controller-machine in the stock files", () => {

@@ -2,8 +2,13 @@ import { describe, expect, it } from "vitest";
 import { type Io, runCli } from "../../src/cli";
 import { parsePolicy } from "../../src/domain/iam-policy/document";
 import { evaluate, trusts } from "../../src/domain/iam-policy/evaluate";
-import { fillPolicy, permissionsOf, placeholdersOf, policyFor } from "../../src/domain/policy-template";
-import { SEED_POLICIES, SEED_POLICY_NAMES } from "../../src/domain/seed-policies";
+import {
+  fillPolicy,
+  permissionsOf,
+  placeholdersOf,
+  policyFor,
+} from "../../src/domain/iam-policy/policy-template";
+import { SEED_POLICIES, SEED_POLICY_NAMES } from "../../src/domain/iam-policy/seed-policies";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
 
 async function run(argv: string[], options: FakeOptions = {}) {

@@ -9,7 +9,7 @@ import {
   type RecoverResult,
 } from "../../src/commands/recover";
 import type { Files } from "../../src/context";
-import { MODE_PREFIX } from "../../src/domain/backup-names";
+import { MODE_PREFIX } from "../../src/domain/recovery/backup-names";
 import { HpiamError } from "../../src/errors";
 import { createFiles } from "../../src/system/files";
 import { backupsIn, configuredHome, CREDENTIALS, onRealHome } from "../support/real-home";

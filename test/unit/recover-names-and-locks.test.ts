@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { copiesIn, freeCopyName, utcStamp } from "../../src/domain/backup-names";
-import { deactivateKeyCommand, startupFileFix } from "../../src/domain/manual-fixes";
-import { judgeLock, parseLock } from "../../src/domain/recover-lock";
+import { copiesIn, freeCopyName, utcStamp } from "../../src/domain/recovery/backup-names";
+import { deactivateKeyCommand, startupFileFix } from "../../src/domain/recovery/manual-fixes";
+import { judgeLock, parseLock } from "../../src/domain/recovery/recover-lock";
 import { STAMP } from "../support/recovery-survey";
 
 describe("recover's names, locks and commands", () => {

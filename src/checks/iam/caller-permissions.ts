@@ -1,8 +1,8 @@
 import type { CheckOutcome } from "../check";
 import type { DiagnoseFacts } from "../facts";
 import type { AwsOptions, Context } from "../../context";
-import { judgePermissions, type PermissionVerdict } from "../../domain/permission-verdicts";
-import type { Permission } from "../../domain/policy-template";
+import { judgePermissions, type PermissionVerdict } from "../../domain/iam-policy/permission-verdicts";
+import type { Permission } from "../../domain/iam-policy/policy-template";
 import { loadRoleDocuments } from "./role-documents";
 import { simulatePermissions } from "./simulate";
 

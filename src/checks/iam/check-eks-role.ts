@@ -1,6 +1,6 @@
 import type { CheckInput, CheckOutcome } from "../check";
 import type { Context } from "../../context";
-import { auditEksRole, EKS_ROLES } from "../../domain/eks-role-audit";
+import { auditEksRole, EKS_ROLES } from "../../domain/iam-policy/eks-role-audit";
 import { EKS_ROLE_FLAG, type EksRoleKind, findEksRole } from "./find-eks-role";
 import { iamAsked } from "./find-execution-role";
 import { loadRoleDocuments, unreadRole } from "./role-documents";

@@ -1,7 +1,7 @@
 import type { AwsAnswer, ClusterDescription, Context } from "../../context";
 import { UsageError } from "../../errors";
 import { parseRoleRef } from "../../domain/arn";
-import { shellWord } from "../../domain/manual-fixes";
+import { shellWord } from "../../domain/recovery/manual-fixes";
 import { printable } from "../../domain/printable";
 import { refusalOf, refusalStatus } from "../../domain/call-refusal";
 import type { CheckOutcome } from "../check";

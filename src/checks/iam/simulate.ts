@@ -1,5 +1,5 @@
 import type { AwsOptions, Context, SimulatedDecision } from "../../context";
-import type { Permission } from "../../domain/policy-template";
+import type { Permission } from "../../domain/iam-policy/policy-template";
 
 /**
  * IAM's own policy simulator for a principal, one call per template statement (its actions × its resources).

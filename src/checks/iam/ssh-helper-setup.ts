@@ -2,10 +2,10 @@ import type { CheckOutcome } from "../check";
 import type { DiagnoseFacts } from "../facts";
 import type { AwsOptions, Context } from "../../context";
 import { refusalOf } from "../../domain/call-refusal";
-import { trustFixCommand } from "../../domain/role-finding";
+import { trustFixCommand } from "../../domain/iam-policy/role-finding";
 import { trusts } from "../../domain/iam-policy/evaluate";
-import type { StatementJson } from "../../domain/policy-template";
-import { SEED_POLICIES } from "../../domain/seed-policies";
+import type { StatementJson } from "../../domain/iam-policy/policy-template";
+import { SEED_POLICIES } from "../../domain/iam-policy/seed-policies";
 import { findExecutionRoles, type IamCheckOptions } from "./find-execution-role";
 import { loadRoleDocuments } from "./role-documents";
 

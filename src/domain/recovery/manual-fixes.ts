@@ -1,5 +1,5 @@
-import { CREDENTIAL_VARIABLES } from "./shell-exports";
-import type { Removal } from "./shell-state";
+import { CREDENTIAL_VARIABLES } from "../shell/shell-exports";
+import type { Removal } from "../shell/shell-state";
 
 /** Something hpiam reports but never edits: the exact command a person runs. */
 export type ManualFix =

@@ -1,5 +1,5 @@
 /** Which instance is the cluster's head (Slurm controller) node, on a node and through the SageMaker API. */
-import type { ClusterDescription, ClusterNodeSummary } from "../context";
+import type { ClusterDescription, ClusterNodeSummary } from "../../context";
 import {
   type ClusterInstance,
   DEFAULT_CONTROLLER_GROUP,

@@ -1,5 +1,5 @@
-import { parseArn } from "./arn";
-import type { ParsedPolicy } from "./iam-policy/document";
+import { parseArn } from "../arn";
+import type { ParsedPolicy } from "./document";
 import type { StatementJson } from "./policy-template";
 import { managedPolicyArn } from "./seed-documents/eks-roles";
 import { SEED_POLICIES } from "./seed-policies";

@@ -1,4 +1,4 @@
-import type { PasswdEntry } from "../context";
+import type { PasswdEntry } from "../../context";
 
 /** Parses passwd(5) lines (`name:x:uid:gid:gecos:home:shell`), skipping any that are malformed. */
 export function parsePasswd(text: string): PasswdEntry[] {

@@ -1,8 +1,8 @@
-import type { ProfileFinding } from "./aws-profiles";
+import type { ProfileFinding } from "../aws-profiles";
 import type { NamedCopy } from "./backup-names";
-import type { VerdictStatus } from "../identity/verdict";
+import type { VerdictStatus } from "../../identity/verdict";
 import type { LockState } from "./recover-lock";
-import type { StartupExport } from "./shell-exports";
+import type { StartupExport } from "../shell/shell-exports";
 
 /** What the scanners found in one home: the input of a plan. */
 export interface HomeSurvey {

@@ -1,6 +1,6 @@
-import type { SimulatedDecision } from "../context";
-import type { PolicyDocument } from "./iam-policy/document";
-import { type Evaluation, evaluate } from "./iam-policy/evaluate";
+import type { SimulatedDecision } from "../../context";
+import type { PolicyDocument } from "./document";
+import { type Evaluation, evaluate } from "./evaluate";
 import type { Permission } from "./policy-template";
 
 /**

@@ -1,5 +1,5 @@
-import { decodePolicyText, type ParsedPolicy } from "./iam-policy/document";
-import { trusts } from "./iam-policy/evaluate";
+import { decodePolicyText, type ParsedPolicy } from "./document";
+import { trusts } from "./evaluate";
 import type { StatementJson } from "./policy-template";
 
 /** What a role check reports (SPEC: status, one-line message, exact remediation, details). */

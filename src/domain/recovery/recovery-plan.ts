@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { BACKUP_PREFIX, BOTO_BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
 import { environmentFix, keyFileFix, type ManualFix, shellWord, startupFileFix } from "./manual-fixes";
 import { type LeakedKey, leakedKey } from "./leaked-keys";
-import { printable } from "./printable";
+import { printable } from "../printable";
 import type { LockHolder } from "./recover-lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
 import { earlierRun } from "./recovery-resume";

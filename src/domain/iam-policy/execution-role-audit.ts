@@ -1,5 +1,5 @@
-import type { SimulatedDecision } from "../context";
-import type { ParsedPolicy, PolicyDocument } from "./iam-policy/document";
+import type { SimulatedDecision } from "../../context";
+import type { ParsedPolicy, PolicyDocument } from "./document";
 import { judgePermissions, listActions, type PermissionVerdict } from "./permission-verdicts";
 import { fillPolicy, permissionsOf, type PolicyJson, policyFor, type StatementJson } from "./policy-template";
 import { SEED_POLICIES } from "./seed-policies";

@@ -1,4 +1,4 @@
-import type { ProfileFinding } from "./aws-profiles";
+import type { ProfileFinding } from "../aws-profiles";
 import { deactivateKeyCommand } from "./manual-fixes";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
 

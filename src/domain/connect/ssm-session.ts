@@ -1,5 +1,5 @@
 /** SSM sessions to HyperPod nodes: the target, the `aws ssm start-session` command, and why SSM refused one. */
-import type { AwsOptions } from "../context";
+import type { AwsOptions } from "../../context";
 
 /**
  * The id is the last segment of the cluster ARN, not the name (easy-ssh.sh takes it the same way). Real ids
