@@ -33,6 +33,8 @@ const NOT_ANSWERED: Record<NodeUnavailable, true> = {
   "no-answer": true,
   "not-hpiam": true,
   "unknown-node": true,
+  "not-connected": true,
+  refused: true,
 };
 
 /** Problems first, then nodes that gave no answer, healthy ones last. */

@@ -26,6 +26,8 @@ const NOT_ANSWERED = new Set([
   "no-answer",
   "not-hpiam",
   "unknown-node",
+  "not-connected",
+  "refused",
 ]);
 
 function nodeTable(nodes: readonly FleetNodeReport[], style: Style): string {
