@@ -5,6 +5,7 @@ import { type FleetGroup, type FleetNodeReport, groupByCause } from "../fleet/gr
 import { findingOf } from "../fleet/node-findings";
 import { createSlurmEngine } from "../fleet/slurm-engine";
 import { createSsmEngine } from "../fleet/ssm-engine";
+import { validateClusterFlags } from "../connect/session-tools";
 import { pacingOf, type PacingOptions } from "./fleet-pacing";
 
 export interface FleetOptions extends NodeSelection, PacingOptions {
@@ -139,6 +140,7 @@ export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
       throw new UsageError("--group, --rate and --concurrency go with --cluster (fleet over SSM)");
     return createSlurmEngine(ctx, hpiamCommand(options, ctx));
   }
+  validateClusterFlags(options.cluster, options.group);
   if (options.partition !== undefined)
     throw new UsageError("--partition is Slurm's: with --cluster, pick nodes with --group or --nodes");
   const [hpiam = NODE_HPIAM] = options.hpiam === undefined ? [] : hpiamCommand(options, ctx);

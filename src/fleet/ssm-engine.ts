@@ -1,4 +1,5 @@
 import { clusterCallFailed, describeClusterOf, type FoundCluster } from "../connect/find-head";
+import { requireSessionTools } from "../connect/session-tools";
 import type { AwsOptions, ClusterNodeSummary, Context } from "../context";
 import { listNames } from "../domain/head-node";
 import { printable } from "../domain/printable";
@@ -69,6 +70,7 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
     async run(request: RunRequest) {
       const { clusterId, cluster: described } = await cluster();
       const context = { clusterArn: described.arn, timeoutMs: request.timeoutMs };
+      if (request.nodes.length) await requireSessionTools(ctx, this.commandFor(request));
       return paced(
         request.nodes,
         options.pacing,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fleetExitCode, fleetSurvey } from "../../src/commands/fleet";
+import { engineFor, fleetExitCode, fleetSurvey } from "../../src/commands/fleet";
+import { UsageError } from "../../src/errors";
 import type { RunResult } from "../../src/context";
 import { sessionDocument } from "../../src/fleet/session-output";
 import { createSsmEngine } from "../../src/fleet/ssm-engine";
@@ -52,6 +53,7 @@ function cluster(states: State[]) {
       }),
     },
     exec: {
+      which: async (command) => `/usr/local/bin/${command}`,
       run: async (argv) => {
         ran.push([...argv]);
         const id = /-(i-\d+)$/.exec(argv[argv.indexOf("--target") + 1] ?? "")?.[1] ?? "";
@@ -135,10 +137,41 @@ describe("hpiam fleet whoami --cluster", () => {
     expect(report.nodes[2]?.reason).toBe("did not answer within 60 s");
   });
 
+  it("says where to get the session tools when they are missing, before any session", async () => {
+    const { ctx, ran } = cluster(["healthy"]);
+    const engine = createSsmEngine(
+      { ...ctx, exec: { ...ctx.exec, which: async () => undefined } },
+      { cluster: "ml-cluster", hpiam: "/fsx/tools/hpiam", pacing: { rate: 3, concurrency: 1 } },
+    );
+    await expect(fleetSurvey("whoami", { cluster: "ml-cluster" }, ctx, engine)).rejects.toThrow(
+      /aws and session-manager-plugin are not installed/,
+    );
+    expect(ran).toEqual([]);
+  });
+
   it("is exit 3 when no session could be started, and --nodes names instance ids", async () => {
     const { report } = await survey(["not-connected", "denied", "healthy"], { nodes: "i-0,i-1,i-9" });
     expect(report.nodes.map((node) => node.status)).toEqual(["not-connected", "refused", "unknown-node"]);
     expect(report.summary.status).toBe("not-asked");
     expect(fleetExitCode(report)).toBe(3);
+  });
+});
+
+describe("the flags of fleet --cluster", () => {
+  const ctx = fakeContext();
+  it.each([
+    [{ cluster: "ml-cluster", partition: "dev" }, /--partition is Slurm's/],
+    [{ cluster: "ml-cluster", rate: "fast" }, /--rate: "fast" is not a number/],
+    [{ cluster: "ml-cluster", rate: "0" }, /--rate: "0"/],
+    [{ cluster: "ml-cluster", concurrency: "0" }, /--concurrency: "0" is not a whole number from 1 to 500/],
+    [
+      { cluster: "ml-cluster", hpiam: "/fsx/tools/hp iam;reboot" },
+      /--hpiam: .* has characters a shell would read/,
+    ],
+    [{ cluster: "ml cluster" }, /--cluster: "ml cluster" is neither a cluster name nor a cluster ARN/],
+    [{ group: "workers" }, /--group, --rate and --concurrency go with --cluster/],
+  ])("refuses %o in one line (exit 2)", (options, message) => {
+    expect(() => engineFor(options, ctx)).toThrow(message);
+    expect(() => engineFor(options, ctx)).toThrow(UsageError);
   });
 });
