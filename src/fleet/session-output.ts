@@ -43,7 +43,7 @@ export function judgeSession(name: string, result: RunResult, context: SessionCo
         name,
         unavailable: "not-connected",
         notAsked: true,
-        reason: `SSM cannot reach its agent (TargetNotConnected): it is stopped or rebooting, or \`aws configure\` as root made the agent sign as that IAM user (seed 000). By hand: attach AmazonSSMManagedInstanceCore to that IAM user, then run this again; or ssh there and run \`sudo hpiam recover\`; or reboot it alone: aws sagemaker batch-reboot-cluster-nodes --cluster-name ${context.clusterArn} --node-ids ${name}`,
+        reason: `SSM cannot reach its agent (TargetNotConnected): it is stopped or rebooting, or \`aws configure\` as root made the agent sign as that IAM user (seed 000). By hand: attach AmazonSSMManagedInstanceCore to that IAM user, then run this again; or ssh there and run \`sudo hpiam recover\`; or reboot it alone: aws sagemaker batch-reboot-cluster-nodes --cluster-name ${context.clusterArn} --node-ids <its instance id>`,
       },
     };
   if (refusal === "access-denied")

@@ -119,7 +119,7 @@ describe("hpiam fleet whoami --cluster", () => {
     ]);
     expect(report.nodes[3]?.reason).toMatch(/TargetNotConnected.*seed 000.*AmazonSSMManagedInstanceCore/);
     expect(report.nodes[3]?.reason).toContain(
-      `batch-reboot-cluster-nodes --cluster-name ${ARN} --node-ids i-3`,
+      `batch-reboot-cluster-nodes --cluster-name ${ARN} --node-ids <its instance id>`,
     );
     expect(report.summary).toMatchObject({ status: "unhealthy", healthy: 2, unhealthy: 2, unavailable: 1 });
     expect(fleetExitCode(report)).toBe(1);
