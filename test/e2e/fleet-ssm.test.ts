@@ -1,10 +1,16 @@
-import { CreateClusterCommand, ListClusterNodesCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { motoAdmin, REGION } from "../support/aws-world";
+import { REGION } from "../support/aws-world";
 import { type SimulatedNode, startSimulatedNode } from "../support/simulated-node";
-import { createSsmStandIn, type SsmStandIn, type StandInState } from "../support/ssm-standin";
+import {
+  createClusters,
+  createSsmStandIn,
+  laptopEnv,
+  type SsmStandIn,
+  type StandInState,
+  workerTarget as target,
+} from "../support/ssm-standin";
 
 /** The 20 nodes' states, in ListClusterNodes' order. */
 const STATES: StandInState[] = [
@@ -23,35 +29,11 @@ describe("hpiam fleet --cluster over SSM, 20 stand-in nodes", () => {
   let standIn: SsmStandIn;
   let laptop: Record<string, string>;
   let ids: string[];
-  const target = (cluster: string, id: string) => `sagemaker-cluster:${cluster}_workers-${id}`;
 
   beforeAll(async () => {
     node = await startSimulatedNode();
-    const sagemaker = new SageMakerClient(motoAdmin(node.env.AWS_ENDPOINT_URL));
-    for (const [name, count] of [
-      ["big-cluster", 20],
-      ["dark-cluster", 2],
-    ] as const)
-      await sagemaker.send(
-        new CreateClusterCommand({
-          ClusterName: name,
-          InstanceGroups: [
-            {
-              InstanceGroupName: "workers",
-              InstanceType: "ml.m5.12xlarge",
-              InstanceCount: count,
-              LifeCycleConfig: { SourceS3Uri: "s3://sagemaker-lifecycle/", OnCreate: "on_create.sh" },
-              ExecutionRole: node.world.roleArn,
-              ThreadsPerCore: 1,
-            },
-          ],
-          VpcConfig: { SecurityGroupIds: ["sg-0123456789abcdef0"], Subnets: ["subnet-0123456789abcdef0"] },
-        }),
-      );
-    const listed = await sagemaker.send(new ListClusterNodesCommand({ ClusterName: "big-cluster" }));
-    ids = (listed.ClusterNodeSummaries ?? []).map((summary) => summary.InstanceId ?? "");
-    sagemaker.destroy();
-
+    const clusters = await createClusters(node, { "big-cluster": 20, "dark-cluster": 2 });
+    ids = clusters["big-cluster"] ?? [];
     // The overridden nodes' HOME: `aws configure` left the IAM user's key in it.
     const overriddenHome = join(node.sandbox.root, "overridden-home");
     await mkdir(join(overriddenHome, ".aws"), { recursive: true });
@@ -69,15 +51,7 @@ describe("hpiam fleet --cluster over SSM, 20 stand-in nodes", () => {
       nodeEnv: node.env,
       overriddenHome,
     });
-    // A laptop: its own keys, no IMDS, no HyperPod files; the stand-in `aws` and the plugin on PATH.
-    laptop = {
-      AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
-      AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-      AWS_EC2_METADATA_DISABLED: "true",
-      HPIAM_RESOURCE_CONFIG: join(node.sandbox.root, "not-a-node", "resource_config.json"),
-      PATH: `${standIn.binDir}:${node.sandbox.binDir}:/usr/bin:/bin`,
-      STANDIN_DIR: standIn.binDir,
-    };
+    laptop = laptopEnv(node, standIn);
   });
   afterAll(async () => {
     await node?.stop();

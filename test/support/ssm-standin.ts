@@ -1,6 +1,10 @@
+import { CreateClusterCommand, ListClusterNodesCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { CLI } from "./simulated-node";
+import { fileURLToPath } from "node:url";
+import { motoAdmin } from "./aws-world";
+import { type FakeImds, startServer } from "./imds";
+import { CLI, type SimulatedNode } from "./simulated-node";
 
 /** How one node answers a session: as a node would, or as SSM would refuse it. */
 export type StandInState = "healthy" | "overridden" | "not-connected" | "denied" | "throttled" | "silent";
@@ -12,6 +16,8 @@ export interface StandInConfig {
   nodeEnv: Record<string, string>;
   /** The HOME of an overridden node: its ~/.aws holds the IAM user's key. */
   overriddenHome: string;
+  /** A node of its own (its own sandbox: homes, passwd, stubs), by target, over nodeEnv. */
+  envByTarget?: Record<string, Record<string, string>>;
 }
 
 export interface SsmStandIn {
@@ -59,7 +65,8 @@ if (state === "silent") setInterval(() => {}, 60000);
 else {
   let words = value("--parameters").replace(/^command=/, "").split(" ");
   if (words[0] === "sudo" && words[1] === "-n") words = words.slice(2);
-  const env = state === "overridden" ? { ...config.nodeEnv, HOME: config.overriddenHome } : config.nodeEnv;
+  const own = { ...config.nodeEnv, ...(config.envByTarget ?? {})[target] };
+  const env = state === "overridden" ? { ...own, HOME: config.overriddenHome } : own;
   const ran = spawnSync(words[0], words.slice(1), { env, encoding: "utf8" });
   process.stdout.write((ran.stdout + ran.stderr).replace(/\\n/g, "\\r\\n"));
   process.stdout.write("\\r\\n\\r\\nExiting session with sessionId: " + id + ".\\r\\n\\r\\n");
@@ -87,4 +94,60 @@ export async function createSsmStandIn(root: string): Promise<SsmStandIn> {
         .map((line) => JSON.parse(line) as string[]);
     },
   };
+}
+
+/** HyperPod clusters in the simulated node's moto, one group `workers` each; their instance ids, by cluster. */
+export async function createClusters(
+  node: SimulatedNode,
+  sizes: Record<string, number>,
+): Promise<Record<string, string[]>> {
+  const sagemaker = new SageMakerClient(motoAdmin(node.env.AWS_ENDPOINT_URL));
+  const ids: Record<string, string[]> = {};
+  try {
+    for (const [name, count] of Object.entries(sizes)) {
+      await sagemaker.send(
+        new CreateClusterCommand({
+          ClusterName: name,
+          InstanceGroups: [
+            {
+              InstanceGroupName: "workers",
+              InstanceType: "ml.m5.12xlarge",
+              InstanceCount: count,
+              LifeCycleConfig: { SourceS3Uri: "s3://sagemaker-lifecycle/", OnCreate: "on_create.sh" },
+              ExecutionRole: node.world.roleArn,
+              ThreadsPerCore: 1,
+            },
+          ],
+          VpcConfig: { SecurityGroupIds: ["sg-0123456789abcdef0"], Subnets: ["subnet-0123456789abcdef0"] },
+        }),
+      );
+      const listed = await sagemaker.send(new ListClusterNodesCommand({ ClusterName: name }));
+      ids[name] = (listed.ClusterNodeSummaries ?? []).map((summary) => summary.InstanceId ?? "");
+    }
+  } finally {
+    sagemaker.destroy();
+  }
+  return ids;
+}
+
+/** The SSM target of a node of group `workers` (moto's cluster id is the cluster's name). */
+export const workerTarget = (cluster: string, id: string) => `sagemaker-cluster:${cluster}_workers-${id}`;
+
+/** An admin's laptop: its own keys, no IMDS, no HyperPod files; the stand-in `aws` and the plugin on PATH. */
+export function laptopEnv(node: SimulatedNode, standIn: SsmStandIn): Record<string, string> {
+  return {
+    AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    AWS_EC2_METADATA_DISABLED: "true",
+    HPIAM_RESOURCE_CONFIG: join(node.sandbox.root, "not-a-node", "resource_config.json"),
+    PATH: `${standIn.binDir}:${node.sandbox.binDir}:/usr/bin:/bin`,
+    STANDIN_DIR: standIn.binDir,
+  };
+}
+
+const REBOOT_RECORDER = fileURLToPath(new URL("./reboot-recorder.mjs", import.meta.url));
+
+/** SageMaker for AWS_ENDPOINT_URL_SAGEMAKER: BatchRebootClusterNodes recorded in `record`, the rest moto's. */
+export function startRebootRecorder(motoEndpoint: string, record: string): Promise<FakeImds> {
+  return startServer(REBOOT_RECORDER, { MOTO_ENDPOINT: motoEndpoint, REBOOT_RECORD: record });
 }
