@@ -1,52 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { paced, type Pacing } from "../../src/fleet/session-pacing";
-import { virtualClock } from "../support/virtual-clock";
-
-/** Sessions of `sessionMs` each, on a virtual clock: when each started, and the most open at once. */
-async function schedule(
-  nodes: number,
-  pacing: Pacing,
-  sessionMs: number,
-  throttle = new Map<number, number>(),
-) {
-  const clock = virtualClock();
-  const starts: number[] = [];
-  let open = 0;
-  let mostOpen = 0;
-  const results = await clock.settle(
-    paced(
-      Array.from({ length: nodes }, (_, i) => i),
-      pacing,
-      clock,
-      async (node) => {
-        starts.push(clock.now());
-        const left = throttle.get(node) ?? 0;
-        if (left > 0) {
-          throttle.set(node, left - 1);
-          return { throttled: "ThrottlingException: Rate exceeded" };
-        }
-        open++;
-        mostOpen = Math.max(mostOpen, open);
-        await clock.sleep(sessionMs);
-        open--;
-        return { done: `node ${node} answered` };
-      },
-      (node, said) => `node ${node} gave up: ${said}`,
-    ),
-  );
-  return { starts, mostOpen, results, end: clock.now() };
-}
-
-/** The most starts in any window of one second. */
-function mostStartsInASecond(starts: number[]): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while ((sorted[j] ?? 0) - (sorted[i] ?? 0) >= 1000) i++;
-    most = Math.max(most, j - i + 1);
-  }
-  return most;
-}
+import { mostStartsInASecond, paceOnVirtualClock as schedule } from "../support/pacing-schedule";
 
 describe("the pacing of SSM sessions", () => {
   it("starts 500 nodes at 3 a second in about 167 s, never faster, never more open than allowed", async () => {
