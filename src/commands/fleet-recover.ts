@@ -52,7 +52,9 @@ export async function fleetRecover(
   if (options.nodes === undefined)
     throw new UsageError(
       "fleet recover needs --nodes: name the nodes to recover",
-      "e.g. hpiam fleet recover --nodes worker-[1-4] --dry-run",
+      options.cluster === undefined
+        ? "e.g. hpiam fleet recover --nodes worker-[1-4] --dry-run"
+        : `e.g. hpiam fleet recover --cluster ${printable(options.cluster)} --nodes i-0123456789abcdef0 --dry-run`,
     );
   const timeoutMs = timeoutOf(options);
   if (!options.dryRun && !options.yes && !ctx.prompt.interactive)
