@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { promisify, parseArgs } from "node:util";
 import { startSimulatedNode, type SimulatedNode } from "../test/support/simulated-node";
 import { fleetSubjects, fleetTarget, renderLargeReport, startBenchCluster } from "./fleet";
+import { pacingFigures, ssmLines, standInFigures } from "./fleet-ssm";
 import { gnuTimeAvailable, measureOnce, median, type Sample } from "./measure";
 
 const run = promisify(execFile);
@@ -219,6 +220,8 @@ async function main(): Promise<void> {
       fleetTarget(rows),
     ];
     const renderMs = renderLargeReport(RUNS);
+    // Each run over the stand-in nodes lasts seconds (the pacing): a few runs say enough.
+    const ssm = { pacing: await pacingFigures(), standIn: await standInFigures(node, Math.min(RUNS, 5)) };
     const aws = rows.find((row) => row.name.startsWith("aws"))?.argv?.[0] ?? "aws";
     const machine = {
       cpu: cpus()[0]?.model ?? "?",
@@ -236,6 +239,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `grouping and rendering a 2,000-node report: ${renderMs.toFixed(1)} ms (target < 1000)\n`,
     );
+    process.stdout.write(`${ssmLines(ssm.pacing, ssm.standIn)}\n`);
     process.stdout.write(`\n${machine.cores} × ${machine.cpu}, ${machine.node}, ${machine.aws}\n`);
     const seaBuilt = await stat(SEA).catch(() => undefined);
     if (seaBuilt) {
@@ -253,6 +257,7 @@ async function main(): Promise<void> {
       rows,
       ratios,
       renderMs,
+      ssm,
     };
     await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
     process.stdout.write(`results: ${file}\n`);

@@ -4,11 +4,13 @@ import type { FleetOptions } from "./commands/fleet";
 import type { FleetRecoverOptions, FleetRecoverReport } from "./commands/fleet-recover";
 import { UsageError } from "./errors";
 
-/** `hpiam fleet whoami|diagnose|recover`: the commands of one node, on every node of a Slurm cluster. */
+/** `hpiam fleet whoami|diagnose|recover`: the commands of one node, on every node (Slurm, or SSM with --cluster). */
 export function registerFleet(program: Command, act: Act, io: Io): void {
   const fleet = program
     .command("fleet")
-    .description("the same command on every node of the Slurm cluster (srun), one report grouped by cause")
+    .description(
+      "the same command on every node: through Slurm (srun) on the cluster, or over SSM with --cluster; one report grouped by cause",
+    )
     // Without a subcommand commander would print its help and a bare "(outputHelp)": one line instead.
     .action(() => {
       throw new UsageError("fleet needs a command: whoami, diagnose or recover", "See `hpiam fleet --help`.");
@@ -33,7 +35,9 @@ export function registerFleet(program: Command, act: Act, io: Io): void {
   }
 
   withFleetOptions(withCommonOptions(fleet.command("recover")))
-    .description("recover on every node named, then reboot the verified ones with scontrol reboot ASAP")
+    .description(
+      "recover on every node named, then reboot the verified ones (scontrol reboot ASAP; BatchRebootClusterNodes with --cluster)",
+    )
     .option("--dry-run", "every node's plan; nothing changes")
     .option("-y, --yes", "no questions (needed without a terminal)")
     .action(
@@ -55,8 +59,18 @@ export function registerFleet(program: Command, act: Act, io: Io): void {
 
 function withFleetOptions(command: Command): Command {
   return command
-    .option("--nodes <list>", "these nodes (Slurm host list, e.g. worker-[1-64]); default: every node")
+    .option(
+      "--nodes <list>",
+      "these nodes (Slurm host list, e.g. worker-[1-64]; with --cluster, instance ids); default: every node",
+    )
     .option("--partition <name>", "the nodes of this Slurm partition")
+    .option("--cluster <name|arn>", "from outside the cluster: its nodes over SSM sessions")
+    .option("--group <name>", "with --cluster: the nodes of this instance group")
+    .option("--rate <n>", "with --cluster: SSM sessions started a second, at most (default 3)")
+    .option("--concurrency <n>", "with --cluster: SSM sessions open at once, at most (default 20)")
     .option("--timeout <seconds>", "how long every node gets to answer (default 60)")
-    .option("--hpiam <path>", "the hpiam every node runs, at the same path on each (default: this one)");
+    .option(
+      "--hpiam <path>",
+      "the hpiam every node runs, at the same path on each (default: this one; with --cluster /fsx/tools/hpiam)",
+    );
 }

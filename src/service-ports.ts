@@ -22,6 +22,11 @@ export interface ClusterNodeSummary {
   status?: string;
 }
 
+export interface RebootedClusterNodes {
+  successful: string[];
+  failed: Array<{ nodeId: string; code: string; message: string }>;
+}
+
 export interface SageMakerPort {
   /** The Region `aws` would call (--region, AWS_REGION, the profile), else the instance's; undefined if none. */
   region(options: AwsOptions): Promise<string | undefined>;
@@ -29,12 +34,18 @@ export interface SageMakerPort {
     nameOrArn: string,
     options: AwsOptions & { region: string },
   ): Promise<AwsAnswer<ClusterDescription>>;
-  /** Every node (all pages) of the groups whose name contains `groupNameContains`, as ListClusterNodes matches. */
+  /** Every node (all pages) of the groups whose name contains `groupNameContains` (every group when undefined). */
   listClusterNodes(
     nameOrArn: string,
-    groupNameContains: string,
+    groupNameContains: string | undefined,
     options: AwsOptions & { region: string },
   ): Promise<AwsAnswer<ClusterNodeSummary[]>>;
+  /** HyperPod's own reboot of these nodes (instance ids); which it took and which it refused, with why. */
+  batchRebootClusterNodes(
+    nameOrArn: string,
+    nodeIds: readonly string[],
+    options: AwsOptions & { region: string },
+  ): Promise<AwsAnswer<RebootedClusterNodes>>;
 }
 
 /** A role as GetRole tells it; its trust policy as IAM returns it (URL-encoded JSON). */

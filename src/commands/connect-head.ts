@@ -4,14 +4,13 @@ import type { AwsOptions, Context } from "../context";
 import { renderHostEntry } from "../domain/connect/ssh-config";
 import {
   explainRefusal,
-  INSTALL_GUIDE,
   isPlainTarget,
-  type SessionTool,
   sshProxyCommand,
   type SsmRefusal,
   startSessionCommand,
 } from "../domain/connect/ssm-session";
 import { CannotRunError, ExitCode, UsageError } from "../errors";
+import { requireSessionTools, validateClusterFlags } from "../connect/session-tools";
 
 export interface ConnectHeadOptions extends AwsOptions {
   cluster?: string;
@@ -102,32 +101,12 @@ export function passThroughArgs(operands: readonly string[], argv: readonly stri
   return [...operands];
 }
 
-async function requireSessionTools(ctx: Context, command: readonly string[]): Promise<void> {
-  const tools: SessionTool[] = ["aws", "session-manager-plugin"];
-  const found = await Promise.all(tools.map((tool) => ctx.exec.which(tool)));
-  const missing = tools.filter((_, i) => found[i] === undefined);
-  if (missing.length === 0) return;
-  throw new CannotRunError(
-    `${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not installed (not on PATH): an SSM session needs ${missing.length > 1 ? "them" : "it"}`,
-    `Install ${missing.map((tool) => `${tool}: ${INSTALL_GUIDE[tool]}`).join("; ")}. Then run: ${command.join(" ")}`,
-    "missing-session-tools",
-  );
-}
-
-const NAME = /^[A-Za-z0-9](-*[A-Za-z0-9]){0,62}$/;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:\d{12}:cluster\/[A-Za-z0-9-]+$/;
-
 function validate(options: ConnectHeadOptions): void {
   const check = (ok: boolean, message: string, hint?: string) => {
     if (!ok) throw new UsageError(message, hint);
   };
   const { cluster, group, sshConfig, sshUser } = options;
-  check(
-    cluster === undefined || NAME.test(cluster) || CLUSTER_ARN.test(cluster),
-    `--cluster: "${cluster}" is neither a cluster name nor a cluster ARN`,
-    "Give a name like ml-cluster or an ARN like arn:aws:sagemaker:us-west-2:123456789012:cluster/aa11bbbbb222.",
-  );
-  check(group === undefined || NAME.test(group), `--group: "${group}" is not an instance group name`);
+  validateClusterFlags(cluster, group);
   check(
     typeof sshConfig !== "string" || /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(sshConfig),
     `--ssh-config: "${String(sshConfig)}" is not a usable ssh Host name`,

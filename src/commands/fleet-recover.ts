@@ -3,8 +3,7 @@ import { printable } from "../domain/printable";
 import { ExitCode, UsageError } from "../errors";
 import type { FleetEngine, NodeAnswer, RebootResult } from "../fleet/engine";
 import { oneNodePerHome, sharedHomes, type SharedHome, verdictOf } from "../fleet/recover-outcomes";
-import { createSlurmEngine } from "../fleet/slurm-engine";
-import { type FleetOptions, forwarded, hpiamCommand, runWithProgress, timeoutOf } from "./fleet";
+import { engineFor, type FleetOptions, nodeFlags, runWithProgress, timeoutOf } from "./fleet";
 
 export interface FleetRecoverOptions extends FleetOptions {
   dryRun?: boolean;
@@ -43,17 +42,19 @@ export interface FleetRecoverHooks {
   confirm?(plan: FleetRecoverReport): Promise<boolean>;
 }
 
-/** `hpiam fleet recover`: recover on every node named, then reboot the verified ones the Slurm way. */
+/** `hpiam fleet recover`: recover on every node named, then reboot the verified ones (Slurm, or HyperPod's API). */
 export async function fleetRecover(
   options: FleetRecoverOptions,
   ctx: Context,
   hooks: FleetRecoverHooks = {},
-  engine: FleetEngine = createSlurmEngine(ctx, hpiamCommand(options, ctx)),
+  engine: FleetEngine = engineFor(options, ctx),
 ): Promise<FleetRecoverReport> {
   if (options.nodes === undefined)
     throw new UsageError(
       "fleet recover needs --nodes: name the nodes to recover",
-      "e.g. hpiam fleet recover --nodes worker-[1-4] --dry-run",
+      options.cluster === undefined
+        ? "e.g. hpiam fleet recover --nodes worker-[1-4] --dry-run"
+        : `e.g. hpiam fleet recover --cluster ${printable(options.cluster)} --nodes i-0123456789abcdef0 --dry-run`,
     );
   const timeoutMs = timeoutOf(options);
   if (!options.dryRun && !options.yes && !ctx.prompt.interactive)
@@ -63,7 +64,8 @@ export async function fleetRecover(
     );
   const selected = await engine.listNodes(options);
   const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
-  const dryArgs = ["recover", "--dry-run", "--json", ...forwarded(options)];
+  const flags = nodeFlags(engine, options, "recover");
+  const dryArgs = ["recover", "--dry-run", "--json", ...flags];
   const plans = await runWithProgress(engine, askable, dryArgs, timeoutMs, ctx);
   const affected = askable.filter((name) => verdictOf(plans.get(name)).status === "planned");
   const report = (
@@ -91,7 +93,7 @@ export async function fleetRecover(
   if (!options.yes && !(await hooks.confirm?.(planned)))
     return { ...planned, dryRun: false, summary: { status: "refused", nodes: selected.length } };
 
-  const actArgs = ["recover", "--yes", "--no-reboot", "--json", ...forwarded(options)];
+  const actArgs = ["recover", "--yes", "--no-reboot", "--json", ...flags];
   const leaders = oneNodePerHome(affected, plans);
   const done = await runWithProgress(engine, leaders, actArgs, timeoutMs, ctx);
   const verified = new Set(leaders.filter((name) => verdictOf(done.get(name)).verified));
@@ -100,7 +102,7 @@ export async function fleetRecover(
   const rechecked = await runWithProgress(
     engine,
     others,
-    ["whoami", "--json", ...forwarded(options)],
+    ["whoami", "--json", ...nodeFlags(engine, options)],
     timeoutMs,
     ctx,
   );

@@ -4,12 +4,17 @@ import type { FleetEngine, NodeAnswer, NodeSelection } from "../fleet/engine";
 import { type FleetGroup, type FleetNodeReport, groupByCause } from "../fleet/group-nodes";
 import { findingOf } from "../fleet/node-findings";
 import { createSlurmEngine } from "../fleet/slurm-engine";
+import { createSsmEngine } from "../fleet/ssm-engine";
+import { validateClusterFlags } from "../connect/session-tools";
+import { pacingOf, type PacingOptions } from "./fleet-pacing";
 
-export interface FleetOptions extends NodeSelection {
+export interface FleetOptions extends NodeSelection, PacingOptions {
   /** Seconds every node gets to answer (default 60). */
   timeout?: string;
-  /** The hpiam to run on every node (same path on each); default: this one. */
+  /** The hpiam to run on every node (same path on each); default: this one (Slurm), NODE_HPIAM (SSM). */
   hpiam?: string;
+  /** The HyperPod cluster (name or ARN) to reach over SSM, from outside it. */
+  cluster?: string;
   region?: string;
   profile?: string;
 }
@@ -34,16 +39,18 @@ export interface FleetReport {
 }
 
 export const DEFAULT_TIMEOUT_S = 60;
+/** Where README recommends installing the single executable: the shared filesystem every node mounts. */
+export const NODE_HPIAM = "/fsx/tools/hpiam";
 
 /** `hpiam fleet whoami|diagnose`: the command on every node selected, one report grouped by cause. */
 export async function fleetSurvey(
   command: "whoami" | "diagnose",
   options: FleetOptions,
   ctx: Context,
-  engine: FleetEngine = createSlurmEngine(ctx, hpiamCommand(options, ctx)),
+  engine: FleetEngine = engineFor(options, ctx),
 ): Promise<FleetReport> {
   const timeoutMs = timeoutOf(options);
-  const args = [command, "--json", ...forwarded(options)];
+  const args = [command, "--json", ...nodeFlags(engine, options)];
   const selected = await engine.listNodes(options);
   const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
   const answers = await runWithProgress(engine, askable, args, timeoutMs, ctx);
@@ -124,6 +131,42 @@ export function summarize(
     unhealthy: answered.length - healthy,
     unavailable: nodes.length - answered.length,
   };
+}
+
+/** Slurm on a cluster node; SSM sessions with --cluster, from anywhere. */
+export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
+  if (options.cluster === undefined) {
+    if (options.group !== undefined || options.rate !== undefined || options.concurrency !== undefined)
+      throw new UsageError("--group, --rate and --concurrency go with --cluster (fleet over SSM)");
+    return createSlurmEngine(ctx, hpiamCommand(options, ctx));
+  }
+  validateClusterFlags(options.cluster, options.group);
+  if (options.partition !== undefined)
+    throw new UsageError("--partition is Slurm's: with --cluster, pick nodes with --group or --nodes");
+  const [hpiam = NODE_HPIAM] = options.hpiam === undefined ? [] : hpiamCommand(options, ctx);
+  // The path goes into the command line a shell runs on each node: plain characters only.
+  if (!/^\/[\w./-]+$/.test(hpiam))
+    throw new UsageError(`--hpiam: "${hpiam}" has characters a shell would read; give a plain path`);
+  return createSsmEngine(ctx, {
+    cluster: options.cluster,
+    hpiam,
+    pacing: pacingOf(options),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+}
+
+/**
+ * What every node is also told. Slurm: the caller's --region and --profile. SSM: those name the admin's own
+ * account, not the node's; recover runs as root there and covers every home (root's, where seed 000's keys are).
+ */
+export function nodeFlags(
+  engine: Pick<FleetEngine, "name">,
+  options: Pick<FleetOptions, "region" | "profile">,
+  command?: string,
+): string[] {
+  if (engine.name === "slurm") return forwarded(options);
+  return command === "recover" ? ["--all-users"] : [];
 }
 
 /** This hpiam (or --hpiam PATH), as every node starts it. */

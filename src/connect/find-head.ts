@@ -1,4 +1,4 @@
-import type { AwsCallError, AwsOptions, Context } from "../context";
+import type { AwsCallError, AwsOptions, ClusterDescription, Context } from "../context";
 import { classifyAwsError } from "../domain/aws-errors";
 import {
   controllerGroupOfCluster,
@@ -56,11 +56,18 @@ export async function findHeadOnNode(
   };
 }
 
-/** DescribeCluster + ListClusterNodes, as easy-ssh.sh does, in the Region `aws` would use. */
-export async function findHeadOfCluster(
+/** A cluster as DescribeCluster tells it, in the Region `aws` would use, with its SSM id. */
+export interface FoundCluster {
+  cluster: ClusterDescription;
+  clusterId: string;
+  aws: AwsOptions & { region: string };
+}
+
+/** DescribeCluster in the Region `aws` would call; a clear error when there is none or no such cluster. */
+export async function describeClusterOf(
   ctx: Context,
-  options: AwsOptions & { cluster: string; group?: string },
-): Promise<HeadNode> {
+  options: AwsOptions & { cluster: string },
+): Promise<FoundCluster> {
   const region = await ctx.sagemaker.region(options);
   if (!region) {
     throw new CannotRunError(
@@ -77,6 +84,16 @@ export async function findHeadOfCluster(
   if (!clusterId) {
     throw new CannotRunError(`DescribeCluster answered with an unexpected cluster ARN "${cluster.arn}"`);
   }
+  return { cluster, clusterId, aws };
+}
+
+/** DescribeCluster + ListClusterNodes, as easy-ssh.sh does, in the Region `aws` would use. */
+export async function findHeadOfCluster(
+  ctx: Context,
+  options: AwsOptions & { cluster: string; group?: string },
+): Promise<HeadNode> {
+  const { cluster, clusterId, aws } = await describeClusterOf(ctx, options);
+  const region = aws.region;
   const choice = controllerGroupOfCluster(options.group, cluster);
   const names = cluster.groups.map((g) => g.name);
   if (names.length > 0 && !names.includes(choice.name)) {
@@ -115,7 +132,7 @@ function emptyGroup(what: string): CannotRunError {
   );
 }
 
-function clusterCallFailed(
+export function clusterCallFailed(
   call: string,
   cluster: string,
   region: string,

@@ -1,11 +1,21 @@
 /**
- * How `hpiam fleet` reaches the nodes. Slurm (srun on a cluster node) is the one engine today; an SSM engine
- * (sessions from outside the cluster) implements the same four operations.
+ * How `hpiam fleet` reaches the nodes: Slurm (srun on a cluster node) or SSM (one session per node, from
+ * outside the cluster); both implement the same operations.
  */
 
 /** Why a node was not asked, or did not give a document. */
 export type NodeUnavailable =
-  "busy" | "down" | "drained" | "rebooting" | "no-answer" | "not-hpiam" | "unknown-node";
+  | "busy"
+  | "down"
+  | "drained"
+  | "rebooting"
+  | "no-answer"
+  | "not-hpiam"
+  | "unknown-node"
+  /** SSM: the node's agent is not connected (TargetNotConnected). */
+  | "not-connected"
+  /** SSM: the caller may not start a session there (AccessDenied). */
+  | "refused";
 
 export interface FleetNode {
   name: string;
@@ -17,9 +27,11 @@ export interface FleetNode {
 }
 
 export interface NodeSelection {
-  /** Names or a hostlist expression (`worker-[1-64]`); all nodes when absent. */
+  /** Slurm: names or a hostlist expression (`worker-[1-64]`); SSM: instance ids, comma-separated. All when absent. */
   nodes?: string;
   partition?: string;
+  /** SSM: the nodes of this instance group. */
+  group?: string;
 }
 
 /** What one node printed for one run of hpiam there. */
@@ -29,7 +41,7 @@ export interface NodeAnswer {
   document?: unknown;
   unavailable?: NodeUnavailable;
   reason?: string;
-  /** srun could not start hpiam there at all (no allocation): the node was never asked. */
+  /** hpiam was never started there (srun had no allocation, SSM refused or could not reach it). */
   notAsked?: boolean;
 }
 
@@ -49,7 +61,7 @@ export interface RebootResult {
 }
 
 export interface FleetEngine {
-  readonly name: "slurm";
+  readonly name: "slurm" | "ssm";
   /** Every node selected, the ones that cannot be asked now included (with why). */
   listNodes(selection: NodeSelection): Promise<FleetNode[]>;
   /** Runs hpiam once on each node, in parallel, bounded by timeoutMs; one answer per node, in order. */
@@ -58,6 +70,6 @@ export interface FleetEngine {
   commandFor(request: Omit<RunRequest, "onProgress">): string[];
   /** A short form of a list of node names (Slurm: `n[1-3,5]`). */
   compress(names: readonly string[]): Promise<string>;
-  /** Reboots the nodes once their running work is done, then returns them to service (dryRun: the command only). */
+  /** Slurm: reboots once running jobs end, then resumes; SSM: BatchRebootClusterNodes (dryRun: the command only). */
   reboot(names: readonly string[], options?: { dryRun?: boolean }): Promise<RebootResult>;
 }

@@ -33,11 +33,15 @@ const NOT_ANSWERED: Record<NodeUnavailable, true> = {
   "no-answer": true,
   "not-hpiam": true,
   "unknown-node": true,
+  "not-connected": true,
+  refused: true,
 };
 
+/** A verdict that is why a node gave no document (busy, down, not connected…), not what it said. */
+export const isUnanswered = (verdict: string): boolean => Object.hasOwn(NOT_ANSWERED, verdict);
+
 /** Problems first, then nodes that gave no answer, healthy ones last. */
-const ORDER = (group: FleetGroup) =>
-  group.verdict === "healthy" ? 2 : group.verdict in NOT_ANSWERED ? 1 : 0;
+const ORDER = (group: FleetGroup) => (group.verdict === "healthy" ? 2 : isUnanswered(group.verdict) ? 1 : 0);
 
 /** Nodes that share a verdict, identity, key source and failing checks are one cause; problems come first. */
 export function groupByCause(nodes: readonly FleetNodeReport[]): FleetGroup[] {

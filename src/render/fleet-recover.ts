@@ -2,7 +2,7 @@ import type { FleetRecoverReport } from "../commands/fleet-recover";
 import { mark } from "./fleet";
 import type { Style } from "./style";
 
-/** Each node's result, the shared homes, then the reboot Slurm was asked for (or would be). */
+/** Each node's result, the shared homes, then the reboot Slurm or SageMaker was asked for (or would be). */
 export function renderFleetRecover(report: FleetRecoverReport, style: Style): string {
   const width = Math.max(4, ...report.nodes.map((node) => node.name.length));
   const statusWidth = Math.max(...report.nodes.map((node) => node.status.length), 6);
@@ -34,11 +34,13 @@ function rebootLine({ reboot, dryRun }: FleetRecoverReport, style: Style): strin
     : `${style.red("✖")} ${reboot.message}\n  run: ${command}`;
 }
 
-function summaryLine({ summary, dryRun }: FleetRecoverReport, style: Style): string {
+function summaryLine({ summary, dryRun, engine }: FleetRecoverReport, style: Style): string {
   const what = `${summary.nodes} node${summary.nodes === 1 ? "" : "s"}`;
+  // Slurm waits for the running jobs; HyperPod's BatchRebootClusterNodes reboots now.
+  const when = engine.name === "ssm" ? "are rebooting" : "reboot once their jobs end";
   switch (summary.status) {
     case "recovered":
-      return `${style.green("✔ recovered")}  ${what}: the verified ones reboot once their jobs end`;
+      return `${style.green("✔ recovered")}  ${what}: the verified ones ${when}`;
     case "nothing-to-do":
       return `${style.green("✔ nothing to do")}  ${what}`;
     case "planned":

@@ -1,5 +1,5 @@
 import type { FleetReport } from "../commands/fleet";
-import type { FleetGroup, FleetNodeReport } from "../fleet/group-nodes";
+import { type FleetGroup, type FleetNodeReport, isUnanswered } from "../fleet/group-nodes";
 import type { Style } from "./style";
 
 /** The table of nodes, the nodes grouped by cause, and a summary line. */
@@ -15,18 +15,8 @@ export function renderFleet(report: FleetReport, style: Style): string {
 
 export function mark(verdict: string, style: Style): string {
   if (verdict === "healthy" || verdict === "recovered") return style.green("✔");
-  return NOT_ANSWERED.has(verdict) ? style.yellow("–") : style.red("✖");
+  return isUnanswered(verdict) ? style.yellow("–") : style.red("✖");
 }
-
-const NOT_ANSWERED = new Set([
-  "busy",
-  "down",
-  "drained",
-  "rebooting",
-  "no-answer",
-  "not-hpiam",
-  "unknown-node",
-]);
 
 function nodeTable(nodes: readonly FleetNodeReport[], style: Style): string {
   const rows = nodes.map((node) => {

@@ -9,8 +9,8 @@ import type {
 } from "../context";
 import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
 
-/** A cluster's head group has a handful of nodes; this bounds a runaway listing all the same. */
-const MAX_PAGES = 50;
+/** A page holds up to 100 nodes: this bounds a runaway listing at 50,000 nodes. */
+const MAX_PAGES = 500;
 
 // The SageMaker client is large: it is loaded only when connect-head looks a cluster up.
 const loadSdk = () => import("@aws-sdk/client-sagemaker");
@@ -79,7 +79,7 @@ export function createSageMakerPort(
         let pages = 0;
         for await (const page of paginateListClusterNodes(
           { client: sagemaker },
-          { ClusterName: nameOrArn, InstanceGroupNameContains: groupNameContains },
+          { ClusterName: nameOrArn, InstanceGroupNameContains: groupNameContains, MaxResults: 100 },
         )) {
           for (const node of page.ClusterNodeSummaries ?? []) {
             nodes.push({
@@ -91,6 +91,22 @@ export function createSageMakerPort(
           if (++pages >= MAX_PAGES) break;
         }
         return nodes;
+      }),
+
+    batchRebootClusterNodes: (nameOrArn, nodeIds, options) =>
+      call("BatchRebootClusterNodes", options, async (sagemaker) => {
+        const { BatchRebootClusterNodesCommand } = await loadSdk();
+        const answer = await sagemaker.send(
+          new BatchRebootClusterNodesCommand({ ClusterName: nameOrArn, NodeIds: [...nodeIds] }),
+        );
+        return {
+          successful: answer.Successful ?? [],
+          failed: (answer.Failed ?? []).map((failure) => ({
+            nodeId: failure.NodeId ?? "",
+            code: failure.ErrorCode ?? "",
+            message: failure.Message ?? "",
+          })),
+        };
       }),
   };
 }

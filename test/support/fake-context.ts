@@ -110,6 +110,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
         error: { name: "ResourceNotFound", message: "no cluster" },
       }),
       listClusterNodes: async () => ({ ok: true, value: [] }),
+      batchRebootClusterNodes: DENIED,
       ...options.sagemaker,
     },
     // IAM, SSM and EKS refuse by default, as they do for a caller without read permissions.

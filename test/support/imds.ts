@@ -44,7 +44,8 @@ export function startScriptedEndpoint(answer: ScriptedAnswer): Promise<FakeImds>
   return startServer(SCRIPTED_SERVER, { SCRIPTED_ANSWER: JSON.stringify(answer) });
 }
 
-async function startServer(script: string, env: Record<string, string>): Promise<FakeImds> {
+/** One of the test endpoints (a script that prints {"port":N} once listening) in its own process. */
+export async function startServer(script: string, env: Record<string, string>): Promise<FakeImds> {
   const child = execa("node", [script], {
     env,
     reject: false,
@@ -55,7 +56,7 @@ async function startServer(script: string, env: Record<string, string>): Promise
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once("line", resolve);
-    void child.then(() => reject(new Error("the IMDS fake exited before listening")));
+    void child.then(() => reject(new Error(`${script} exited before listening`)));
   });
   lines.close();
   const { port } = JSON.parse(first) as { port: number };

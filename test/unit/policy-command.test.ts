@@ -164,3 +164,30 @@ describe("hpiam policy", () => {
     expect(result.stderr).toMatch(message);
   });
 });
+
+describe("hpiam policy fleet-admin", () => {
+  it("allows what fleet --cluster calls on a cluster of the account, and no session elsewhere", async () => {
+    const result = await run(["policy", "fleet-admin", "--account", "111122223333", "--region", "us-west-2"]);
+    expect(result.exitCode).toBe(0);
+    const parsed = parsePolicy(result.stdout, "fleet-admin");
+    if (!parsed.ok) throw new Error(parsed.error);
+    const cluster = "arn:aws:sagemaker:us-west-2:111122223333:cluster/aa11bbbbb222";
+    const decide = (action: string, resource: string) => evaluate([parsed.policy], action, resource).decision;
+    for (const action of [
+      "sagemaker:ListClusterNodes",
+      "sagemaker:BatchRebootClusterNodes",
+      "ssm:StartSession",
+    ])
+      expect(decide(action, cluster)).toBe("allowed");
+    expect(decide("ssm:StartSession", "arn:aws:ssm:us-west-2::document/AWS-StartNonInteractiveCommand")).toBe(
+      "allowed",
+    );
+    expect(
+      decide("ssm:StartSession", "arn:aws:ssm:us-west-2::document/AWS-StartInteractiveCommand"),
+    ).not.toBe("allowed");
+    expect(decide("ssm:StartSession", "arn:aws:ec2:us-west-2:111122223333:instance/i-0123")).not.toBe(
+      "allowed",
+    );
+    expect(decide("sagemaker:DeleteCluster", cluster)).not.toBe("allowed");
+  });
+});

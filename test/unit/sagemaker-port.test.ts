@@ -1,4 +1,9 @@
-import { DescribeClusterCommand, ListClusterNodesCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import {
+  BatchRebootClusterNodesCommand,
+  DescribeClusterCommand,
+  ListClusterNodesCommand,
+  SageMakerClient,
+} from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSageMakerPort } from "../../src/system/sagemaker";
@@ -67,6 +72,20 @@ describe("the SageMaker adapter", () => {
         { groupName: "head-nodes", instanceId: "i-1", status: "Pending" },
         { groupName: "head-nodes", instanceId: "i-2", status: "Running" },
       ],
+    });
+  });
+
+  it("asks BatchRebootClusterNodes for the instance ids and says which it took and which it refused", async () => {
+    sagemaker.on(BatchRebootClusterNodesCommand, { ClusterName: ARN, NodeIds: ["i-1", "i-2"] }).resolves({
+      Successful: ["i-1"],
+      Failed: [{ NodeId: "i-2", ErrorCode: "InstanceIdInUse", Message: "already rebooting" }],
+    });
+    expect(await port.batchRebootClusterNodes(ARN, ["i-1", "i-2"], aws)).toEqual({
+      ok: true,
+      value: {
+        successful: ["i-1"],
+        failed: [{ nodeId: "i-2", code: "InstanceIdInUse", message: "already rebooting" }],
+      },
     });
   });
 

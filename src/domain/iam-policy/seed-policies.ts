@@ -7,6 +7,7 @@
 import type { PolicyJson } from "./policy-template";
 import { FSX_ACCESS, MANAGED_POLICIES, S3_SCOPED } from "./seed-documents/eks-roles";
 import { EXECUTION_ROLE, NODE_ROLE, trustPolicy } from "./seed-documents/hyperpod-roles";
+import { FLEET_ADMIN } from "./seed-documents/fleet-admin";
 import { SSM_CLIENT, SSM_SERVER } from "./seed-documents/ssm-access";
 
 export const SEED_POLICY_NAMES = [
@@ -17,6 +18,7 @@ export const SEED_POLICY_NAMES = [
   "ssm-trust",
   "ssm-server",
   "ssm-client",
+  "fleet-admin",
   "eks-cluster-trust",
   "eks-node-trust",
   "fsx",
@@ -94,6 +96,16 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
       "aws iam put-role-policy --role-name <ROLE> --policy-name SSHSageMakerClientPolicy --policy-document file://policy.json",
     seed: "003",
     document: SSM_CLIENT,
+    attach: [],
+  },
+  "fleet-admin": {
+    name: "fleet-admin",
+    title:
+      "hpiam fleet --cluster, on the admin's own role or user: list the nodes, a session on each, HyperPod's reboot (inline HpiamFleetAdminPolicy)",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name HpiamFleetAdminPolicy --policy-document file://policy.json",
+    seed: "000",
+    document: FLEET_ADMIN,
     attach: [],
   },
   "eks-cluster-trust": {

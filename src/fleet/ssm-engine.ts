@@ -1,0 +1,146 @@
+import { clusterCallFailed, describeClusterOf, type FoundCluster } from "../connect/find-head";
+import { requireSessionTools } from "../connect/session-tools";
+import type { AwsOptions, ClusterNodeSummary, Context } from "../context";
+import { listNames } from "../domain/node/head-node";
+import { printable } from "../domain/printable";
+import { ssmTarget, startSessionCommand } from "../domain/connect/ssm-session";
+import { UsageError } from "../errors";
+import type { FleetEngine, FleetNode, NodeSelection, RebootResult, RunRequest } from "./engine";
+import { judgeSession, throttledAnswer } from "./session-output";
+import { type Pacing, paced, type PacingClock, realClock } from "./session-pacing";
+
+export const SESSION_DOCUMENT = "AWS-StartNonInteractiveCommand";
+
+export interface SsmEngineOptions extends AwsOptions {
+  /** The cluster's name or ARN. */
+  cluster: string;
+  /** hpiam's path on every node. */
+  hpiam: string;
+  pacing: Pacing;
+  clock?: PacingClock;
+}
+
+/**
+ * The fleet engine of an admin outside the cluster: ListClusterNodes for the nodes, one SSM session per node
+ * (`aws ssm start-session` with AWS-StartNonInteractiveCommand, as connect-head's sessions), paced, and
+ * SageMaker's BatchRebootClusterNodes for the reboot. Nodes are named by their instance ids.
+ */
+export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetEngine {
+  const clock = options.clock ?? realClock;
+  const groupOf = new Map<string, string>();
+  let found: FoundCluster | undefined;
+  const cluster = async () => (found ??= await describeClusterOf(ctx, options));
+
+  const sessionArgv = (target: string, args: readonly string[]) =>
+    startSessionCommand(target, { region: found?.aws.region ?? options.region, profile: options.profile }, [
+      "--document-name",
+      SESSION_DOCUMENT,
+      "--parameters",
+      // The session runs as ssm-user; root sees every home and root's own keys (the SSM agent's).
+      `command=sudo -n ${[options.hpiam, ...args].join(" ")}`,
+    ]);
+
+  return {
+    name: "ssm",
+
+    async listNodes(selection: NodeSelection): Promise<FleetNode[]> {
+      const { cluster: described, aws } = await cluster();
+      const listed = await ctx.sagemaker.listClusterNodes(described.arn, selection.group, aws);
+      if (!listed.ok) throw clusterCallFailed("ListClusterNodes", described.name, aws.region, listed.error);
+      const inGroup = listed.value.filter((node) => !selection.group || node.groupName === selection.group);
+      if (selection.group && inGroup.length === 0)
+        throw new UsageError(
+          `--group: cluster ${described.name} has no node in instance group "${printable(selection.group)}"`,
+          `Its groups: ${listNames(described.groups.map((group) => group.name))}`,
+        );
+      for (const node of inGroup) groupOf.set(node.instanceId, node.groupName);
+      const nodes = inGroup.map(judgeInstance);
+      if (selection.nodes === undefined) return nodes;
+      const wanted = instanceIds(selection.nodes);
+      const unknown = wanted
+        .filter((id) => !groupOf.has(id))
+        .map((name): FleetNode => ({
+          name,
+          unavailable: "unknown-node",
+          reason: `ListClusterNodes lists no such instance in cluster ${described.name}${selection.group ? `, group ${selection.group}` : ""}`,
+        }));
+      return [...nodes.filter((node) => wanted.includes(node.name)), ...unknown];
+    },
+
+    async run(request: RunRequest) {
+      const { clusterId, cluster: described } = await cluster();
+      const context = { clusterArn: described.arn, timeoutMs: request.timeoutMs };
+      if (request.nodes.length) await requireSessionTools(ctx, this.commandFor(request));
+      return paced(
+        request.nodes,
+        options.pacing,
+        clock,
+        async (name) => {
+          const target = ssmTarget({ clusterId, group: groupOf.get(name) ?? "", instanceId: name });
+          const result = await ctx.exec.run(sessionArgv(target, request.args), {
+            timeoutMs: request.timeoutMs,
+          });
+          return judgeSession(name, result, context);
+        },
+        throttledAnswer,
+        (done) => request.onProgress?.(done, request.nodes.length),
+      );
+    },
+
+    commandFor: (request) =>
+      sessionArgv(
+        `sagemaker-cluster:${found?.clusterId ?? "<cluster-id>"}_<group>-<instance-id>`,
+        request.args,
+      ),
+
+    compress: async (names) => names.join(","),
+
+    async reboot(names, { dryRun = false } = {}): Promise<RebootResult> {
+      const { cluster: described, aws } = await cluster();
+      const command = [
+        "aws",
+        "sagemaker",
+        "batch-reboot-cluster-nodes",
+        "--cluster-name",
+        described.arn,
+        "--node-ids",
+        ...names,
+        "--region",
+        aws.region,
+      ];
+      if (dryRun) return { command, ok: true, message: "planned" };
+      const answer = await ctx.sagemaker.batchRebootClusterNodes(described.arn, names, aws);
+      if (!answer.ok)
+        return {
+          command,
+          ok: false,
+          message: `BatchRebootClusterNodes failed: ${answer.error.message}${answer.error.name === "AccessDenied" || answer.error.name === "AccessDeniedException" ? " (needs sagemaker:BatchRebootClusterNodes on the cluster)" : ""}`,
+        };
+      const { failed, successful } = answer.value;
+      if (failed.length === 0)
+        return { command, ok: true, message: `HyperPod is rebooting ${successful.length} node(s)` };
+      const refused = failed.map((f) => `${f.nodeId}: ${f.code} ${f.message}`.trim()).join("; ");
+      return { command, ok: false, message: `BatchRebootClusterNodes refused ${refused}` };
+    },
+  };
+}
+
+/** A node SageMaker does not call Running is not asked: its agent is not there to answer. */
+function judgeInstance(node: ClusterNodeSummary): FleetNode {
+  const state = node.status ?? "Unknown";
+  if (state === "Running") return { name: node.instanceId, state };
+  return { name: node.instanceId, state, unavailable: "down", reason: `SageMaker says ${state}` };
+}
+
+function instanceIds(list: string): string[] {
+  const ids = list
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0 || !ids.every((id) => /^[A-Za-z0-9][\w.-]*$/.test(id)))
+    throw new UsageError(
+      `--nodes: "${printable(list)}" is not a list of instance ids`,
+      "Give them comma-separated, as ListClusterNodes names them: i-0123456789abcdef0,i-0fedcba9876543210.",
+    );
+  return [...new Set(ids)];
+}

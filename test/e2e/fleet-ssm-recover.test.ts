@@ -1,0 +1,144 @@
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REGION } from "../support/aws-world";
+import type { FakeImds } from "../support/imds";
+import { createSandbox, type Sandbox } from "../support/sandbox";
+import { type SimulatedNode, startSimulatedNode } from "../support/simulated-node";
+import {
+  createClusters,
+  createSsmStandIn,
+  laptopEnv,
+  type SsmStandIn,
+  startRebootRecorder,
+  workerTarget as target,
+} from "../support/ssm-standin";
+
+interface RecoverReport {
+  nodes: Array<{ name: string; status: string; reason: string | null; verified: boolean }>;
+  reboot: { command: string[]; ok: boolean; nodes: string[]; queued: boolean } | null;
+  summary: { status: string };
+}
+
+const ARN = `arn:aws:sagemaker:${REGION}:123456789012:cluster/fix-cluster`;
+
+/**
+ * Four nodes: 0 has the IAM user's key in ubuntu's ~/.aws, 1 is clean, 2 is not connected (seed 000),
+ * 3 has the key too but no instance profile to fall back on, so its recovery cannot be verified.
+ */
+describe("hpiam fleet recover --cluster over SSM", () => {
+  let node: SimulatedNode;
+  let standIn: SsmStandIn;
+  let recorder: FakeImds;
+  let laptop: Record<string, string>;
+  let ids: string[];
+  const homes: Sandbox[] = [];
+  const record = () => join(node.sandbox.root, "reboots.jsonl");
+  const rebootCalls = async () =>
+    (await readFile(record(), "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as unknown);
+
+  beforeAll(async () => {
+    node = await startSimulatedNode();
+    ids = (await createClusters(node, { "fix-cluster": 4 }))["fix-cluster"] ?? [];
+    await writeFile(record(), "");
+    recorder = await startRebootRecorder(node.env.AWS_ENDPOINT_URL ?? "", record());
+    for (let i = 0; i < 4; i++) homes.push(await createSandbox());
+    for (const sandbox of [homes[0], homes[3]]) {
+      if (!sandbox) continue;
+      await mkdir(join(sandbox.home, ".aws"), { mode: 0o700 });
+      await writeFile(
+        join(sandbox.home, ".aws", "credentials"),
+        `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`,
+      );
+    }
+    const own = (i: number, extra: Record<string, string> = {}) => ({ ...homes[i]?.env, ...extra });
+    standIn = await createSsmStandIn(node.sandbox.root);
+    await standIn.configure({
+      targets: Object.fromEntries(
+        ids.map((id, i) => [target("fix-cluster", id), i === 2 ? "not-connected" : "healthy"]),
+      ),
+      nodeEnv: node.env,
+      overriddenHome: node.sandbox.home,
+      envByTarget: {
+        [target("fix-cluster", ids[0] ?? "")]: own(0),
+        [target("fix-cluster", ids[1] ?? "")]: own(1),
+        [target("fix-cluster", ids[3] ?? "")]: own(3, {
+          AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:1",
+        }),
+      },
+    });
+    laptop = { ...laptopEnv(node, standIn), AWS_ENDPOINT_URL_SAGEMAKER: recorder.endpoint };
+  });
+  afterAll(async () => {
+    await recorder?.stop();
+    await Promise.all(homes.map((sandbox) => sandbox.cleanup()));
+    await node?.stop();
+  });
+
+  const fleetRecover = async (args: string[]) => {
+    const result = await node.hpiam(
+      [
+        "fleet",
+        "recover",
+        "--cluster",
+        "fix-cluster",
+        "--nodes",
+        ids.join(","),
+        "--hpiam",
+        standIn.hpiam,
+        "--json",
+        ...args,
+      ],
+      laptop,
+    );
+    return { ...result, report: JSON.parse(result.stdout || "{}") as RecoverReport };
+  };
+
+  it("--dry-run shows every node's plan and the reboot it would ask for, and changes nothing", async () => {
+    const { exitCode, report } = await fleetRecover(["--dry-run"]);
+    expect(exitCode).toBe(1);
+    expect(report.nodes.map((n) => [n.name, n.status])).toEqual([
+      [ids[0], "planned"],
+      [ids[1], "nothing-to-do"],
+      [ids[2], "not-connected"],
+      [ids[3], "planned"],
+    ]);
+    expect(report.reboot).toMatchObject({ queued: false, nodes: [ids[0], ids[3]] });
+    expect(report.reboot?.command.slice(0, 5)).toEqual([
+      "aws",
+      "sagemaker",
+      "batch-reboot-cluster-nodes",
+      "--cluster-name",
+      ARN,
+    ]);
+    expect(await rebootCalls()).toEqual([]);
+    expect(await readdir(homes[0]?.home ?? "")).toContain(".aws");
+    const sessions = await standIn.sessions();
+    expect(sessions.at(-1)?.at(-1)).toBe(
+      `command=sudo -n ${standIn.hpiam} recover --dry-run --json --all-users`,
+    );
+  });
+
+  it("--yes recovers each node through its session and reboots through BatchRebootClusterNodes only the verified", async () => {
+    const { exitCode, report, stdout, stderr } = await fleetRecover(["--yes"]);
+    expect(exitCode).toBe(1);
+    const byName = new Map(report.nodes.map((n) => [n.name, n]));
+    expect(byName.get(ids[0] ?? "")).toMatchObject({ status: "recovered", verified: true });
+    expect(byName.get(ids[1] ?? "")).toMatchObject({ status: "nothing-to-do", verified: false });
+    expect(byName.get(ids[3] ?? "")).toMatchObject({ status: "failed", verified: false });
+    expect(byName.get(ids[3] ?? "")?.reason).toMatch(/^verification failed: no credentials/);
+    expect(byName.get(ids[2] ?? "")?.reason).toMatch(
+      /TargetNotConnected.*AmazonSSMManagedInstanceCore.*batch-reboot-cluster-nodes --cluster-name/,
+    );
+    expect(await rebootCalls()).toEqual([{ ClusterName: ARN, NodeIds: [ids[0]] }]);
+    expect(report.reboot).toMatchObject({ ok: true, queued: true, nodes: [ids[0]] });
+    expect((await readdir(homes[0]?.home ?? "")).some((name) => name.startsWith(".aws.hpiam-backup-"))).toBe(
+      true,
+    );
+    expect(report.summary.status).toBe("failed");
+    for (const secret of node.world.secrets) expect(stdout + stderr).not.toContain(secret);
+  });
+});

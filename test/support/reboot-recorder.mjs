@@ -1,0 +1,45 @@
+// A SageMaker endpoint for fleet recover's tests, in its own process: it answers BatchRebootClusterNodes
+// itself (moto 5.2 has no such call), appending each request's body to REBOOT_RECORD, and forwards every
+// other call to moto at MOTO_ENDPOINT. Prints {"port":N} once listening.
+import { appendFileSync } from "node:fs";
+import { createServer } from "node:http";
+
+const moto = process.env.MOTO_ENDPOINT;
+const record = process.env.REBOOT_RECORD;
+
+const server = createServer((req, res) => {
+  const chunks = [];
+  req.on("data", (chunk) => chunks.push(chunk));
+  req.on("end", async () => {
+    const body = Buffer.concat(chunks);
+    if (req.headers["x-amz-target"] === "SageMaker.BatchRebootClusterNodes") {
+      const asked = JSON.parse(body.toString("utf8"));
+      appendFileSync(record, `${JSON.stringify(asked)}\n`);
+      res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+      res.end(JSON.stringify({ Successful: asked.NodeIds ?? [], Failed: [] }));
+      return;
+    }
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(
+        ([name]) => !["host", "connection", "content-length"].includes(name),
+      ),
+    );
+    try {
+      const answer = await fetch(`${moto}${req.url}`, {
+        method: req.method,
+        headers,
+        body: body.length ? body : undefined,
+      });
+      res.writeHead(answer.status, {
+        "content-type": answer.headers.get("content-type") ?? "application/json",
+      });
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    } catch (error) {
+      res.writeHead(502).end(String(error));
+    }
+  });
+});
+server.listen(0, "127.0.0.1", () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
+process.on("SIGTERM", () => process.exit(0));
