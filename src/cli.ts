@@ -6,7 +6,7 @@ import { ExitCode, HpiamError, UsageError } from "./errors";
 import type { ConnectHeadOptions } from "./commands/connect-head";
 import type { DiagnoseOptions } from "./commands/diagnose";
 import type { PolicyOptions } from "./commands/policy";
-import type { RecoverOptions, RecoverResult } from "./commands/recover";
+import type { RecoverOptions, RecoverResult } from "./recover/types";
 import { registerFleet } from "./cli-fleet";
 import type { Style } from "./render/style";
 

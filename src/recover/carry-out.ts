@@ -1,4 +1,4 @@
-import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../commands/recover";
+import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../recover/types";
 import { identifyNode } from "../identity/identify";
 import type { Context } from "../context";
 import type { RecoveryPlan } from "../domain/recovery/recovery-plan";

@@ -1,4 +1,4 @@
-import type { RecoverOutcome, RecoverResult, StepResult } from "../commands/recover";
+import type { RecoverOutcome, RecoverResult, StepResult } from "../recover/types";
 import type { ManualFix } from "../domain/recovery/manual-fixes";
 import { printableTree } from "../domain/printable";
 import { keyValueBlock, type Style } from "./style";

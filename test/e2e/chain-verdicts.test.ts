@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RecoverResult } from "../../src/commands/recover";
+import type { RecoverResult } from "../../src/recover/types";
 import { diagnoseReport } from "../support/diagnose-report";
 import { expectNoSecrets, leakedCredentials, useSimulatedNode } from "../support/simulated-node";
 

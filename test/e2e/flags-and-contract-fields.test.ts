@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecoverResult } from "../../src/commands/recover";
+import type { RecoverResult } from "../../src/recover/types";
 import { requireTool } from "../support/processes";
 import {
   CLI,

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecoverResult } from "../../src/commands/recover";
+import type { RecoverResult } from "../../src/recover/types";
 import { diagnose } from "../support/diagnose-report";
 import { expectNoSecrets, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { RecoverResult } from "../../src/commands/recover";
+import type { RecoverResult } from "../../src/recover/types";
 import { EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
 import { expectNoSecrets, leakedCredentials, useSimulatedNode } from "../support/simulated-node";
 

@@ -1,7 +1,7 @@
 import { chmod, readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecoverResult } from "../../src/commands/recover";
+import type { RecoverResult } from "../../src/recover/types";
 import { LEAKED_USER } from "../support/aws-world";
 import { expectNoSecrets, useSimulatedNode } from "../support/simulated-node";
 

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { cp, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecoverResult } from "../../src/commands/recover";
+import type { RecoverResult } from "../../src/recover/types";
 import { EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
 import { expectNoSecrets, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 

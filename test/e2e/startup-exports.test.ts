@@ -2,7 +2,7 @@ import { execa } from "execa";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecoverResult } from "../../src/commands/recover";
+import type { RecoverResult } from "../../src/recover/types";
 import { EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
 import { diagnose } from "../support/diagnose-report";
 import { bashLoginExports, withSandboxEtc, writeUbuntuSkel } from "../support/login-shell";

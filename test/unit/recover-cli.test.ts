@@ -1,7 +1,8 @@
 import { readdir, rm } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli";
-import { recover, type RecoverOptions } from "../../src/commands/recover";
+import { recover } from "../../src/commands/recover";
+import type { RecoverOptions } from "../../src/recover/types";
 import type { Context } from "../../src/context";
 import { HpiamError, UsageError } from "../../src/errors";
 import { createFiles } from "../../src/system/files";

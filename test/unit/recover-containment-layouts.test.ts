@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { chmod, lutimes, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecoverOptions, RecoverResult } from "../../src/commands/recover";
+import type { RecoverOptions, RecoverResult } from "../../src/recover/types";
 import { LEAKED_KEY_ID as KEY_ID, credentialsFor } from "../support/real-home";
 import type { FileChange } from "../support/recording-files";
 import { attempt, inTempRoot, onDisk } from "../support/recover-on-disk";

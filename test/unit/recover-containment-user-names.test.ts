@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { RecoverOptions } from "../../src/commands/recover";
+import type { RecoverOptions } from "../../src/recover/types";
 import type { PasswdEntry } from "../../src/context";
 import { UsageError } from "../../src/errors";
 import { LEAKED_KEY_ID as KEY_ID, credentialsFor } from "../support/real-home";

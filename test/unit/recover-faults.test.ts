@@ -2,12 +2,8 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  recover,
-  recoverExitCode,
-  type RecoverOptions,
-  type RecoverResult,
-} from "../../src/commands/recover";
+import { recover, recoverExitCode } from "../../src/commands/recover";
+import type { RecoverOptions, RecoverResult } from "../../src/recover/types";
 import type { Files } from "../../src/context";
 import { MODE_PREFIX } from "../../src/domain/recovery/backup-names";
 import { HpiamError } from "../../src/errors";

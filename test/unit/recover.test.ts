@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderRecover } from "../../src/render/recover";
 import { createStyle } from "../../src/render/style";
-import { recover, recoverExitCode, type RecoverOptions } from "../../src/commands/recover";
+import { recover, recoverExitCode } from "../../src/commands/recover";
+import type { RecoverOptions } from "../../src/recover/types";
 import type { Context } from "../../src/context";
 import {
   asLeakedUser,
