@@ -71,6 +71,8 @@ export interface AwsOptions {
   region?: string;
   /** Another home's shared files instead of this process's (recover under sudo: the home it changes). */
   sharedFiles?: { credentialsPath: string; configPath: string };
+  /** How often STS is asked (default 2): once where an answer is only informative, or none came just before. */
+  stsAttempts?: number;
 }
 
 /** The keys of the link botocore's chain picked; the secret never leaves the adapter. */

@@ -103,6 +103,7 @@ export async function identifyNode(ctx: Context, options: JudgeOptions): Promise
       profile: options.profile,
       region: options.region,
       ...(options.sharedFiles ? { sharedFiles: options.sharedFiles } : {}),
+      ...(options.stsAttempts ? { stsAttempts: options.stsAttempts } : {}),
     }),
     ctx.imds.describe(),
   ]);

@@ -189,7 +189,12 @@ async function verifyIdentity(
   survey: RecoverySurvey,
 ): Promise<{ verification: Verification; failure?: string }> {
   const files = chainFilesOf(ctx, survey.homes);
-  const now = await identifyNode(ctx, { profile: options.profile, region: options.region, ...files });
+  const now = await identifyNode(ctx, {
+    profile: options.profile,
+    region: options.region,
+    ...files,
+    ...(survey.stsSilentBefore ? { stsAttempts: 1 } : {}),
+  });
   const verification = {
     status: now.verdict.status,
     reason: now.verdict.reason,

@@ -94,7 +94,10 @@ export async function surveyRecovery(
     Promise.all(targets.map(survey)),
     Promise.all(bystanders.map(survey)),
     systemStartupExports(ctx),
-    action === "recover" ? identityNow(ctx, { ...options, ...chainFilesOf(ctx, targets) }) : undefined,
+    // Only informative (the leaked key's owner, whether to verify): STS is asked once.
+    action === "recover"
+      ? identityNow(ctx, { ...options, ...chainFilesOf(ctx, targets), stsAttempts: 1 })
+      : undefined,
     keyFilesOf(ctx, targets),
   ]);
   return {
@@ -104,6 +107,7 @@ export async function surveyRecovery(
     environment: credentialVariablesIn(ctx.env),
     ...(before?.identity ? { identityBefore: before.identity } : {}),
     ...(before ? { verdictBefore: before.verdict } : {}),
+    ...(before?.silent ? { stsSilentBefore: true } : {}),
     keyFiles: [...keyFiles, ...movedSharedFile(ctx, before?.source, targets)],
     isRoot: ctx.user.uid === 0,
     stamp: utcStamp(ctx.clock.now()),
@@ -180,7 +184,12 @@ async function identityNow(
   ctx: Context,
   options: AwsOptions,
 ): Promise<
-  | { identity?: RecoverySurvey["identityBefore"]; verdict: VerdictStatus; source?: CredentialSource }
+  | {
+      identity?: RecoverySurvey["identityBefore"];
+      verdict: VerdictStatus;
+      source?: CredentialSource;
+      silent: boolean;
+    }
   | undefined
 > {
   const now = await identifyNode(ctx, options).catch(() => undefined);
@@ -194,6 +203,7 @@ async function identityNow(
   return {
     ...(identity ? { identity } : {}),
     verdict: now.verdict.status,
+    silent: now.problem?.kind === "unreachable",
     ...(now.credentialSource ? { source: now.credentialSource } : {}),
   };
 }

@@ -62,7 +62,7 @@ export function createAwsPort(
           profile: options.profile,
           region,
           ...(credentials ? { credentials } : {}),
-          maxAttempts: 2,
+          maxAttempts: options.stsAttempts ?? 2,
           requestHandler: STS_HTTP_TIMEOUTS,
           logger: sdkLogger,
         });

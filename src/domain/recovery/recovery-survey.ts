@@ -51,6 +51,8 @@ export interface RecoverySurvey {
   identityBefore?: { arn: string; type: string; name?: string; accessKeyId?: string };
   /** The verdict on that chain before anything changes (recover only): a plan never ends idle on a problem. */
   verdictBefore?: VerdictStatus;
+  /** STS did not answer then: verifying asks it once, not twice, so a run stays bounded (about 6 s). */
+  stsSilentBefore?: boolean;
   /** Files outside `~/.aws` botocore takes keys from (boto configs, AWS_CREDENTIAL_FILE's, a shared file a
    * variable moved elsewhere), each with the variable that names it. */
   keyFiles: Array<{ path: string; variable?: string; home?: string }>;
