@@ -1,4 +1,5 @@
 import { type ResultPromise, execa } from "execa";
+import { afterAll, beforeAll } from "vitest";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 
@@ -57,6 +58,30 @@ export const missingPaths =
   (...paths: string[]) =>
   async () =>
     paths.filter((path) => !existsSync(path));
+
+/**
+ * A fixture for the tests of one `describe`: started before them, stopped after them (also on failure). The
+ * returned object stands for the fixture once it is up.
+ */
+export function useStarted<T extends { stop(): Promise<void> }>(
+  what: string,
+  start: () => Promise<T>,
+  timeoutMs?: number,
+): T {
+  let started: T | undefined;
+  beforeAll(async () => {
+    started = await start();
+  }, timeoutMs);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (!started) throw new Error(`${what} is used outside its tests`);
+      return started[key as keyof T];
+    },
+  });
+}
 
 export async function requireTool(command: string): Promise<void> {
   const found = await execa("sh", ["-c", `command -v ${command}`], { reject: false });

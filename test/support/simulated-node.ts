@@ -1,11 +1,11 @@
 import { execa } from "execa";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect } from "vitest";
+import { expect } from "vitest";
 import { type AwsWorld, EXECUTION_ROLE, REGION, seedWorld } from "./aws-world";
 import { type FakeImds, type ImdsConfig, startImds } from "./imds";
 import { type Moto, type MotoOptions, startMoto } from "./moto";
-import { requireTool } from "./processes";
+import { requireTool, useStarted } from "./processes";
 import { createSandbox, type Sandbox } from "./sandbox";
 
 export const CLI = fileURLToPath(new URL("../../bin/hpiam.js", import.meta.url));
@@ -143,19 +143,7 @@ async function firstWorker(resourceConfig: string): Promise<Instance> {
  * The returned object stands for the node once it is up.
  */
 export function useSimulatedNode(options: NodeOptions = {}): SimulatedNode {
-  let started: SimulatedNode | undefined;
-  beforeAll(async () => {
-    started = await startSimulatedNode(options);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  return new Proxy({} as SimulatedNode, {
-    get(_target, key: keyof SimulatedNode) {
-      if (!started) throw new Error("the simulated node is used outside its tests");
-      return started[key];
-    },
-  });
+  return useStarted("the simulated node", () => startSimulatedNode(options));
 }
 
 /** No fixture secret (secret keys, session tokens) in anything a command printed. */

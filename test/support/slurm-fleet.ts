@@ -1,9 +1,8 @@
 import { execa } from "execa";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll } from "vitest";
 import { REGION } from "./aws-world";
-import { freePort } from "./processes";
+import { freePort, useStarted } from "./processes";
 import { CLI, type RunResult, type SimulatedNode, startSimulatedNode } from "./simulated-node";
 import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
 
@@ -90,17 +89,5 @@ async function configureIn(node: SimulatedNode, home: string): Promise<void> {
 
 /** The fleet of one `describe`, started before its tests and stopped after them (also on failure). */
 export function useSlurmFleet(): SlurmFleet {
-  let started: SlurmFleet | undefined;
-  beforeAll(async () => {
-    started = await startSlurmFleet();
-  }, 120_000);
-  afterAll(async () => {
-    await started?.stop();
-  });
-  return new Proxy({} as SlurmFleet, {
-    get(_target, key: keyof SlurmFleet) {
-      if (!started) throw new Error("the Slurm fleet is used outside its tests");
-      return started[key];
-    },
-  });
+  return useStarted("the Slurm fleet", startSlurmFleet, 120_000);
 }
