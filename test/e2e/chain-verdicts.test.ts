@@ -74,6 +74,8 @@ describe("whoami, diagnose and recover agree on botocore's chain", () => {
     const { whoami, report } = await judged({ AWS_DEFAULT_PROFILE: "dev" });
     expect(whoami.verdict.status).toBe("overridden");
     expect(whoami.credentialSource).toMatchObject({ provider: "shared-credentials-file", profile: "dev" });
+    // The contract's fields are there, null where an IAM user has none.
+    expect(whoami.identity).toMatchObject({ type: "iam-user", name: "alice", sessionName: null });
     expect(report.check("environment").message).toContain(
       "AWS_DEFAULT_PROFILE=dev: boto3 and the AWS CLI use profile dev",
     );
