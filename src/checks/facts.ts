@@ -65,7 +65,11 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   const home = once(() => invokingUserHome(ctx));
   const identity = once(async () => {
     const [found, imds] = await Promise.all([identification(), instanceProfile()]);
-    return judgeIdentification(found, imds, ctx.env, { profile: options.profile, region: options.region });
+    return judgeIdentification(found, imds, ctx.env, {
+      profile: options.profile,
+      region: options.region,
+      nonRoot: ctx.user.uid !== 0,
+    });
   });
   return {
     identification,

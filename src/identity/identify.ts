@@ -29,6 +29,8 @@ export interface IdentityReport {
 
 export interface JudgeOptions extends AwsOptions {
   expectRole?: RoleRef;
+  /** Not root: a seed 002 proxy may serve this process a downgraded role (root bypasses the proxy). */
+  nonRoot?: boolean;
 }
 
 /** Judges what the adapter found; pure, so whoami, diagnose and recover cannot disagree. */
@@ -56,6 +58,7 @@ export function judgeIdentification(
       account: identity?.account,
       instanceProfile,
       expectRole: options.expectRole,
+      nonRoot: options.nonRoot,
     }),
     problem: failure && !chainError ? classifyAwsError(failure) : null,
     chainError,
@@ -98,5 +101,5 @@ export async function identifyNode(ctx: Context, options: JudgeOptions): Promise
   ]);
   if (found.credentialsError)
     ctx.log.debug(`AWS error: ${found.credentialsError.name}: ${found.credentialsError.message}`);
-  return judgeIdentification(found, instanceProfile, ctx.env, options);
+  return judgeIdentification(found, instanceProfile, ctx.env, { ...options, nonRoot: ctx.user.uid !== 0 });
 }
