@@ -10,6 +10,8 @@ const NOT_ASKED: CheckOutcome = {
   message: "not asked: `sudo hpiam diagnose --all-users` scans every user's home",
 };
 
+const UNLISTED_FIX = "name each domain user: sudo hpiam recover --dry-run --user NAME";
+
 /** With --all-users (root): keys in every user's home from the user database, shared homes included. */
 export const otherUsers: Check = {
   id: "other-users",
@@ -18,7 +20,7 @@ export const otherUsers: Check = {
   unprivileged: async () => NOT_ASKED,
   async run({ options }, ctx) {
     if (!options.allUsers) return NOT_ASKED;
-    const homes = await allUserHomes(ctx);
+    const { homes, unlisted } = await allUserHomes(ctx);
     const scanned = await Promise.all(
       homes.map(async (home) => ({
         ...home,
@@ -48,7 +50,16 @@ export const otherUsers: Check = {
         });
       }
     }
+    if (unlisted) {
+      // Keys in a home nobody looked at are not "no keys": the check cannot pass.
+      findings.push({
+        status: "error",
+        message: `looked only at the ${scanned.length} home(s) the user database lists: ${unlisted}`,
+        remediation: UNLISTED_FIX,
+      });
+    }
     const details = {
+      unlisted: unlisted ?? null,
       homes: scanned.map(({ user, home, scan, exports }) => ({
         user,
         home,

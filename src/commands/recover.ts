@@ -3,6 +3,7 @@ import type { ManualFix } from "../domain/manual-fixes";
 import type { Blocker } from "../domain/recovery-blockers";
 import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
+import { type NotLookedAt, unlistedUsers } from "../domain/not-looked-at";
 import { untouchedKeys, type UntouchedKeys } from "../domain/untouched-keys";
 import type { VerdictStatus } from "../identity/verdict";
 import { ExitCode, UsageError } from "../errors";
@@ -61,6 +62,8 @@ export interface RecoverResult {
   leakedKeys: LeakedKey[];
   /** Under sudo: root's own `~/.aws` when it holds keys; not changed by this run, named with its command. */
   untouched: UntouchedKeys[];
+  /** With --all-users: users or homes this run could not look at, each with the command that reaches it. */
+  notLookedAt: NotLookedAt[];
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
   verification: Verification | null;
   blockers: Blocker[];
@@ -82,10 +85,15 @@ export async function recover(
   hooks: RecoverHooks = {},
 ): Promise<RecoverResult> {
   const result = await recoverTargets(options, ctx, hooks);
+  if (result.result === "refused" || result.result === "failed") return result;
   const [left] = result.untouched;
-  if (!left || result.result === "refused" || result.result === "failed") return result;
-  const why = `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`;
-  return { ...result, reason: `${result.reason}; but ${why}` };
+  const [unseen] = result.notLookedAt;
+  const buts = [
+    left &&
+      `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`,
+    unseen && `not looked at: ${unseen.why}; ${unseen.command}`,
+  ].filter(Boolean);
+  return buts.length === 0 ? result : { ...result, reason: `${result.reason}; but ${buts.join("; ")}` };
 }
 
 async function recoverTargets(
@@ -95,9 +103,12 @@ async function recoverTargets(
 ): Promise<RecoverResult> {
   validate(options);
   const action = options.undo ? "undo" : "recover";
-  const targets = await targetHomes(ctx, options);
+  const { homes: targets, unlisted } = await targetHomes(ctx, options);
   const bystanders = action === "recover" ? await bystanderHomes(ctx, options, targets) : [];
-  let survey = await surveyRecovery(ctx, options, targets, action, bystanders);
+  let survey = {
+    ...(await surveyRecovery(ctx, options, targets, action, bystanders)),
+    notLookedAt: unlistedUsers(unlisted, action === "undo"),
+  };
   const planOptions = {
     action,
     delete: Boolean(options.delete),
@@ -138,12 +149,13 @@ async function recoverTargets(
 }
 
 /**
- * 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed, or keys were left in a
- * home it was not asked to change; 2 refused.
+ * 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed, keys were left in a
+ * home it was not asked to change, or some users were not looked at; 2 refused.
  */
 export function recoverExitCode(result: RecoverResult): ExitCode {
   if (result.result === "failed") return ExitCode.problems;
-  if (result.untouched.length > 0 && (result.result === "recovered" || result.result === "nothing-to-do"))
+  const unfinished = result.untouched.length > 0 || result.notLookedAt.length > 0;
+  if (unfinished && ["recovered", "restored", "nothing-to-do"].includes(result.result))
     return ExitCode.problems;
   if (result.result === "refused") return ExitCode.usage;
   return ExitCode.ok;
@@ -188,6 +200,7 @@ function describePlan(
     manual: plan.manual,
     leakedKeys: plan.leakedKeys,
     untouched: untouchedKeys(survey.bystanders),
+    notLookedAt: survey.notLookedAt ?? [],
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,

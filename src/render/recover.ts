@@ -60,6 +60,14 @@ export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
     ),
     section(
       style,
+      "not looked at",
+      result.notLookedAt.flatMap((unseen) => [
+        `${unseen.home ? `${unseen.home}  ` : ""}${unseen.why}`,
+        `  ${style.bold(unseen.command)}`,
+      ]),
+    ),
+    section(
+      style,
       "security follow-up: an IAM admin deactivates the leaked key",
       result.leakedKeys.flatMap((key) => [
         `${key.accessKeyId}  [${key.profile}] of ${key.file}${key.iamUser ? `, IAM user ${key.iamUser}` : ""}`,
