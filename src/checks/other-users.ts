@@ -1,5 +1,5 @@
-import { startupFileFix } from "../domain/manual-fixes";
-import { scanAwsDir } from "../scan/aws-dir";
+import { shellWord, startupFileFix } from "../domain/manual-fixes";
+import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes } from "../scan/homes";
 import { findShellExports } from "../scan/shell-exports";
 import { describeProfile } from "./aws-files";
@@ -30,6 +30,13 @@ export const otherUsers: Check = {
     );
     const findings: CheckOutcome[] = [];
     for (const { user, scan, exports } of scanned) {
+      if (cannotRead(scan)) {
+        findings.push({
+          status: "error",
+          message: `${user}: root cannot read ${scan.dir} (permission denied: a root-squashed NFS home?)`,
+          remediation: `sudo -u ${shellWord(user)} -H hpiam diagnose`,
+        });
+      }
       for (const file of scan.files) {
         for (const profile of file.profiles) {
           if (profile.profile !== "default" && profile.kind !== "static-keys") continue;
@@ -63,6 +70,7 @@ export const otherUsers: Check = {
       homes: scanned.map(({ user, home, scan, exports }) => ({
         user,
         home,
+        readable: !cannotRead(scan),
         profiles: scan.files.flatMap((file) =>
           file.profiles.map((profile) => ({ ...profile, file: file.path })),
         ),
@@ -77,3 +85,8 @@ export const otherUsers: Check = {
     );
   },
 };
+
+/** Root was refused the home or its AWS files: what they hold is unknown, never "no keys". */
+function cannotRead(scan: AwsDirFinding): boolean {
+  return scan.accessDenied || scan.files.some((file) => file.readError === "EACCES");
+}

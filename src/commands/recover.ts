@@ -3,7 +3,7 @@ import type { ManualFix } from "../domain/manual-fixes";
 import type { Blocker } from "../domain/recovery-blockers";
 import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
-import { type NotLookedAt, unlistedUsers } from "../domain/not-looked-at";
+import { type NotDone, setAsideHomes, unlistedUsers } from "../domain/homes-not-done";
 import { untouchedKeys, type UntouchedKeys } from "../domain/untouched-keys";
 import type { VerdictStatus } from "../identity/verdict";
 import { ExitCode, UsageError } from "../errors";
@@ -63,7 +63,7 @@ export interface RecoverResult {
   /** Under sudo: root's own `~/.aws` when it holds keys; not changed by this run, named with its command. */
   untouched: UntouchedKeys[];
   /** With --all-users: users or homes this run could not look at, each with the command that reaches it. */
-  notLookedAt: NotLookedAt[];
+  notDone: NotDone[];
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
   verification: Verification | null;
   blockers: Blocker[];
@@ -87,11 +87,12 @@ export async function recover(
   const result = await recoverTargets(options, ctx, hooks);
   if (result.result === "refused" || result.result === "failed") return result;
   const [left] = result.untouched;
-  const [unseen] = result.notLookedAt;
+  const [unseen] = result.notDone;
   const buts = [
     left &&
       `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`,
-    unseen && `not looked at: ${unseen.why}; ${unseen.command}`,
+    unseen &&
+      `${unseen.user ? `${unseen.user}'s home not done` : "not looked at"}: ${unseen.why}; ${unseen.command}`,
   ].filter(Boolean);
   return buts.length === 0 ? result : { ...result, reason: `${result.reason}; but ${buts.join("; ")}` };
 }
@@ -105,10 +106,12 @@ async function recoverTargets(
   const action = options.undo ? "undo" : "recover";
   const { homes: targets, unlisted } = await targetHomes(ctx, options);
   const bystanders = action === "recover" ? await bystanderHomes(ctx, options, targets) : [];
-  let survey = {
-    ...(await surveyRecovery(ctx, options, targets, action, bystanders)),
-    notLookedAt: unlistedUsers(unlisted, action === "undo"),
-  };
+  let survey = await surveyRecovery(ctx, options, targets, action, bystanders);
+  if (options.allUsers) {
+    // Each home on its own: one root cannot read, or cannot undo, is named and the others go ahead.
+    const { homes, notDone } = setAsideHomes(survey.homes, action === "undo");
+    survey = { ...survey, homes, notDone: [...unlistedUsers(unlisted, action === "undo"), ...notDone] };
+  }
   const planOptions = {
     action,
     delete: Boolean(options.delete),
@@ -150,11 +153,11 @@ async function recoverTargets(
 
 /**
  * 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed, keys were left in a
- * home it was not asked to change, or some users were not looked at; 2 refused.
+ * home it was not asked to change, or some users or homes were not looked at or changed; 2 refused.
  */
 export function recoverExitCode(result: RecoverResult): ExitCode {
   if (result.result === "failed") return ExitCode.problems;
-  const unfinished = result.untouched.length > 0 || result.notLookedAt.length > 0;
+  const unfinished = result.untouched.length > 0 || result.notDone.length > 0;
   if (unfinished && ["recovered", "restored", "nothing-to-do"].includes(result.result))
     return ExitCode.problems;
   if (result.result === "refused") return ExitCode.usage;
@@ -200,7 +203,7 @@ function describePlan(
     manual: plan.manual,
     leakedKeys: plan.leakedKeys,
     untouched: untouchedKeys(survey.bystanders),
-    notLookedAt: survey.notLookedAt ?? [],
+    notDone: survey.notDone ?? [],
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,

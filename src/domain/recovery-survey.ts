@@ -1,7 +1,7 @@
 import type { ProfileFinding } from "./aws-profiles";
 import type { NamedCopy } from "./backup-names";
 import type { VerdictStatus } from "../identity/verdict";
-import type { NotLookedAt } from "./not-looked-at";
+import type { NotDone } from "./homes-not-done";
 import type { LockState } from "./recover-lock";
 
 /** What the scanners found in one home: the input of a plan. */
@@ -51,7 +51,7 @@ export interface RecoverySurvey {
   keyFiles: Array<{ path: string; variable?: string; home?: string }>;
   isRoot: boolean;
   /** Homes or users this run could not look at (with --all-users). */
-  notLookedAt?: NotLookedAt[];
+  notDone?: NotDone[];
   /** Asked only when a reboot is planned; absent off Slurm. */
   slurm?: SlurmState;
   /** UTC stamp for new backup names. */

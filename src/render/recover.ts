@@ -60,9 +60,9 @@ export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
     ),
     section(
       style,
-      "not looked at",
-      result.notLookedAt.flatMap((unseen) => [
-        `${unseen.home ? `${unseen.home}  ` : ""}${unseen.why}`,
+      "not looked at or not changed",
+      result.notDone.flatMap((unseen) => [
+        `${unseen.user ? `${unseen.user}: ` : ""}${unseen.why}`,
         `  ${style.bold(unseen.command)}`,
       ]),
     ),
