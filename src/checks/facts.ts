@@ -8,7 +8,7 @@ import { controllerGroupOnNode, headInstance } from "../domain/head-node";
 import { findSelf, type NodeRole } from "../domain/resource-config";
 import { HpiamError } from "../errors";
 import type { CredentialSource } from "../identity/credential-source";
-import { type IdentityReport, judgeIdentification } from "../identity/identify";
+import { type IdentityReport, judgeIdentification, recoverFixFor } from "../identity/identify";
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { invokingUserHome, type UserHome } from "../scan/homes";
@@ -69,6 +69,7 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       profile: options.profile,
       region: options.region,
       nonRoot: ctx.user.uid !== 0,
+      recoverFix: recoverFixFor(ctx.user),
     });
   });
   return {

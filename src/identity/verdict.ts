@@ -26,6 +26,8 @@ export interface VerdictInput {
   expectRole?: RoleRef;
   /** This process is not root: seed 002's IMDS proxy may serve it a downgraded role on purpose. */
   nonRoot?: boolean;
+  /** The command that recovers the home whose files the chain read (default `hpiam recover`). */
+  recoverFix?: string;
 }
 
 /** Compares the identity in use with the one this node should have. */
@@ -37,6 +39,7 @@ export function judge({
   instanceProfile,
   expectRole,
   nonRoot,
+  recoverFix = "hpiam recover",
 }: VerdictInput): Verdict {
   if (broken) {
     const detail = broken.detail ? `: ${broken.detail}` : "";
@@ -82,7 +85,7 @@ export function judge({
       status: "overridden",
       reason: `the instance profile role ${expected.name} is overridden by ${describeSource(source)}`,
       ...expectation,
-      fix: source.provider === "environment" ? ENV_FIX : "hpiam recover",
+      fix: source.provider === "environment" ? ENV_FIX : recoverFix,
     };
   }
   if (!principal) {
