@@ -9,6 +9,7 @@ import type { VerdictStatus } from "../identity/verdict";
 import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "../recover/carry-out";
 import { slurmState } from "../recover/slurm";
+import { type SharedHomeReach, sharedHomesChanged } from "../recover/shared-homes";
 import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
 
 export interface RecoverOptions extends AwsOptions {
@@ -64,6 +65,8 @@ export interface RecoverResult {
   untouched: UntouchedKeys[];
   /** With --all-users: users or homes this run could not look at, each with the command that reaches it. */
   notDone: NotDone[];
+  /** Homes on a shared filesystem whose `~/.aws` this run changes: the nodes the change reaches, what they need. */
+  sharedHomes: SharedHomeReach[];
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
   verification: Verification | null;
   blockers: Blocker[];
@@ -129,7 +132,10 @@ async function recoverTargets(
       plan = planRecovery(survey, planOptions);
     }
   }
-  const planned = describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot);
+  const planned = {
+    ...describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot),
+    sharedHomes: await sharedHomesChanged(ctx, survey.homes, plan, action === "undo"),
+  };
   const idle = plan.steps.length === 0;
 
   if (options.dryRun) {
@@ -204,6 +210,7 @@ function describePlan(
     leakedKeys: plan.leakedKeys,
     untouched: untouchedKeys(survey.bystanders),
     notDone: survey.notDone ?? [],
+    sharedHomes: [],
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,

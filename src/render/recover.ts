@@ -58,6 +58,15 @@ export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
       "still holds keys, not changed (not asked)",
       result.untouched.flatMap((left) => [`${left.path}  ${left.found}`, `  ${style.bold(left.command)}`]),
     ),
+    ...result.sharedHomes.map((shared) =>
+      section(style, `${shared.home} is on ${shared.fsType}: this change reaches ${shared.reaches}`, [
+        `they need ${shared.needs}`,
+        ...(shared.command ? [`  ${style.bold(shared.command)}`] : []),
+        ...(shared.instead && result.result === "planned"
+          ? [`or, instead of this run: ${shared.instead}`]
+          : []),
+      ]),
+    ),
     section(
       style,
       "not looked at or not changed",

@@ -133,7 +133,9 @@ describe("--all-users when the user database fails, hangs or lists local users o
     expect(existsSync(join(node.sandbox.aliceHome, ".aws"))).toBe(true);
 
     const human = await node.hpiam(["recover", "--all-users", "--dry-run"], withGetent("local"), how);
-    expect(human.stdout).toMatch(/not looked at or not changed\n +users the user database does not list: SSSD/);
+    expect(human.stdout).toMatch(
+      /not looked at or not changed\n +users the user database does not list: SSSD/,
+    );
 
     const alice = await node.hpiam(
       ["recover", "--user", "alice", "--yes", "--no-reboot", "--json"],
