@@ -1,13 +1,14 @@
 import type { AwsOptions, Context } from "../context";
-import type { ManualFix } from "../domain/manual-fixes";
 import type { Blocker } from "../domain/recovery-blockers";
 import { type LeakedKey, planRecovery, type RecoveryPlan, type Step } from "../domain/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery-survey";
 import { type NotDone, setAsideHomes, unlistedUsers } from "../domain/homes-not-done";
+import type { ManualFix } from "../domain/manual-fixes";
 import { untouchedKeys, type UntouchedKeys } from "../domain/untouched-keys";
 import type { VerdictStatus } from "../identity/verdict";
 import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "../recover/carry-out";
+import { invokedAs } from "../recover/invocation";
 import { slurmState } from "../recover/slurm";
 import { type SharedHomeReach, sharedHomesChanged } from "../recover/shared-homes";
 import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
@@ -65,6 +66,8 @@ export interface RecoverResult {
   untouched: UntouchedKeys[];
   /** With --all-users: users or homes this run could not look at, each with the command that reaches it. */
   notDone: NotDone[];
+  /** The command that puts this run's backups back, with its sudo and --user/--all-users. */
+  undo: string;
   /** Homes on a shared filesystem whose `~/.aws` this run changes: the nodes the change reaches, what they need. */
   sharedHomes: SharedHomeReach[];
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
@@ -123,6 +126,7 @@ async function recoverTargets(
     yes: Boolean(options.yes || options.dryRun),
     force: Boolean(options.force),
     interactive: ctx.prompt.interactive,
+    command: invokedAs(ctx, options),
   } as const;
   let plan = planRecovery(survey, planOptions);
   if (plan.reboot.needed) {
@@ -134,6 +138,7 @@ async function recoverTargets(
   }
   const planned = {
     ...describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot),
+    undo: `${planOptions.command} --undo`,
     sharedHomes: await sharedHomesChanged(ctx, survey.homes, plan, action === "undo"),
   };
   const idle = plan.steps.length === 0;
@@ -211,6 +216,7 @@ function describePlan(
     untouched: untouchedKeys(survey.bystanders),
     notDone: survey.notDone ?? [],
     sharedHomes: [],
+    undo: "hpiam recover --undo",
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,

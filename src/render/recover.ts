@@ -89,7 +89,7 @@ export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
         [
           "undo",
           result.action === "recover" && result.result === "recovered" && result.backups.length > 0
-            ? "hpiam recover --undo"
+            ? result.undo
             : undefined,
         ],
         ["kept", keptLine(result)],
@@ -163,5 +163,5 @@ function rebootLine(result: RecoverResult): string | undefined {
 function keptLine(result: RecoverResult): string | undefined {
   if (result.action !== "recover" || result.result !== "nothing-to-do") return undefined;
   const latest = result.users.flatMap((user) => user.backups.slice(-1));
-  return latest.length > 0 ? `${latest.join(", ")} (hpiam recover --undo puts it back)` : undefined;
+  return latest.length > 0 ? `${latest.join(", ")} (${result.undo} puts it back)` : undefined;
 }

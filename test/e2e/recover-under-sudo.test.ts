@@ -71,6 +71,7 @@ describe("sudo hpiam recover with keys in root's own ~/.aws", () => {
       untouched: [{ user: "root", command: "sudo hpiam recover --user root" }],
     });
     expect(existsSync(join(node.sandbox.home, ".aws"))).toBe(false);
+    expect(doc.undo).toBe("sudo hpiam recover --undo");
 
     const root = await node.hpiam(["recover", "--user", "root", "--yes", "--no-reboot", "--json"], sudo());
     expect(root.exitCode, root.stdout).toBe(0);

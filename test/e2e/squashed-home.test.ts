@@ -82,6 +82,7 @@ describe("sudo hpiam … --all-users with a root-squashed home among the others"
       status: "healthy",
       arn: expect.stringContaining(`assumed-role/${EXECUTION_ROLE}/`),
     });
+    expect(doc.undo).toBe("hpiam recover --all-users --undo");
     expect(doc.steps.filter((step) => step.id === "move-aws-dir")).toMatchObject([
       { user: "root", status: "done" },
       { user: "ubuntu", status: "done" },
