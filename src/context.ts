@@ -196,6 +196,7 @@ export interface UserPort {
   readonly home: string;
   /** The user who ran `sudo hpiam …`, when that is how we were started. */
   readonly sudoUser?: string;
+  /** Both throw CannotRunError (code `user-database`) when the database fails or hangs: never "no such user". */
   lookup(name: string): Promise<PasswdEntry | undefined>;
   all(): Promise<PasswdEntry[]>;
 }

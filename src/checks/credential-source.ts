@@ -39,7 +39,9 @@ export const credentialSource: Check = {
     const remediation =
       source.provider === "environment"
         ? `${environmentFix(credentialVariablesIn(ctx.env)).command} (and remove the export lines the environment check names)`
-        : asInvoked(ctx, "hpiam recover");
+        : verdict.status === "overridden" && verdict.fix
+          ? verdict.fix
+          : asInvoked(ctx, "hpiam recover");
     return {
       status: "fail",
       message: `${what} ${source.longTerm ? `(${source.accessKeyId}, long-term) ` : ""}overrides the instance profile`,

@@ -8,7 +8,7 @@ import { controllerGroupOnNode, headInstance } from "../domain/node/head-node";
 import { findSelf, type NodeRole } from "../domain/node/resource-config";
 import { HpiamError } from "../errors";
 import type { CredentialSource } from "../identity/credential-source";
-import { type IdentityReport, judgeIdentification } from "../identity/identify";
+import { type IdentityReport, judgeIdentification, recoverFixFor } from "../identity/identify";
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { invokingUserHome, type UserHome } from "../scan/homes";
@@ -65,7 +65,12 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   const home = once(() => invokingUserHome(ctx));
   const identity = once(async () => {
     const [found, imds] = await Promise.all([identification(), instanceProfile()]);
-    return judgeIdentification(found, imds, ctx.env, { profile: options.profile, region: options.region });
+    return judgeIdentification(found, imds, ctx.env, {
+      profile: options.profile,
+      region: options.region,
+      nonRoot: ctx.user.uid !== 0,
+      recoverFix: recoverFixFor(ctx.user),
+    });
   });
   return {
     identification,

@@ -33,13 +33,23 @@ export const instanceProfile: Check = {
       };
     }
     const role = imds.roleName;
-    const [principal, source] = await Promise.all([facts.principal(), facts.credentialSource()]);
+    const [principal, { credentialSource: source, verdict }] = await Promise.all([
+      facts.principal(),
+      facts.identity(),
+    ]);
     if (!principal)
       return { status: "pass", message: `role ${role} (STS did not say whose keys are in use)`, details };
     if (principal.type === "assumed-role" && principal.name === role) {
       return { status: "pass", message: `role ${role}, the identity in use`, details };
     }
     const inUse = principal.name ?? principal.type;
+    if (verdict.expectedFrom === "imds-proxy") {
+      return {
+        status: "pass",
+        message: `IMDS lists role ${role} and serves this user the downgraded role ${inUse}: seed 002's local IMDS proxy, on purpose`,
+        details,
+      };
+    }
     if (source?.provider === "instance-metadata") {
       // The seed 002 proxy may list one role's name and serve another's keys to non-root users.
       return {

@@ -1,5 +1,5 @@
-import { startupFileFix } from "../domain/recovery/manual-fixes";
-import { scanAwsDir } from "../scan/aws-dir";
+import { shellWord, startupFileFix } from "../domain/recovery/manual-fixes";
+import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes } from "../scan/homes";
 import { findShellExports } from "../scan/shell-exports";
 import { describeProfile } from "./aws-files";
@@ -11,6 +11,8 @@ const NOT_ASKED: CheckOutcome = {
   message: "not asked: `sudo hpiam diagnose --all-users` scans every user's home",
 };
 
+const UNLISTED_FIX = "name each domain user: sudo hpiam recover --dry-run --user NAME";
+
 /** With --all-users (root): keys in every user's home from the user database, shared homes included. */
 export const otherUsers: Check = {
   id: "other-users",
@@ -19,7 +21,7 @@ export const otherUsers: Check = {
   unprivileged: async () => NOT_ASKED,
   async run({ options }, ctx) {
     if (!options.allUsers) return NOT_ASKED;
-    const homes = await allUserHomes(ctx);
+    const { homes, unlisted } = await allUserHomes(ctx);
     const scanned = await Promise.all(
       homes.map(async (home) => ({
         ...home,
@@ -29,6 +31,13 @@ export const otherUsers: Check = {
     );
     const findings: CheckOutcome[] = [];
     for (const { user, scan, exports } of scanned) {
+      if (cannotRead(scan)) {
+        findings.push({
+          status: "error",
+          message: `${user}: root cannot read ${scan.dir} (permission denied: a root-squashed NFS home?)`,
+          remediation: `sudo -u ${shellWord(user)} -H hpiam diagnose`,
+        });
+      }
       for (const file of scan.files) {
         for (const profile of file.profiles) {
           if (profile.profile !== "default" && profile.kind !== "static-keys") continue;
@@ -49,10 +58,20 @@ export const otherUsers: Check = {
         });
       }
     }
+    if (unlisted) {
+      // Keys in a home nobody looked at are not "no keys": the check cannot pass.
+      findings.push({
+        status: "error",
+        message: `looked only at the ${scanned.length} home(s) the user database lists: ${unlisted}`,
+        remediation: UNLISTED_FIX,
+      });
+    }
     const details = {
+      unlisted: unlisted ?? null,
       homes: scanned.map(({ user, home, scan, exports }) => ({
         user,
         home,
+        readable: !cannotRead(scan),
         profiles: scan.files.flatMap((file) =>
           file.profiles.map((profile) => ({ ...profile, file: file.path })),
         ),
@@ -67,3 +86,8 @@ export const otherUsers: Check = {
     );
   },
 };
+
+/** Root was refused the home or its AWS files: what they hold is unknown, never "no keys". */
+function cannotRead(scan: AwsDirFinding): boolean {
+  return scan.accessDenied || scan.files.some((file) => file.readError === "EACCES");
+}

@@ -1,7 +1,5 @@
-import { isSharedFilesystem, mountContaining, parseMounts } from "../domain/node/mounts";
+import { homeMount } from "../scan/home-mount";
 import { asInvoked, type Check } from "./check";
-
-export const PROC_MOUNTS = "/proc/mounts";
 
 /** The home's filesystem: on Lustre, NFS or ZFS, credentials written there reach every node that mounts it. */
 export const sharedHome: Check = {
@@ -9,13 +7,9 @@ export const sharedHome: Check = {
   title: "Shared home folder",
   async run({ facts }, ctx) {
     const { home } = await facts.home();
-    const mountsPath = ctx.env.HPIAM_PROC_MOUNTS ?? PROC_MOUNTS;
-    const text = await ctx.files.readText(mountsPath).catch(() => undefined);
-    if (text === undefined) return { status: "skip", message: `cannot read ${mountsPath}` };
-    const real = await ctx.files.realpath(home).catch(() => home);
-    const mount = mountContaining(parseMounts(text), real);
-    if (!mount) return { status: "skip", message: `no mount in ${mountsPath} holds ${real}` };
-    const shared = isSharedFilesystem(mount.fsType);
+    const found = await homeMount(ctx, home);
+    if (!found.found) return { status: "skip", message: found.why };
+    const { realHome: real, mount, shared } = found;
     const details = { home, realHome: real, ...mount, shared };
     const where = `${home} is on ${mount.fsType} (${mount.source} at ${mount.mountPoint})`;
     if (!shared) return { status: "pass", message: `${where}: this node's own disk`, details };

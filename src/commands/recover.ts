@@ -1,10 +1,13 @@
 import type { Context } from "../context";
 import { planRecovery, type RecoveryPlan, type Step } from "../domain/recovery/recovery-plan";
 import type { RecoverySurvey } from "../domain/recovery/recovery-survey";
+import { setAsideHomes, unlistedUsers } from "../domain/recovery/homes-not-done";
 import { untouchedKeys } from "../domain/recovery/untouched-keys";
 import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "../recover/carry-out";
+import { invokedAs } from "../recover/invocation";
 import { slurmState } from "../recover/slurm";
+import { sharedHomesChanged } from "../recover/shared-homes";
 import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
 import type { RecoverHooks, RecoverOptions, RecoverResult, StepResult } from "../recover/types";
 
@@ -18,10 +21,16 @@ export async function recover(
   hooks: RecoverHooks = {},
 ): Promise<RecoverResult> {
   const result = await recoverTargets(options, ctx, hooks);
+  if (result.result === "refused" || result.result === "failed") return result;
   const [left] = result.untouched;
-  if (!left || result.result === "refused" || result.result === "failed") return result;
-  const why = `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`;
-  return { ...result, reason: `${result.reason}; but ${why}` };
+  const [unseen] = result.notDone;
+  const buts = [
+    left &&
+      `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`,
+    unseen &&
+      `${unseen.user ? `${unseen.user}'s home not done` : "not looked at"}: ${unseen.why}; ${unseen.command}`,
+  ].filter(Boolean);
+  return buts.length === 0 ? result : { ...result, reason: `${result.reason}; but ${buts.join("; ")}` };
 }
 
 async function recoverTargets(
@@ -31,9 +40,14 @@ async function recoverTargets(
 ): Promise<RecoverResult> {
   validate(options);
   const action = options.undo ? "undo" : "recover";
-  const targets = await targetHomes(ctx, options);
+  const { homes: targets, unlisted } = await targetHomes(ctx, options);
   const bystanders = action === "recover" ? await bystanderHomes(ctx, options, targets) : [];
   let survey = await surveyRecovery(ctx, options, targets, action, bystanders);
+  if (options.allUsers) {
+    // Each home on its own: one root cannot read, or cannot undo, is named and the others go ahead.
+    const { homes, notDone } = setAsideHomes(survey.homes, action === "undo");
+    survey = { ...survey, homes, notDone: [...unlistedUsers(unlisted, action === "undo"), ...notDone] };
+  }
   const planOptions = {
     action,
     delete: Boolean(options.delete),
@@ -42,6 +56,7 @@ async function recoverTargets(
     yes: Boolean(options.yes || options.dryRun),
     force: Boolean(options.force),
     interactive: ctx.prompt.interactive,
+    command: invokedAs(ctx, options),
   } as const;
   let plan = planRecovery(survey, planOptions);
   if (plan.reboot.needed) {
@@ -51,7 +66,11 @@ async function recoverTargets(
       plan = planRecovery(survey, planOptions);
     }
   }
-  const planned = describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot);
+  const planned = {
+    ...describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot),
+    undo: `${planOptions.command} --undo`,
+    sharedHomes: await sharedHomesChanged(ctx, survey.homes, plan, action === "undo"),
+  };
   const idle = plan.steps.length === 0;
 
   if (options.dryRun) {
@@ -74,12 +93,13 @@ async function recoverTargets(
 }
 
 /**
- * 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed, or keys were left in a
- * home it was not asked to change; 2 refused.
+ * 0 recovered, restored, nothing to do or planned; 1 verification (or a step) failed, keys were left in a
+ * home it was not asked to change, or some users or homes were not looked at or changed; 2 refused.
  */
 export function recoverExitCode(result: RecoverResult): ExitCode {
   if (result.result === "failed") return ExitCode.problems;
-  if (result.untouched.length > 0 && (result.result === "recovered" || result.result === "nothing-to-do"))
+  const unfinished = result.untouched.length > 0 || result.notDone.length > 0;
+  if (unfinished && ["recovered", "restored", "nothing-to-do"].includes(result.result))
     return ExitCode.problems;
   if (result.result === "refused") return ExitCode.usage;
   return ExitCode.ok;
@@ -126,6 +146,9 @@ function describePlan(
     manual: plan.manual,
     leakedKeys: plan.leakedKeys,
     untouched: untouchedKeys(survey.bystanders),
+    notDone: survey.notDone ?? [],
+    sharedHomes: [],
+    undo: "hpiam recover --undo",
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,

@@ -3,9 +3,18 @@
  * STS, and the verdict against the instance profile. whoami prints it, diagnose's checks read it, recover
  * verifies with it.
  */
-import type { AwsOptions, CallerIdentity, Context, Env, Identification, InstanceProfile } from "../context";
+import type {
+  AwsOptions,
+  CallerIdentity,
+  Context,
+  Env,
+  Identification,
+  InstanceProfile,
+  UserPort,
+} from "../context";
 import { classifyPrincipal, type Principal, type RoleRef } from "../domain/arn";
 import { classifyAwsError, type ClassifiedError } from "../domain/aws-errors";
+import { shellWord } from "../domain/recovery/manual-fixes";
 import type { ChainLink } from "./botocore-chain";
 import { type ChainError, chainErrors } from "./chain-errors";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./credential-source";
@@ -34,6 +43,20 @@ export interface IdentityReport {
 
 export interface JudgeOptions extends AwsOptions {
   expectRole?: RoleRef;
+  /** Not root: a seed 002 proxy may serve this process a downgraded role (root bypasses the proxy). */
+  nonRoot?: boolean;
+  /** The command that recovers the home the chain read; see recoverFixFor. */
+  recoverFix?: string;
+}
+
+/**
+ * Under sudo the chain reads root's own files, and `sudo hpiam recover` alone changes SUDO_USER's home: the fix
+ * that removes root's keys names root.
+ */
+export function recoverFixFor(user: UserPort): string {
+  return user.sudoUser && user.uid === 0
+    ? `sudo hpiam recover --user ${shellWord(user.name)}`
+    : "hpiam recover";
 }
 
 /** Judges what the adapter found; pure, so whoami, diagnose and recover cannot disagree. */
@@ -66,6 +89,8 @@ export function judgeIdentification(
       account: identity?.account,
       instanceProfile,
       expectRole: options.expectRole,
+      nonRoot: options.nonRoot,
+      recoverFix: options.recoverFix,
     }),
     problem: failure && !chainError ? classifyAwsError(failure) : null,
     chainError,
@@ -109,5 +134,10 @@ export async function identifyNode(ctx: Context, options: JudgeOptions): Promise
   ]);
   if (found.credentialsError)
     ctx.log.debug(`AWS error: ${found.credentialsError.name}: ${found.credentialsError.message}`);
-  return judgeIdentification(found, instanceProfile, ctx.env, options);
+  return judgeIdentification(found, instanceProfile, ctx.env, {
+    ...options,
+    nonRoot: ctx.user.uid !== 0,
+    // Another home's files (recover's verification under sudo) are recovered by the command that runs it.
+    ...(options.sharedFiles ? {} : { recoverFix: recoverFixFor(ctx.user) }),
+  });
 }

@@ -10,7 +10,7 @@ export interface Verdict {
   /** One line a person reads first. */
   reason: string;
   expectedRole?: string;
-  expectedFrom?: "expect-role" | "instance-profile";
+  expectedFrom?: "expect-role" | "instance-profile" | "imds-proxy";
   /** The exact next step, when there is one. */
   fix?: string;
 }
@@ -24,6 +24,10 @@ export interface VerdictInput {
   account?: string;
   instanceProfile: InstanceProfile;
   expectRole?: RoleRef;
+  /** This process is not root: seed 002's IMDS proxy may serve it a downgraded role on purpose. */
+  nonRoot?: boolean;
+  /** The command that recovers the home whose files the chain read (default `hpiam recover`). */
+  recoverFix?: string;
 }
 
 /** Compares the identity in use with the one this node should have. */
@@ -34,6 +38,8 @@ export function judge({
   account,
   instanceProfile,
   expectRole,
+  nonRoot,
+  recoverFix = "hpiam recover",
 }: VerdictInput): Verdict {
   if (broken) {
     const detail = broken.detail ? `: ${broken.detail}` : "";
@@ -66,12 +72,20 @@ export function judge({
   if (principal && isRole(principal, account, expected)) {
     return { status: "healthy", reason: `using role ${expected.name}`, ...expectation };
   }
+  if (principal && nonRoot && !expectRole && servedByProxy(source, principal, expected)) {
+    return {
+      status: "healthy",
+      reason: `using ${principal.name}, the downgraded role a local IMDS proxy serves non-root users (seed 002; it lists ${expected.name})`,
+      expectedRole: principal.name,
+      expectedFrom: "imds-proxy",
+    };
+  }
   if (source.local) {
     return {
       status: "overridden",
       reason: `the instance profile role ${expected.name} is overridden by ${describeSource(source)}`,
       ...expectation,
-      fix: source.provider === "environment" ? ENV_FIX : "hpiam recover",
+      fix: source.provider === "environment" ? ENV_FIX : recoverFix,
     };
   }
   if (!principal) {
@@ -94,6 +108,23 @@ const ENV_FIX =
 function isRole(principal: Principal, account: string | undefined, expected: RoleRef): boolean {
   if (principal.type !== "assumed-role" || principal.name !== expected.name) return false;
   return expected.account === undefined || expected.account === account;
+}
+
+/**
+ * Seed 002's signature as a non-root user sees it: IMDS lists one role and its keys are another role's. The node's
+ * own IMDS and HyperPod's role agent list the role they serve; only a local proxy in front of them does not.
+ */
+function servedByProxy(
+  source: CredentialSource,
+  principal: Principal,
+  listed: RoleRef,
+): principal is Principal & { name: string } {
+  return (
+    source.provider === "instance-metadata" &&
+    principal.type === "assumed-role" &&
+    principal.name !== undefined &&
+    principal.name !== listed.name
+  );
 }
 
 /** `the shared credentials file ~/.aws/credentials [default]`, `AWS_ACCESS_KEY_ID in the environment`, … */

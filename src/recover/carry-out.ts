@@ -33,6 +33,8 @@ export async function carryOut(
   const locked: HomeSurvey[] = [];
   let failure: string | undefined;
   let verification: Verification | null = null;
+  /** A failure, or a home left as it was: the run fails, but the homes it did change need no second run. */
+  let unfinished: string | undefined;
   try {
     // Each home on its own: one that cannot be locked (a root-squashed NFS home, say) or whose step fails is
     // left as it is, and the other homes (root's, which the SSM agent reads) are still recovered.
@@ -41,8 +43,9 @@ export async function carryOut(
       if (refusal) throw refusal.error;
       return { ...planned, result: "nothing-to-do", reason: "another hpiam recover took the lock meanwhile" };
     }
-    if (refusal)
-      failure = `left ${refusal.home}'s home as it was: ${refusal.error.message}. ${refusal.error.hint}`;
+    // The homes that were locked are still changed and verified; the run fails after that, with no reboot.
+    const leftAlone =
+      refusal && `left ${refusal.home}'s home as it was: ${refusal.error.message}. ${refusal.error.hint}`;
     for (const step of steps.filter((candidate) => candidate.id !== "verify" && candidate.id !== "reboot")) {
       const why = step.user === null ? undefined : left.get(step.user);
       if (why) skip(step, why);
@@ -55,9 +58,10 @@ export async function carryOut(
     const verify = steps.find((step) => step.id === "verify");
     if (verify && failure) skip(verify, "an earlier step failed");
     else if (verify) ({ verification, failure } = await verifyIdentity(ctx, verify, plan, options, survey));
+    unfinished = failure ?? leftAlone;
     // A reboot skipped by --no-reboot is in the steps already as skipped: never asked, never run.
     const reboot = steps.find((step) => step.id === "reboot" && step.status === "planned");
-    if (reboot && failure) skip(reboot, "not rebooting: the node is not recovered");
+    if (reboot && unfinished) skip(reboot, "not rebooting: the node is not recovered");
     else if (reboot && !options.yes && !(await ctx.prompt.confirm(rebootQuestion(plan), false))) {
       skip(reboot, "declined at the prompt");
     } else if (reboot) {
@@ -76,8 +80,8 @@ export async function carryOut(
   }
   return {
     ...planned,
-    result: failure ? "failed" : planned.action === "undo" ? "restored" : "recovered",
-    reason: failure ?? successReason(steps, verification, planned),
+    result: (failure ?? unfinished) ? "failed" : planned.action === "undo" ? "restored" : "recovered",
+    reason: failure ?? unfinished ?? successReason(steps, verification, planned),
     steps,
     backups: [...plan.resumed, ...(await backupsMade(ctx, steps))],
     verification,
@@ -138,6 +142,8 @@ async function lockHomes(
       else left.set(home.user, "another hpiam recover took the lock");
     } catch (error) {
       if (!(error instanceof CannotRunError)) throw error;
+      // A home this run does not change needs no lock: one that refuses it (root-squashed) is no failure.
+      if (!steps.some((step) => step.user === home.user) && !movingOf(home, steps, plan)) continue;
       refusal ??= { home: home.user, error };
       left.set(home.user, error.message);
     }

@@ -17,7 +17,7 @@ import { identifyNode } from "../identity/identify";
 import type { VerdictStatus } from "../identity/verdict";
 import { UsageError } from "../errors";
 import { scanAwsDir } from "../scan/aws-dir";
-import { allUserHomes, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
+import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
 import { resolvesOutside } from "../scan/outside-home";
 import { findShellExports } from "../scan/shell-exports";
 import { readLock, readRebootDue } from "../scan/recover-traces";
@@ -28,7 +28,7 @@ export interface TargetOptions {
 }
 
 /** Whose `~/.aws`: `--user NAME`, `--all-users` (root), else the invoking user (SUDO_USER under sudo). */
-export async function targetHomes(ctx: Context, options: TargetOptions): Promise<UserHome[]> {
+export async function targetHomes(ctx: Context, options: TargetOptions): Promise<HomeList> {
   if (options.user !== undefined && options.allUsers) {
     throw new UsageError("--user and --all-users do not go together");
   }
@@ -46,7 +46,7 @@ export async function targetHomes(ctx: Context, options: TargetOptions): Promise
         `Run: sudo hpiam recover --user ${user}`,
       );
     }
-    return [target];
+    return { homes: [target] };
   }
   const invoking = await invokingUserHome(ctx);
   // A relative HOME would put the backup and the lock wherever this runs from, not in anyone's home.
@@ -57,7 +57,7 @@ export async function targetHomes(ctx: Context, options: TargetOptions): Promise
       "relative-home",
     );
   }
-  return [invoking];
+  return { homes: [invoking] };
 }
 
 /**

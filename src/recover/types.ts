@@ -5,7 +5,9 @@ import type { Blocker } from "../domain/recovery/recovery-blockers";
 import type { LeakedKey, RecoveryPlan, Step } from "../domain/recovery/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery/recovery-survey";
 import type { UntouchedKeys } from "../domain/recovery/untouched-keys";
+import type { NotDone } from "../domain/recovery/homes-not-done";
 import type { VerdictStatus } from "../identity/verdict";
+import type { SharedHomeReach } from "./shared-homes";
 
 export interface RecoverOptions extends AwsOptions {
   user?: string;
@@ -58,6 +60,12 @@ export interface RecoverResult {
   leakedKeys: LeakedKey[];
   /** Under sudo: root's own `~/.aws` when it holds keys; not changed by this run, named with its command. */
   untouched: UntouchedKeys[];
+  /** With --all-users: users or homes this run could not look at, each with the command that reaches it. */
+  notDone: NotDone[];
+  /** The command that puts this run's backups back, with its sudo and --user/--all-users. */
+  undo: string;
+  /** Homes on a shared filesystem whose `~/.aws` this run changes: the nodes the change reaches, what they need. */
+  sharedHomes: SharedHomeReach[];
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
   verification: Verification | null;
   blockers: Blocker[];

@@ -58,6 +58,23 @@ export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
       "still holds keys, not changed (not asked)",
       result.untouched.flatMap((left) => [`${left.path}  ${left.found}`, `  ${style.bold(left.command)}`]),
     ),
+    ...result.sharedHomes.map((shared) =>
+      section(style, `${shared.home} is on ${shared.fsType}: this change reaches ${shared.reaches}`, [
+        `they need ${shared.needs}`,
+        ...(shared.command ? [`  ${style.bold(shared.command)}`] : []),
+        ...(shared.instead && result.result === "planned"
+          ? [`or, instead of this run: ${shared.instead}`]
+          : []),
+      ]),
+    ),
+    section(
+      style,
+      "not looked at or not changed",
+      result.notDone.flatMap((unseen) => [
+        `${unseen.user ? `${unseen.user}: ` : ""}${unseen.why}`,
+        `  ${style.bold(unseen.command)}`,
+      ]),
+    ),
     section(
       style,
       "security follow-up: an IAM admin deactivates the leaked key",
@@ -72,7 +89,7 @@ export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
         [
           "undo",
           result.action === "recover" && result.result === "recovered" && result.backups.length > 0
-            ? "hpiam recover --undo"
+            ? result.undo
             : undefined,
         ],
         ["kept", keptLine(result)],
@@ -147,5 +164,5 @@ function rebootLine(result: RecoverResult): string | undefined {
 function keptLine(result: RecoverResult): string | undefined {
   if (result.action !== "recover" || result.result !== "nothing-to-do") return undefined;
   const latest = result.users.flatMap((user) => user.backups.slice(-1));
-  return latest.length > 0 ? `${latest.join(", ")} (hpiam recover --undo puts it back)` : undefined;
+  return latest.length > 0 ? `${latest.join(", ")} (${result.undo} puts it back)` : undefined;
 }

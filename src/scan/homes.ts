@@ -1,6 +1,7 @@
 import type { Context, PasswdEntry } from "../context";
 import { shellWord } from "../domain/recovery/manual-fixes";
 import { printable, quoted } from "../domain/printable";
+import { partialEnumeration, passwdSources } from "../domain/node/user-enumeration";
 import { UsageError } from "../errors";
 
 export interface UserHome {
@@ -65,9 +66,18 @@ export async function namedUserHome(ctx: Context, name: string): Promise<UserHom
   return { user: entry.name, uid: entry.uid, home: entry.home };
 }
 
-/** Homes of root and of human accounts (uid ≥ 1000), each home once even when users share it. */
-export async function allUserHomes(ctx: Context): Promise<UserHome[]> {
-  const entries = await ctx.user.all();
+export interface HomeList {
+  homes: UserHome[];
+  /** Why the user database may not have listed every user (SSSD without enumeration); undefined when it did. */
+  unlisted?: string;
+}
+
+/**
+ * Homes of root and of human accounts (uid ≥ 1000), each home once even when users share it, and whether the list
+ * can be complete. A user database that fails or hangs throws (CannotRunError): never taken for "no users".
+ */
+export async function allUserHomes(ctx: Context): Promise<HomeList> {
+  const [entries, unlisted] = await Promise.all([ctx.user.all(), whyUnlisted(ctx)]);
   const seen = new Set<string>();
   const homes: UserHome[] = [];
   for (const entry of entries) {
@@ -77,5 +87,20 @@ export async function allUserHomes(ctx: Context): Promise<UserHome[]> {
     seen.add(entry.home);
     homes.push({ user: entry.name, uid: entry.uid, home: entry.home });
   }
-  return homes;
+  return { homes, ...(unlisted ? { unlisted } : {}) };
+}
+
+const SSSD_CONF = "/etc/sssd/sssd.conf";
+const SSSD_SNIPPETS = "/etc/sssd/conf.d";
+
+async function whyUnlisted(ctx: Context): Promise<string | undefined> {
+  const read = (path: string) => ctx.files.readText(path).catch(() => "");
+  const sources = passwdSources((await read("/etc/nsswitch.conf")) || "passwd: files");
+  if (!sources.includes("sss")) return undefined;
+  const snippets = await ctx.files.readdir(SSSD_SNIPPETS).catch(() => [] as string[]);
+  const configs = await Promise.all([
+    read(SSSD_CONF),
+    ...snippets.filter((name) => name.endsWith(".conf")).map((name) => read(`${SSSD_SNIPPETS}/${name}`)),
+  ]);
+  return partialEnumeration(sources, configs);
 }

@@ -1,6 +1,12 @@
 import { homedir, userInfo } from "node:os";
 import type { Env, Executor, PasswdEntry, UserPort } from "../context";
 import { parsePasswd } from "../domain/node/passwd";
+import { CannotRunError } from "../errors";
+
+/** Below diagnose's 5 s per check, so a hanging directory service is named as such, not as a timeout. */
+const GETENT_TIMEOUT_MS = 3000;
+/** getent's exit code for "no such key": an answer, not a failure. */
+const NOT_FOUND = 2;
 
 /** The current user, and the user database as `getent` sees it (local files, SSSD/LDAP on HyperPod). */
 export function createUserPort(env: Env, exec: Executor): UserPort {
@@ -8,8 +14,15 @@ export function createUserPort(env: Env, exec: Executor): UserPort {
   async function getent(...keys: string[]): Promise<PasswdEntry[]> {
     // `--`: a key is never an option to getent, whatever it starts with.
     const argv = ["getent", "passwd", ...(keys.length > 0 ? ["--", ...keys] : [])];
-    const result = await exec.run(argv, { timeoutMs: 5000 }).catch(() => undefined);
-    return result && result.exitCode === 0 ? parsePasswd(result.stdout) : [];
+    const result = await exec.run(argv, { timeoutMs: GETENT_TIMEOUT_MS }).catch((error: unknown) => {
+      throw userDatabaseError(`getent is not there (${(error as Error).message})`);
+    });
+    if (result.exitCode === 0) return parsePasswd(result.stdout);
+    if (result.exitCode === NOT_FOUND && keys.length > 0) return [];
+    const why = result.timedOut
+      ? `getent passwd did not answer within ${GETENT_TIMEOUT_MS / 1000} s`
+      : `getent passwd failed (exit ${result.exitCode}${firstLine(result.stderr)})`;
+    throw userDatabaseError(why);
   }
   return {
     uid: me.uid,
@@ -19,4 +32,17 @@ export function createUserPort(env: Env, exec: Executor): UserPort {
     lookup: async (name) => (await getent(name))[0],
     all: () => getent(),
   };
+}
+
+function userDatabaseError(why: string): CannotRunError {
+  return new CannotRunError(
+    `cannot read the user database: ${why}`,
+    "Check the directory service (systemctl status sssd), or name each user with --user NAME",
+    "user-database",
+  );
+}
+
+function firstLine(text: string): string {
+  const line = text.trim().split("\n")[0];
+  return line ? `: ${line}` : "";
 }

@@ -1,44 +1,17 @@
-import { CreateRoleCommand, IAMClient } from "@aws-sdk/client-iam";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EXECUTION_ROLE, EXECUTION_TRUST, motoAdmin, REGION } from "../support/aws-world";
+import { EXECUTION_ROLE } from "../support/aws-world";
 import { diagnose, diagnoseReport, expectEveryCheck } from "../support/diagnose-report";
-import { type FakeImds, startImds, startScriptedEndpoint, seed002ProxyRules } from "../support/imds";
+import { type FakeImds, startScriptedEndpoint, seed002ProxyRules } from "../support/imds";
+import { PROXY_ROLE, startSeed002Proxy } from "../support/imds-proxy";
 import { expectNoSecrets, useSimulatedNode } from "../support/simulated-node";
-
-const PROXY_ROLE = "ImdsProxyTestRole";
 
 describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root user", () => {
   const node = useSimulatedNode();
   let proxy: FakeImds;
   beforeAll(async () => {
-    // The downgraded role the proxy serves to non-root users, as seed 002 sets it up.
-    const admin = motoAdmin(node.env.AWS_ENDPOINT_URL);
-    const iam = new IAMClient(admin);
-    const sts = new STSClient(admin);
-    const role = await iam.send(
-      new CreateRoleCommand({
-        RoleName: PROXY_ROLE,
-        AssumeRolePolicyDocument: JSON.stringify(EXECUTION_TRUST),
-      }),
-    );
-    const { Credentials: c } = await sts.send(
-      new AssumeRoleCommand({ RoleArn: role.Role?.Arn ?? "", RoleSessionName: "test-session" }),
-    );
-    iam.destroy();
-    sts.destroy();
-    proxy = await startImds({
-      roleName: PROXY_ROLE,
-      credentials: {
-        AccessKeyId: c?.AccessKeyId ?? "",
-        SecretAccessKey: c?.SecretAccessKey ?? "",
-        SessionToken: c?.SessionToken ?? "",
-      },
-      instanceId: node.instanceId,
-      region: REGION,
-    });
+    proxy = await startSeed002Proxy(node);
     // Readable by an ordinary user, as a node's homes and stub log are.
     await chmod(node.sandbox.root, 0o755);
     await chmod(node.env.HPIAM_STUB_LOG ?? "", 0o666);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecoverResult } from "../../src/recover/types";
 import { EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
+import { diagnoseReport } from "../support/diagnose-report";
 import { expectNoSecrets, leakedCredentials, useSimulatedNode } from "../support/simulated-node";
 
 // `sudo hpiam recover` as Ubuntu's sudo starts it: uid 0, SUDO_USER the invoking user, HOME root's own.
@@ -19,8 +20,16 @@ describe("sudo hpiam recover with keys in root's own ~/.aws", () => {
   });
 
   it("names root's keys and the exact command (exit 1), and describes ubuntu's home before", async () => {
+    // The fix whoami and diagnose print is the one that removes root's keys, not `sudo hpiam recover` alone.
     const whoami = await node.hpiam(["whoami", "--json"], sudo());
-    expect(JSON.parse(whoami.stdout).verdict.status).toBe("overridden");
+    expect(JSON.parse(whoami.stdout).verdict).toMatchObject({
+      status: "overridden",
+      fix: "sudo hpiam recover --user root",
+    });
+    const { check } = diagnoseReport(
+      await node.hpiam(["diagnose", "--checks", "credential-source", "--json"], sudo()),
+    );
+    expect(check("credential-source").remediation).toBe("sudo hpiam recover --user root");
 
     const result = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"], sudo());
     expectNoSecrets(node, whoami, result);
@@ -62,6 +71,7 @@ describe("sudo hpiam recover with keys in root's own ~/.aws", () => {
       untouched: [{ user: "root", command: "sudo hpiam recover --user root" }],
     });
     expect(existsSync(join(node.sandbox.home, ".aws"))).toBe(false);
+    expect(doc.undo).toBe("sudo hpiam recover --undo");
 
     const root = await node.hpiam(["recover", "--user", "root", "--yes", "--no-reboot", "--json"], sudo());
     expect(root.exitCode, root.stdout).toBe(0);

@@ -40,6 +40,8 @@ export interface RunHow {
   /** Through setpriv as uid and gid 65534, with no supplementary groups. */
   asNobody?: boolean;
   cwd?: string;
+  /** An argv the command runs under, such as `unshare …` with a machine file replaced in its own namespace. */
+  within?: string[];
 }
 
 export interface NodeOptions {
@@ -83,9 +85,11 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       LANG: "C.UTF-8",
     };
     const run = (argv: string[], extraEnv: Record<string, string> = {}, how: RunHow = {}) => {
-      const [command = "", ...args] = how.asNobody
-        ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups", ...argv]
-        : argv;
+      const [command = "", ...args] = [
+        ...(how.within ?? []),
+        ...(how.asNobody ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"] : []),
+        ...argv,
+      ];
       return execa(command, args, {
         env: { ...env, ...extraEnv },
         extendEnv: false,

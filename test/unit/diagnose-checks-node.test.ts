@@ -60,11 +60,16 @@ describe("instance-profile", () => {
     expect((await check("instance-profile", fakeNode(offNode))).status).toBe("fail");
   });
 
-  it("does not fail when IMDS lists one role and serves another's keys (a seed 002 proxy)", async () => {
-    const ctx = fakeNode({
-      identification: proxiedIdentity,
+  it("passes a non-root user's downgraded role from a seed 002 proxy, and warns root, who bypasses it", async () => {
+    expect(await check("instance-profile", fakeNode({ identification: proxiedIdentity }))).toMatchObject({
+      status: "pass",
+      message: expect.stringMatching(
+        /serves this user the downgraded role ImdsProxyTestRole: seed 002's local IMDS proxy, on purpose$/,
+      ),
     });
-    expect(await check("instance-profile", ctx)).toMatchObject({
+    expect(
+      await check("instance-profile", fakeNode({ identification: proxiedIdentity, uid: 0 })),
+    ).toMatchObject({
       status: "warn",
       message: expect.stringMatching(
         /keys sign as ImdsProxyTestRole: a local IMDS proxy may serve a downgraded role/,

@@ -81,6 +81,19 @@ describe("diagnose", () => {
       message: "no AWS credentials in 0 home(s): none",
     });
   });
+
+  it("never passes --all-users when SSSD does not enumerate: the unlisted homes were not looked at", async () => {
+    const sssd = node({ uid: 0 }, { "/etc/nsswitch.conf": "passwd: files sss\n" });
+    const result = await diagnose({ allUsers: true, checks: "other-users" }, sssd);
+    expect(result.checks[0]).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(
+        /^looked only at the 0 home\(s\) the user database lists: SSSD does not/,
+      ),
+      remediation: "name each domain user: sudo hpiam recover --dry-run --user NAME",
+    });
+    expect(result.summary.status).toBe("unknown");
+  });
 });
 
 describe("selectChecks", () => {

@@ -147,9 +147,9 @@ describe("a relative HOME", () => {
 
   it("does not matter under sudo, where the home comes from the user database", async () => {
     const { ctx } = withLookup(() => entry("ubuntu", 1000), { home: "rel/home", sudoUser: "ubuntu" });
-    await expect(targetHomes(ctx, {})).resolves.toEqual([
-      { user: "ubuntu", uid: 1000, home: "/home/ubuntu" },
-    ]);
+    await expect(targetHomes(ctx, {})).resolves.toEqual({
+      homes: [{ user: "ubuntu", uid: 1000, home: "/home/ubuntu" }],
+    });
   });
 });
 
@@ -172,6 +172,31 @@ describe("the user database adapter", () => {
       ["getent", "passwd", "--", "-x"],
       ["getent", "passwd"],
     ]);
+  });
+});
+
+describe("a user database that fails", () => {
+  const portAnswering = (answer: { exitCode: number; stderr?: string; timedOut?: boolean }) =>
+    createUserPort(
+      {},
+      {
+        ...fakeContext().exec,
+        run: async () => ({ stdout: "", stderr: "", timedOut: false, ...answer }),
+      },
+    );
+
+  it("is never taken for no users or no such user: exit codes and hangs are errors, exit 2 of a lookup is not", async () => {
+    await expect(portAnswering({ exitCode: 1, stderr: "cannot contact sssd\n" }).all()).rejects.toMatchObject(
+      {
+        exitCode: 3,
+        code: "user-database",
+        message: "cannot read the user database: getent passwd failed (exit 1: cannot contact sssd)",
+      },
+    );
+    await expect(portAnswering({ exitCode: -1, timedOut: true }).lookup("alice")).rejects.toMatchObject({
+      message: "cannot read the user database: getent passwd did not answer within 3 s",
+    });
+    await expect(portAnswering({ exitCode: 2 }).lookup("nobody-here")).resolves.toBeUndefined();
   });
 });
 

@@ -76,6 +76,11 @@ describe("planRecovery", () => {
     expect(plan.reboot.alternative).toBe("sudo scontrol reboot ASAP nextstate=resume ip-10-1-20-11");
     expect(planRecovery(busyNode, { ...YES, force: true }).blockers).toEqual([]);
     expect(planRecovery(busyNode, { ...YES, reboot: false }).blockers).toEqual([]);
+    // The hint repeats the run's own sudo and --all-users, so that it reaches the same homes.
+    const asRun = planRecovery(busyNode, { ...YES, command: "sudo hpiam recover --all-users" });
+    expect(asRun.blockers[0]?.hint).toMatch(
+      /^Let Slurm reboot once they end: sudo hpiam recover --all-users --yes --no-reboot, then sudo scontrol/,
+    );
     const unknown = survey({ slurm: { node: "ip-10-1-20-11", error: "squeue failed: timeout" } });
     expect(planRecovery(unknown, YES).blockers[0]?.code).toBe("slurm-unknown");
   });

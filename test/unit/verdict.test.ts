@@ -95,6 +95,36 @@ describe("judge", () => {
     expect(verdict.status).toBe("mismatch");
   });
 
+  it("takes the role seed 002's proxy serves a non-root user under another name for the expected one", () => {
+    const downgraded: Principal = {
+      type: "assumed-role",
+      name: "ImdsProxyTestRole",
+      sessionName: "test-session",
+    };
+    const listed = { reachable: true, roleName: "ImdsProxyRole" };
+    expect(
+      judge({ source: fromImds, principal: downgraded, instanceProfile: listed, nonRoot: true }),
+    ).toEqual({
+      status: "healthy",
+      reason:
+        "using ImdsProxyTestRole, the downgraded role a local IMDS proxy serves non-root users (seed 002; it lists ImdsProxyRole)",
+      expectedRole: "ImdsProxyTestRole",
+      expectedFrom: "imds-proxy",
+    });
+    // Root bypasses the proxy, --expect-role is the admin's word, and local keys are never the proxy's.
+    expect(judge({ source: fromImds, principal: downgraded, instanceProfile: listed }).status).toBe(
+      "mismatch",
+    );
+    const expectRole = { name: "ImdsProxyRole" };
+    expect(
+      judge({ source: fromImds, principal: downgraded, instanceProfile: listed, nonRoot: true, expectRole })
+        .status,
+    ).toBe("mismatch");
+    expect(
+      judge({ source: fromFile, principal: downgraded, instanceProfile: listed, nonRoot: true }).status,
+    ).toBe("overridden");
+  });
+
   it("says so when there are no credentials", () => {
     expect(judge({ instanceProfile: offEc2 }).status).toBe("no-credentials");
   });

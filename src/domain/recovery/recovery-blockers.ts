@@ -13,19 +13,20 @@ export function recoverBlockers(plan: RecoveryPlan, survey: RecoverySurvey, opti
   const blockers: Blocker[] = [];
   const rebooting = plan.steps.some((step) => step.id === "reboot");
   const alternative = plan.reboot.alternative ?? "";
+  const again = `${options.command ?? "hpiam recover"} --yes --no-reboot`;
   if (rebooting && survey.slurm && !options.force) {
     const { slurm } = survey;
     if ("error" in slurm) {
       blockers.push({
         code: "slurm-unknown",
         message: `cannot tell whether jobs run on ${slurm.node}: ${slurm.error}`,
-        hint: `Reboot through Slurm later: hpiam recover --yes --no-reboot, then ${alternative}; or --force to reboot now.`,
+        hint: `Reboot through Slurm later: ${again}, then ${alternative}; or --force to reboot now.`,
       });
     } else if (slurm.runningJobs > 0) {
       blockers.push({
         code: "slurm-jobs",
         message: `${slurm.runningJobs} Slurm job(s) running on ${slurm.node}: a reboot now would kill them`,
-        hint: `Let Slurm reboot once they end: hpiam recover --yes --no-reboot, then ${alternative}; or --force to reboot now.`,
+        hint: `Let Slurm reboot once they end: ${again}, then ${alternative}; or --force to reboot now.`,
       });
     }
   }

@@ -16,6 +16,8 @@ export interface PlanOptions {
   yes: boolean;
   force: boolean;
   interactive: boolean;
+  /** This run's command for hints, with its sudo and --user/--all-users (default `hpiam recover`). */
+  command?: string;
 }
 
 export type StepId =

@@ -1,6 +1,7 @@
 import type { ProfileFinding } from "../aws-profiles";
 import type { NamedCopy } from "./backup-names";
 import type { VerdictStatus } from "../../identity/verdict";
+import type { NotDone } from "./homes-not-done";
 import type { LockState } from "./recover-lock";
 import type { StartupExport } from "../shell/shell-exports";
 
@@ -57,6 +58,8 @@ export interface RecoverySurvey {
    * variable moved elsewhere), each with the variable that names it. */
   keyFiles: Array<{ path: string; variable?: string; home?: string }>;
   isRoot: boolean;
+  /** Homes or users this run could not look at (with --all-users). */
+  notDone?: NotDone[];
   /** Asked only when a reboot is planned; absent off Slurm. */
   slurm?: SlurmState;
   /** UTC stamp for new backup names. */

@@ -1,0 +1,15 @@
+import type { Context } from "../context";
+import { shellWord } from "../domain/recovery/manual-fixes";
+import { printable } from "../domain/printable";
+import type { TargetOptions } from "./survey";
+
+/** `sudo hpiam recover --all-users`: what hints repeat, so that a printed command reaches the same homes. */
+export function invokedAs(ctx: Context, options: TargetOptions): string {
+  const sudo = ctx.user.sudoUser ? "sudo " : "";
+  const whose = options.allUsers
+    ? " --all-users"
+    : options.user !== undefined
+      ? ` --user ${shellWord(printable(options.user))}`
+      : "";
+  return `${sudo}hpiam recover${whose}`;
+}

@@ -1,0 +1,57 @@
+import type { Context } from "../context";
+import type { RecoveryPlan } from "../domain/recovery/recovery-plan";
+import type { HomeSurvey } from "../domain/recovery/recovery-survey";
+import { homeMount } from "../scan/home-mount";
+
+/** A home this run changes that other nodes mount too: the change reaches them, and what each then needs. */
+export interface SharedHomeReach {
+  user: string;
+  home: string;
+  fsType: string;
+  mountPoint: string;
+  /** Which nodes the change reaches. */
+  reaches: string;
+  /** What each of them needs, and the command that does it on a Slurm cluster (null: nothing to run). */
+  needs: string;
+  command: string | null;
+  /** The fleet command that would do every node at once, instead of this node's run (null for --undo). */
+  instead: string | null;
+}
+
+const FLEET =
+  "hpiam fleet recover --nodes NODES --yes, from the head node: moves it once, verifies every node, reboots them through Slurm";
+
+const CHANGES_AWS_DIR = new Set(["move-aws-dir", "delete-aws-dir", "restore-aws-dir"]);
+
+/** Homes on Lustre, NFS, ZFS… whose `~/.aws` the plan changes: every node mounting them sees the change. */
+export async function sharedHomesChanged(
+  ctx: Context,
+  homes: readonly HomeSurvey[],
+  plan: RecoveryPlan,
+  undo: boolean,
+): Promise<SharedHomeReach[]> {
+  const changed = new Set(plan.steps.flatMap((step) => (CHANGES_AWS_DIR.has(step.id) ? [step.user] : [])));
+  const found = await Promise.all(
+    homes
+      .filter((home) => changed.has(home.user))
+      .map(async (home) => ({ home, at: await homeMount(ctx, home.home) })),
+  );
+  return found.flatMap(({ home, at }) => {
+    if (!at.found || !at.shared) return [];
+    const { fsType, mountPoint, source } = at.mount;
+    return [
+      {
+        user: home.user,
+        home: home.home,
+        fsType,
+        mountPoint,
+        reaches: `every node that mounts ${mountPoint} (${source}), not this node only`,
+        needs: undo
+          ? "nothing more: new processes on each of them sign with the restored keys again"
+          : "a reboot each: processes there (the SSM agent, running jobs) keep the keys they loaded",
+        command: undo ? null : 'sudo scontrol reboot ASAP nextstate=resume reason="hpiam recover" NODES',
+        instead: undo ? null : FLEET,
+      },
+    ];
+  });
+}
