@@ -150,6 +150,11 @@ export interface AwsPort {
   sharedFiles(paths?: { credentialsPath: string; configPath: string }): Promise<SharedFiles>;
   /** The boto config and AWS_CREDENTIAL_FILE files that exist for this home (variables only for our own). */
   keyFiles(home: string): Promise<KeyFile[]>;
+  /**
+   * Whose keys a profile of that file holds (STS GetCallerIdentity with them, asked once): the ARN, or
+   * undefined when they are not there or STS does not say. The secret never leaves the adapter.
+   */
+  keyOwner(file: string, profile: string, region: string): Promise<string | undefined>;
 }
 
 export interface InstanceProfile {

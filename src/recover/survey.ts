@@ -13,6 +13,7 @@ import { printable } from "../domain/printable";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
 import { credentialVariablesIn } from "../domain/shell/shell-exports";
 import type { CredentialSource } from "../identity/credential-source";
+import { classifyPrincipal } from "../domain/arn";
 import { identifyNode } from "../identity/identify";
 import type { VerdictStatus } from "../identity/verdict";
 import { UsageError } from "../errors";
@@ -100,9 +101,14 @@ export async function surveyRecovery(
       : undefined,
     keyFilesOf(ctx, targets),
   ]);
+  const keyOwners =
+    action === "recover" && !before?.silent
+      ? await ownersOfKeys(ctx, homes, before?.identity?.accessKeyId, before?.region ?? options.region)
+      : {};
   return {
     homes,
     bystanders: others,
+    keyOwners,
     systemExports,
     environment: credentialVariablesIn(ctx.env),
     ...(before?.identity ? { identityBefore: before.identity } : {}),
@@ -189,6 +195,7 @@ async function identityNow(
       verdict: VerdictStatus;
       source?: CredentialSource;
       silent: boolean;
+      region: string;
     }
   | undefined
 > {
@@ -204,8 +211,38 @@ async function identityNow(
     ...(identity ? { identity } : {}),
     verdict: now.verdict.status,
     silent: now.problem?.kind === "unreachable",
+    region: now.region,
     ...(now.credentialSource ? { source: now.credentialSource } : {}),
   };
+}
+
+/**
+ * The IAM user of each static key recover is about to set aside, asked of STS with that key (once each), so the
+ * admin's deactivate command names the user; the key the chain signed with before is known already.
+ */
+async function ownersOfKeys(
+  ctx: Context,
+  homes: readonly HomeSurvey[],
+  known: string | undefined,
+  region: string | undefined,
+): Promise<Record<string, string>> {
+  const keys = new Map<string, { file: string; profile: string }>();
+  for (const home of homes) {
+    for (const found of home.awsDir.profiles) {
+      if (found.kind === "static-keys" && found.accessKeyId && found.accessKeyId !== known)
+        keys.set(found.accessKeyId, { file: found.file, profile: found.profile });
+    }
+    if (home.boto && home.boto.accessKeyId !== known)
+      keys.set(home.boto.accessKeyId, { file: home.boto.path, profile: "Credentials" });
+  }
+  const owners = await Promise.all(
+    [...keys].map(async ([keyId, { file, profile }]) => {
+      const arn = await ctx.aws.keyOwner(file, profile, region ?? "us-east-1").catch(() => undefined);
+      const principal = arn ? classifyPrincipal(arn) : undefined;
+      return principal?.type === "iam-user" && principal.name ? [[keyId, principal.name] as const] : [];
+    }),
+  );
+  return Object.fromEntries(owners.flat());
 }
 
 /** `<home>/.boto` with keys in [Credentials], unless BOTO_CONFIG sends botocore elsewhere: moved with ~/.aws. */

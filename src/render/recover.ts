@@ -80,6 +80,7 @@ export function renderRecoverPlan(raw: RecoverResult, style: Style): string {
       "security follow-up: an IAM admin deactivates the leaked key",
       result.leakedKeys.flatMap((key) => [
         `${key.accessKeyId}  [${key.profile}] of ${key.file}${key.iamUser ? `, IAM user ${key.iamUser}` : ""}`,
+        ...key.alsoIn.map((other) => `  also in ${other.user}'s ${other.file}`),
         `  ${key.command ?? "aws iam update-access-key --user-name <IAM-USER> --access-key-id <KEY-ID> --status Inactive"}`,
       ]),
     ),

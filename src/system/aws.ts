@@ -5,7 +5,7 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { type ChainLink, resolveChain } from "../identity/botocore-chain";
-import { readBotocoreFiles, readKeyFiles } from "./botocore-files";
+import { profileKeys, readBotocoreFiles, readKeyFiles } from "./botocore-files";
 import { fetchLinkCredentials } from "./chain-credentials";
 import type {
   AwsCallError,
@@ -134,6 +134,19 @@ export function createAwsPort(
     },
 
     keyFiles: (home) => readKeyFiles(env, home, home === getHomeDir()),
+
+    async keyOwner(file, profile, region) {
+      const credentials = await profileKeys(file, profile);
+      if (!credentials) return undefined;
+      const sts = new STSClient({ region, credentials, maxAttempts: 1, requestHandler: STS_HTTP_TIMEOUTS });
+      try {
+        return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+      } catch {
+        return undefined;
+      } finally {
+        sts.destroy();
+      }
+    },
 
     async sharedFiles(paths): Promise<SharedFiles> {
       const { credentialsPath, configPath } = paths ?? sharedFilePaths(env);

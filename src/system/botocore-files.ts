@@ -114,6 +114,24 @@ function keyFile(
   };
 }
 
+/**
+ * The key pair of one profile of an ini file (`[NAME]`, `[profile NAME]` or a boto `[Credentials]`), for asking
+ * STS whose it is; undefined when the file or the pair is not there.
+ */
+export async function profileKeys(
+  path: string,
+  profile: string,
+): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined> {
+  const file = await readIni(path);
+  if (file.state !== "parsed") return undefined;
+  const section = file.sections[profile] ?? file.sections[`profile ${profile}`];
+  const accessKeyId = section?.aws_access_key_id;
+  const secretAccessKey = section?.aws_secret_access_key;
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = section.aws_session_token ?? section.aws_security_token;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
 /** `raw_config_parse`: a path that is not a regular file is skipped; an unreadable one reads as empty. */
 async function readIni(path: string): Promise<ReadIni> {
   const info = await stat(path).catch(() => undefined);

@@ -1,10 +1,22 @@
 import { execa } from "execa";
 import { existsSync } from "node:fs";
-import { cp, lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink } from "node:fs/promises";
+import {
+  cp,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecoverResult } from "../../src/recover/types";
 import { EXECUTION_ROLE, LEAKED_USER } from "../support/aws-world";
+import { seedChainWorld } from "../support/chain-world";
 import { expectNoSecrets, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 
 const REBOOT = process.getuid?.() === 0 ? ["systemctl", "reboot"] : ["sudo", "-n", "systemctl", "reboot"];
@@ -224,7 +236,17 @@ describe("hpiam recover --all-users, as root, after `aws configure` in several h
       "verify:",
       "reboot:",
     ]);
-    expect(doc.leakedKeys.map((key) => key.user)).toEqual(["root", "ubuntu", "alice"]);
+    // One key in three homes: listed once, with every home that held it, and its IAM user named.
+    expect(doc.leakedKeys).toEqual([
+      expect.objectContaining({
+        user: "root",
+        iamUser: LEAKED_USER,
+        alsoIn: [
+          { user: "ubuntu", file: join(node.sandbox.home, ".aws", "credentials") },
+          { user: "alice", file: join(node.sandbox.aliceHome, ".aws", "credentials") },
+        ],
+      }),
+    ]);
     for (const { home, uid } of homes()) {
       const [backup = ""] = await homeBackups(home);
       expect(doc.backups).toContain(backup);
@@ -237,6 +259,30 @@ describe("hpiam recover --all-users, as root, after `aws configure` in several h
 
     const again = await node.hpiam(["recover", "--all-users", "--yes", "--no-reboot", "--json"]);
     expect(JSON.parse(again.stdout).result).toBe("nothing-to-do");
+  });
+
+  it("names another user's leaked key by its IAM user, asking STS with that key, and lists a linked key once", async () => {
+    const world = await seedChainWorld(node.env.AWS_ENDPOINT_URL ?? "");
+    const carol = world.keys.carol;
+    await mkdir(join(node.sandbox.aliceHome, ".aws"), { recursive: true });
+    const credentials = `[default]\naws_access_key_id = ${carol.accessKeyId}\naws_secret_access_key = ${carol.secretAccessKey}\n`;
+    await writeFile(join(node.sandbox.aliceHome, ".aws", "credentials"), credentials);
+    await symlink(join(node.sandbox.aliceHome, ".aws"), join(node.sandbox.rootHome, ".aws"));
+
+    const result = await node.hpiam(["recover", "--all-users", "--dry-run", "--json"]);
+    const doc = JSON.parse(result.stdout) as RecoverResult;
+    expect(doc.leakedKeys).toEqual([
+      expect.objectContaining({
+        user: "root",
+        iamUser: "carol",
+        command: expect.stringContaining("--user-name carol"),
+        alsoIn: [{ user: "alice", file: join(node.sandbox.aliceHome, ".aws", "credentials") }],
+      }),
+    ]);
+    expect(result.stdout + result.stderr).not.toContain(carol.secretAccessKey);
+    expect(result.stdout).not.toContain(carol.accessKeyId);
+    await rm(join(node.sandbox.rootHome, ".aws"));
+    await rm(join(node.sandbox.aliceHome, ".aws"), { recursive: true });
   });
 
   it("--undo --all-users puts each home's latest backup back", async () => {

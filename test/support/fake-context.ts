@@ -95,6 +95,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
         ...options.identification,
       }),
       keyFiles: async () => options.keyFiles ?? [],
+      keyOwner: async () => undefined,
       sharedFiles: async () => ({
         credentialsPath: `${home}/.aws/credentials`,
         configPath: `${home}/.aws/config`,

@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { BACKUP_PREFIX, BOTO_BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
 import { environmentFix, keyFileFix, type ManualFix, shellWord, startupFileFix } from "./manual-fixes";
-import { type LeakedKey, leakedKey } from "./leaked-keys";
+import { type LeakedKey, leakedKey, onceEachKey } from "./leaked-keys";
 import { printable } from "../printable";
 import type { LockHolder } from "./recover-lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
@@ -86,6 +86,7 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
     else planHome(home, survey, options, plan);
   }
   if (options.action === "undo") return plan;
+  plan.leakedKeys = onceEachKey(plan.leakedKeys);
 
   // A reboot still due is made only after verifying, as the first run would have.
   const rebootOwed = options.reboot && survey.homes.some((home) => home.rebootDueSince !== undefined);

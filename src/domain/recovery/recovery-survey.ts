@@ -50,6 +50,8 @@ export interface RecoverySurvey {
   environment: string[];
   /** Who this process's credential chain is before anything changes: names the leaked key's IAM user. */
   identityBefore?: { arn: string; type: string; name?: string; accessKeyId?: string };
+  /** IAM users of the static keys found (masked id → user name), where STS said whose they are. */
+  keyOwners?: Record<string, string>;
   /** The verdict on that chain before anything changes (recover only): a plan never ends idle on a problem. */
   verdictBefore?: VerdictStatus;
   /** STS did not answer then: verifying asks it once, not twice, so a run stays bounded (about 6 s). */
