@@ -138,7 +138,7 @@ async function lockHomes(
   let refusal: { home: string; error: CannotRunError } | undefined;
   for (const home of survey.homes.filter((candidate) => candidate.lock.state !== "held")) {
     try {
-      if (await takeLock(ctx, home.home, movingOf(home, steps, plan))) locked.push(home);
+      if (await takeLock(ctx, home.home, home.user, movingOf(home, steps, plan))) locked.push(home);
       else left.set(home.user, "another hpiam recover took the lock");
     } catch (error) {
       if (!(error instanceof CannotRunError)) throw error;

@@ -77,7 +77,7 @@ describe("sudo hpiam … --all-users with a root-squashed home among the others"
     ]);
     // bob's home can be read, not changed: left as it was, and root's and ubuntu's are still verified.
     expect(doc.result).toBe("failed");
-    expect(doc.reason).toMatch(/^left bob's home as it was: cannot write .*sudo -u OWNER -H hpiam recover/);
+    expect(doc.reason).toMatch(/^left bob's home as it was: cannot write .*sudo -u bob -H hpiam recover/);
     expect(doc.verification).toMatchObject({
       status: "healthy",
       arn: expect.stringContaining(`assumed-role/${EXECUTION_ROLE}/`),
