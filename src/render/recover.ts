@@ -22,7 +22,12 @@ const STATUS: Record<StepResult["status"], (s: Style) => string> = {
 /** The verdict line, then the plan (or what was done), what a person must do by hand, and the follow-up. */
 export function renderRecover(raw: RecoverResult, style: Style): string {
   const result = printableTree(raw);
-  const head = `${MARK[result.result](style)}  ${result.reason}`;
+  // Keys left in a home it did not change, or homes it could not reach: done as asked, but not a green result.
+  const unfinished =
+    (result.untouched.length > 0 || result.notDone.length > 0) &&
+    (result.result === "recovered" || result.result === "nothing-to-do");
+  const mark = unfinished ? style.yellow(`! ${result.result}`) : MARK[result.result](style);
+  const head = `${mark}  ${result.reason}`;
   const before = result.identityBefore;
   const top = keyValueBlock(
     [

@@ -54,6 +54,8 @@ describe("sudo hpiam recover with keys in root's own ~/.aws", () => {
     expect(existsSync(rootAws())).toBe(true);
 
     const human = await node.hpiam(["recover", "--yes", "--no-reboot"], sudo());
+    // Done as asked, but root's keys are left: not a green result.
+    expect(human.stdout).toMatch(/^! nothing-to-do /);
     expect(human.stdout).toMatch(
       /still holds keys, not changed \(not asked\)\n +\S+\/root\/\.aws {2}\[default\] static-keys\n +sudo hpiam recover --user root/,
     );

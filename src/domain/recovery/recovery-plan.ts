@@ -111,6 +111,8 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
     plan.steps.push({ id: "reboot", command: plan.reboot.command, what: `reboot: ${plan.reboot.why}` });
   }
   plan.blockers.push(...recoverBlockers(plan, survey, options));
+  // Homes that share a state (a reboot still due on this node) would each say it: once is enough.
+  plan.notes = [...new Set(plan.notes)];
   return plan;
 }
 
