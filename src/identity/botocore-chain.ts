@@ -13,6 +13,8 @@ import {
   type ProfileChoice,
 } from "./botocore-config";
 import { type ChainError, chainErrors } from "./chain-errors";
+import { ChainStop, sectionsOf, stop } from "./chain-stop";
+import { botoConfig, checkSso, ec2CredentialFile } from "./late-links";
 import type { IniSections } from "./configparser";
 
 /** A file as botocore finds it: not there (skipped), or parsed, or unparseable (an error where it is read). */
@@ -83,16 +85,6 @@ export function resolveChain(input: ChainInput): ChainDecision {
     if (error instanceof ChainStop) return { ok: false, error: error.detail, profile };
     throw error;
   }
-}
-
-class ChainStop extends Error {
-  constructor(readonly detail: ChainError) {
-    super(detail.message);
-  }
-}
-
-function stop(detail: ChainError): never {
-  throw new ChainStop(detail);
 }
 
 function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
@@ -234,51 +226,10 @@ function namedSource(
   return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
 }
 
-/** `SSOProvider._load_sso_config`: a profile that starts SSO must have the rest of it. */
-function checkSso(profile: Profile, sessions: Record<string, Profile>, name: string): void {
-  let resolved = profile;
-  const required = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"];
-  if (profile.sso_session !== undefined) {
-    const session = sessions[profile.sso_session];
-    if (!session) stop(chainErrors.ssoSessionMissing(profile.sso_session));
-    resolved = { ...session, ...profile };
-    required.push("sso_session");
-  }
-  const missing = required.filter((key) => !(key in resolved));
-  if (missing.length > 0) stop(chainErrors.ssoIncomplete(name, missing));
-}
-
-/** `OriginalEC2Provider`: only when AWS_CREDENTIAL_FILE is set; a file that is not there stops the chain. */
-function ec2CredentialFile(input: ChainInput): ChainLink | undefined {
-  const file = input.ec2CredentialFile;
-  if (!file) return undefined;
-  if (!file.values) stop(chainErrors.configNotFound(file.path));
-  if (!("AWSAccessKeyId" in file.values)) return undefined;
-  if (!("AWSSecretKey" in file.values)) stop(chainErrors.keyError("AWSSecretKey"));
-  return { method: "ec2-credentials-file", path: file.path };
-}
-
-/** `BotoProvider`: the first boto file whose [Credentials] has a key id. */
-function botoConfig(input: ChainInput): ChainLink | undefined {
-  for (const file of input.botoFiles) {
-    const section = sectionsOf(file).Credentials;
-    if (!section || !("aws_access_key_id" in section)) continue;
-    if (!("aws_secret_access_key" in section))
-      stop(chainErrors.partial("boto-config", "aws_secret_access_key"));
-    return { method: "boto-config", path: file.path };
-  }
-  return undefined;
-}
-
 /** The credentials file when its section of the profile sets one of the keys (it wins the merge), else config. */
 function definedIn(input: ChainInput, name: string, ...keys: string[]): string {
   const section = sectionsOf(input.credentials)[name];
   return section && keys.some((key) => key in section) ? input.credentials.path : input.config.path;
-}
-
-function sectionsOf(file: ReadIni): IniSections {
-  if (file.state === "broken") stop(chainErrors.parse(file.path, file.line, file.reason));
-  return file.state === "parsed" ? file.sections : {};
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

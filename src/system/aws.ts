@@ -1,24 +1,21 @@
-import { statSync } from "node:fs";
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { type ChainLink, resolveChain } from "../identity/botocore-chain";
 import { profileKeys, readBotocoreFiles, readKeyFiles } from "./botocore-files";
+import { secondOpinion } from "./js-chain-opinion";
+import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
 import type {
   AwsCallError,
-  AwsOptions,
   AwsPort,
   Env,
-  Identification,
   Logger,
   ProfileSection,
   ResolvedCredentials,
   SharedFiles,
 } from "../context";
-import { CannotRunError } from "../errors";
 
 /** Keys that must never leave this module. */
 const SECRET_KEYS = new Set(["aws_secret_access_key", "aws_session_token", "aws_security_token"]);
@@ -172,58 +169,6 @@ function sharedFilePaths(env: Env): { credentialsPath: string; configPath: strin
     credentialsPath: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials")),
     configPath: expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config")),
   };
-}
-
-/**
- * What the SDK for JavaScript's own default chain (Node.js tools: the CDK, Lambda tooling) would sign with,
- * bounded. Never the answer, only a second opinion.
- */
-async function secondOpinion(
-  profile: string | undefined,
-  files: AwsOptions["sharedFiles"],
-): Promise<Pick<Identification, "jsChain">> {
-  try {
-    const paths = files ? { filepath: files.credentialsPath, configFilepath: files.configPath } : {};
-    const credentials = await withDeadline(
-      defaultProvider({ profile, ignoreCache: true, logger: quiet, ...paths })(),
-      3000,
-    );
-    const features = Object.keys((credentials as { $source?: Record<string, string> }).$source ?? {});
-    return { jsChain: { accessKeyId: credentials.accessKeyId, features } };
-  } catch {
-    return {};
-  }
-}
-
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timed out")), ms);
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
-}
-
-function isSpecialFile(path: string): boolean {
-  try {
-    const info = statSync(path, { throwIfNoEntry: false });
-    return info !== undefined && !info.isFile() && !info.isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** The SDK would block forever reading a FIFO (or a device) planted where a shared file should be. */
-function refuseSpecialFiles(...paths: string[]): void {
-  const special = paths.find(isSpecialFile);
-  if (special !== undefined) {
-    throw new CannotRunError(
-      `${special} is not a regular file`,
-      "Move it aside: the AWS SDK for JavaScript would hang reading it (boto3 and the AWS CLI skip it).",
-      "bad-aws-file",
-    );
-  }
 }
 
 /** The last link failing is botocore's "Unable to locate credentials"; any other link failing stops the chain. */
