@@ -53,6 +53,8 @@ export function createAwsPort(
         : env;
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
       const filesRead = readBotocoreFiles(chainEnv);
+      // The second opinion runs beside all the rest, never in front of the STS call.
+      const jsOpinion = secondOpinion(options.profile, options.sharedFiles);
       let serverDate: Date | undefined;
       const client = (region: string | undefined, credentials: AwsCredentialIdentity | undefined) => {
         const sts = new STSClient({
@@ -82,7 +84,6 @@ export function createAwsPort(
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
       const chain = resolveChain({ env: chainEnv, profileFlag: options.profile, ...files.input });
-      const jsOpinion = secondOpinion(options.profile, options.sharedFiles);
       if (!chain.ok) return { region, chain, ...(await jsOpinion) };
 
       let credentials: AwsCredentialIdentity;
@@ -103,8 +104,11 @@ export function createAwsPort(
         ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
       };
       const sts = client(region, credentials);
-      const js = await jsOpinion;
-      const differs = js.jsChain && js.jsChain.accessKeyId !== credentials.accessKeyId ? js : {};
+      // Said only where Node.js tools would sign with other keys than these.
+      const differs = async () => {
+        const js = await jsOpinion;
+        return js.jsChain && js.jsChain.accessKeyId !== credentials.accessKeyId ? js : {};
+      };
       try {
         const answer = await sts.send(new GetCallerIdentityCommand({}));
         // An answer without an ARN (a broken endpoint) names nobody; the AWS CLI fails on it too.
@@ -112,10 +116,10 @@ export function createAwsPort(
           throw Object.assign(new Error("STS answered without an identity"), { name: "InvalidResponse" });
         const identity = {
           account: answer.Account ?? "",
-          arn: answer.Arn ?? "",
+          arn: answer.Arn,
           userId: answer.UserId ?? "",
         };
-        return { region, chain, credentials: resolved, identity, ...dated(serverDate), ...differs };
+        return { region, chain, credentials: resolved, identity, ...dated(serverDate), ...(await differs()) };
       } catch (error) {
         return {
           region,
@@ -123,7 +127,7 @@ export function createAwsPort(
           credentials: resolved,
           stsError: toCallError(error),
           ...dated(serverDate),
-          ...differs,
+          ...(await differs()),
         };
       } finally {
         sts.destroy();
