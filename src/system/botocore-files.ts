@@ -5,6 +5,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
+import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Env, KeyFile } from "../context";
 import { maskKeyId } from "../domain/mask";
 import type { ChainInput, ReadIni } from "../identity/botocore-chain";
@@ -118,17 +119,26 @@ function keyFile(
  * The key pair of one profile of an ini file (`[NAME]`, `[profile NAME]` or a boto `[Credentials]`), for asking
  * STS whose it is; undefined when the file or the pair is not there.
  */
-export async function profileKeys(
-  path: string,
-  profile: string,
-): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined> {
+export async function profileKeys(path: string, profile: string): Promise<AwsCredentialIdentity | undefined> {
   const file = await readIni(path);
   if (file.state !== "parsed") return undefined;
   const section = file.sections[profile] ?? file.sections[`profile ${profile}`];
-  const accessKeyId = section?.aws_access_key_id;
-  const secretAccessKey = section?.aws_secret_access_key;
-  if (!accessKeyId || !secretAccessKey) return undefined;
-  const sessionToken = section.aws_session_token ?? section.aws_security_token;
+  if (!section?.aws_access_key_id || !section.aws_secret_access_key) return undefined;
+  return sectionKeys(section);
+}
+
+/** A section's key pair; the token is the first of aws_security_token and aws_session_token, as in botocore. */
+export function sectionKeys(section: Record<string, string> | undefined): AwsCredentialIdentity {
+  const token =
+    section && ("aws_security_token" in section ? section.aws_security_token : section.aws_session_token);
+  return keyPair(section?.aws_access_key_id, section?.aws_secret_access_key, token);
+}
+
+export function keyPair(
+  accessKeyId = "",
+  secretAccessKey = "",
+  sessionToken?: string,
+): AwsCredentialIdentity {
   return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 

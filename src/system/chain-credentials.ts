@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import type { Env } from "../context";
 import type { ChainLink, ReadIni } from "../identity/botocore-chain";
 import { configProfiles } from "../identity/botocore-config";
-import type { BotocoreFiles } from "./botocore-files";
+import { type BotocoreFiles, keyPair, sectionKeys } from "./botocore-files";
 
 export interface FetchContext {
   env: Env;
@@ -27,20 +27,20 @@ export async function fetchLinkCredentials(
   const { env, files } = ctx;
   switch (link.method) {
     case "env":
-      return keys(
+      return keyPair(
         env.AWS_ACCESS_KEY_ID,
         env.AWS_SECRET_ACCESS_KEY,
         env.AWS_SECURITY_TOKEN || env.AWS_SESSION_TOKEN,
       );
     case "shared-credentials-file":
-      return profileKeys(sections(files.credentials)[link.profile ?? "default"]);
+      return sectionKeys(sections(files.credentials)[link.profile ?? "default"]);
     case "config-file":
-      return profileKeys(configProfiles(sections(files.config)).profiles[link.profile ?? "default"]);
+      return sectionKeys(configProfiles(sections(files.config)).profiles[link.profile ?? "default"]);
     case "boto-config":
-      return profileKeys(sections(files.botoFiles.find((file) => file.path === link.path)).Credentials);
+      return sectionKeys(sections(files.botoFiles.find((file) => file.path === link.path)).Credentials);
     case "ec2-credentials-file": {
       const values = files.ec2CredentialFile?.values ?? {};
-      return keys(values.AWSAccessKeyId, values.AWSSecretKey);
+      return keyPair(values.AWSAccessKeyId, values.AWSSecretKey);
     }
     case "assume-role":
       return assumeRole(link, ctx);
@@ -131,20 +131,9 @@ function stsKeys(
     { AccessKeyId?: string; SecretAccessKey?: string; SessionToken?: string; Expiration?: Date } | undefined,
 ): AwsCredentialIdentity {
   return {
-    ...keys(credentials?.AccessKeyId, credentials?.SecretAccessKey, credentials?.SessionToken),
+    ...keyPair(credentials?.AccessKeyId, credentials?.SecretAccessKey, credentials?.SessionToken),
     ...(credentials?.Expiration ? { expiration: credentials.Expiration } : {}),
   };
-}
-
-/** The profile's own keys; the token is the first of aws_security_token and aws_session_token, as in botocore. */
-function profileKeys(section: Record<string, string> | undefined): AwsCredentialIdentity {
-  const token =
-    section && ("aws_security_token" in section ? section.aws_security_token : section.aws_session_token);
-  return keys(section?.aws_access_key_id, section?.aws_secret_access_key, token);
-}
-
-function keys(accessKeyId = "", secretAccessKey = "", sessionToken?: string): AwsCredentialIdentity {
-  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
 function sections(file: ReadIni | undefined): Record<string, Record<string, string>> {
