@@ -4,7 +4,7 @@
  * static key it sets aside.
  */
 import { join } from "node:path";
-import type { Context } from "../context";
+import type { Context, KeyFile } from "../context";
 import { classifyPrincipal } from "../domain/arn";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
 import type { CredentialSource } from "../identity/credential-source";
@@ -40,9 +40,21 @@ export async function ownersOfKeys(
 }
 
 /** `<home>/.boto` with keys in [Credentials], unless BOTO_CONFIG sends botocore elsewhere: moved with ~/.aws. */
-export async function botoKeys(ctx: Context, home: string): Promise<HomeSurvey["boto"]> {
+export type KeyFilesOf = (home: string) => Promise<KeyFile[]>;
+
+/** Each home's key files, read once a run: the `~/.boto` recover moves and the files it only names come from it. */
+export function keyFilesReader(ctx: Context): KeyFilesOf {
+  const read = new Map<string, Promise<KeyFile[]>>();
+  return (home) => {
+    const files = read.get(home) ?? ctx.aws.keyFiles(home).catch(() => []);
+    read.set(home, files);
+    return files;
+  };
+}
+
+export async function botoKeys(keyFiles: KeyFilesOf, home: string): Promise<HomeSurvey["boto"]> {
   const path = join(home, ".boto");
-  const found = (await ctx.aws.keyFiles(home).catch(() => [])).find(
+  const found = (await keyFiles(home)).find(
     (file) => file.path === path && !file.namedBy && file.accessKeyId !== undefined,
   );
   return found?.accessKeyId === undefined ? undefined : { path, accessKeyId: found.accessKeyId };
@@ -53,12 +65,12 @@ export async function botoKeys(ctx: Context, home: string): Promise<HomeSurvey["
  * a home's own ~/.boto: recover moves that aside itself.
  */
 export async function keyFilesOf(
-  ctx: Context,
+  keyFiles: KeyFilesOf,
   targets: readonly UserHome[],
 ): Promise<RecoverySurvey["keyFiles"]> {
   const found = await Promise.all(
     targets.map(async (target) =>
-      (await ctx.aws.keyFiles(target.home).catch(() => []))
+      (await keyFiles(target.home))
         .filter((file) => file.accessKeyId !== undefined)
         .filter((file) => file.namedBy !== undefined || file.path !== join(target.home, ".boto"))
         .map((file) => ({

@@ -21,7 +21,14 @@ import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type User
 import { resolvesOutside } from "../scan/outside-home";
 import { findShellExports } from "../scan/shell-exports";
 import { readLock, readRebootDue } from "../scan/recover-traces";
-import { botoKeys, keyFilesOf, movedSharedFile, ownersOfKeys } from "./key-files";
+import {
+  botoKeys,
+  keyFilesOf,
+  type KeyFilesOf,
+  keyFilesReader,
+  movedSharedFile,
+  ownersOfKeys,
+} from "./key-files";
 
 export interface TargetOptions {
   user?: string;
@@ -85,9 +92,11 @@ export async function surveyRecovery(
   bystanders: readonly UserHome[] = [],
 ): Promise<RecoverySurvey> {
   // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
+  const keyFilesAt = keyFilesReader(ctx);
   const survey = (target: UserHome) =>
     surveyHome(
       ctx,
+      keyFilesAt,
       target,
       target.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default",
     );
@@ -99,7 +108,7 @@ export async function surveyRecovery(
     action === "recover"
       ? identityNow(ctx, { ...options, ...chainFilesOf(ctx, targets), stsAttempts: 1 })
       : undefined,
-    keyFilesOf(ctx, targets),
+    keyFilesOf(keyFilesAt, targets),
   ]);
   const keyOwners =
     action === "recover" && !before?.silent
@@ -120,7 +129,12 @@ export async function surveyRecovery(
   };
 }
 
-async function surveyHome(ctx: Context, target: UserHome, profile: string): Promise<HomeSurvey> {
+async function surveyHome(
+  ctx: Context,
+  keyFilesAt: KeyFilesOf,
+  target: UserHome,
+  profile: string,
+): Promise<HomeSurvey> {
   const { home, user } = target;
   const dir = join(home, ".aws");
   const [scan, info, entries, lock, exports, rebootDue, boto] = await Promise.all([
@@ -130,7 +144,7 @@ async function surveyHome(ctx: Context, target: UserHome, profile: string): Prom
     readLock(ctx, home),
     findShellExports(ctx, home, { system: false }),
     readRebootDue(ctx, home),
-    botoKeys(ctx, home),
+    botoKeys(keyFilesAt, home),
   ]);
   const backups = await Promise.all(
     copiesIn(entries, BACKUP_PREFIX).map(async (copy) => {
