@@ -6,6 +6,7 @@ import type { Context, Identification, InstanceProfile, KeyFile, SharedFiles } f
 import { classifyPrincipal, type Principal } from "../domain/arn";
 import { controllerGroupOnNode, headInstance } from "../domain/node/head-node";
 import { findSelf, type NodeRole } from "../domain/node/resource-config";
+import type { SsmAgentState } from "../domain/node/ssm-agent";
 import { HpiamError } from "../errors";
 import type { CredentialSource } from "../identity/credential-source";
 import { type IdentityReport, judgeIdentification, recoverFixFor } from "../identity/identify";
@@ -13,6 +14,7 @@ import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { invokingUserHome, type UserHome } from "../scan/homes";
 import { type ExportFinding, findShellExports } from "../scan/shell-exports";
+import { readSsmAgent } from "../scan/ssm-agent";
 import type { DiagnoseOptions } from "./check";
 
 /** This node as resource_config.json describes it: the `node` of diagnose's JSON. */
@@ -55,6 +57,8 @@ export interface DiagnoseFacts {
   /** The boto config and AWS_CREDENTIAL_FILE files botocore reads for that home. */
   keyFiles(): Promise<KeyFile[]>;
   shellExports(): Promise<ExportFinding[]>;
+  /** The SSM agent's identity, Profile settings and version (ssm-agent and root-credentials both need them). */
+  ssmAgent(): Promise<SsmAgentState>;
 }
 
 export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFacts {
@@ -97,6 +101,7 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
     }),
     keyFiles: once(async () => ctx.aws.keyFiles((await home()).home)),
     shellExports: once(async () => findShellExports(ctx, (await home()).home)),
+    ssmAgent: once(() => readSsmAgent(ctx)),
   };
 }
 

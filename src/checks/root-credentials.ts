@@ -1,45 +1,85 @@
 import type { Context } from "../context";
+import { type RootKeysFinding, rootKeysImpact, type SsmAgentState } from "../domain/node/ssm-agent";
 import { scanAwsDir } from "../scan/aws-dir";
 import { describeProfile } from "./aws-files";
 import type { Check, CheckInput } from "./check";
 
 export const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
-/** /root/.aws: the SSM agent runs as root and may sign with keys there, so the node can drop off SSM (seed 000). */
+/**
+ * /root/.aws: every command root runs signs with keys there, the SSM agent's documents too; whether the agent's own
+ * connection breaks depends on its identity (identity_config.json), which `details.agentImpact` says.
+ */
 export const rootCredentials: Check = {
   id: "root-credentials",
   title: "root's AWS credentials",
   needs: "root",
   async run(input, ctx) {
     const home = (await ctx.user.lookup("root"))?.home ?? "/root";
-    const scan = await scanAwsDir(ctx, home);
+    const [scan, agent] = await Promise.all([scanAwsDir(ctx, home), input.facts.ssmAgent()]);
     const profiles = scan.files.flatMap((file) =>
       file.profiles.map((profile) => ({ ...profile, file: file.path })),
     );
-    const details = { dir: scan.dir, present: scan.present, profiles };
-    // The agent uses root's default profile; keys under other names sit there unused until someone selects them.
-    const used = profiles.find((profile) => profile.profile === "default");
+    const finding = rootKeysImpact(agent, profiles);
+    const details = { dir: scan.dir, present: scan.present, profiles, agentImpact: finding.impact };
+    const { used, agentsOwn } = finding;
     if (used) {
       return {
         status: "fail",
-        message: `${describeProfile(used)} in ${used.file} [default]: the SSM agent runs as root and may sign with them, so the node can drop off SSM`,
-        remediation:
-          `sudo hpiam recover --user root; if the node is already off SSM, an IAM admin runs: ` +
-          `aws iam attach-user-policy --user-name ${await iamUserOf(input, ctx, home)} --policy-arn ${SSM_CORE_POLICY}`,
+        message: `${describeProfile(used)} in ${used.file} [${used.profile}]: ${finding.says}`,
+        remediation: await remediation(finding, agent, input, ctx, home),
         details,
       };
     }
-    if (profiles.length > 0) {
+    const others = profiles.filter((profile) => profile !== agentsOwn);
+    if (others.length > 0) {
       return {
         status: "warn",
-        message: `credentials in ${scan.dir} under other profiles (${profiles.map((p) => p.profile).join(", ")}): not used by default`,
+        message: `credentials in ${scan.dir} under other profiles (${others.map((p) => p.profile).join(", ")}): not used by default`,
         remediation: "sudo hpiam recover --user root",
+        details,
+      };
+    }
+    if (agentsOwn) {
+      return {
+        status: "pass",
+        message: `only the SSM agent's own temporary credentials (${agentsOwn.accessKeyId ?? "…"}) in ${agentsOwn.file} [${agentsOwn.profile}], where its OnPrem identity shares them`,
         details,
       };
     }
     return { status: "pass", message: `no AWS credentials in ${scan.dir}`, details };
   },
 };
+
+/**
+ * Moving the keys aside, then restarting the agent (recover's reboot does too) restores it; an OnPrem agent writes
+ * its section back, at start or at its next refresh. Where the agent may sign as the key's IAM user, SSM access for
+ * that user brings an unreachable node back meanwhile; where a long-term key sits beside the agent's session token,
+ * no policy helps.
+ */
+async function remediation(
+  finding: RootKeysFinding,
+  agent: SsmAgentState,
+  input: CheckInput,
+  ctx: Context,
+  rootHome: string,
+): Promise<string> {
+  const recover = "sudo hpiam recover --user root";
+  const restart = `sudo systemctl restart ${agent.unit}`;
+  switch (finding.impact) {
+    case "agent-connection":
+      return `${recover}, then ${restart}: the agent writes its own credentials back (its next refresh would too)`;
+    case "agent-commands":
+      return `${recover}, then ${restart}`;
+    case "unknown":
+      return (
+        `${recover}, then ${restart}; if the node is already off SSM, an IAM admin runs: ` +
+        `aws iam attach-user-policy --user-name ${await iamUserOf(input, ctx, rootHome)} --policy-arn ${SSM_CORE_POLICY}`
+      );
+    case "none":
+      return recover;
+  }
+}
 
 /** Root's own run knows whose key it is (STS said so); under sudo or for another home, the admin fills it in. */
 async function iamUserOf({ facts }: CheckInput, ctx: Context, rootHome: string): Promise<string> {

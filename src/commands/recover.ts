@@ -26,7 +26,7 @@ export async function recover(
   const [unseen] = result.notDone;
   const buts = [
     left &&
-      `${left.path} still holds ${left.found}, and the SSM agent runs as ${left.user} and signs with them: ${left.command}`,
+      `${left.path} still holds ${left.found}: what ${left.user} runs signs with them, and the SSM agent may too: ${left.command}`,
     unseen &&
       `${unseen.user ? `${unseen.user}'s home not done` : "not looked at"}: ${unseen.why}; ${unseen.command}`,
   ].filter(Boolean);

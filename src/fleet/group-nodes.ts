@@ -1,3 +1,4 @@
+import { record, text } from "./document-fields";
 import type { NodeUnavailable } from "./engine";
 import type { NodeFinding } from "./node-findings";
 
@@ -43,7 +44,10 @@ export const isUnanswered = (verdict: string): boolean => Object.hasOwn(NOT_ANSW
 /** Problems first, then nodes that gave no answer, healthy ones last. */
 const ORDER = (group: FleetGroup) => (group.verdict === "healthy" ? 2 : isUnanswered(group.verdict) ? 1 : 0);
 
-/** Nodes that share a verdict, identity, key source and failing checks are one cause; problems come first. */
+/**
+ * Nodes that share a verdict, identity, key source, failing checks and what root's keys break on their SSM agent
+ * are one cause; problems come first.
+ */
 export function groupByCause(nodes: readonly FleetNodeReport[]): FleetGroup[] {
   const groups = new Map<string, FleetGroup>();
   for (const node of nodes) {
@@ -65,11 +69,13 @@ function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, 
       group: { verdict: node.status, cause: `${node.status}: ${reason}`, sharedHome: null },
     };
   }
+  const agent = agentImpactOf(node.document);
   const parts = [
     finding.identity ? `signs as ${finding.identity}` : null,
     finding.source ? `from ${finding.source}` : null,
     finding.accessKeyId,
     finding.failing.length ? `failing ${finding.failing.join(", ")}` : null,
+    agent ? `SSM agent: ${agent}` : null,
   ].filter((part): part is string => part !== null);
   const sharedHome = finding.accessKeyId && finding.sharedHome ? finding.sharedHome : null;
   const key = [
@@ -79,6 +85,7 @@ function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, 
     finding.accessKeyId,
     finding.failing.join(","),
     sharedHome,
+    agent,
   ].join("\n");
   return {
     key,
@@ -88,4 +95,12 @@ function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, 
       sharedHome,
     },
   };
+}
+
+/** diagnose's root-credentials `agentImpact` where it fails: the same keys break one agent's connection, not another's. */
+function agentImpactOf(document: unknown): string | null {
+  const checks = record(document)?.checks;
+  if (!Array.isArray(checks)) return null;
+  const root = checks.map(record).find((check) => check?.id === "root-credentials");
+  return root?.status === "fail" ? text(record(root.details)?.agentImpact) : null;
 }

@@ -69,8 +69,9 @@ export async function targetHomes(ctx: Context, options: TargetOptions): Promise
 }
 
 /**
- * Under sudo with no --user or --all-users, root's own home is looked at too, never changed: the SSM agent runs
- * as root and signs with its keys, and `sudo hpiam recover` alone changes only SUDO_USER's home.
+ * Under sudo with no --user or --all-users, root's own home is looked at too, never changed: what root runs signs
+ * with its keys (the SSM agent's documents, and its connection where it shares its credentials there), and
+ * `sudo hpiam recover` alone changes only SUDO_USER's home.
  */
 export async function bystanderHomes(
   ctx: Context,

@@ -161,20 +161,4 @@ describe("hpiam diagnose on a simulated HyperPod node", () => {
     expect(human.stdout).not.toContain(node.world.leakedKey.accessKeyId);
     expectNoSecrets(node, result, human);
   });
-
-  it("fails root-credentials when root has keys: the SSM agent may sign with them", async () => {
-    await mkdir(join(node.sandbox.rootHome, ".aws"));
-    await writeFile(join(node.sandbox.rootHome, ".aws", "credentials"), leakedCredentials(node), {
-      mode: 0o600,
-    });
-    const { check, result } = await diagnose(node, ["--checks", "root-credentials"]);
-    expect(check("root-credentials")).toMatchObject({
-      status: "fail",
-      message: expect.stringContaining("the SSM agent runs as root and may sign with them"),
-      remediation: expect.stringMatching(
-        /^sudo hpiam recover --user root; .*aws iam attach-user-policy --user-name <IAM-USER> --policy-arn arn:aws:iam::aws:policy\/AmazonSSMManagedInstanceCore$/,
-      ),
-    });
-    expectNoSecrets(node, result);
-  });
 });

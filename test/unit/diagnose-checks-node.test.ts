@@ -86,7 +86,43 @@ describe("ssm-agent", () => {
     });
     expect(await check("ssm-agent", fakeNode({ exec: { run } }))).toMatchObject({
       status: "pass",
-      message: "snap.amazon-ssm-agent.amazon-ssm-agent is active",
+      message: expect.stringMatching(
+        /^snap\.amazon-ssm-agent\.amazon-ssm-agent is active \(identity unknown: no /,
+      ),
+      details: {
+        identityType: null,
+        version: null,
+        identityUnknown: expect.stringContaining("identity_config.json"),
+      },
+    });
+  });
+
+  it("reports the identity the agent recorded, its Profile settings and its version", async () => {
+    const run = answers({ "amazon-ssm-agent --version": { stdout: "SSM Agent version: 3.2.1377.0\n" } });
+    const files = {
+      "/var/lib/amazon/ssm/runtimeconfig/identity_config.json": JSON.stringify({
+        IdentityType: "OnPrem",
+        ShareFile: "/root/.aws/credentials",
+        ShareProfile: "",
+        CredentialSource: "SSM",
+        InstanceId: "mi-0123456789abcdef0",
+      }),
+      "/etc/amazon/ssm/amazon-ssm-agent.json": JSON.stringify({
+        Profile: { ShareCreds: true, ShareProfile: "" },
+      }),
+    };
+    expect(await check("ssm-agent", fakeNode({ exec: { run } }, files))).toMatchObject({
+      status: "pass",
+      message:
+        "amazon-ssm-agent is active (agent 3.2.1377.0, OnPrem identity sharing its credentials in /root/.aws/credentials [default])",
+      details: {
+        identityType: "OnPrem",
+        credentialSource: "SSM",
+        shareFile: "/root/.aws/credentials",
+        shareProfile: "default",
+        shareCreds: true,
+        version: "3.2.1377.0",
+      },
     });
   });
 

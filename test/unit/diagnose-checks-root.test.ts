@@ -1,33 +1,82 @@
 import { seed002ProxyRules } from "../support/imds";
 import { describe, expect, it } from "vitest";
 import { CannotRunError } from "../../src/errors";
-import { answers, check, fakeNode, userKeys, proxiedIdentity } from "../support/fake-node";
+import { answers, check, fakeNode, memoryFiles, userKeys, proxiedIdentity } from "../support/fake-node";
 
 describe("root-credentials (as root)", () => {
-  it("fails root's default keys: the SSM agent may sign with them; names the IAM user on root's own run", async () => {
-    const ctx = fakeNode({
+  const ROOT_HOME = "/home/ubuntu";
+  const FILE = `${ROOT_HOME}/.aws/credentials`;
+  const IDENTITY_CONFIG = "/var/lib/amazon/ssm/runtimeconfig/identity_config.json";
+  /** Root (home /home/ubuntu, so that STS names the key's user) with `keys` in [default], and the agent's files. */
+  const rootNode = (keys: string, agentFiles: Record<string, string> = {}, exec = {}) =>
+    fakeNode({
       uid: 0,
-      users: [{ name: "root", uid: 0, gid: 0, home: "/home/ubuntu", shell: "/bin/bash" }],
+      users: [{ name: "root", uid: 0, gid: 0, home: ROOT_HOME, shell: "/bin/bash" }],
       identification: userKeys,
-      sharedFiles: { credentials: { default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" } } },
-      files: {
-        ...fakeNode().files,
-        lstat: async (path) =>
-          path === "/home/ubuntu/.aws"
-            ? { kind: "directory", mode: 0o700, uid: 0, gid: 0, size: 1 }
-            : undefined,
-        stat: async (path) =>
-          path.endsWith("credentials") ? { kind: "file", mode: 0o600, uid: 0, gid: 0, size: 1 } : undefined,
-        readText: async () => "",
-      },
+      sharedFiles: { credentials: { default: { aws_access_key_id: keys } } },
+      files: memoryFiles({ [FILE]: "", ...agentFiles }),
+      exec,
     });
+  const identity = (type: string, shareFile: string) =>
+    JSON.stringify({ IdentityType: type, ShareFile: shareFile, ShareProfile: "", InstanceId: "mi-1" });
+
+  it("with no agent state: unknown, why, and the IAM user to give SSM access meanwhile", async () => {
+    expect(await check("root-credentials", rootNode("AKIAIOSFODNN7EXAMPLE"))).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(
+        /^static keys \(AKIA…MPLE\) in \/home\/ubuntu\/\.aws\/credentials \[default\]: every command root runs signs with them, and the SSM agent may too, dropping the node off SSM \(its identity is unknown: no \/var\/lib\/amazon\/ssm\/runtimeconfig\/identity_config\.json: /,
+      ),
+      remediation:
+        "sudo hpiam recover --user root, then sudo systemctl restart amazon-ssm-agent; if the node is already off SSM, an IAM admin runs: aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+      details: { agentImpact: "unknown" },
+    });
+  });
+
+  it("OnPrem sharing through root's [default]: agent-connection, and the agent rewrites its section", async () => {
+    const ctx = rootNode("AKIAIOSFODNN7EXAMPLE", { [IDENTITY_CONFIG]: identity("OnPrem", FILE) });
     expect(await check("root-credentials", ctx)).toMatchObject({
       status: "fail",
       message: expect.stringMatching(
-        /the SSM agent runs as root and may sign with them, so the node can drop off SSM$/,
+        /\[default\]: the SSM agent's OnPrem identity shares its own credentials through this file and profile, and a long-term key now sits where its temporary one belongs/,
       ),
       remediation:
-        "sudo hpiam recover --user root; if the node is already off SSM, an IAM admin runs: aws iam attach-user-policy --user-name alice --policy-arn arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        "sudo hpiam recover --user root, then sudo systemctl restart amazon-ssm-agent: the agent writes its own credentials back (its next refresh would too)",
+      details: { agentImpact: "agent-connection" },
+    });
+  });
+
+  it("passes the OnPrem agent's own temporary credentials in its section", async () => {
+    const ctx = rootNode("ASIAIOSFODNN7AGENTS", { [IDENTITY_CONFIG]: identity("OnPrem", FILE) });
+    expect(await check("root-credentials", ctx)).toMatchObject({
+      status: "pass",
+      message: `only the SSM agent's own temporary credentials (ASIA…ENTS) in ${FILE} [default], where its OnPrem identity shares them`,
+      details: { agentImpact: "none" },
+    });
+  });
+
+  it("EC2 identity (snap install): agent-commands, naming Run Command and patching and the snap's unit", async () => {
+    const ctx = rootNode(
+      "AKIAIOSFODNN7EXAMPLE",
+      {
+        [IDENTITY_CONFIG]: identity("EC2", ""),
+        "/snap/amazon-ssm-agent/current/amazon-ssm-agent": "",
+      },
+      {
+        run: answers({
+          "/snap/amazon-ssm-agent/current/amazon-ssm-agent --version": {
+            stdout: "SSM Agent version: 3.3.1142.0\n",
+          },
+        }),
+      },
+    );
+    expect(await check("root-credentials", ctx)).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(
+        /every document the SSM agent runs as root \(Run Command, patching\) signs with them; its connection \(EC2 identity\) does not read this file$/,
+      ),
+      remediation:
+        "sudo hpiam recover --user root, then sudo systemctl restart snap.amazon-ssm-agent.amazon-ssm-agent",
+      details: { agentImpact: "agent-commands" },
     });
   });
 

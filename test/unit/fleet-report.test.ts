@@ -36,6 +36,28 @@ describe("fleet whoami over many nodes", () => {
     expect(text.split("\n").filter((line) => /^[✔✖–] worker-\d+ /.test(line))).toHaveLength(2000);
   });
 
+  it("tells nodes apart by what root's keys break on their SSM agent (diagnose's root-credentials)", async () => {
+    const rootKeys = (agentImpact: string) => ({
+      schemaVersion: 1,
+      summary: { status: "unhealthy" },
+      checks: [{ id: "root-credentials", status: "fail", details: { agentImpact } }],
+    });
+    const report = await fleetSurvey(
+      "diagnose",
+      {},
+      fakeContext(),
+      scriptedEngine([{ name: "a" }, { name: "b" }, { name: "c" }], {
+        a: rootKeys("agent-connection"),
+        b: rootKeys("agent-commands"),
+        c: rootKeys("agent-connection"),
+      }),
+    );
+    expect(report.groups.map((group) => [group.cause, group.nodes])).toEqual([
+      ["unhealthy: failing root-credentials, SSM agent: agent-connection", ["a", "c"]],
+      ["unhealthy: failing root-credentials, SSM agent: agent-commands", ["b"]],
+    ]);
+  });
+
   it("exit 0 when all are healthy; 3 when no node could be asked, and every node is still listed", async () => {
     const all = await fleetSurvey(
       "whoami",

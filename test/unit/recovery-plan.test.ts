@@ -31,7 +31,7 @@ describe("planRecovery", () => {
       YES,
     );
     expect(plan.steps.at(-1)?.command).toEqual(["systemctl", "reboot"]);
-    expect(plan.reboot.why).toMatch(/SSM agent runs as root/);
+    expect(plan.reboot.why).toMatch(/the SSM agent runs as root and may have read \/root\/\.aws$/);
   });
 
   it("gives the backup a free name when one of the same second exists", () => {

@@ -219,7 +219,9 @@ function planBoto(
 function markReboot(plan: RecoveryPlan, home: string): void {
   plan.reboot.needed = true;
   plan.reboot.why =
-    home === "/root" ? `${WHY_REBOOT}; the SSM agent runs as root and read ${home}/.aws` : WHY_REBOOT;
+    home === "/root"
+      ? `${WHY_REBOOT}; the SSM agent runs as root and may have read ${home}/.aws`
+      : WHY_REBOOT;
 }
 
 function manualFixes(survey: RecoverySurvey): ManualFix[] {
