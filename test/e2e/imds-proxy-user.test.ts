@@ -7,7 +7,8 @@ import { LEAKED_USER } from "../support/aws-world";
 import { diagnoseReport } from "../support/diagnose-report";
 import type { FakeImds } from "../support/imds";
 import { PROXY_ROLE, PROXY_SESSION, startSeed002Proxy } from "../support/imds-proxy";
-import { expectNoSecrets, leakedCredentials, NOBODY, useSimulatedNode } from "../support/simulated-node";
+import { NOBODY } from "../support/cli";
+import { expectNoSecrets, leakedCredentials, useSimulatedNode } from "../support/simulated-node";
 
 // Seed 002 as its imds-proxy-server.py runs it: the proxy lists `ImdsProxyRole` and serves ImdsProxyTestRole's keys.
 const LISTED_ROLE = "ImdsProxyRole";

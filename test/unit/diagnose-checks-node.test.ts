@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  answers,
-  check,
-  fakeNode,
-  nodeIdentity,
-  offNode,
-  RESOURCE_CONFIG,
-  proxiedIdentity,
-} from "../support/fake-node";
+import { answers, check, fakeNode, nodeIdentity, offNode, proxiedIdentity } from "../support/fake-node";
+import { RESOURCE_CONFIG } from "../support/memory-files";
 
 describe("hyperpod-node", () => {
   it("skips off HyperPod", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Io, runCli } from "../../src/cli";
+import { runHpiamInProcess } from "../support/cli";
 import { parsePolicy } from "../../src/domain/iam-policy/document";
 import { evaluate, trusts } from "../../src/domain/iam-policy/evaluate";
 import {
@@ -12,12 +12,8 @@ import { SEED_POLICIES, SEED_POLICY_NAMES } from "../../src/domain/iam-policy/se
 import { fakeContext, type FakeOptions } from "../support/fake-context";
 
 async function run(argv: string[], options: FakeOptions = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
   const ctx = fakeContext(options);
-  const exitCode = await runCli(argv, io, () => ctx);
-  return { exitCode, stdout: out.join(""), stderr: err.join(""), logged: ctx.logged };
+  return { ...(await runHpiamInProcess(argv, ctx)), logged: ctx.logged };
 }
 
 const withIdentity: FakeOptions = {

@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type Io, runCli } from "../../src/cli";
+import { runHpiamInProcess } from "../support/cli";
 import { parsePolicy } from "../../src/domain/iam-policy/document";
 import { trusts } from "../../src/domain/iam-policy/evaluate";
 import { fakeContext } from "../support/fake-context";
 
 async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
   const ctx = fakeContext({});
-  const exitCode = await runCli(argv, io, () => ctx);
-  return { exitCode, stdout: out.join(""), stderr: err.join(""), logged: ctx.logged };
+  return { ...(await runHpiamInProcess(argv, ctx)), logged: ctx.logged };
 }
 
 const EKS_NODE_ARNS = [
