@@ -5,7 +5,7 @@ import type { Check, CheckInput } from "./check";
 
 export const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
-/** /root/.aws: the SSM agent runs as root and may sign with keys there, so the node can drop off SSM (seed 000). */
+/** /root/.aws: the SSM agent runs as root and may sign with keys there, so the node can drop off SSM. */
 export const rootCredentials: Check = {
   id: "root-credentials",
   title: "root's AWS credentials",

@@ -7,7 +7,7 @@ import { type FakeImds, startScriptedEndpoint, seed002ProxyRules } from "../supp
 import { PROXY_ROLE, startSeed002Proxy } from "../support/imds-proxy";
 import { expectNoSecrets, useSimulatedNode } from "../support/simulated-node";
 
-describe("hpiam diagnose with the seed 002 IMDS proxy, as root and as a non-root user", () => {
+describe("hpiam diagnose with a downgraded-role IMDS proxy, as root and as a non-root user", () => {
   const node = useSimulatedNode();
   let proxy: FakeImds;
   beforeAll(async () => {

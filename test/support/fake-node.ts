@@ -29,7 +29,7 @@ export const userKeys = {
   identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
 };
 
-/** What STS says behind a seed 002 IMDS proxy: a role IMDS does not list, in a session not named SageMaker. */
+/** What STS says behind a downgraded-role IMDS proxy: a role IMDS does not list, in a session not named SageMaker. */
 export const proxiedIdentity: Partial<Identification> = {
   ...nodeIdentity,
   identity: {

@@ -22,7 +22,7 @@ export interface SimulatedNode {
   aws(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
   /** Runs Debian's AWS CLI v2 (/usr/bin/aws), which reads the endpoint only from --endpoint-url. */
   awsV2(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
-  /** The accident of seed 000: `aws configure` with an IAM user's key. */
+  /** The accident: `aws configure` with an IAM user's key. */
   runAwsConfigure(): Promise<void>;
   stop(): Promise<void>;
 }

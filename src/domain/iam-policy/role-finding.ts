@@ -38,7 +38,7 @@ export interface TrustJudgement {
   details: Record<string, unknown>;
 }
 
-/** May `service` sts:AssumeRole the role? `statement` is the seed's statement that lets it. */
+/** May `service` sts:AssumeRole the role? `statement` is the catalog's statement that lets it. */
 export function judgeTrust(
   role: { roleName: string; trustText: string; trust: ParsedPolicy },
   service: string,
