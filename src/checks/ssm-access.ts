@@ -28,7 +28,7 @@ export const ssmAccess: Check = {
   needs: "iam",
   async run({ options, facts }, ctx) {
     const onNode = await facts.onNode();
-    if (!iamAsked(options) && onNode) return NOT_ASKED; // SPEC: with --iam, or off the cluster
+    if (!iamAsked(options) && onNode) return NOT_ASKED; // README: with --iam, or off the cluster
     const { region, identity } = await facts.identification();
     const aws = { profile: options.profile, region, ...(identity ? { account: identity.account } : {}) };
     // On a node connect-head uses ssh: the session programs and ssm:StartSession matter only off the cluster.

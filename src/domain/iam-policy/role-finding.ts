@@ -2,7 +2,7 @@ import { decodePolicyText, type ParsedPolicy } from "./document";
 import { trusts } from "./evaluate";
 import type { StatementJson } from "./policy-template";
 
-/** What a role check reports (SPEC: status, one-line message, exact remediation, details). */
+/** What a role check reports, as every check does: status, one-line message, exact remediation, details. */
 export interface Finding {
   status: "pass" | "warn" | "fail" | "skip" | "error";
   message: string;
