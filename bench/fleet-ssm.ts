@@ -4,8 +4,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { DEFAULT_CONCURRENCY, DEFAULT_RATE } from "../src/commands/fleet-pacing";
 import { mostStartsInASecond, paceOnVirtualClock } from "../test/support/pacing-schedule";
+import { CLI } from "../test/support/cli";
 import type { SimulatedNode } from "../test/support/simulated-node";
-import { CLI } from "../test/support/simulated-node";
 import { createClusters, createSsmStandIn, laptopEnv, workerTarget } from "../test/support/ssm-standin";
 import { median } from "./measure";
 

@@ -1,4 +1,4 @@
-// `npm run demo`: the story of seed 000 on a simulated HyperPod node (moto_server, IMDS fake, sandbox HOME).
+// `npm run demo`: the story of `aws configure` on a simulated HyperPod node (moto_server, IMDS fake, sandbox HOME).
 import { execa } from "execa";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";

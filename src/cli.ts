@@ -133,7 +133,7 @@ export async function runCli(
     );
 
   withCommonOptions(program.command("recover"))
-    .description("put the instance-profile role back: move ~/.aws aside, verify, reboot (seed 000)")
+    .description("put the instance-profile role back: move ~/.aws aside, verify, reboot")
     .option("--dry-run", "print the plan and change nothing")
     .option("--user <name>", "recover this user's home (root for another user's)")
     .option("--all-users", "recover every user's home (root)")
@@ -158,7 +158,7 @@ export async function runCli(
     );
 
   withCommonOptions(program.command("policy"))
-    .description("print a seed IAM policy as ready-to-apply JSON (hpiam policy --list)")
+    .description("print an IAM policy a HyperPod cluster needs as ready-to-apply JSON (hpiam policy --list)")
     .argument(
       "[name]",
       "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
@@ -192,7 +192,7 @@ export async function runCli(
     .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
     .option(
       "--iam",
-      "also check the execution role, SSM access and EKS roles with IAM reads (seeds 001, 003, 004)",
+      "also check the execution role, SSM access and EKS roles with IAM reads (the policies of hpiam policy --list)",
     )
     .option("--role <name|arn>", "with --iam: the execution role to check (default: the instance profile's)")
     .option("--cluster <name|arn>", "with --iam: the cluster's execution roles (DescribeCluster)")

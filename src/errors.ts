@@ -1,4 +1,4 @@
-/** Exit codes of the script contract (SPEC.md). */
+/** Exit codes of the script contract (README, Exit codes). */
 export const ExitCode = {
   ok: 0,
   problems: 1,

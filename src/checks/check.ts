@@ -1,4 +1,4 @@
-/** What a diagnose check is and what it reports (SPEC: `hpiam diagnose`). */
+/** What a diagnose check is and what it reports (README: `hpiam diagnose`). */
 import type { AwsOptions, Context } from "../context";
 import type { DiagnoseFacts } from "./facts";
 

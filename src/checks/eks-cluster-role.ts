@@ -1,7 +1,7 @@
 import { checkEksRole } from "./iam/check-eks-role";
 import type { Check } from "./check";
 
-/** Seed 001: EKS may assume the EKS cluster role, and AmazonEKSClusterPolicy is attached to it. */
+/** "HyperPod IAM Policies": EKS may assume the EKS cluster role, and AmazonEKSClusterPolicy is attached to it. */
 export const eksClusterRole: Check = {
   id: "eks-cluster-role",
   title: "EKS cluster role (IAM)",

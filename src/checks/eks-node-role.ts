@@ -1,7 +1,10 @@
 import { checkEksRole } from "./iam/check-eks-role";
 import type { Check } from "./check";
 
-/** Seed 001: EC2 may assume the EKS node group role, and the worker node, ECR and CNI policies are attached. */
+/**
+ * "HyperPod IAM Policies": EC2 may assume the EKS node group role, and the worker node, ECR and CNI policies
+ * are attached.
+ */
 export const eksNodeRole: Check = {
   id: "eks-node-role",
   title: "EKS node group role (IAM)",

@@ -11,7 +11,7 @@ const NOT_ASKED: CheckOutcome = {
   message: "not asked: `hpiam diagnose --iam` checks the execution role with IAM read calls",
 };
 
-/** Seed 001, checked with IAM read calls: the trust for SageMaker, the policies, the permissions listed. */
+/** "HyperPod IAM Policies", checked with IAM reads: the trust for SageMaker, the policies, the permissions listed. */
 export const executionRole: Check = {
   id: "execution-role",
   title: "Cluster execution role (IAM)",

@@ -8,7 +8,7 @@ import {
 import { CannotRunError } from "../errors";
 import type { Check, CheckInput, CheckOutcome } from "./check";
 
-/** Where the seed 002 sample installs its units (`make install-service`), and its older variant's. */
+/** Where the downgraded-role proxy's sample installs its units (`make install-service`), and its older one's. */
 const PROXY_UNITS = ["imds-proxy-server.service", "imds-proxy-iptables.service", "imds_proxy.service"].map(
   (unit) => `/etc/systemd/system/${unit}`,
 );
@@ -17,7 +17,8 @@ const BLOCK_DIRECT_ACCESS =
   "sudo iptables -A OUTPUT -d 169.254.0.2 -p tcp --dport 9081 -m owner ! --uid-owner 0 -j DROP";
 
 /**
- * The downgraded-role IMDS proxy of seed 002: an intentional setup, explained rather than reported as broken.
+ * The downgraded-role IMDS proxy (awsome-distributed-training's "How to use downgraded (less permissive) IAM role
+ * for non-root users"): an intentional setup, explained rather than reported as broken.
  * As root it reads iptables; without root it says what hints at a proxy.
  */
 export const imdsProxy: Check = {
@@ -92,7 +93,7 @@ async function explainProxy(
     };
   }
   const what =
-    `local IMDS proxy (seed 002): non-root users get ${served.roleName ?? "a downgraded role"} from ${proxy} on purpose; ` +
+    `local IMDS proxy: non-root users get ${served.roleName ?? "a downgraded role"} from ${proxy} on purpose; ` +
     `root keeps ${rootView.roleName ?? "the instance role"}`;
   return redirects.directAccessBlocked
     ? { status: "pass", message: what, details }
@@ -126,7 +127,7 @@ async function guessWithoutRoot({ facts }: CheckInput, ctx: Context): Promise<Ch
   const message =
     hints.length === 0
       ? "needs root to read iptables: run with sudo"
-      : `needs root to read iptables; ${hints.join("; ")}: a local IMDS proxy may give non-root users ${principal?.name ?? "a downgraded role"} on purpose (seed 002), run with sudo to confirm`;
+      : `needs root to read iptables; ${hints.join("; ")}: a local IMDS proxy may give non-root users ${principal?.name ?? "a downgraded role"} on purpose, run with sudo to confirm`;
   return {
     status: "skip",
     message,

@@ -46,12 +46,12 @@ export const instanceProfile: Check = {
     if (verdict.expectedFrom === "imds-proxy") {
       return {
         status: "pass",
-        message: `IMDS lists role ${role} and serves this user the downgraded role ${inUse}: seed 002's local IMDS proxy, on purpose`,
+        message: `IMDS lists role ${role} and serves this user the downgraded role ${inUse}: a local IMDS proxy for non-root users, on purpose`,
         details,
       };
     }
     if (source?.provider === "instance-metadata") {
-      // The seed 002 proxy may list one role's name and serve another's keys to non-root users.
+      // A downgraded-role IMDS proxy may list one role's name and serve another's keys to non-root users.
       return {
         status: "warn",
         message: `IMDS lists role ${role} but its keys sign as ${inUse}: a local IMDS proxy may serve a downgraded role (see imds-proxy)`,

@@ -4,7 +4,7 @@ import { refusalOf } from "../domain/call-refusal";
 import { unusedName } from "../domain/iam-policy/execution-role-audit";
 import { listActions, type PermissionVerdict } from "../domain/iam-policy/permission-verdicts";
 import { permissionsOf, policyFor } from "../domain/iam-policy/policy-template";
-import { connectHeadAccess } from "../domain/iam-policy/seed-documents/ssm-access";
+import { connectHeadAccess } from "../domain/iam-policy/policy-documents/ssm-access";
 import { INSTALL_GUIDE, type SessionTool } from "../domain/connect/ssm-session";
 import { judgeCallerPermissions } from "./iam/caller-permissions";
 import { describeCluster, iamAsked } from "./iam/find-execution-role";
@@ -18,14 +18,17 @@ const NOT_ASKED: CheckOutcome = {
   message: "not asked: `hpiam diagnose --iam` checks what an SSM session to the nodes needs",
 };
 
-/** What `connect-head` off the cluster needs: the two programs, ssm:StartSession, and seeds 003/004's setup. */
+/**
+ * What `connect-head` off the cluster needs: the two programs, ssm:StartSession, and SageMaker SSH Helper's IAM
+ * and SSM setup.
+ */
 export const ssmAccess: Check = {
   id: "ssm-access",
   title: "SSM access to the nodes",
   needs: "iam",
   async run({ options, facts }, ctx) {
     const onNode = await facts.onNode();
-    if (!iamAsked(options) && onNode) return NOT_ASKED; // SPEC: with --iam, or off the cluster
+    if (!iamAsked(options) && onNode) return NOT_ASKED; // README: with --iam, or off the cluster
     const { region, identity } = await facts.identification();
     const aws = { profile: options.profile, region, ...(identity ? { account: identity.account } : {}) };
     // On a node connect-head uses ssh: the session programs and ssm:StartSession matter only off the cluster.

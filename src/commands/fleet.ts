@@ -158,7 +158,8 @@ export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
 
 /**
  * What every node is also told. Slurm: the caller's --region and --profile. SSM: those name the admin's own
- * account, not the node's; recover runs as root there and covers every home (root's, where seed 000's keys are).
+ * account, not the node's; recover runs as root there and covers every home (root's too, where `aws configure`
+ * as root leaves its keys).
  */
 export function nodeFlags(
   engine: Pick<FleetEngine, "name">,

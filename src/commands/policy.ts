@@ -1,6 +1,6 @@
 import type { AwsOptions, Context } from "../context";
 import { parseArn } from "../domain/arn";
-import { managedPolicyArn } from "../domain/iam-policy/seed-documents/eks-roles";
+import { managedPolicyArn } from "../domain/iam-policy/policy-documents/eks-roles";
 import {
   fillPolicy,
   PLACEHOLDERS,
@@ -9,11 +9,12 @@ import {
   type PolicyJson,
 } from "../domain/iam-policy/policy-template";
 import {
-  isSeedPolicyName,
-  SEED_POLICIES,
-  SEED_POLICY_NAMES,
-  type SeedPolicyName,
-} from "../domain/iam-policy/seed-policies";
+  isPolicyName,
+  POLICY_CATALOG,
+  POLICY_NAMES,
+  type PolicyName,
+  type PolicySource,
+} from "../domain/iam-policy/policy-catalog";
 import { UsageError } from "../errors";
 
 export interface PolicyOptions extends AwsOptions {
@@ -27,9 +28,9 @@ export interface PolicyOptions extends AwsOptions {
 }
 
 export interface PolicySummary {
-  name: SeedPolicyName;
+  name: PolicyName;
   title: string;
-  seed: string;
+  source: PolicySource;
   /** The flags that fill its placeholders. */
   flags: string[];
   /** The managed policies to attach to the role, by ARN. */
@@ -38,13 +39,13 @@ export interface PolicySummary {
 
 export type PolicyResult =
   | { schemaVersion: 1; kind: "list"; policies: PolicySummary[] }
-  | { schemaVersion: 1; kind: "attach"; name: SeedPolicyName; attach: string[] }
+  | { schemaVersion: 1; kind: "attach"; name: PolicyName; attach: string[] }
   | {
       schemaVersion: 1;
       kind: "document";
-      name: SeedPolicyName;
+      name: PolicyName;
       title: string;
-      seed: string;
+      source: PolicySource;
       /** How to apply it, with `<ROLE>` for the role's name. */
       applyTo: string;
       document: PolicyJson;
@@ -55,27 +56,27 @@ export type PolicyResult =
       accountFrom: "flag" | "role-arn" | "caller-identity" | null;
     };
 
-/** A seed policy, filled in from flags, ready for `aws iam put-role-policy` (or the list of them). */
+/** A policy of the catalog, filled in from flags, ready for `aws iam put-role-policy` (or the list of them). */
 export async function policy(
   name: string | undefined,
   options: PolicyOptions,
   ctx: Context,
 ): Promise<PolicyResult> {
-  if (options.list) return { schemaVersion: 1, kind: "list", policies: SEED_POLICY_NAMES.map(summarise) };
-  if (name === undefined || !isSeedPolicyName(name)) {
+  if (options.list) return { schemaVersion: 1, kind: "list", policies: POLICY_NAMES.map(summarise) };
+  if (name === undefined || !isPolicyName(name)) {
     throw new UsageError(
       name === undefined ? "policy: name a policy" : `policy: no policy named "${name}"`,
-      `Valid names: ${SEED_POLICY_NAMES.join(", ")} (hpiam policy --list).`,
+      `Valid names: ${POLICY_NAMES.join(", ")} (hpiam policy --list).`,
     );
   }
   const values = validate(options);
-  const seed = SEED_POLICIES[name];
-  const attach = seed.attach.map((policyName) => managedPolicyArn(policyName));
+  const chosen = POLICY_CATALOG[name];
+  const attach = chosen.attach.map((policyName) => managedPolicyArn(policyName));
   if (options.attach) {
     if (attach.length === 0) ctx.log.info(`hpiam: ${name} comes with no managed policy to attach`);
     return { schemaVersion: 1, kind: "attach", name, attach };
   }
-  const needs = placeholdersOf(seed.document);
+  const needs = placeholdersOf(chosen.document);
   for (const placeholder of ["account", "roleArn", "bucket", "dataBucket"] as const) {
     if (values[placeholder] !== undefined && !needs.includes(placeholder))
       ctx.log.info(`hpiam: ${PLACEHOLDERS[placeholder].flag} is not used by ${name}`);
@@ -100,7 +101,7 @@ export async function policy(
       ctx.log.info(`hpiam: account ${values.account} from the caller identity (--account to choose another)`);
     }
   }
-  const { document, unfilled } = fillPolicy(seed.document, values);
+  const { document, unfilled } = fillPolicy(chosen.document, values);
   for (const placeholder of unfilled) {
     const { marker, flag } = PLACEHOLDERS[placeholder];
     ctx.log.info(`hpiam: ${marker} is left in the policy: give ${flag} to fill it`);
@@ -113,9 +114,9 @@ export async function policy(
     schemaVersion: 1,
     kind: "document",
     name,
-    title: seed.title,
-    seed: seed.seed,
-    applyTo: seed.applyTo,
+    title: chosen.title,
+    source: chosen.source,
+    applyTo: chosen.applyTo,
     document,
     attach,
     unfilled: unfilled.map((placeholder) => ({
@@ -126,10 +127,10 @@ export async function policy(
   };
 }
 
-function summarise(name: SeedPolicyName): PolicySummary {
-  const { title, seed, document, attach } = SEED_POLICIES[name];
+function summarise(name: PolicyName): PolicySummary {
+  const { title, source, document, attach } = POLICY_CATALOG[name];
   const flags = [...new Set(placeholdersOf(document).map((p) => PLACEHOLDERS[p].flag))];
-  return { name, title, seed, flags, attach: attach.map((policyName) => managedPolicyArn(policyName)) };
+  return { name, title, source, flags, attach: attach.map((policyName) => managedPolicyArn(policyName)) };
 }
 
 function validate(options: PolicyOptions): Partial<Record<Placeholder, string>> {

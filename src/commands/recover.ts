@@ -12,8 +12,9 @@ import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
 import type { RecoverHooks, RecoverOptions, RecoverResult, StepResult } from "../recover/types";
 
 /**
- * The seed 000 procedure: plan from what is found, move `~/.aws` aside, verify, reboot. Keys left in a home it
- * was not asked to change (root's own, under sudo) are said in the verdict line too: the node is not recovered.
+ * The procedure of the HyperPod workshop's "Troubleshoot IAM Permissions" page, made safe: plan from what is
+ * found, move `~/.aws` aside, verify, reboot. Keys left in a home it was not asked to change (root's own, under
+ * sudo) are said in the verdict line too: the node is not recovered.
  */
 export async function recover(
   options: RecoverOptions,

@@ -4,7 +4,7 @@ import type { NodeAnswer } from "./engine";
 import { firstLine, parseDocument } from "./labelled-output";
 import type { Attempt } from "./session-pacing";
 
-/** What the reasons name: the cluster's ARN (ssm:StartSession's resource) and the seed's fix. */
+/** What the reasons name: the cluster's ARN (ssm:StartSession's resource) and the HyperPod workshop's fix. */
 export interface SessionContext {
   clusterArn: string;
   timeoutMs: number;
@@ -43,7 +43,7 @@ export function judgeSession(name: string, result: RunResult, context: SessionCo
         name,
         unavailable: "not-connected",
         notAsked: true,
-        reason: `SSM cannot reach its agent (TargetNotConnected): it is stopped or rebooting, or \`aws configure\` as root made the agent sign as that IAM user (seed 000). By hand: attach AmazonSSMManagedInstanceCore to that IAM user, then run this again; or ssh there and run \`sudo hpiam recover\`; or reboot it alone: aws sagemaker batch-reboot-cluster-nodes --cluster-name ${context.clusterArn} --node-ids <its instance id>`,
+        reason: `SSM cannot reach its agent (TargetNotConnected): it is stopped or rebooting, or \`aws configure\` as root made the agent sign as that IAM user. By hand: attach AmazonSSMManagedInstanceCore to that IAM user, then run this again; or ssh there and run \`sudo hpiam recover\`; or reboot it alone: aws sagemaker batch-reboot-cluster-nodes --cluster-name ${context.clusterArn} --node-ids <its instance id>`,
       },
     };
   if (refusal === "access-denied")

@@ -48,8 +48,9 @@ export async function loadNodeFiles(ctx: Context, path: string): Promise<NodeFil
 }
 
 /**
- * HyperPod makes /opt/ml/config readable by root only; the seed's own recipe is `sudo cat`. A non-root user
- * with password-less sudo gets the same through `sudo -n` (which never prompts) and `head`, which bounds it.
+ * HyperPod makes /opt/ml/config readable by root only; the HyperPod workshop's own recipe is `sudo cat`. A
+ * non-root user with password-less sudo gets the same through `sudo -n` (which never prompts) and `head`, which
+ * bounds it.
  */
 export async function readNodeFile(ctx: Context, path: string): Promise<string> {
   try {

@@ -43,7 +43,7 @@ export interface IdentityReport {
 
 export interface JudgeOptions extends AwsOptions {
   expectRole?: RoleRef;
-  /** Not root: a seed 002 proxy may serve this process a downgraded role (root bypasses the proxy). */
+  /** Not root: a local IMDS proxy may serve this process a downgraded role (root bypasses the proxy). */
   nonRoot?: boolean;
   /** The command that recovers the home the chain read; see recoverFixFor. */
   recoverFix?: string;

@@ -24,7 +24,7 @@ export interface VerdictInput {
   account?: string;
   instanceProfile: InstanceProfile;
   expectRole?: RoleRef;
-  /** This process is not root: seed 002's IMDS proxy may serve it a downgraded role on purpose. */
+  /** This process is not root: a local IMDS proxy may serve it a downgraded role on purpose. */
   nonRoot?: boolean;
   /** The command that recovers the home whose files the chain read (default `hpiam recover`). */
   recoverFix?: string;
@@ -75,7 +75,7 @@ export function judge({
   if (principal && nonRoot && !expectRole && servedByProxy(source, principal, expected)) {
     return {
       status: "healthy",
-      reason: `using ${principal.name}, the downgraded role a local IMDS proxy serves non-root users (seed 002; it lists ${expected.name})`,
+      reason: `using ${principal.name}, the downgraded role a local IMDS proxy serves non-root users (it lists ${expected.name})`,
       expectedRole: principal.name,
       expectedFrom: "imds-proxy",
     };
@@ -111,8 +111,9 @@ function isRole(principal: Principal, account: string | undefined, expected: Rol
 }
 
 /**
- * Seed 002's signature as a non-root user sees it: IMDS lists one role and its keys are another role's. The node's
- * own IMDS and HyperPod's role agent list the role they serve; only a local proxy in front of them does not.
+ * A downgraded-role IMDS proxy's signature as a non-root user sees it: IMDS lists one role and its keys are
+ * another role's. The node's own IMDS and HyperPod's role agent list the role they serve; only a local proxy in
+ * front of them does not.
  */
 function servedByProxy(
   source: CredentialSource,

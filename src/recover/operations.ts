@@ -33,7 +33,10 @@ export async function secureBackup(ctx: Context, path: string): Promise<void> {
   if (info?.kind === "directory") await ctx.files.chmodDirectory(path, 0o700);
 }
 
-/** As the seed's `rm -rf ~/.aws`, but renamed first: the keys stop being read at once, even if removal is cut short. */
+/**
+ * As the HyperPod workshop's `rm -rf ~/.aws`, but renamed first: the keys stop being read at once, even if
+ * removal is cut short.
+ */
 export async function deleteAwsDir(ctx: Context, path: string, doomed: string): Promise<void> {
   await renameOnto(ctx, path, doomed);
   await ctx.files.remove(doomed).catch(partly(`moved to ${doomed}, but not removed`));

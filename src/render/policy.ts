@@ -10,8 +10,8 @@ export function renderPolicy(result: PolicyResult, style: Style): string {
   if (result.kind === "attach") return result.attach.map((arn) => `${arn}\n`).join("");
   const width = Math.max(...result.policies.map((p) => p.name.length));
   const rows = result.policies.map(
-    ({ name, title, seed, flags, attach }) =>
-      `  ${style.bold(name.padEnd(width))}  ${title} ${style.dim(`(seed ${seed}${flags.length ? `; ${flags.join(" ")}` : ""}${attach.length ? `; attach ${attach.length} managed` : ""})`)}`,
+    ({ name, title, source, flags, attach }) =>
+      `  ${style.bold(name.padEnd(width))}  ${title} ${style.dim(`(${source}${flags.length ? `; ${flags.join(" ")}` : ""}${attach.length ? `; attach ${attach.length} managed` : ""})`)}`,
   );
   return `${rows.join("\n")}\n\n  hpiam policy NAME [--account ID] [--role-arn ARN] [--bucket NAME] [--data-bucket NAME] [--region REGION] > policy.json\n  hpiam policy NAME --attach    the managed policies to attach to the role, one ARN a line\n`;
 }

@@ -32,7 +32,10 @@ async function lookUpExactly(ctx: Context, name: string): Promise<PasswdEntry | 
   return entry?.name === name ? entry : undefined;
 }
 
-/** The user whose files a command is about: `SUDO_USER` under sudo (as the seed's `sudo rm -rf ~/.aws` means), else us. */
+/**
+ * The user whose files a command is about: `SUDO_USER` under sudo (as the HyperPod workshop's `sudo rm -rf ~/.aws`
+ * means), else us.
+ */
 export async function invokingUserHome(ctx: Context): Promise<UserHome> {
   if (ctx.user.sudoUser) {
     const entry = await lookUpExactly(ctx, ctx.user.sudoUser);

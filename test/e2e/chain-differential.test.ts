@@ -3,7 +3,8 @@ import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ChainWorld, CHAIN_USERS, seedChainWorld } from "../support/chain-world";
 import { missingPaths, requireDebianPackages } from "../support/processes";
-import { AWS_CLI_V2, expectNoSecrets, type RunResult, useSimulatedNode } from "../support/simulated-node";
+import type { RunResult } from "../support/cli";
+import { AWS_CLI_V2, expectNoSecrets, useSimulatedNode } from "../support/simulated-node";
 import { type Layout, LAYOUTS } from "./chain-layouts";
 
 /**

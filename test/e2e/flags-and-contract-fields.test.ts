@@ -1,16 +1,10 @@
-import { execa } from "execa";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecoverResult } from "../../src/recover/types";
 import { requireTool } from "../support/processes";
-import {
-  CLI,
-  expectCalm,
-  expectNoSecrets,
-  expectOneLineError,
-  useSimulatedNode,
-} from "../support/simulated-node";
+import { CLI, runProgram } from "../support/cli";
+import { expectCalm, expectNoSecrets, expectOneLineError, useSimulatedNode } from "../support/simulated-node";
 
 // Smaller promises of the contract: a flag that would be ignored is refused, two accounts that disagree are
 // named, and recover's JSON keeps every field and every step, with nothing asked unseen.
@@ -85,12 +79,17 @@ describe("hpiam recover --json", () => {
     expect(existsSync(join(node.sandbox.home, ".aws"))).toBe(true);
     // script(1) gives the run a terminal; stdout and stderr both reach it, in the order they were written.
     const command = ["recover", "--json", "--no-reboot"];
-    const terminal = await execa(
-      "script",
-      ["-qec", [process.execPath, CLI, ...command].map((word) => `'${word}'`).join(" "), "/dev/null"],
-      { env: node.env, extendEnv: false, reject: false, input: "n\r" },
+    const terminal = await runProgram(
+      [
+        "script",
+        "-qec",
+        [process.execPath, CLI, ...command].map((word) => `'${word}'`).join(" "),
+        "/dev/null",
+      ],
+      node.env,
+      { input: "n\r" },
     );
-    expectCalm(node, { exitCode: terminal.exitCode ?? -1, stdout: terminal.stdout, stderr: terminal.stderr });
+    expectCalm(node, terminal);
     const screen = terminal.stdout;
     const plan = screen.indexOf("hpiam recover will:");
     const question = screen.indexOf("Carry out this plan?");

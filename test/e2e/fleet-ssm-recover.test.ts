@@ -23,7 +23,7 @@ interface RecoverReport {
 const ARN = `arn:aws:sagemaker:${REGION}:123456789012:cluster/fix-cluster`;
 
 /**
- * Four nodes: 0 has the IAM user's key in ubuntu's ~/.aws, 1 is clean, 2 is not connected (seed 000),
+ * Four nodes: 0 has the IAM user's key in ubuntu's ~/.aws, 1 is clean, 2 is not connected (as after `aws configure` as root),
  * 3 has the key too but no instance profile to fall back on, so its recovery cannot be verified.
  */
 describe("hpiam fleet recover --cluster over SSM", () => {

@@ -87,7 +87,9 @@ describe("hpiam fleet --cluster over SSM, 20 stand-in nodes", () => {
     expect(report.groups[0]?.cause).toMatch(
       /signs as arn:aws:iam::123456789012:user\/alice, from static keys in \S+overridden-home\/\.aws\/credentials/,
     );
-    expect(report.nodes[14]?.reason).toMatch(/TargetNotConnected.*seed 000/);
+    expect(report.nodes[14]?.reason).toMatch(
+      /TargetNotConnected.*`aws configure` as root made the agent sign as that IAM user/,
+    );
     expect(report.nodes[18]?.reason).toBe("did not answer within 8 s");
     expect(report.summary).toMatchObject({
       status: "unhealthy",

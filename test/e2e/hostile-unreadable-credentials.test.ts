@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EXECUTION_ROLE } from "../support/aws-world";
 import { diagnoseReport, expectOneLineChecks } from "../support/diagnose-report";
-import { expectCalm, leakedCredentials, NOBODY, useSimulatedNode } from "../support/simulated-node";
+import { NOBODY } from "../support/cli";
+import { expectCalm, leakedCredentials, useSimulatedNode } from "../support/simulated-node";
 import { treeSnapshot } from "../support/tree-snapshot";
 
 // A hostile node where a user's ~/.aws/credentials is unreadable (the other hostile cases: hostile-*.test.ts).

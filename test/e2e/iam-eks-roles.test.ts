@@ -7,7 +7,7 @@ import { expectNoSecrets, useSimulatedNode } from "../support/simulated-node";
 const CLUSTER_ROLE = "HyperPodEKSClusterRole";
 const NODE_ROLE = "HyperPodEKSNodeRole";
 
-describe("seed 001's EKS roles against moto (with the AWS managed policies)", () => {
+describe("the EKS roles of HyperPod IAM Policies against moto (with the AWS managed policies)", () => {
   const node = useSimulatedNode({ moto: { managedPolicies: true } });
   /** The real AWS CLI, as the administrator who sets the roles up. */
   const admin = async (args: string[]) => {

@@ -3,8 +3,8 @@ import { EXECUTION_ROLE, EXECUTION_TRUST } from "../support/aws-world";
 import { apply, check, createRole } from "../support/moto-iam";
 import { expectNoSecrets, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 
-/** The seed 001 execution-role policy exactly as `hpiam policy` prints it. */
-async function seedPolicy(node: SimulatedNode): Promise<{ Statement: Array<{ Action: string[] }> }> {
+/** The execution-role policy of "HyperPod IAM Policies" exactly as `hpiam policy` prints it. */
+async function printedPolicy(node: SimulatedNode): Promise<{ Statement: Array<{ Action: string[] }> }> {
   const printed = await node.hpiam(["policy", "execution-role"]);
   expect(printed.exitCode).toBe(0);
   return JSON.parse(printed.stdout) as { Statement: Array<{ Action: string[] }> };
@@ -15,7 +15,7 @@ describe("hpiam diagnose --iam against moto", () => {
   const diagnose = (args: string[], env: Record<string, string> = {}) =>
     node.hpiam(["diagnose", "--iam", "--json", "--checks", "execution-role,ssm-access", ...args], env);
 
-  it("fails the node's execution role that lacks the seed 001 permissions, and its remediation fixes it", async () => {
+  it("fails the node's execution role that lacks the permissions of HyperPod's execution-role policy, and its remediation fixes it", async () => {
     const before = await diagnose([]);
     expect(before.exitCode).toBe(1);
     const failed = check(before, "execution-role");
@@ -35,7 +35,7 @@ describe("hpiam diagnose --iam against moto", () => {
     const after = await diagnose([]);
     expect(check(after, "execution-role")).toMatchObject({
       status: "pass",
-      message: `${EXECUTION_ROLE}: trusted by sagemaker.amazonaws.com; all 38 seed 001 permissions allowed`,
+      message: `${EXECUTION_ROLE}: trusted by sagemaker.amazonaws.com; all 38 permissions of HyperPod's execution-role policy allowed`,
     });
     // On a node connect-head uses ssh; the role has no SSH Helper setup to check.
     expect(check(after, "ssm-access")).toMatchObject({ status: "pass", details: { sshHelper: false } });
@@ -43,8 +43,8 @@ describe("hpiam diagnose --iam against moto", () => {
     expectNoSecrets(node, before, after);
   });
 
-  it("passes a role made from the seed 001 trust and policy, named with --role", async () => {
-    await createRole(node, "HyperPodExecutionRole", EXECUTION_TRUST, await seedPolicy(node));
+  it("passes a role made from the trust and policy of HyperPod IAM Policies, named with --role", async () => {
+    await createRole(node, "HyperPodExecutionRole", EXECUTION_TRUST, await printedPolicy(node));
     const result = await diagnose(["--role", "HyperPodExecutionRole"]);
     expect(check(result, "execution-role")).toMatchObject({
       status: "pass",
@@ -58,7 +58,7 @@ describe("hpiam diagnose --iam against moto", () => {
       Version: "2012-10-17",
       Statement: [{ ...EXECUTION_TRUST.Statement[0], Principal: { Service: "ec2.amazonaws.com" } }],
     };
-    await createRole(node, "NoSageMakerTrust", ec2Only, await seedPolicy(node));
+    await createRole(node, "NoSageMakerTrust", ec2Only, await printedPolicy(node));
     const result = await diagnose(["--role", "NoSageMakerTrust"]);
     expect(result.exitCode).toBe(1);
     const failed = check(result, "execution-role");
@@ -72,7 +72,7 @@ describe("hpiam diagnose --iam against moto", () => {
   });
 
   it("fails a role missing one action, naming it with the exact JSON to add", async () => {
-    const policy = await seedPolicy(node);
+    const policy = await printedPolicy(node);
     policy.Statement[0]!.Action = policy.Statement[0]!.Action.filter((a) => a !== "ec2:RunInstances");
     await createRole(node, "NoRunInstances", EXECUTION_TRUST, policy);
     const failed = check(await diagnose(["--role", "NoRunInstances"]), "execution-role");

@@ -7,12 +7,13 @@ import { LEAKED_USER } from "../support/aws-world";
 import { diagnoseReport } from "../support/diagnose-report";
 import type { FakeImds } from "../support/imds";
 import { PROXY_ROLE, PROXY_SESSION, startSeed002Proxy } from "../support/imds-proxy";
-import { expectNoSecrets, leakedCredentials, NOBODY, useSimulatedNode } from "../support/simulated-node";
+import { NOBODY } from "../support/cli";
+import { expectNoSecrets, leakedCredentials, useSimulatedNode } from "../support/simulated-node";
 
-// Seed 002 as its imds-proxy-server.py runs it: the proxy lists `ImdsProxyRole` and serves ImdsProxyTestRole's keys.
+// The downgraded-role proxy as its sample imds-proxy-server.py runs it: the proxy lists `ImdsProxyRole` and serves ImdsProxyTestRole's keys.
 const LISTED_ROLE = "ImdsProxyRole";
 
-describe("a non-root user behind seed 002's IMDS proxy: whoami, diagnose and recover agree", () => {
+describe("a non-root user behind a downgraded-role IMDS proxy: whoami, diagnose and recover agree", () => {
   const node = useSimulatedNode();
   let proxy: FakeImds;
   const home = () => join(node.sandbox.root, "home", "nobody");
@@ -41,7 +42,11 @@ describe("a non-root user behind seed 002's IMDS proxy: whoami, diagnose and rec
         status: "healthy",
         expectedRole: PROXY_ROLE,
         expectedFrom: "imds-proxy",
-        reason: expect.stringMatching(new RegExp(`${PROXY_ROLE}.*IMDS proxy.*seed 002`)),
+        reason: expect.stringMatching(
+          new RegExp(
+            `${PROXY_ROLE}, the downgraded role a local IMDS proxy serves non-root users \\(it lists ${LISTED_ROLE}\\)`,
+          ),
+        ),
       },
     });
     const human = await asUser(["whoami"]);

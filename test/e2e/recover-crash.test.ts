@@ -4,7 +4,8 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises"
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagnoseReport } from "../support/diagnose-report";
-import { CLI, type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
+import { CLI } from "../support/cli";
+import { type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
 
 /** `~/.aws` and every backup next to it, each as file name → bytes. */
 async function copies(node: SimulatedNode): Promise<Map<string, Record<string, Buffer>>> {

@@ -3,7 +3,8 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requireTool } from "../support/processes";
-import { expectOneLineError, type RunResult, useSimulatedNode } from "../support/simulated-node";
+import type { RunResult } from "../support/cli";
+import { expectOneLineError, useSimulatedNode } from "../support/simulated-node";
 
 // recover on a real filesystem that refuses: the node's home is a small tmpfs of its own, filled up or
 // remounted read-only. The unit tests fail every file operation in turn; these check that the real kernel

@@ -1,7 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type RunResult, useSimulatedNode } from "../support/simulated-node";
+import type { RunResult } from "../support/cli";
+import { useSimulatedNode } from "../support/simulated-node";
 
 // Every command and flag combination, in every state of the story: no fixture secret key or session token may
 // appear in what hpiam prints, nor in any file it writes outside the backup of ~/.aws.

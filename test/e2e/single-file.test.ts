@@ -1,10 +1,10 @@
-import { execa } from "execa";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, startSimulatedNode, type SimulatedNode } from "../support/simulated-node";
+import { runHpiam, runProgram } from "../support/cli";
+import { startSimulatedNode, type SimulatedNode } from "../support/simulated-node";
 
 const BUNDLE = fileURLToPath(new URL("../../dist/hpiam.cjs", import.meta.url));
 
@@ -20,19 +20,11 @@ describe("the one-file bundle, as copied onto a node", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const run = (argv: string[], extraEnv: Record<string, string> = {}) =>
-    execa(process.execPath, argv, {
-      env: { ...node.env, ...extraEnv },
-      extendEnv: false,
-      reject: false,
-      stdin: "ignore",
-    });
-
   // The same file the single executable carries (npm run build:sea): no node_modules, no package.json.
   it("runs whoami alone in a folder of its own", async () => {
     const copy = join(dir, "hpiam.cjs");
     await copyFile(BUNDLE, copy);
-    const result = await run([copy, "whoami", "--json"]);
+    const result = await runProgram([process.execPath, copy, "whoami", "--json"], node.env);
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).verdict.status).toBe("healthy");
     for (const secret of node.world.secrets) expect(result.stdout + result.stderr).not.toContain(secret);
@@ -43,7 +35,7 @@ describe("the one-file bundle, as copied onto a node", () => {
   it.each([["--version"], ["whoami"], ["diagnose"]])(
     "starts %s from the code cache the build trained for this Node",
     async (arg) => {
-      const result = await run([CLI, arg], { HPIAM_DEBUG_CODE_CACHE: "1" });
+      const result = await runHpiam([arg], { ...node.env, HPIAM_DEBUG_CODE_CACHE: "1" });
       expect(result.exitCode, result.stdout).toBe(0);
       expect(result.stderr).toContain("hpiam: code cache used");
     },

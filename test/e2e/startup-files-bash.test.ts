@@ -7,7 +7,7 @@ import { fakeContext } from "../support/fake-context";
 import { bashLoginExports, createLoginSandbox, type LoginSandbox } from "../support/login-shell";
 import { SOURCED_FILES, STARTUP_CASES } from "../support/startup-file-cases";
 
-// Layer 3 of TESTING.md: bash itself says what a new login shell exports; hpiam, which never runs the files,
+// bash itself is the truth about what a new login shell exports; hpiam, which never runs the files,
 // must name the same variables, and its removal commands must make bash stop exporting them.
 describe("hpiam reads shell startup files as bash runs them", () => {
   let sandbox: LoginSandbox;

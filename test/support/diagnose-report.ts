@@ -1,7 +1,8 @@
 import type { CheckResult } from "../../src/checks/check";
 import type { DiagnoseResult } from "../../src/commands/diagnose";
 import { expect } from "vitest";
-import type { RunResult, SimulatedNode } from "./simulated-node";
+import type { RunResult } from "./cli";
+import type { SimulatedNode } from "./simulated-node";
 
 export interface Report {
   exitCode: number;

@@ -1,31 +1,10 @@
 import { credentialsFileLink, linkWins } from "./chain-links";
 import { diagnose } from "../../src/commands/diagnose";
-import type { Context, Files, Identification, RunResult } from "../../src/context";
+import type { Context, Identification, RunResult } from "../../src/context";
 import { fakeContext, type FakeOptions } from "./fake-context";
-import { hyperpodFixture } from "./fixtures";
+import { memoryFiles, stockNode } from "./memory-files";
 
-export const RESOURCE_CONFIG = "/opt/ml/config/resource_config.json";
 export const NODE_ROLE = "ExecRole";
-
-/** Files in memory (path → text); a directory is any prefix of a path held. */
-export function memoryFiles(table: Record<string, string>): Partial<Files> {
-  const missing = (path: string) => Object.assign(new Error(`${path}: ENOENT`), { code: "ENOENT" });
-  const info = async (path: string) => {
-    if (path in table) return { kind: "file" as const, mode: 0o600, uid: 0, gid: 0, size: 1 };
-    if (Object.keys(table).some((held) => held.startsWith(`${path}/`)))
-      return { kind: "directory" as const, mode: 0o700, uid: 0, gid: 0, size: 1 };
-    return undefined;
-  };
-  return {
-    readText: async (path) => {
-      const text = table[path];
-      if (text === undefined) throw missing(path);
-      return text;
-    },
-    stat: info,
-    lstat: info,
-  };
-}
 
 export const nodeIdentity: Partial<Identification> = {
   chain: linkWins({ method: "iam-role" }),
@@ -50,7 +29,7 @@ export const userKeys = {
   identity: { account: "123456789012", arn: "arn:aws:iam::123456789012:user/alice", userId: "AIDAEXAMPLE" },
 };
 
-/** What STS says behind a seed 002 IMDS proxy: a role IMDS does not list, in a session not named SageMaker. */
+/** What STS says behind a downgraded-role IMDS proxy: a role IMDS does not list, in a session not named SageMaker. */
 export const proxiedIdentity: Partial<Identification> = {
   ...nodeIdentity,
   identity: {
@@ -62,11 +41,7 @@ export const proxiedIdentity: Partial<Identification> = {
 
 /** A healthy worker of the fixture cluster (i-…ef2) for diagnose's unit tests; override what a test is about. */
 export function fakeNode(options: FakeOptions = {}, files: Record<string, string | undefined> = {}) {
-  const table: Record<string, string> = {
-    [RESOURCE_CONFIG]: hyperpodFixture("resource_config.json"),
-    "/opt/ml/config/provisioning_parameters.json": hyperpodFixture("provisioning_parameters.json"),
-    "/proc/mounts": "/dev/nvme0n1p1 / ext4 rw 0 0\n",
-  };
+  const table: Record<string, string> = { ...stockNode, "/proc/mounts": "/dev/nvme0n1p1 / ext4 rw 0 0\n" };
   for (const [path, text] of Object.entries(files)) {
     if (text === undefined) delete table[path];
     else table[path] = text;

@@ -3,14 +3,15 @@ import type { executionRole } from "../../src/checks/execution-role";
 import { createFacts } from "../../src/checks/facts";
 import type { IamPort } from "../../src/context";
 import { fillPolicy } from "../../src/domain/iam-policy/policy-template";
-import { SEED_POLICIES } from "../../src/domain/iam-policy/seed-policies";
+import { POLICY_CATALOG } from "../../src/domain/iam-policy/policy-catalog";
 import { fakeContext, type FakeOptions } from "./fake-context";
 
 export const ACCOUNT = "123456789012";
 export const ROLE = "ExecRole";
 const encode = (document: unknown) => encodeURIComponent(JSON.stringify(document));
-export const seed = (name: keyof typeof SEED_POLICIES) =>
-  fillPolicy(SEED_POLICIES[name].document, {}).document;
+/** A policy of the catalog, its placeholders left in. */
+export const catalog = (name: keyof typeof POLICY_CATALOG) =>
+  fillPolicy(POLICY_CATALOG[name].document, {}).document;
 
 /**
  * IAM as it answers for a role with these documents (URL-encoded, as the real service returns them). A managed

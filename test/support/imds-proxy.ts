@@ -4,13 +4,13 @@ import { EXECUTION_TRUST, motoAdmin, REGION } from "./aws-world";
 import { type FakeImds, startImds } from "./imds";
 import type { SimulatedNode } from "./simulated-node";
 
-/** The downgraded role of seed 002, and the session its proxy assumes it with. */
+/** The downgraded role a local IMDS proxy serves non-root users, and the session its proxy assumes it with. */
 export const PROXY_ROLE = "ImdsProxyTestRole";
 export const PROXY_SESSION = "test-session";
 
 /**
- * Seed 002's IMDS proxy: it assumes PROXY_ROLE (session test-session) and serves those keys under the role name
- * it lists, which the seed's imds-proxy-server.py spoofs as `ImdsProxyRole`.
+ * The downgraded-role IMDS proxy of awsome-distributed-training's sample: it assumes PROXY_ROLE (session test-session) and serves those keys under the role name
+ * it lists, which that sample's imds-proxy-server.py spoofs as `ImdsProxyRole`.
  */
 export async function startSeed002Proxy(node: SimulatedNode, listedRole = PROXY_ROLE): Promise<FakeImds> {
   const admin = motoAdmin(node.env.AWS_ENDPOINT_URL);

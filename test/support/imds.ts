@@ -63,7 +63,7 @@ export async function startServer(script: string, env: Record<string, string>): 
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopProcess(child) };
 }
 
-/** `iptables-save` on a node with the seed 002 IMDS proxy: non-root users' IMDS is 127.0.0.1:`port`. */
+/** `iptables-save` on a node with a downgraded-role IMDS proxy: non-root users' IMDS is 127.0.0.1:`port`. */
 export function seed002ProxyRules(port: string | number): string {
   return [
     "*nat",

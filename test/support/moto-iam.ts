@@ -3,7 +3,8 @@ import { execa } from "execa";
 import { expect } from "vitest";
 import { motoAdmin } from "./aws-world";
 import { diagnoseReport } from "./diagnose-report";
-import type { RunResult, SimulatedNode } from "./simulated-node";
+import type { RunResult } from "./cli";
+import type { SimulatedNode } from "./simulated-node";
 
 // For the e2e tests of `diagnose --iam`: roles made in moto as its administrator, and the checks' JSON.
 

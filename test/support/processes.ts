@@ -86,8 +86,6 @@ export function useStarted<T extends { stop(): Promise<void> }>(
 export async function requireTool(command: string): Promise<void> {
   const found = await execa("sh", ["-c", `command -v ${command}`], { reject: false });
   if (found.exitCode !== 0) {
-    throw new Error(
-      `\`${command}\` is not on PATH: the end-to-end tests need it (see TESTING.md in README).`,
-    );
+    throw new Error(`\`${command}\` is not on PATH: the end-to-end tests need it (README, Quick start).`);
   }
 }

@@ -1,22 +1,13 @@
-import { execa } from "execa";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { type AwsWorld, EXECUTION_ROLE, REGION, seedWorld } from "./aws-world";
+import { type CliResult, type RunHow, type RunResult, runHpiam, runProgram } from "./cli";
 import { type FakeImds, type ImdsConfig, startImds } from "./imds";
 import { type Moto, type MotoOptions, startMoto } from "./moto";
 import { requireTool, useStarted } from "./processes";
 import { createSandbox, type Sandbox } from "./sandbox";
 
-export const CLI = fileURLToPath(new URL("../../bin/hpiam.js", import.meta.url));
-export const NOBODY = 65534;
 export const AWS_CLI_V2 = "/usr/bin/aws";
-
-export interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface SimulatedNode {
   sandbox: Sandbox;
@@ -26,22 +17,14 @@ export interface SimulatedNode {
   env: Record<string, string>;
   instanceId: string;
   /** Runs the built CLI as a user would: root by default, or `nobody` (a cluster user without sudo). */
-  hpiam(args: string[], extraEnv?: Record<string, string>, how?: RunHow): Promise<RunResult>;
+  hpiam(args: string[], extraEnv?: Record<string, string>, how?: RunHow): Promise<CliResult>;
   /** Runs the real AWS CLI on this node. */
   aws(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
   /** Runs Debian's AWS CLI v2 (/usr/bin/aws), which reads the endpoint only from --endpoint-url. */
   awsV2(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
-  /** The accident of seed 000: `aws configure` with an IAM user's key. */
+  /** The accident: `aws configure` with an IAM user's key. */
   runAwsConfigure(): Promise<void>;
   stop(): Promise<void>;
-}
-
-export interface RunHow {
-  /** Through setpriv as uid and gid 65534, with no supplementary groups. */
-  asNobody?: boolean;
-  cwd?: string;
-  /** An argv the command runs under, such as `unshare …` with a machine file replaced in its own namespace. */
-  within?: string[];
 }
 
 export interface NodeOptions {
@@ -84,20 +67,8 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       NO_COLOR: "1",
       LANG: "C.UTF-8",
     };
-    const run = (argv: string[], extraEnv: Record<string, string> = {}, how: RunHow = {}) => {
-      const [command = "", ...args] = [
-        ...(how.within ?? []),
-        ...(how.asNobody ? ["setpriv", `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"] : []),
-        ...argv,
-      ];
-      return execa(command, args, {
-        env: { ...env, ...extraEnv },
-        extendEnv: false,
-        reject: false,
-        stdin: "ignore",
-        ...(how.cwd ? { cwd: how.cwd } : {}),
-      }).then(({ exitCode, stdout, stderr }) => ({ exitCode: exitCode ?? -1, stdout, stderr }));
-    };
+    const run = (argv: string[], extraEnv: Record<string, string> = {}) =>
+      runProgram(argv, { ...env, ...extraEnv });
 
     return {
       sandbox,
@@ -105,7 +76,7 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       imds,
       env,
       instanceId: worker.InstanceId,
-      hpiam: (args, extraEnv, how) => run([process.execPath, CLI, ...args], extraEnv, how),
+      hpiam: (args, extraEnv = {}, how = {}) => runHpiam(args, { ...env, ...extraEnv }, how),
       aws: (args, extraEnv) => run(["aws", ...args], extraEnv),
       // v2.9 joins the IMDS endpoint and its paths without a slash of its own.
       awsV2: (args, extraEnv) =>

@@ -1,9 +1,9 @@
-import { execa } from "execa";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { REGION } from "./aws-world";
 import { freePort, useStarted } from "./processes";
-import { CLI, type RunResult, type SimulatedNode, startSimulatedNode } from "./simulated-node";
+import { type CliResult, runHpiam } from "./cli";
+import { type SimulatedNode, startSimulatedNode } from "./simulated-node";
 import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
 
 /**
@@ -15,7 +15,7 @@ export interface SlurmFleet {
   node: SimulatedNode;
   homes: Record<string, string>;
   /** Runs `hpiam fleet …` on the "head node": this machine, with the Slurm clients and nothing of AWS. */
-  fleet(args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
+  fleet(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
   stop(): Promise<void>;
 }
 
@@ -57,12 +57,7 @@ export async function startSlurmFleet(): Promise<SlurmFleet> {
       node,
       homes,
       fleet: (args, extraEnv = {}) =>
-        execa(process.execPath, [CLI, "fleet", ...args], {
-          env: { ...ready.env, NO_COLOR: "1", LANG: "C.UTF-8", ...extraEnv },
-          extendEnv: false,
-          reject: false,
-          stdin: "ignore",
-        }).then(({ exitCode, stdout, stderr }) => ({ exitCode: exitCode ?? -1, stdout, stderr })),
+        runHpiam(["fleet", ...args], { ...ready.env, NO_COLOR: "1", LANG: "C.UTF-8", ...extraEnv }),
       async stop() {
         await ready.stop();
         await node.stop();

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { motoAdmin } from "./aws-world";
 import { type FakeImds, startServer } from "./imds";
-import { CLI, type SimulatedNode } from "./simulated-node";
+import { CLI } from "./cli";
+import type { SimulatedNode } from "./simulated-node";
 
 /** How one node answers a session: as a node would, or as SSM would refuse it. */
 export type StandInState = "healthy" | "overridden" | "not-connected" | "denied" | "throttled" | "silent";

@@ -1,6 +1,6 @@
 import { credentialsFileLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
-import { type Io, runCli } from "../../src/cli";
+import { runHpiamInProcess } from "../support/cli";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
 
 const healthyNode: FakeOptions = {
@@ -15,18 +15,12 @@ const healthyNode: FakeOptions = {
   instanceProfile: { reachable: true, roleName: "ExecRole", instanceId: "i-0123456789abcdef0" },
 };
 
-async function run(
+const run = (
   argv: string[],
   options: FakeOptions = healthyNode,
   env: Record<string, string> = {},
   isTTY = false,
-) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY, env };
-  const exitCode = await runCli(argv, io, () => fakeContext(options));
-  return { exitCode, stdout: out.join(""), stderr: err.join("") };
-}
+) => runHpiamInProcess(argv, fakeContext(options), { env, isTTY });
 
 const ESC = "\u001b[";
 
@@ -85,14 +79,12 @@ describe("runCli", () => {
   });
 
   it("turns an unexpected failure into exit 3 without a stack trace", async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
-    const exitCode = await runCli(["whoami"], io, () => {
-      const ctx = fakeContext(healthyNode);
-      return { ...ctx, imds: { ...ctx.imds, describe: () => Promise.reject(new Error("boom")) } };
+    const ctx = fakeContext(healthyNode);
+    const result = await runHpiamInProcess(["whoami"], {
+      ...ctx,
+      imds: { ...ctx.imds, describe: () => Promise.reject(new Error("boom")) },
     });
-    expect(exitCode).toBe(3);
-    expect(err.join("")).toBe("hpiam: unexpected error: boom\n");
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toBe("hpiam: unexpected error: boom\n");
   });
 });

@@ -1,18 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type Io, runCli } from "../../src/cli";
+import { runHpiamInProcess } from "../support/cli";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
-import { stockNode, writableFiles } from "../support/head-node-files";
+import { memoryFiles, stockNode } from "../support/memory-files";
 
-async function cli(argv: string[], options: FakeOptions) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
-  const exitCode = await runCli(argv, io, () => fakeContext(options));
-  return { exitCode, stdout: out.join(""), stderr: err.join("") };
-}
+const cli = (argv: string[], options: FakeOptions) => runHpiamInProcess(argv, fakeContext(options));
 
 describe("hpiam connect-head (argv)", () => {
-  const node: FakeOptions = { files: writableFiles(stockNode) };
+  const node: FakeOptions = { files: memoryFiles(stockNode) };
 
   it("passes everything after -- to ssh and exits with ssh's code, printing nothing", async () => {
     const ran: string[][] = [];

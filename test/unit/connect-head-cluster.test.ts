@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { connectHead } from "../../src/commands/connect-head";
 import type { ClusterDescription } from "../../src/context";
 import { failure, fakeContext, type FakeOptions } from "../support/fake-context";
-import { writableFiles } from "../support/head-node-files";
+import { memoryFiles } from "../support/memory-files";
 
 const CLUSTER: ClusterDescription = {
   arn: "arn:aws:sagemaker:us-west-2:123456789012:cluster/aa11bbbbb222",
@@ -82,7 +82,7 @@ describe("connect-head --cluster", () => {
   });
 
   it("writes an ssh-config entry once, with a backup, and changes nothing the second time", async () => {
-    const files = writableFiles({ "/home/ubuntu/.ssh/config": "Host *\n    ServerAliveInterval 60\n" });
+    const files = memoryFiles({ "/home/ubuntu/.ssh/config": "Host *\n    ServerAliveInterval 60\n" });
     const ctx = offCluster({ files });
     const first = await connectHead({ cluster: "ml-cluster", sshConfig: true }, ctx);
     expect(first).toMatchObject({
@@ -103,7 +103,7 @@ describe("connect-head --cluster", () => {
   });
 
   it("refuses (exit 2) to overwrite a Host entry someone else wrote", async () => {
-    const files = writableFiles({ "/home/ubuntu/.ssh/config": "Host ml-cluster\n    HostName 10.0.0.1\n" });
+    const files = memoryFiles({ "/home/ubuntu/.ssh/config": "Host ml-cluster\n    HostName 10.0.0.1\n" });
     const error = await failure(
       connectHead({ cluster: "ml-cluster", sshConfig: true }, offCluster({ files })),
     );

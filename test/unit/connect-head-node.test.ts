@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { connectHead } from "../../src/commands/connect-head";
 import { failure, fakeContext, type FakeOptions } from "../support/fake-context";
 import { hyperpodFixture as fixture } from "../support/fixtures";
-import { CONFIG, PARAMS, stockNode, writableFiles } from "../support/head-node-files";
+import { memoryFiles, PROVISIONING_PARAMETERS, RESOURCE_CONFIG, stockNode } from "../support/memory-files";
 
 const onNode = (files: Record<string, string>, extra: FakeOptions = {}) =>
-  fakeContext({ files: writableFiles(files), ...extra });
+  fakeContext({ files: memoryFiles(files), ...extra });
 
 describe("connect-head on a node", () => {
   it("plans `ssh <controller ip>` with --print and runs nothing", async () => {
@@ -30,14 +30,14 @@ describe("connect-head on a node", () => {
 
   it("finds a differently named controller group via provisioning_parameters or --group", async () => {
     const custom = {
-      [CONFIG]: fixture("resource_config.custom-controller.json"),
-      [PARAMS]: fixture("provisioning_parameters.custom-controller.json"),
+      [RESOURCE_CONFIG]: fixture("resource_config.custom-controller.json"),
+      [PROVISIONING_PARAMETERS]: fixture("provisioning_parameters.custom-controller.json"),
     };
     expect(await connectHead({ print: true }, onNode(custom))).toMatchObject({
       group: "head-nodes",
       groupFrom: "provisioning-parameters",
     });
-    const withoutParams = { [CONFIG]: fixture("resource_config.custom-controller.json") };
+    const withoutParams = { [RESOURCE_CONFIG]: fixture("resource_config.custom-controller.json") };
     const error = await failure(connectHead({ print: true }, onNode(withoutParams)));
     expect(error).toMatchObject({ exitCode: 3, code: "no-controller-group" });
     expect(error.message).toMatch(/no instance group "controller-machine" .*head-nodes, login-group/);
@@ -49,10 +49,10 @@ describe("connect-head on a node", () => {
 
   it.each([
     [{}, "not-hyperpod", /does not exist/],
-    [{ [CONFIG]: "{ truncated" }, "bad-node-file", /not valid JSON/],
-    [{ [CONFIG]: '{"InstanceGroups": []}' }, "no-controller-group", /its groups: none/],
+    [{ [RESOURCE_CONFIG]: "{ truncated" }, "bad-node-file", /not valid JSON/],
+    [{ [RESOURCE_CONFIG]: '{"InstanceGroups": []}' }, "no-controller-group", /its groups: none/],
     [
-      { [CONFIG]: '{"InstanceGroups": [{"Name": "controller-machine"}]}' },
+      { [RESOURCE_CONFIG]: '{"InstanceGroups": [{"Name": "controller-machine"}]}' },
       "no-head-node",
       /has no instances/,
     ],
@@ -67,8 +67,8 @@ describe("connect-head on a node", () => {
       files: { readText: async () => Promise.reject(Object.assign(new Error("EACCES"), { code: "EACCES" })) },
       exec: {
         run: async (argv) => ({
-          exitCode: argv.includes(CONFIG) ? 0 : 1,
-          stdout: argv.includes(CONFIG) ? fixture("resource_config.json") : "",
+          exitCode: argv.includes(RESOURCE_CONFIG) ? 0 : 1,
+          stdout: argv.includes(RESOURCE_CONFIG) ? fixture("resource_config.json") : "",
           stderr: "",
           timedOut: false,
         }),

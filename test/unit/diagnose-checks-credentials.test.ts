@@ -1,6 +1,7 @@
 import { environmentLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
-import { check, fakeNode, offNode, RESOURCE_CONFIG, userKeys } from "../support/fake-node";
+import { check, fakeNode, offNode, userKeys } from "../support/fake-node";
+import { RESOURCE_CONFIG } from "../support/memory-files";
 
 describe("caller-identity and credential-source", () => {
   it("classifies STS failures: throttling warns, a deleted key fails with its fix", async () => {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  answers,
-  check,
-  fakeNode,
-  nodeIdentity,
-  offNode,
-  RESOURCE_CONFIG,
-  proxiedIdentity,
-} from "../support/fake-node";
+import { answers, check, fakeNode, nodeIdentity, offNode, proxiedIdentity } from "../support/fake-node";
+import { RESOURCE_CONFIG } from "../support/memory-files";
 
 describe("hyperpod-node", () => {
   it("skips off HyperPod", async () => {
@@ -60,11 +53,11 @@ describe("instance-profile", () => {
     expect((await check("instance-profile", fakeNode(offNode))).status).toBe("fail");
   });
 
-  it("passes a non-root user's downgraded role from a seed 002 proxy, and warns root, who bypasses it", async () => {
+  it("passes a non-root user's downgraded role from a local IMDS proxy, and warns root, who bypasses it", async () => {
     expect(await check("instance-profile", fakeNode({ identification: proxiedIdentity }))).toMatchObject({
       status: "pass",
       message: expect.stringMatching(
-        /serves this user the downgraded role ImdsProxyTestRole: seed 002's local IMDS proxy, on purpose$/,
+        /serves this user the downgraded role ImdsProxyTestRole: a local IMDS proxy for non-root users, on purpose$/,
       ),
     });
     expect(

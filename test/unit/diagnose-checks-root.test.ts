@@ -1,7 +1,8 @@
 import { seed002ProxyRules } from "../support/imds";
 import { describe, expect, it } from "vitest";
 import { CannotRunError } from "../../src/errors";
-import { answers, check, fakeNode, memoryFiles, userKeys, proxiedIdentity } from "../support/fake-node";
+import { answers, check, fakeNode, userKeys, proxiedIdentity } from "../support/fake-node";
+import { memoryFiles } from "../support/memory-files";
 
 describe("root-credentials (as root)", () => {
   const ROOT_HOME = "/home/ubuntu";
@@ -91,7 +92,7 @@ describe("root-credentials (as root)", () => {
 describe("imds-proxy", () => {
   const PROXY_RULES = seed002ProxyRules(8080);
 
-  it("as root, explains the seed 002 proxy and the role it gives non-root users", async () => {
+  it("as root, explains a downgraded-role IMDS proxy and the role it gives non-root users", async () => {
     const ctx = fakeNode({
       uid: 0,
       exec: { run: answers({ "iptables-save": { stdout: PROXY_RULES } }) },
@@ -100,7 +101,7 @@ describe("imds-proxy", () => {
     expect(await check("imds-proxy", ctx)).toMatchObject({
       status: "pass",
       message:
-        "local IMDS proxy (seed 002): non-root users get ImdsProxyTestRole from 127.0.0.1:8080 on purpose; root keeps ExecRole",
+        "local IMDS proxy: non-root users get ImdsProxyTestRole from 127.0.0.1:8080 on purpose; root keeps ExecRole",
     });
   });
 

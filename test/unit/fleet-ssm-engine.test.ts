@@ -117,7 +117,9 @@ describe("hpiam fleet whoami --cluster", () => {
       ["not-connected", "i-3"],
       ["healthy", "i-0,i-2"],
     ]);
-    expect(report.nodes[3]?.reason).toMatch(/TargetNotConnected.*seed 000.*AmazonSSMManagedInstanceCore/);
+    expect(report.nodes[3]?.reason).toMatch(
+      /TargetNotConnected.*`aws configure` as root made the agent sign as that IAM user.*AmazonSSMManagedInstanceCore/,
+    );
     expect(report.nodes[3]?.reason).toContain(
       `batch-reboot-cluster-nodes --cluster-name ${ARN} --node-ids <its instance id>`,
     );

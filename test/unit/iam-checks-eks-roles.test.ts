@@ -4,7 +4,7 @@ import { eksNodeRole } from "../../src/checks/eks-node-role";
 import { diagnose } from "../../src/commands/diagnose";
 import type { EksPort, SageMakerPort } from "../../src/context";
 import { fakeContext, failure, type FakeOptions } from "../support/fake-context";
-import { ACCOUNT, iamWith, onNode, run, seed } from "../support/iam-check-context";
+import { ACCOUNT, iamWith, onNode, run, catalog } from "../support/iam-check-context";
 
 const aws = (name: string) => `arn:aws:iam::aws:policy/${name}`;
 const ALLOWED = { Version: "2012-10-17", Statement: [] };
@@ -15,13 +15,13 @@ const NODE_POLICIES = [
   "AmazonEKS_CNI_Policy",
 ];
 
-/** IAM with an EKS cluster role and an EKS node role made as seed 001 makes them, less what `without` names. */
-function eksIam(without: string[] = [], clusterTrust = seed("eks-cluster-trust")) {
+/** IAM with the EKS cluster and node roles made as "HyperPod IAM Policies" makes them, less what `without` names. */
+function eksIam(without: string[] = [], clusterTrust = catalog("eks-cluster-trust")) {
   const managed = (names: string[]) =>
     Object.fromEntries(names.filter((n) => !without.includes(n)).map((n) => [aws(n), ALLOWED]));
   return iamWith({
     HyperPodEKSClusterRole: { trust: clusterTrust, managed: managed(["AmazonEKSClusterPolicy"]) },
-    HyperPodEKSNodeRole: { trust: seed("eks-node-trust"), managed: managed(NODE_POLICIES) },
+    HyperPodEKSNodeRole: { trust: catalog("eks-node-trust"), managed: managed(NODE_POLICIES) },
   });
 }
 
@@ -44,7 +44,7 @@ function eksOrchestrated(eks: Partial<EksPort> = {}): FakeOptions {
 }
 
 describe("the EKS role checks", () => {
-  it("pass the roles of seed 001: the right service trusted, every managed policy attached", async () => {
+  it("pass the roles of HyperPod IAM Policies: the right service trusted, every managed policy attached", async () => {
     const fake = { ...onNode, iam: eksIam() };
     expect(await run(eksClusterRole, fake, flags)).toMatchObject({
       status: "pass",
@@ -75,23 +75,23 @@ describe("the EKS role checks", () => {
 
   it("does not take a customer managed policy of the same name for the AWS one", async () => {
     const iam = iamWith({
-      R: { trust: seed("eks-cluster-trust"), managed: { AmazonEKSClusterPolicy: ALLOWED } },
+      R: { trust: catalog("eks-cluster-trust"), managed: { AmazonEKSClusterPolicy: ALLOWED } },
     });
     const outcome = await run(eksClusterRole, { ...onNode, iam }, { iam: true, eksClusterRole: "R" });
     expect(outcome.message).toBe("R: AmazonEKSClusterPolicy not attached");
   });
 
   it("fail a cluster role EKS may not assume, with an update-assume-role-policy that keeps its statements", async () => {
-    const fake = { ...onNode, iam: eksIam([], seed("eks-node-trust")) };
+    const fake = { ...onNode, iam: eksIam([], catalog("eks-node-trust")) };
     const outcome = await run(eksClusterRole, fake, flags);
     expect(outcome).toMatchObject({
       status: "fail",
       message: "HyperPodEKSClusterRole: its trust policy does not let eks.amazonaws.com sts:AssumeRole",
-      details: { trustStatementToAdd: seed("eks-cluster-trust").Statement[0] },
+      details: { trustStatementToAdd: catalog("eks-cluster-trust").Statement[0] },
     });
     const both = {
       Version: "2012-10-17",
-      Statement: [...seed("eks-node-trust").Statement, ...seed("eks-cluster-trust").Statement],
+      Statement: [...catalog("eks-node-trust").Statement, ...catalog("eks-cluster-trust").Statement],
     };
     expect(outcome.remediation).toBe(
       `aws iam update-assume-role-policy --role-name HyperPodEKSClusterRole --policy-document '${JSON.stringify(both)}'`,

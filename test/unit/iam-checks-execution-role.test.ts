@@ -2,17 +2,20 @@ import { describe, expect, it } from "vitest";
 import { executionRole } from "../../src/checks/execution-role";
 import type { IamPort, SimulatedDecision } from "../../src/context";
 import type { FakeOptions } from "../support/fake-context";
-import { ACCOUNT, iamWith, onNode, ROLE, run, seed } from "../support/iam-check-context";
+import { ACCOUNT, iamWith, onNode, ROLE, run, catalog } from "../support/iam-check-context";
 
 describe("the execution-role check", () => {
-  it("passes the role of seed 001 (trust and inline policy), read from the instance profile", async () => {
+  it("passes the role of HyperPod IAM Policies (trust and inline policy), read from the instance profile", async () => {
     const iam = iamWith({
-      [ROLE]: { trust: seed("execution-trust"), inline: { HyperPodExecutionPolicy: seed("execution-role") } },
+      [ROLE]: {
+        trust: catalog("execution-trust"),
+        inline: { HyperPodExecutionPolicy: catalog("execution-role") },
+      },
     });
     const outcome = await run(executionRole, { ...onNode, iam });
     expect(outcome).toMatchObject({
       status: "pass",
-      message: `${ROLE}: trusted by sagemaker.amazonaws.com; all 38 seed 001 permissions allowed`,
+      message: `${ROLE}: trusted by sagemaker.amazonaws.com; all 38 permissions of HyperPod's execution-role policy allowed`,
       details: { role: { name: ROLE, from: "instance-profile" }, evaluatedBy: ["hpiam"] },
     });
   });
@@ -33,8 +36,8 @@ describe("the execution-role check", () => {
     };
     const iam = iamWith({
       [ROLE]: {
-        trust: seed("execution-trust"),
-        inline: { P: seed("execution-role") },
+        trust: catalog("execution-trust"),
+        inline: { P: catalog("execution-role") },
         managed: { Guardrail: deny },
       },
     });
@@ -47,14 +50,14 @@ describe("the execution-role check", () => {
   });
 
   it("warns when a permission is allowed only under a condition it does not evaluate", async () => {
-    const policy = seed("execution-role");
+    const policy = catalog("execution-role");
     const conditioned = {
       ...policy,
       Statement: policy.Statement.map((s) =>
         s.Sid === "SSMAccess" ? { ...s, Condition: { Bool: { "aws:ViaAWSService": "true" } } } : s,
       ),
     };
-    const iam = iamWith({ [ROLE]: { trust: seed("execution-trust"), inline: { P: conditioned } } });
+    const iam = iamWith({ [ROLE]: { trust: catalog("execution-trust"), inline: { P: conditioned } } });
     const outcome = await run(executionRole, { ...onNode, iam });
     expect(outcome).toMatchObject({
       status: "warn",
@@ -64,7 +67,7 @@ describe("the execution-role check", () => {
 
   it("uses IAM's policy simulator when it answers", async () => {
     const iam = iamWith({
-      [ROLE]: { trust: seed("execution-trust"), inline: { P: seed("execution-role") } },
+      [ROLE]: { trust: catalog("execution-trust"), inline: { P: catalog("execution-role") } },
     });
     const simulatePrincipalPolicy: IamPort["simulatePrincipalPolicy"] = async (_arn, actions, resources) => ({
       ok: true,
@@ -86,8 +89,8 @@ describe("the execution-role check", () => {
 
   it("checks every execution role DescribeCluster names with --cluster", async () => {
     const iam = iamWith({
-      ExecA: { trust: seed("execution-trust"), inline: { P: seed("execution-role") } },
-      ExecB: { trust: seed("node-trust"), inline: { P: seed("execution-role") } },
+      ExecA: { trust: catalog("execution-trust"), inline: { P: catalog("execution-role") } },
+      ExecB: { trust: catalog("node-trust"), inline: { P: catalog("execution-role") } },
     });
     const sagemaker: FakeOptions["sagemaker"] = {
       describeCluster: async () => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ssmAccess } from "../../src/checks/ssm-access";
 import type { IamPort, SimulatedDecision } from "../../src/context";
 import type { FakeOptions } from "../support/fake-context";
-import { ACCOUNT, iamWith, onNode, ROLE, run, seed } from "../support/iam-check-context";
+import { ACCOUNT, iamWith, onNode, ROLE, run, catalog } from "../support/iam-check-context";
 
 describe("the ssm-access check", () => {
   const laptopUser: FakeOptions = {
@@ -75,9 +75,12 @@ describe("the ssm-access check", () => {
     expect(outcome.remediation).toMatch(/session-manager-working-with-install-plugin/);
   });
 
-  it("on a node checks the SSH Helper setup of seeds 003/004: SSM trust and the advanced tier", async () => {
+  it("on a node checks SageMaker SSH Helper's IAM and SSM setup: SSM trust and the advanced tier", async () => {
     const iam = iamWith({
-      [ROLE]: { trust: seed("execution-trust"), inline: { SSHSageMakerServerPolicy: seed("ssm-server") } },
+      [ROLE]: {
+        trust: catalog("execution-trust"),
+        inline: { SSHSageMakerServerPolicy: catalog("ssm-server") },
+      },
     });
     const outcome = await run(ssmAccess, {
       ...onNode,
@@ -100,7 +103,7 @@ describe("the ssm-access check", () => {
 
   it("skips the tier naming ssm:GetServiceSetting when it is refused", async () => {
     const iam = iamWith({
-      [ROLE]: { trust: seed("ssm-trust"), inline: { SSHSageMakerServerPolicy: seed("ssm-server") } },
+      [ROLE]: { trust: catalog("ssm-trust"), inline: { SSHSageMakerServerPolicy: catalog("ssm-server") } },
     });
     const outcome = await run(ssmAccess, { ...onNode, iam });
     expect(outcome).toMatchObject({

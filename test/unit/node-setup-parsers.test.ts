@@ -60,7 +60,7 @@ describe("parseImdsRedirects", () => {
     expect(classifyImdsSetup(found)).toBe("stock");
   });
 
-  it("recognises the seed 002 proxy, first matching rule first, and the block on the role agent", () => {
+  it("recognises a downgraded-role IMDS proxy, first matching rule first, and the block on the role agent", () => {
     const found = parseImdsRedirects(
       [
         "*nat",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Io, runCli } from "../../src/cli";
+import { runHpiamInProcess } from "../support/cli";
 import { parsePolicy } from "../../src/domain/iam-policy/document";
 import { evaluate, trusts } from "../../src/domain/iam-policy/evaluate";
 import {
@@ -8,16 +8,12 @@ import {
   placeholdersOf,
   policyFor,
 } from "../../src/domain/iam-policy/policy-template";
-import { SEED_POLICIES, SEED_POLICY_NAMES } from "../../src/domain/iam-policy/seed-policies";
+import { POLICY_CATALOG, POLICY_NAMES } from "../../src/domain/iam-policy/policy-catalog";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
 
 async function run(argv: string[], options: FakeOptions = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
   const ctx = fakeContext(options);
-  const exitCode = await runCli(argv, io, () => ctx);
-  return { exitCode, stdout: out.join(""), stderr: err.join(""), logged: ctx.logged };
+  return { ...(await runHpiamInProcess(argv, ctx)), logged: ctx.logged };
 }
 
 const withIdentity: FakeOptions = {
@@ -26,9 +22,9 @@ const withIdentity: FakeOptions = {
   },
 };
 
-describe("the seed policy templates", () => {
-  it.each(SEED_POLICY_NAMES)("%s parses as an IAM policy once filled", (name) => {
-    const { document, unfilled } = fillPolicy(SEED_POLICIES[name].document, {
+describe("the policy templates of the catalog", () => {
+  it.each(POLICY_NAMES)("%s parses as an IAM policy once filled", (name) => {
+    const { document, unfilled } = fillPolicy(POLICY_CATALOG[name].document, {
       account: "111122223333",
       roleArn: "arn:aws:iam::111122223333:role/Exec",
       bucket: "scripts",
@@ -41,8 +37,8 @@ describe("the seed policy templates", () => {
   });
 
   it("grants everything it lists: each permission of execution-role evaluates as allowed against it", () => {
-    const { document } = fillPolicy(SEED_POLICIES["execution-role"].document, {});
-    const parsed = parsePolicy(document, "seed");
+    const { document } = fillPolicy(POLICY_CATALOG["execution-role"].document, {});
+    const parsed = parsePolicy(document, "execution-role");
     if (!parsed.ok) throw new Error(parsed.error);
     const permissions = permissionsOf(document);
     expect(permissions.length).toBe(22 + 1 + 8 + 5 + 2);
@@ -56,7 +52,7 @@ describe("the seed policy templates", () => {
 
   it("ssm-trust trusts both SageMaker and SSM; execution-trust only SageMaker", () => {
     const policy = (name: "ssm-trust" | "execution-trust") => {
-      const parsed = parsePolicy(SEED_POLICIES[name].document, name);
+      const parsed = parsePolicy(POLICY_CATALOG[name].document, name);
       if (!parsed.ok) throw new Error(parsed.error);
       return [parsed.policy];
     };
@@ -66,7 +62,7 @@ describe("the seed policy templates", () => {
   });
 
   it("cuts a template down to the missing permissions, keeping Sid and Condition", () => {
-    const { document } = fillPolicy(SEED_POLICIES["execution-role"].document, {});
+    const { document } = fillPolicy(POLICY_CATALOG["execution-role"].document, {});
     const missing = permissionsOf(document).filter((p) =>
       ["ec2:RunInstances", "iam:PassRole"].includes(p.action),
     );
@@ -86,8 +82,8 @@ describe("the seed policy templates", () => {
   });
 
   it("names the placeholders each template holds", () => {
-    expect(placeholdersOf(SEED_POLICIES["ssm-server"].document)).toEqual(["account", "roleArn", "region"]);
-    expect(placeholdersOf(SEED_POLICIES["execution-trust"].document)).toEqual([]);
+    expect(placeholdersOf(POLICY_CATALOG["ssm-server"].document)).toEqual(["account", "roleArn", "region"]);
+    expect(placeholdersOf(POLICY_CATALOG["execution-trust"].document)).toEqual([]);
   });
 });
 
@@ -142,7 +138,7 @@ describe("hpiam policy", () => {
   it("lists the policies with the flags each takes", async () => {
     const result = await run(["policy", "--list", "--json"]);
     const doc = JSON.parse(result.stdout) as { policies: Array<{ name: string; flags: string[] }> };
-    expect(doc.policies.map((p) => p.name)).toEqual([...SEED_POLICY_NAMES]);
+    expect(doc.policies.map((p) => p.name)).toEqual([...POLICY_NAMES]);
     expect(doc.policies.find((p) => p.name === "node-role")?.flags).toEqual([
       "--bucket",
       "--data-bucket",

@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type Io, runCli } from "../../src/cli";
+import { runHpiamInProcess } from "../support/cli";
 import { parsePolicy } from "../../src/domain/iam-policy/document";
 import { trusts } from "../../src/domain/iam-policy/evaluate";
 import { fakeContext } from "../support/fake-context";
 
 async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: false, env: {} };
   const ctx = fakeContext({});
-  const exitCode = await runCli(argv, io, () => ctx);
-  return { exitCode, stdout: out.join(""), stderr: err.join(""), logged: ctx.logged };
+  return { ...(await runHpiamInProcess(argv, ctx)), logged: ctx.logged };
 }
 
 const EKS_NODE_ARNS = [
@@ -19,7 +15,7 @@ const EKS_NODE_ARNS = [
   "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
 ];
 
-describe("hpiam policy, seed 001's EKS roles and optional statements", () => {
+describe("hpiam policy, the EKS roles and optional statements of HyperPod IAM Policies", () => {
   it.each([
     ["eks-cluster-trust", "eks.amazonaws.com"],
     ["eks-node-trust", "ec2.amazonaws.com"],
@@ -58,7 +54,7 @@ describe("hpiam policy, seed 001's EKS roles and optional statements", () => {
     expect(result.logged).toEqual(["hpiam: fsx comes with no managed policy to attach"]);
   });
 
-  it("the seed's execution and node roles come with the managed policies it attaches to them", async () => {
+  it("the execution and node roles come with the managed policies that document attaches to them", async () => {
     expect((await run(["policy", "execution-trust", "--attach"])).stdout).toBe(
       "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess\n",
     );
@@ -67,7 +63,7 @@ describe("hpiam policy, seed 001's EKS roles and optional statements", () => {
     );
   });
 
-  it("fsx is the seed's FSxAccess statement", async () => {
+  it("fsx is that document's FSxAccess statement", async () => {
     expect(JSON.parse((await run(["policy", "fsx"])).stdout)).toEqual({
       Version: "2012-10-17",
       Statement: [
@@ -102,11 +98,11 @@ describe("hpiam policy, seed 001's EKS roles and optional statements", () => {
   it("--list shows the new names, the flags they take and how many managed policies go with them", async () => {
     const list = (await run(["policy", "--list"])).stdout;
     expect(list).toMatch(
-      /^ {2}eks-cluster-trust +trust policy of the EKS cluster role.*\(seed 001; attach 1 managed\)$/m,
+      /^ {2}eks-cluster-trust +trust policy of the EKS cluster role.*\(HyperPod IAM Policies; attach 1 managed\)$/m,
     );
-    expect(list).toMatch(/^ {2}eks-node-trust +.*\(seed 001; attach 3 managed\)$/m);
-    expect(list).toMatch(/^ {2}fsx +FSx for Lustre access.*\(seed 001\)$/m);
-    expect(list).toMatch(/^ {2}s3-scoped +.*\(seed 001; --data-bucket --region\)$/m);
+    expect(list).toMatch(/^ {2}eks-node-trust +.*\(HyperPod IAM Policies; attach 3 managed\)$/m);
+    expect(list).toMatch(/^ {2}fsx +FSx for Lustre access.*\(HyperPod IAM Policies\)$/m);
+    expect(list).toMatch(/^ {2}s3-scoped +.*\(HyperPod IAM Policies; --data-bucket --region\)$/m);
   });
 
   it("refuses a bad flag with --attach too", async () => {

@@ -1,6 +1,6 @@
 import { readdir, rm } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli";
+import { runHpiamInProcess } from "../support/cli";
 import { recover } from "../../src/commands/recover";
 import type { RecoverOptions } from "../../src/recover/types";
 import type { Context } from "../../src/context";
@@ -45,29 +45,16 @@ describe("hpiam recover refuses", () => {
 });
 
 describe("hpiam recover through the command line", () => {
-  async function cli(argv: string[], ctx: Context) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io = {
-      stdout: (t: string) => out.push(t),
-      stderr: (t: string) => err.push(t),
-      isTTY: false,
-      env: {},
-    };
-    const exitCode = await runCli(argv, io, () => ctx);
-    return { exitCode, stdout: out.join(""), stderr: err.join("") };
-  }
-
   it("maps refused to 2, recovered to 0, and prints one JSON document", async () => {
-    expect((await cli(["recover"], node())).exitCode).toBe(2);
-    const done = await cli(["recover", "--yes", "--no-reboot", "--json"], node());
+    expect((await runHpiamInProcess(["recover"], node())).exitCode).toBe(2);
+    const done = await runHpiamInProcess(["recover", "--yes", "--no-reboot", "--json"], node());
     expect(done.exitCode).toBe(0);
     expect(JSON.parse(done.stdout)).toMatchObject({ schemaVersion: 1, result: "recovered" });
     expect(done.stderr).toBe("");
   });
 
   it("shows the plan on stderr before asking at a terminal", async () => {
-    const asked = await cli(["recover"], node({ interactive: true, answers: [false] }));
+    const asked = await runHpiamInProcess(["recover"], node({ interactive: true, answers: [false] }));
     expect(asked.stderr).toMatch(/^hpiam recover will:\n\n {2}plan\n.*move-aws-dir/s);
     expect(asked.exitCode).toBe(2);
     expect(asked.stdout).toMatch(/^✖ refused {2}declined at the prompt/);
@@ -75,7 +62,10 @@ describe("hpiam recover through the command line", () => {
 
   it("after a failed step, says the reboot is not due yet rather than sending a person to reboot", async () => {
     const denied = () => Promise.reject(Object.assign(new Error("EPERM: rename"), { code: "EPERM" }));
-    const failed = await cli(["recover", "--yes"], node({ files: { ...createFiles(), rename: denied } }));
+    const failed = await runHpiamInProcess(
+      ["recover", "--yes"],
+      node({ files: { ...createFiles(), rename: denied } }),
+    );
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toMatch(
       /^✖ failed {2}move-aws-dir \S+ failed: operation not permitted \(EPERM\); run it with sudo .*, then run hpiam recover again\n/,
@@ -87,7 +77,7 @@ describe("hpiam recover through the command line", () => {
   });
 
   it("refuses a --user that is not a user name with exit 2 and an error document", async () => {
-    const bad = await cli(["recover", "--json", "--user", "../etc"], node());
+    const bad = await runHpiamInProcess(["recover", "--json", "--user", "../etc"], node());
     expect(bad.exitCode).toBe(2);
     expect(JSON.parse(bad.stdout)).toMatchObject({ error: { code: "usage" } });
   });

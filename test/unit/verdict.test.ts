@@ -95,7 +95,7 @@ describe("judge", () => {
     expect(verdict.status).toBe("mismatch");
   });
 
-  it("takes the role seed 002's proxy serves a non-root user under another name for the expected one", () => {
+  it("takes the role a local IMDS proxy serves a non-root user under another name for the expected one", () => {
     const downgraded: Principal = {
       type: "assumed-role",
       name: "ImdsProxyTestRole",
@@ -107,7 +107,7 @@ describe("judge", () => {
     ).toEqual({
       status: "healthy",
       reason:
-        "using ImdsProxyTestRole, the downgraded role a local IMDS proxy serves non-root users (seed 002; it lists ImdsProxyRole)",
+        "using ImdsProxyTestRole, the downgraded role a local IMDS proxy serves non-root users (it lists ImdsProxyRole)",
       expectedRole: "ImdsProxyTestRole",
       expectedFrom: "imds-proxy",
     });

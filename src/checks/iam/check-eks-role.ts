@@ -5,7 +5,10 @@ import { EKS_ROLE_FLAG, type EksRoleKind, findEksRole } from "./find-eks-role";
 import { iamAsked } from "./find-execution-role";
 import { loadRoleDocuments, unreadRole } from "./role-documents";
 
-/** Seed 001's EKS cluster role or EKS node group role, read with IAM read calls: its trust and managed policies. */
+/**
+ * The EKS cluster role or EKS node group role of "HyperPod IAM Policies", read with IAM read calls: its trust and
+ * managed policies.
+ */
 export async function checkEksRole(
   { options, facts }: CheckInput,
   ctx: Context,

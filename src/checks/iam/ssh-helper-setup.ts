@@ -5,11 +5,11 @@ import { refusalOf } from "../../domain/call-refusal";
 import { trustFixCommand } from "../../domain/iam-policy/role-finding";
 import { trusts } from "../../domain/iam-policy/evaluate";
 import type { StatementJson } from "../../domain/iam-policy/policy-template";
-import { SEED_POLICIES } from "../../domain/iam-policy/seed-policies";
+import { POLICY_CATALOG } from "../../domain/iam-policy/policy-catalog";
 import { findExecutionRoles, type IamCheckOptions } from "./find-execution-role";
 import { loadRoleDocuments } from "./role-documents";
 
-/** The inline policies seeds 003 and 004 put on the execution role for SageMaker SSH Helper. */
+/** The inline policies SageMaker SSH Helper's IAM and SSM setup puts on the execution role. */
 const SERVER_POLICIES = ["SSHSageMakerServerPolicy", "SageMakerSSMPolicy"];
 const SSM_SERVICE = "ssm.amazonaws.com";
 export const ACTIVATION_TIER = "/ssm/managed-instance/activation-tier";
@@ -20,8 +20,8 @@ export interface SshHelperSetup {
 }
 
 /**
- * Seeds 003/004: where the execution role carries the SSH Helper server policy, SSM must be able to assume
- * it, and the account's SSM activation tier must be `advanced`. Without that setup neither matters.
+ * SageMaker SSH Helper's setup: where the execution role carries the SSH Helper server policy, SSM must be able
+ * to assume it, and the account's SSM activation tier must be `advanced`. Without that setup neither matters.
  */
 export async function checkSshHelperSetup(
   ctx: Context,
@@ -44,7 +44,7 @@ export async function checkSshHelperSetup(
     const ssmTrust = trust.ok ? trusts([trust.policy], SSM_SERVICE) : undefined;
     roles.push({ role: name, serverPolicies: server, ssmTrust: ssmTrust?.decision ?? "unreadable" });
     if (server.length === 0 || ssmTrust?.decision === "allowed") continue;
-    const statement = SEED_POLICIES["ssm-trust"].document.Statement[1] as StatementJson;
+    const statement = POLICY_CATALOG["ssm-trust"].document.Statement[1] as StatementJson;
     findings.push({
       status: "fail",
       message: `${name} has ${server.join(", ")} but its trust policy does not let ${SSM_SERVICE} sts:AssumeRole`,

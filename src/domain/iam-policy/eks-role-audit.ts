@@ -1,11 +1,11 @@
 import { parseArn } from "../arn";
 import type { ParsedPolicy } from "./document";
 import type { StatementJson } from "./policy-template";
-import { managedPolicyArn } from "./seed-documents/eks-roles";
-import { SEED_POLICIES } from "./seed-policies";
+import { managedPolicyArn } from "./policy-documents/eks-roles";
+import { POLICY_CATALOG } from "./policy-catalog";
 import { type Finding, judgeTrust, roleFinding } from "./role-finding";
 
-/** What seed 001 asks of one EKS role: the service its trust lets in, and the managed policies attached. */
+/** What "HyperPod IAM Policies" asks of an EKS role: the service its trust lets in, the managed policies attached. */
 export interface EksRoleExpectation {
   /** `EKS cluster role`, `EKS node group role`: for messages. */
   what: string;
@@ -16,7 +16,7 @@ export interface EksRoleExpectation {
 }
 
 function expectation(what: string, name: "eks-cluster-trust" | "eks-node-trust"): EksRoleExpectation {
-  const { document, attach } = SEED_POLICIES[name];
+  const { document, attach } = POLICY_CATALOG[name];
   const statement = document.Statement[0] as StatementJson;
   return { what, service: [statement.Principal?.Service ?? []].flat()[0] ?? "", statement, managed: attach };
 }
@@ -39,7 +39,7 @@ export interface EksRoleFacts {
 const isManaged = (arn: string, name: string) =>
   /^arn:[a-z-]+:iam::aws:policy\//.test(arn) && arn.endsWith(`/${name}`);
 
-/** Seed 001: the service may assume the role, and every managed policy it lists is attached. */
+/** "HyperPod IAM Policies": the service may assume the role, and every managed policy it lists is attached. */
 export function auditEksRole(facts: EksRoleFacts, expected: EksRoleExpectation): Finding {
   const trust = judgeTrust(facts, expected.service, expected.statement);
   const missing = expected.managed.filter((name) => !facts.attached.some((a) => isManaged(a.arn, name)));

@@ -2,7 +2,7 @@ import type { SimulatedDecision } from "../../context";
 import type { ParsedPolicy, PolicyDocument } from "./document";
 import { judgePermissions, listActions, type PermissionVerdict } from "./permission-verdicts";
 import { fillPolicy, permissionsOf, type PolicyJson, policyFor, type StatementJson } from "./policy-template";
-import { SEED_POLICIES } from "./seed-policies";
+import { POLICY_CATALOG } from "./policy-catalog";
 import { type Finding, judgeTrust, roleFinding } from "./role-finding";
 
 export interface ExecutionRoleFacts {
@@ -18,12 +18,12 @@ export interface ExecutionRoleFacts {
 }
 
 export const SAGEMAKER_SERVICE = "sagemaker.amazonaws.com";
-/** Seed 001's execution-role policy, as the permissions are checked against (every Region). */
-export const EXECUTION_ROLE_TEMPLATE = fillPolicy(SEED_POLICIES["execution-role"].document, {}).document;
+/** The execution-role policy of "HyperPod IAM Policies", as the permissions are checked against (every Region). */
+export const EXECUTION_ROLE_TEMPLATE = fillPolicy(POLICY_CATALOG["execution-role"].document, {}).document;
 
 const NOT_EVALUATED = "permissions boundaries, SCPs, session policies and conditions";
 
-/** Seed 001: SageMaker may assume the role, and its policies allow what the execution-role policy lists. */
+/** "HyperPod IAM Policies": SageMaker may assume the role, and its policies allow what that policy lists. */
 export function auditExecutionRole(facts: ExecutionRoleFacts): Finding {
   const template = EXECUTION_ROLE_TEMPLATE;
   const readable = facts.policies.filter((p): p is { ok: true; policy: PolicyDocument } => p.ok);
@@ -35,7 +35,7 @@ export function auditExecutionRole(facts: ExecutionRoleFacts): Finding {
   );
   const by = (standing: PermissionVerdict["standing"]) => verdicts.filter((v) => v.standing === standing);
   const [missing, denied, conditional] = [by("missing"), by("denied"), by("conditional")];
-  const trustStatement = SEED_POLICIES["execution-trust"].document.Statement[0] as StatementJson;
+  const trustStatement = POLICY_CATALOG["execution-trust"].document.Statement[0] as StatementJson;
   const trust = judgeTrust(facts, SAGEMAKER_SERVICE, trustStatement);
 
   const problems: string[] = [...trust.problems];
@@ -60,7 +60,7 @@ export function auditExecutionRole(facts: ExecutionRoleFacts): Finding {
     ...(unreadable.length ? [`${unreadable.length} policy document(s) could not be parsed`] : []),
     ...trust.cautions,
   ];
-  const passed = `trusted by ${SAGEMAKER_SERVICE}; all ${verdicts.length} seed 001 permissions allowed`;
+  const passed = `trusted by ${SAGEMAKER_SERVICE}; all ${verdicts.length} permissions of HyperPod's execution-role policy allowed`;
   return roleFinding(
     facts,
     { problems, cautions, fixes, passed },

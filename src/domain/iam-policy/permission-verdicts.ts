@@ -4,8 +4,8 @@ import { type Evaluation, evaluate } from "./evaluate";
 import type { Permission } from "./policy-template";
 
 /**
- * Each permission a seed template lists, judged against a principal's policies: by IAM's policy simulator when
- * it answered (and needed no condition value it lacked), else by hpiam's own evaluator. Without the policies
+ * Each permission a policy of the catalog lists, judged against a principal's policies: by IAM's policy simulator
+ * when it answered (and needed no condition value it lacked), else by hpiam's own evaluator. Without the policies
  * (an IAM user's are read only through the simulator), a simulator answer that lacked a condition value is
  * `conditional`.
  */

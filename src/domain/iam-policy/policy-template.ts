@@ -1,6 +1,6 @@
 /**
- * Policy documents with placeholders (`<<ACCOUNT_ID>>`, `<<SAGEMAKER_ROLE_ARN>>`…), as the seeds write them:
- * filled from flags for `hpiam policy`, and taken apart into single permissions for the IAM checks.
+ * Policy documents with placeholders (`<<ACCOUNT_ID>>`, `<<SAGEMAKER_ROLE_ARN>>`…), as the public documents
+ * write them: filled from flags for `hpiam policy`, and taken apart into single permissions for the IAM checks.
  */
 
 export interface StatementJson {

@@ -2,7 +2,7 @@ import { decodePolicyText, type ParsedPolicy } from "./document";
 import { trusts } from "./evaluate";
 import type { StatementJson } from "./policy-template";
 
-/** What a role check reports (SPEC: status, one-line message, exact remediation, details). */
+/** What a role check reports, as every check does: status, one-line message, exact remediation, details. */
 export interface Finding {
   status: "pass" | "warn" | "fail" | "skip" | "error";
   message: string;
@@ -38,7 +38,7 @@ export interface TrustJudgement {
   details: Record<string, unknown>;
 }
 
-/** May `service` sts:AssumeRole the role? `statement` is the seed's statement that lets it. */
+/** May `service` sts:AssumeRole the role? `statement` is the catalog's statement that lets it. */
 export function judgeTrust(
   role: { roleName: string; trustText: string; trust: ParsedPolicy },
   service: string,

@@ -1,6 +1,6 @@
 /**
  * Where the node's iptables send requests for IMDS (169.254.169.254:80), read from `iptables-save`
- * (docs/hyperpod-files.md §6). Stock HyperPod sends everyone to its role agent; the seed 002 setup sends
+ * (docs/hyperpod-files.md §6). Stock HyperPod sends everyone to its role agent; a downgraded-role proxy sends
  * non-root users to a local proxy that serves a downgraded role, and root to the role agent.
  */
 

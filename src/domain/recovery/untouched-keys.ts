@@ -24,7 +24,7 @@ export function overridingProfiles(home: HomeSurvey): string[] {
   return [...new Set(found.map((profile) => `[${profile.profile}] ${profile.kind}`))];
 }
 
-/** Under sudo, root's own `~/.aws`: what root runs signs with it, and the SSM agent may too (seed 000). */
+/** Under sudo, root's own `~/.aws`: what root runs signs with it, and the SSM agent may too. */
 export function untouchedKeys(bystanders: readonly HomeSurvey[]): UntouchedKeys[] {
   return bystanders.flatMap((home) => {
     const found = overridingProfiles(home);

@@ -1,16 +1,22 @@
 /**
- * The IAM documents of seeds 001 (HyperPod execution and node roles, EKS cluster and node group roles) and 003/004 (SSM access, as SageMaker
- * SSH Helper sets it up), as templates: `hpiam policy` prints them filled in, and the IAM checks compare a
- * role's policies with them.
+ * The IAM documents of "HyperPod IAM Policies" (HyperPod execution and node roles, EKS cluster and node group
+ * roles) and of SageMaker SSH Helper's IAM and SSM setup (SSM access), as templates: `hpiam policy` prints them
+ * filled in, and the IAM checks compare a role's policies with them.
  */
 
 import type { PolicyJson } from "./policy-template";
-import { FSX_ACCESS, MANAGED_POLICIES, S3_SCOPED } from "./seed-documents/eks-roles";
-import { EXECUTION_ROLE, NODE_ROLE, trustPolicy } from "./seed-documents/hyperpod-roles";
-import { FLEET_ADMIN } from "./seed-documents/fleet-admin";
-import { SSM_CLIENT, SSM_SERVER } from "./seed-documents/ssm-access";
+import { FSX_ACCESS, MANAGED_POLICIES, S3_SCOPED } from "./policy-documents/eks-roles";
+import { EXECUTION_ROLE, NODE_ROLE, trustPolicy } from "./policy-documents/hyperpod-roles";
+import { FLEET_ADMIN } from "./policy-documents/fleet-admin";
+import { SSM_CLIENT, SSM_SERVER } from "./policy-documents/ssm-access";
 
-export const SEED_POLICY_NAMES = [
+/** Where a policy comes from: a public document, by the name its readers know it by, or hpiam's own command. */
+export type PolicySource = typeof HYPERPOD_IAM_POLICIES | typeof SSH_HELPER_SETUP | typeof FLEET_COMMAND;
+const HYPERPOD_IAM_POLICIES = "HyperPod IAM Policies";
+const SSH_HELPER_SETUP = "SageMaker SSH Helper: IAM_SSM_Setup.md";
+const FLEET_COMMAND = "hpiam fleet --cluster";
+
+export const POLICY_NAMES = [
   "execution-trust",
   "execution-role",
   "node-trust",
@@ -24,25 +30,25 @@ export const SEED_POLICY_NAMES = [
   "fsx",
   "s3-scoped",
 ] as const;
-export type SeedPolicyName = (typeof SEED_POLICY_NAMES)[number];
+export type PolicyName = (typeof POLICY_NAMES)[number];
 
-export interface SeedPolicy {
-  name: SeedPolicyName;
+export interface CatalogPolicy {
+  name: PolicyName;
   title: string;
   /** Where an admin puts it: the trust of a role, or an inline policy of a given name. */
   applyTo: string;
-  seed: string;
+  source: PolicySource;
   document: PolicyJson;
-  /** The AWS managed policies (names) the seed attaches to the role this document is for. */
+  /** The AWS managed policies (names) that document attaches to the role this one is for. */
   attach: readonly string[];
 }
 
-export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
+export const POLICY_CATALOG: Record<PolicyName, CatalogPolicy> = {
   "execution-trust": {
     name: "execution-trust",
     title: "trust policy of the cluster execution role: SageMaker may assume it",
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: trustPolicy("sagemaker.amazonaws.com"),
     attach: MANAGED_POLICIES.execution,
   },
@@ -51,7 +57,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     title: "permissions of the cluster execution role (inline HyperPodExecutionPolicy)",
     applyTo:
       "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodExecutionPolicy --policy-document file://policy.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: EXECUTION_ROLE,
     attach: [],
   },
@@ -59,7 +65,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     name: "node-trust",
     title: "trust policy of the node role: EC2 may assume it",
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: trustPolicy("ec2.amazonaws.com"),
     attach: MANAGED_POLICIES.node,
   },
@@ -68,7 +74,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     title: "permissions of the node role (inline HyperPodNodePolicy): buckets, logs, metrics, ECR, SSM agent",
     applyTo:
       "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodNodePolicy --policy-document file://policy.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: NODE_ROLE,
     attach: [],
   },
@@ -76,7 +82,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     name: "ssm-trust",
     title: "trust policy of the execution role for SSM access: SageMaker and SSM may assume it",
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
-    seed: "003/004",
+    source: SSH_HELPER_SETUP,
     document: trustPolicy("sagemaker.amazonaws.com", "ssm.amazonaws.com"),
     attach: [],
   },
@@ -85,7 +91,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     title: "SSM server side, on the execution role (inline SSHSageMakerServerPolicy)",
     applyTo:
       "aws iam put-role-policy --role-name <ROLE> --policy-name SSHSageMakerServerPolicy --policy-document file://policy.json",
-    seed: "003",
+    source: SSH_HELPER_SETUP,
     document: SSM_SERVER,
     attach: [],
   },
@@ -94,7 +100,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     title: "SSM client side, on the role you connect with (inline SSHSageMakerClientPolicy)",
     applyTo:
       "aws iam put-role-policy --role-name <ROLE> --policy-name SSHSageMakerClientPolicy --policy-document file://policy.json",
-    seed: "003",
+    source: SSH_HELPER_SETUP,
     document: SSM_CLIENT,
     attach: [],
   },
@@ -104,7 +110,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
       "hpiam fleet --cluster, on the admin's own role or user: list the nodes, a session on each, HyperPod's reboot (inline HpiamFleetAdminPolicy)",
     applyTo:
       "aws iam put-role-policy --role-name <ROLE> --policy-name HpiamFleetAdminPolicy --policy-document file://policy.json",
-    seed: "000",
+    source: FLEET_COMMAND,
     document: FLEET_ADMIN,
     attach: [],
   },
@@ -112,7 +118,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     name: "eks-cluster-trust",
     title: "trust policy of the EKS cluster role: EKS may assume it",
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: trustPolicy("eks.amazonaws.com"),
     attach: MANAGED_POLICIES.eksCluster,
   },
@@ -120,7 +126,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     name: "eks-node-trust",
     title: "trust policy of the EKS node group role: EC2 may assume it",
     applyTo: "aws iam update-assume-role-policy --role-name <ROLE> --policy-document file://trust.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: trustPolicy("ec2.amazonaws.com"),
     attach: MANAGED_POLICIES.eksNode,
   },
@@ -129,7 +135,7 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     title: "FSx for Lustre access, optional, on the node role (inline HyperPodFSxPolicy)",
     applyTo:
       "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodFSxPolicy --policy-document file://policy.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: FSX_ACCESS,
     attach: [],
   },
@@ -138,12 +144,12 @@ export const SEED_POLICIES: Record<SeedPolicyName, SeedPolicy> = {
     title: "objects of one data bucket, in one Region (inline HyperPodS3ScopedPolicy)",
     applyTo:
       "aws iam put-role-policy --role-name <ROLE> --policy-name HyperPodS3ScopedPolicy --policy-document file://policy.json",
-    seed: "001",
+    source: HYPERPOD_IAM_POLICIES,
     document: S3_SCOPED,
     attach: [],
   },
 };
 
-export function isSeedPolicyName(name: string): name is SeedPolicyName {
-  return (SEED_POLICY_NAMES as readonly string[]).includes(name);
+export function isPolicyName(name: string): name is PolicyName {
+  return (POLICY_NAMES as readonly string[]).includes(name);
 }

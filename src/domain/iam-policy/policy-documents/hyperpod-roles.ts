@@ -1,4 +1,4 @@
-/** Seed 001: the documents of a HyperPod cluster's execution role and node role. */
+/** "HyperPod IAM Policies": the documents of a HyperPod cluster's execution role and node role. */
 
 import type { PolicyJson, StatementJson } from "../policy-template";
 

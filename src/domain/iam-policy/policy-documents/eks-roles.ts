@@ -1,11 +1,11 @@
 /**
- * Seed 001, its EKS part and its optional statements: the managed policies the EKS cluster role and the EKS
- * node group role need, FSx for Lustre access for the node role, and the scoped S3 example.
+ * "HyperPod IAM Policies", its EKS part and its optional statements: the managed policies the EKS cluster role
+ * and the EKS node group role need, FSx for Lustre access for the node role, and the scoped S3 example.
  */
 
 import type { PolicyJson } from "../policy-template";
 
-/** The AWS managed policies seed 001 attaches to each role, by name. */
+/** The AWS managed policies "HyperPod IAM Policies" attaches to each role, by name. */
 export const MANAGED_POLICIES = {
   execution: ["AmazonSageMakerFullAccess"],
   node: ["AmazonSSMManagedInstanceCore"],
@@ -30,7 +30,7 @@ export const FSX_ACCESS: PolicyJson = {
   ],
 };
 
-/** The seed's least-privilege example: objects of one data bucket, requested in one Region. */
+/** That document's least-privilege example: objects of one data bucket, requested in one Region. */
 export const S3_SCOPED: PolicyJson = {
   Version: "2012-10-17",
   Statement: [

@@ -1,6 +1,6 @@
 /**
- * Seeds 003/004: what reaching SageMaker compute over SSM takes, as SageMaker SSH Helper sets it up. The server
- * policy goes on the execution role, the client policy on the role a person connects with.
+ * SageMaker SSH Helper's IAM and SSM setup (IAM_SSM_Setup.md): what reaching SageMaker compute over SSM takes.
+ * The server policy goes on the execution role, the client policy on the role a person connects with.
  */
 
 import type { PolicyJson } from "../policy-template";
