@@ -4,8 +4,8 @@ import type { ProfileFinding } from "../domain/aws-profiles";
 import { chooseProfile } from "../identity/botocore-config";
 import { describeFileFailure } from "../domain/file-errors";
 import { printable } from "../domain/printable";
-import type { LockState } from "../domain/recovery/recover-lock";
-import { readLock, readRebootDue } from "../scan/recover-traces";
+import { type LockState, readLock } from "../recover/lock";
+import { readRebootDue } from "../scan/recover-traces";
 import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 

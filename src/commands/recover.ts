@@ -9,6 +9,8 @@ import { invokedAs } from "../recover/invocation";
 import { slurmState } from "../recover/slurm";
 import { sharedHomesChanged } from "../recover/shared-homes";
 import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
+import { type HomeLocks, lockHomes } from "../recover/lock";
+import type { UserHome } from "../scan/homes";
 import type { RecoverHooks, RecoverOptions, RecoverResult, StepResult } from "../recover/types";
 
 /**
@@ -39,10 +41,25 @@ async function recoverTargets(
   hooks: RecoverHooks,
 ): Promise<RecoverResult> {
   validate(options);
-  const action = options.undo ? "undo" : "recover";
   const { homes: targets, unlisted } = await targetHomes(ctx, options);
+  // Held from before the homes are looked at until the end: the plan is made from what another run left.
+  const locks = options.dryRun ? undefined : await lockHomes(ctx, targets);
+  try {
+    return await recoverLocked(options, ctx, hooks, { targets, unlisted, locks });
+  } finally {
+    await locks?.releaseAll();
+  }
+}
+
+async function recoverLocked(
+  options: RecoverOptions,
+  ctx: Context,
+  hooks: RecoverHooks,
+  { targets, unlisted, locks }: { targets: UserHome[]; unlisted?: string; locks: HomeLocks | undefined },
+): Promise<RecoverResult> {
+  const action = options.undo ? "undo" : "recover";
   const bystanders = action === "recover" ? await bystanderHomes(ctx, options, targets) : [];
-  let survey = await surveyRecovery(ctx, options, targets, action, bystanders);
+  let survey = await surveyRecovery(ctx, options, targets, action, bystanders, locks);
   if (options.allUsers) {
     // Each home on its own: one root cannot read, or cannot undo, is named and the others go ahead.
     const { homes, notDone } = setAsideHomes(survey.homes, action === "undo");
@@ -73,7 +90,7 @@ async function recoverTargets(
   };
   const idle = plan.steps.length === 0;
 
-  if (options.dryRun) {
+  if (options.dryRun || !locks) {
     if (idle) return planned;
     const refusal = plan.blockers[0] ? `; as it stands it would be refused: ${plan.blockers[0].message}` : "";
     return { ...planned, result: "planned", reason: `would ${summarize(plan)}${refusal}` };
@@ -89,7 +106,7 @@ async function recoverTargets(
       return { ...planned, result: "refused", reason: "declined at the prompt: nothing changed" };
     }
   }
-  return carryOut(ctx, { survey, plan, planned, options });
+  return carryOut(ctx, { survey, plan, planned, options, locks });
 }
 
 /**

@@ -5,7 +5,7 @@ import type { RecoveryPlan } from "../domain/recovery/recovery-plan";
 import { describeFileFailure } from "../domain/file-errors";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
 import { CannotRunError } from "../errors";
-import { releaseLock, takeLock } from "./lock";
+import type { HomeLocks } from "./lock";
 import { settleRebootDue } from "./reboot-due";
 import { chainFilesOf } from "./survey";
 import { deleteAwsDir, finishDelete, moveAside, renameOnto, restore, secureBackup } from "./operations";
@@ -16,18 +16,20 @@ export interface Approved {
   /** The plan as a result whose steps are all `planned`. */
   planned: RecoverResult;
   options: RecoverOptions;
+  /** The target homes' locks, taken before the survey; given back by the caller. */
+  locks: HomeLocks;
 }
 
 const REBOOT_TIMEOUT_MS = 60_000;
 
 /**
- * Carries out an approved plan, step by step, under each home's lock. The lock is released only after the
- * reboot was asked for: a run cut short before that leaves it, and so does one that failed after `~/.aws`
- * was moved, so that the next run finds where it went and finishes the job (verify, reboot).
+ * Carries out an approved plan, step by step, under each home's lock. A run cut short leaves its locks, and
+ * one that failed after `~/.aws` was moved keeps that home's, so that the next run finds where it went and
+ * finishes the job (verify, reboot).
  */
 export async function carryOut(
   ctx: Context,
-  { survey, plan, planned, options }: Approved,
+  { survey, plan, planned, options, locks }: Approved,
 ): Promise<RecoverResult> {
   const steps = planned.steps.map((step) => ({ ...step }));
   const locked: HomeSurvey[] = [];
@@ -38,7 +40,7 @@ export async function carryOut(
   try {
     // Each home on its own: one that cannot be locked (a root-squashed NFS home, say) or whose step fails is
     // left as it is, and the other homes (root's, which the SSM agent reads) are still recovered.
-    const { left, refusal } = await lockHomes(ctx, survey, steps, plan, locked);
+    const { left, refusal } = await claimHomes(locks, survey, steps, plan, locked);
     if (locked.length === 0) {
       if (refusal) throw refusal.error;
       return { ...planned, result: "nothing-to-do", reason: "another hpiam recover took the lock meanwhile" };
@@ -74,8 +76,7 @@ export async function carryOut(
     }
   } finally {
     for (const home of locked) {
-      const keep = failure !== undefined && (await awsDirMoved(ctx, home, steps, plan));
-      if (!keep) await releaseLock(ctx, home.home).catch(() => undefined);
+      if (failure !== undefined && (await awsDirMoved(ctx, home, steps, plan))) locks.keep(home.home);
     }
   }
   return {
@@ -124,11 +125,12 @@ async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
 }
 
 /**
- * Takes each home's lock (into `locked`). `left` says why a home is left alone (another run has it, or its lock
- * cannot be written); `refusal` is the first home whose lock could not be written.
+ * The homes whose lock this run holds (into `locked`), each lock saying where `~/.aws` goes. `left` says why a
+ * home is left alone (its lock cannot be written, or another run took it over); `refusal` is the first home
+ * whose lock could not be written.
  */
-async function lockHomes(
-  ctx: Context,
+async function claimHomes(
+  locks: HomeLocks,
   survey: RecoverySurvey,
   steps: readonly StepResult[],
   plan: RecoveryPlan,
@@ -136,14 +138,19 @@ async function lockHomes(
 ): Promise<{ left: Map<string, string>; refusal?: { home: string; error: CannotRunError } }> {
   const left = new Map<string, string>();
   let refusal: { home: string; error: CannotRunError } | undefined;
+  // A home another run held all along is in the plan's `busy`, with no step.
   for (const home of survey.homes.filter((candidate) => candidate.lock.state !== "held")) {
+    const taken = locks.taken(home.home);
+    const moving = movingOf(home, steps, plan);
     try {
-      if (await takeLock(ctx, home.home, home.user, movingOf(home, steps, plan))) locked.push(home);
+      if (taken?.state === "refused") throw taken.error;
+      if (taken?.state === "ours" && (moving === undefined || (await locks.recordMove(home.home, moving))))
+        locked.push(home);
       else left.set(home.user, "another hpiam recover took the lock");
     } catch (error) {
       if (!(error instanceof CannotRunError)) throw error;
       // A home this run does not change needs no lock: one that refuses it (root-squashed) is no failure.
-      if (!steps.some((step) => step.user === home.user) && !movingOf(home, steps, plan)) continue;
+      if (!steps.some((step) => step.user === home.user) && !moving) continue;
       refusal ??= { home: home.user, error };
       left.set(home.user, error.message);
     }

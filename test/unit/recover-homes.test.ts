@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { cp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -6,6 +5,7 @@ import { recover, recoverExitCode } from "../../src/commands/recover";
 import type { Files, PasswdEntry } from "../../src/context";
 import { createFiles } from "../../src/system/files";
 import { backupsIn, configuredHome, CREDENTIALS, onRealHome } from "../support/real-home";
+import { lockIn } from "../support/recover-lock";
 
 // `sudo hpiam recover --all-users` takes each home on its own: one it cannot change (a root-squashed NFS home,
 // a failed rename) is left as it was and named, and the others, root's above all, are still recovered.
@@ -34,8 +34,8 @@ describe("hpiam recover --all-users, one home at a time", () => {
   it("recovers and verifies root's home when alice's cannot take a lock, names hers; the next run does hers", async () => {
     const files = {
       ...createFiles(),
-      createExclusive: (path: string, content: string, mode: number) =>
-        path.startsWith(aliceHome) ? refused("EACCES")() : createFiles().createExclusive(path, content, mode),
+      createSymlink: (target: string, path: string) =>
+        path.startsWith(aliceHome) ? refused("EACCES")() : createFiles().createSymlink(target, path),
     };
     const ctx = asRoot(files);
     const result = await recover({ allUsers: true, yes: true }, ctx);
@@ -53,10 +53,10 @@ describe("hpiam recover --all-users, one home at a time", () => {
     ]);
     expect(result.verification?.status).toBe("healthy");
     expect(await readFile(join(aliceHome, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
-    expect(existsSync(join(aliceHome, ".aws.hpiam-lock"))).toBe(false);
+    expect(await lockIn(aliceHome)).toBe(false);
     expect(await backupsIn(rootHome)).toHaveLength(1);
     // Root's home is done (verified): no lock left for a next run to finish, only the reboot still due.
-    expect(existsSync(join(rootHome, ".aws.hpiam-lock"))).toBe(false);
+    expect(await lockIn(rootHome)).toBe(false);
     expect(ctx.ran).toEqual([]);
 
     const next = asRoot();
@@ -71,7 +71,7 @@ describe("hpiam recover --all-users, one home at a time", () => {
     const files = {
       ...real,
       rename: (from: string, to: string) =>
-        from.startsWith(aliceHome) ? refused("EPERM")() : real.rename(from, to),
+        from === join(aliceHome, ".aws") ? refused("EPERM")() : real.rename(from, to),
     };
     const ctx = asRoot(files);
     const result = await recover({ allUsers: true, yes: true }, ctx);
@@ -90,7 +90,7 @@ describe("hpiam recover --all-users, one home at a time", () => {
   });
 
   it("a single home whose lock cannot be written is still exit 3 with nothing changed", async () => {
-    const files = { ...createFiles(), createExclusive: refused("EROFS") };
+    const files = { ...createFiles(), createSymlink: refused("EROFS") };
     await expect(recover({ user: "alice", yes: true }, asRoot(files))).rejects.toMatchObject({ exitCode: 3 });
     expect(await readFile(join(aliceHome, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
     expect(await backupsIn(aliceHome)).toEqual([]);

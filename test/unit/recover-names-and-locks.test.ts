@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { copiesIn, freeCopyName, utcStamp } from "../../src/domain/recovery/backup-names";
 import { deactivateKeyCommand, startupFileFix } from "../../src/domain/recovery/manual-fixes";
-import { judgeLock, parseLock } from "../../src/domain/recovery/recover-lock";
+import { judgeLock, parseLock } from "../../src/recover/lock";
 import { STAMP } from "../support/recovery-survey";
 
 describe("recover's names, locks and commands", () => {
@@ -28,21 +28,17 @@ describe("recover's names, locks and commands", () => {
     ...extra,
   });
 
-  it("tells a live holder from one a crash or a reboot left", () => {
-    expect(judgeLock({ holder: holder(100) }, here, now).state).toBe("held");
-    expect(judgeLock({ holder: holder(200) }, here, now)).toMatchObject({
-      state: "stale",
-      resume: "same-boot",
-    });
-    expect(judgeLock({ holder: holder(100, { bootId: "boot-0" }) }, here, now)).toMatchObject({
-      resume: "after-reboot",
-    });
-    expect(judgeLock({ holder: holder(200, { host: "node-b" }) }, here, now).state).toBe("held");
+  it("tells a live holder from one a crash or a reboot left, and from garbage", () => {
+    expect(judgeLock(holder(100), here, now).state).toBe("held");
+    expect(judgeLock(holder(200), here, now)).toMatchObject({ state: "stale", resume: "same-boot" });
+    expect(judgeLock(holder(100, { bootId: "boot-0" }), here, now)).toMatchObject({ resume: "after-reboot" });
+    expect(judgeLock(holder(200, { host: "node-b" }), here, now).state).toBe("held");
     const old = holder(200, { host: "node-b", startedAt: "2026-11-23T05:00:00Z" });
-    expect(judgeLock({ holder: old }, here, now)).toMatchObject({ state: "stale", resume: "no" });
-    expect(judgeLock({ modifiedMs: now.getTime() - 1000 }, here, now).state).toBe("held");
-    expect(judgeLock({ modifiedMs: now.getTime() - 60_000 }, here, now).state).toBe("stale");
+    expect(judgeLock(old, here, now)).toMatchObject({ state: "stale", resume: "no" });
+    // No run ever leaves a lock half written: one that does not parse, however fresh, holds nothing.
     expect(parseLock("garbage")).toBeUndefined();
+    expect(parseLock("")).toBeUndefined();
+    expect(judgeLock(undefined, here, now)).toEqual({ state: "stale", resume: "no" });
   });
 
   it("builds a deactivation command that finds the full key id itself", () => {

@@ -18,6 +18,7 @@ import {
   LEAKED_SECRET,
   onRealHome,
 } from "../support/real-home";
+import { lockIn } from "../support/recover-lock";
 
 const KEY_ID = LEAKED_KEY_ID;
 const SECRET = LEAKED_SECRET;
@@ -66,7 +67,7 @@ describe("hpiam recover", () => {
     expect(await readFile(join(home, backup ?? "", "credentials"), "utf8")).toBe(CREDENTIALS);
     expect(await readFile(join(home, backup ?? "", "config"), "utf8")).toBe(CONFIG);
     expect(existsSync(join(home, ".aws"))).toBe(false);
-    expect(existsSync(join(home, ".aws.hpiam-lock"))).toBe(false);
+    expect(await lockIn(home)).toBe(false);
     expect(ctx.ran).toEqual([]);
     expect(result.leakedKeys).toEqual([
       expect.objectContaining({
