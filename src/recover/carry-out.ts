@@ -71,7 +71,10 @@ export async function carryOut(
     }
     if (!failure) {
       const settled = reboot?.status === "done" || planned.action === "undo" || !plan.reboot.needed;
-      const homes = locked.map((home) => home.home);
+      // Only where something moved (or had, in this boot) is a reboot owed: not in every home looked at.
+      const homes = locked
+        .map((home) => home.home)
+        .filter((home) => settled || plan.rebootHomes.includes(home));
       await settleRebootDue(ctx, homes, settled ? "settled" : "due");
     }
   } finally {

@@ -2,7 +2,7 @@ import { cp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { recover, recoverExitCode } from "../../src/commands/recover";
-import type { Files, PasswdEntry } from "../../src/context";
+import type { FileOwner, Files, PasswdEntry } from "../../src/context";
 import { createFiles } from "../../src/system/files";
 import { backupsIn, configuredHome, CREDENTIALS, onRealHome } from "../support/real-home";
 import { lockIn } from "../support/recover-lock";
@@ -87,6 +87,39 @@ describe("hpiam recover --all-users, one home at a time", () => {
     expect(await readFile(join(aliceHome, ".aws", "credentials"), "utf8")).toBe(CREDENTIALS);
     expect(await backupsIn(rootHome)).toHaveLength(1);
     expect(ctx.ran).toEqual([]);
+  });
+
+  it("gives every file it creates in alice's home (lock, mode record, reboot due) to alice, not to root", async () => {
+    const real = createFiles();
+    const created: Array<[string, FileOwner | undefined]> = [];
+    const files: Files = {
+      ...real,
+      // alice's home is hers; the files are created as this test's user, the owner they were given recorded.
+      stat: async (path) => {
+        const info = await real.stat(path);
+        return info && path === aliceHome ? { ...info, uid: 1001, gid: 1001 } : info;
+      },
+      createSymlink: (target, path, owner) => {
+        created.push([path, owner]);
+        return real.createSymlink(target, path);
+      },
+      createExclusive: (path, content, mode, owner) => {
+        created.push([path, owner]);
+        return real.createExclusive(path, content, mode);
+      },
+    };
+    const result = await recover({ allUsers: true, yes: true, reboot: false }, asRoot(files));
+    expect(result.result, result.reason).toBe("recovered");
+    const inAlices = created.filter(([path]) => path.startsWith(`${aliceHome}/`));
+    expect(
+      inAlices.map(([path]) => path.slice(aliceHome.length + 1).replace(/\d{8}T\d{6}Z/, "<stamp>")),
+    ).toEqual([
+      ".aws.hpiam-lock",
+      ".aws.hpiam-lock.next",
+      ".aws.hpiam-mode-<stamp>",
+      ".aws.hpiam-reboot-due",
+    ]);
+    expect(inAlices.map(([, owner]) => owner)).toEqual(Array(4).fill({ uid: 1001, gid: 1001 }));
   });
 
   it("a single home whose lock cannot be written is still exit 3 with nothing changed", async () => {
