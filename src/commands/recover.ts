@@ -11,7 +11,14 @@ import { sharedHomesChanged } from "../recover/shared-homes";
 import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
 import { type HomeLocks, lockHomes } from "../recover/lock";
 import type { UserHome } from "../scan/homes";
-import type { RecoverHooks, RecoverOptions, RecoverResult, StepResult } from "../recover/types";
+import type { ManualFix } from "../domain/recovery/manual-fixes";
+import type {
+  ManualFixResult,
+  RecoverHooks,
+  RecoverOptions,
+  RecoverResult,
+  StepResult,
+} from "../recover/types";
 
 /**
  * The seed 000 procedure: plan from what is found, move `~/.aws` aside, verify, reboot. Keys left in a home it
@@ -149,7 +156,7 @@ function describePlan(
     users: survey.homes.map((home) => ({
       user: home.user,
       home: home.home,
-      awsDir: home.awsDir,
+      awsDir: { ...home.awsDir, symlinkTarget: home.awsDir.symlinkTarget ?? null },
       backups: home.backups.map((backup) => backup.path),
     })),
     identityBefore: survey.identityBefore ?? null,
@@ -160,7 +167,7 @@ function describePlan(
         (step.id === "move-aws-dir" || step.id === "move-boto") && step.to ? [step.to] : [],
       ),
     ],
-    manual: plan.manual,
+    manual: plan.manual.map(manualResult),
     leakedKeys: plan.leakedKeys,
     untouched: untouchedKeys(survey.bystanders),
     notDone: survey.notDone ?? [],
@@ -171,6 +178,19 @@ function describePlan(
     blockers: plan.blockers,
     notes: plan.notes,
   };
+}
+
+function manualResult(fix: ManualFix): ManualFixResult {
+  const none = { path: null, lines: null, variables: null, variable: null };
+  const { credential, command } = fix;
+  switch (fix.kind) {
+    case "startup-file":
+      return { ...none, kind: fix.kind, path: fix.path, lines: fix.lines, credential, command };
+    case "environment":
+      return { ...none, kind: fix.kind, variables: fix.variables, credential, command };
+    case "key-file":
+      return { ...none, kind: fix.kind, path: fix.path, variable: fix.variable ?? null, credential, command };
+  }
 }
 
 function stepResult(step: Step, status: StepResult["status"]): StepResult {

@@ -1,7 +1,7 @@
 import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../recover/types";
 import { identifyNode } from "../identity/identify";
 import type { Context } from "../context";
-import type { RecoveryPlan } from "../domain/recovery/recovery-plan";
+import { rebootOwedNote, type RecoveryPlan } from "../domain/recovery/recovery-plan";
 import { describeFileFailure } from "../domain/file-errors";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
 import { CannotRunError } from "../errors";
@@ -82,8 +82,11 @@ export async function carryOut(
       if (failure !== undefined && (await awsDirMoved(ctx, home, steps, plan))) locks.keep(home.home);
     }
   }
+  const rebooted = steps.some((step) => step.id === "reboot" && step.status === "done");
+  const owed = new Set(survey.homes.flatMap((home) => home.rebootDueSince ?? []).map(rebootOwedNote));
   return {
     ...planned,
+    notes: rebooted ? planned.notes.filter((note) => !owed.has(note)) : planned.notes,
     result: (failure ?? unfinished) ? "failed" : planned.action === "undo" ? "restored" : "recovered",
     reason: failure ?? unfinished ?? successReason(steps, verification, planned),
     steps,
@@ -196,7 +199,11 @@ async function attempt(step: StepResult, run: () => Promise<void>): Promise<stri
   }
 }
 
-/** A fresh credential chain, as any new process of that home would resolve it: must be the instance-profile role. */
+/**
+ * A fresh credential chain, as any new process of that home would resolve it: must be the instance-profile role.
+ * Without --profile: the profile it names was, as a rule, in the `~/.aws` just moved (it would be "not found"
+ * on every run), and no process of the node's names it unless told to.
+ */
 async function verifyIdentity(
   ctx: Context,
   step: StepResult,
@@ -206,7 +213,6 @@ async function verifyIdentity(
 ): Promise<{ verification: Verification; failure?: string }> {
   const files = chainFilesOf(ctx, survey.homes);
   const now = await identifyNode(ctx, {
-    profile: options.profile,
     region: options.region,
     ...files,
     ...(survey.stsSilentBefore ? { stsAttempts: 1 } : {}),
@@ -222,11 +228,17 @@ async function verifyIdentity(
     const fix = now.verdict.fix && now.verdict.fix !== "hpiam recover" ? `; ${now.verdict.fix}` : "";
     return { verification, failure: `verification failed: ${step.detail}${fix}` };
   }
-  step.status = "done";
-  step.detail = `${now.verdict.reason} (${verification.arn ?? "?"})`;
+  const found = `${now.verdict.reason} (${verification.arn ?? "?"})`;
   const exports = plan.manual.filter((fix) => fix.credential && fix.kind === "startup-file");
-  if (exports.length === 0) return { verification };
+  if (exports.length === 0) {
+    step.status = "done";
+    step.detail = found;
+    return { verification };
+  }
+  // What this process signs as is not what a new login shell will: the step fails with the run.
   const where = exports.map((fix) => (fix.kind === "startup-file" ? fix.path : "")).join(", ");
+  step.status = "failed";
+  step.detail = `new shells still get AWS keys from ${where} (this process: ${found})`;
   return {
     verification,
     failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,

@@ -110,9 +110,10 @@ export async function surveyRecovery(
     Promise.all(targets.map(survey)),
     Promise.all(bystanders.map(survey)),
     systemStartupExports(ctx),
-    // Only informative (the leaked key's owner, whether to verify): STS is asked once.
+    // Only informative (the leaked key's owner, whether to verify): STS is asked once. The chain the node's
+    // processes use, as the verification's: --profile only says which profile counts as in use in ~/.aws.
     action === "recover"
-      ? identityNow(ctx, { ...options, ...chainFilesOf(ctx, targets), stsAttempts: 1 })
+      ? identityNow(ctx, { ...options, profile: undefined, ...chainFilesOf(ctx, targets), stsAttempts: 1 })
       : undefined,
     keyFilesOf(keyFilesAt, targets),
   ]);

@@ -190,9 +190,7 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
     );
   }
   if (home.rebootDueSince !== undefined) {
-    plan.notes.push(
-      `a reboot is still due: hpiam recover moved the keys aside at ${home.rebootDueSince} without one, and this node has not rebooted since`,
-    );
+    plan.notes.push(rebootOwedNote(home.rebootDueSince));
     markReboot(plan, home.home);
   }
   const earlier = earlierRun(home, affected);
@@ -217,6 +215,11 @@ function planBoto(
   const profile = { profile: "Credentials", kind: "static-keys" as const, accessKeyId: boto.accessKeyId };
   plan.leakedKeys.push(leakedKey(home, { ...profile, file: boto.path }, survey));
   markReboot(plan, home.home);
+}
+
+/** Said until the reboot is made: a run that makes it drops this note. */
+export function rebootOwedNote(since: string): string {
+  return `a reboot is still due: hpiam recover moved the keys aside at ${since} without one, and this node has not rebooted since`;
 }
 
 function markReboot(plan: RecoveryPlan, home: string): void {
