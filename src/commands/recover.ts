@@ -97,6 +97,7 @@ async function recoverLocked(
   };
   const idle = plan.steps.length === 0;
 
+  // A dry run holds no lock: it only says what a run would do.
   if (options.dryRun || !locks) {
     if (idle) return planned;
     const refusal = plan.blockers[0] ? `; as it stands it would be refused: ${plan.blockers[0].message}` : "";
