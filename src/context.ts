@@ -46,6 +46,12 @@ export interface FileInfo {
   modifiedMs?: number;
 }
 
+/** Whose a file hpiam creates in another user's home is (under sudo): that user's, not root's. */
+export interface FileOwner {
+  uid: number;
+  gid: number;
+}
+
 export interface Files {
   /** Reads a text file; throws FileError (ENOENT, EACCES, EISDIR, EFBIG past maxBytes). */
   readText(path: string, options?: { maxBytes?: number }): Promise<string>;
@@ -60,8 +66,13 @@ export interface Files {
   mkdir(path: string, mode: number): Promise<void>;
   chmod(path: string, mode: number): Promise<void>;
   writeText(path: string, content: string, mode: number): Promise<void>;
-  /** Creates a file that must not exist yet (O_EXCL, so never through a symlink); false when something is there. */
-  createExclusive(path: string, content: string, mode: number): Promise<boolean>;
+  /**
+   * Creates a file that must not exist yet (O_EXCL, so never through a symlink); false when something is there.
+   * Given an owner, it is that owner's before it holds anything.
+   */
+  createExclusive(path: string, content: string, mode: number, owner?: FileOwner): Promise<boolean>;
+  /** symlink(2): the link is there whole, with its target, or not at all; false when something is there. */
+  createSymlink(target: string, path: string, owner?: FileOwner): Promise<boolean>;
   /** chmod through a descriptor opened with O_NOFOLLOW | O_DIRECTORY: a symlink swapped in fails (ELOOP). */
   chmodDirectory(path: string, mode: number): Promise<void>;
 }
@@ -214,6 +225,8 @@ export interface HostPort {
   bootId(): Promise<string | undefined>;
   /** A process with this pid runs on this machine (one of another user's counts too). */
   alive(pid: number): boolean;
+  /** Waits this long (a run waiting for another's lock); at once in tests. */
+  pause(ms: number): Promise<void>;
   /** The argv that starts this same hpiam (node and script, or the single executable). */
   readonly command: readonly string[];
 }

@@ -4,8 +4,8 @@ import type { ProfileFinding } from "../domain/aws-profiles";
 import { chooseProfile } from "../identity/botocore-config";
 import { describeFileFailure } from "../domain/file-errors";
 import { printable } from "../domain/printable";
-import type { LockState } from "../domain/recovery/recover-lock";
-import { readLock, readRebootDue } from "../scan/recover-traces";
+import { lockPath, type LockState, readLock } from "../recover/lock";
+import { readRebootDue } from "../scan/recover-traces";
 import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 
@@ -37,7 +37,7 @@ export const awsFiles: Check = {
       readRebootDue(ctx, home.home),
     ]);
     const unfinished = recoverUnderWay(lock, scan, ctx);
-    if (unfinished) findings.push(unfinished);
+    if (unfinished && lock.state !== "held") findings.push(unfinished);
     if (due.state === "due") {
       findings.push({
         status: "warn",
@@ -97,7 +97,12 @@ export const awsFiles: Check = {
             status: "pass",
             message: scan.present ? `no credentials in ${scan.dir}${link}` : `${scan.dir} does not exist`,
           };
-    return foldFindings(findings, otherwise, details);
+    const outcome = foldFindings(findings, otherwise, details);
+    // A run at work is said whatever else is found: the keys it is about to move are what it works on.
+    if (!unfinished || lock.state !== "held") return outcome;
+    return outcome.status === "pass"
+      ? { ...outcome, ...unfinished }
+      : { ...outcome, message: `${outcome.message}; ${unfinished.message}` };
   },
 };
 
@@ -117,8 +122,15 @@ function recoverUnderWay(lock: LockState, scan: AwsDirFinding, ctx: Context): Ch
     };
   }
   if (lock.state !== "stale") return undefined;
+  if (!lock.holder) {
+    return {
+      status: "warn",
+      message: `${lockPath(scan.home)} is not a lock hpiam wrote (no run's pid in it): the next hpiam recover takes it over`,
+      remediation: asInvoked(ctx, "hpiam recover"),
+    };
+  }
   const moved =
-    lock.holder?.moving !== undefined && !scan.present ? `; ${scan.dir} is at ${lock.holder.moving}` : "";
+    lock.holder.moving !== undefined && !scan.present ? `; ${scan.dir} is at ${lock.holder.moving}` : "";
   return {
     status: "warn",
     message: `hpiam recover stopped before it finished${who}${moved}: run it again to finish (verify, reboot)`,

@@ -9,7 +9,16 @@ import { invokedAs } from "../recover/invocation";
 import { slurmState } from "../recover/slurm";
 import { sharedHomesChanged } from "../recover/shared-homes";
 import { bystanderHomes, surveyRecovery, targetHomes } from "../recover/survey";
-import type { RecoverHooks, RecoverOptions, RecoverResult, StepResult } from "../recover/types";
+import { type HomeLocks, lockHomes } from "../recover/lock";
+import type { UserHome } from "../scan/homes";
+import type { ManualFix } from "../domain/recovery/manual-fixes";
+import type {
+  ManualFixResult,
+  RecoverHooks,
+  RecoverOptions,
+  RecoverResult,
+  StepResult,
+} from "../recover/types";
 
 /**
  * The procedure of the HyperPod workshop's "Troubleshoot IAM Permissions" page, made safe: plan from what is
@@ -40,10 +49,25 @@ async function recoverTargets(
   hooks: RecoverHooks,
 ): Promise<RecoverResult> {
   validate(options);
-  const action = options.undo ? "undo" : "recover";
   const { homes: targets, unlisted } = await targetHomes(ctx, options);
+  // Held from before the homes are looked at until the end: the plan is made from what another run left.
+  const locks = options.dryRun ? undefined : await lockHomes(ctx, targets);
+  try {
+    return await recoverLocked(options, ctx, hooks, { targets, unlisted, locks });
+  } finally {
+    await locks?.releaseAll();
+  }
+}
+
+async function recoverLocked(
+  options: RecoverOptions,
+  ctx: Context,
+  hooks: RecoverHooks,
+  { targets, unlisted, locks }: { targets: UserHome[]; unlisted?: string; locks: HomeLocks | undefined },
+): Promise<RecoverResult> {
+  const action = options.undo ? "undo" : "recover";
   const bystanders = action === "recover" ? await bystanderHomes(ctx, options, targets) : [];
-  let survey = await surveyRecovery(ctx, options, targets, action, bystanders);
+  let survey = await surveyRecovery(ctx, options, targets, action, bystanders, locks);
   if (options.allUsers) {
     // Each home on its own: one root cannot read, or cannot undo, is named and the others go ahead.
     const { homes, notDone } = setAsideHomes(survey.homes, action === "undo");
@@ -74,7 +98,8 @@ async function recoverTargets(
   };
   const idle = plan.steps.length === 0;
 
-  if (options.dryRun) {
+  // A dry run holds no lock: it only says what a run would do.
+  if (options.dryRun || !locks) {
     if (idle) return planned;
     const refusal = plan.blockers[0] ? `; as it stands it would be refused: ${plan.blockers[0].message}` : "";
     return { ...planned, result: "planned", reason: `would ${summarize(plan)}${refusal}` };
@@ -90,7 +115,7 @@ async function recoverTargets(
       return { ...planned, result: "refused", reason: "declined at the prompt: nothing changed" };
     }
   }
-  return carryOut(ctx, { survey, plan, planned, options });
+  return carryOut(ctx, { survey, plan, planned, options, locks });
 }
 
 /**
@@ -133,7 +158,7 @@ function describePlan(
     users: survey.homes.map((home) => ({
       user: home.user,
       home: home.home,
-      awsDir: home.awsDir,
+      awsDir: { ...home.awsDir, symlinkTarget: home.awsDir.symlinkTarget ?? null },
       backups: home.backups.map((backup) => backup.path),
     })),
     identityBefore: survey.identityBefore ?? null,
@@ -144,7 +169,7 @@ function describePlan(
         (step.id === "move-aws-dir" || step.id === "move-boto") && step.to ? [step.to] : [],
       ),
     ],
-    manual: plan.manual,
+    manual: plan.manual.map(manualResult),
     leakedKeys: plan.leakedKeys,
     untouched: untouchedKeys(survey.bystanders),
     notDone: survey.notDone ?? [],
@@ -155,6 +180,19 @@ function describePlan(
     blockers: plan.blockers,
     notes: plan.notes,
   };
+}
+
+function manualResult(fix: ManualFix): ManualFixResult {
+  const none = { path: null, lines: null, variables: null, variable: null };
+  const { credential, command } = fix;
+  switch (fix.kind) {
+    case "startup-file":
+      return { ...none, kind: fix.kind, path: fix.path, lines: fix.lines, credential, command };
+    case "environment":
+      return { ...none, kind: fix.kind, variables: fix.variables, credential, command };
+    case "key-file":
+      return { ...none, kind: fix.kind, path: fix.path, variable: fix.variable ?? null, credential, command };
+  }
 }
 
 function stepResult(step: Step, status: StepResult["status"]): StepResult {

@@ -1,11 +1,11 @@
 import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../recover/types";
 import { identifyNode } from "../identity/identify";
 import type { Context } from "../context";
-import type { RecoveryPlan } from "../domain/recovery/recovery-plan";
+import { rebootOwedNote, type RecoveryPlan } from "../domain/recovery/recovery-plan";
 import { describeFileFailure } from "../domain/file-errors";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
 import { CannotRunError } from "../errors";
-import { releaseLock, takeLock } from "./lock";
+import type { HomeLocks } from "./lock";
 import { settleRebootDue } from "./reboot-due";
 import { chainFilesOf } from "./survey";
 import { deleteAwsDir, finishDelete, moveAside, renameOnto, restore, secureBackup } from "./operations";
@@ -16,18 +16,20 @@ export interface Approved {
   /** The plan as a result whose steps are all `planned`. */
   planned: RecoverResult;
   options: RecoverOptions;
+  /** The target homes' locks, taken before the survey; given back by the caller. */
+  locks: HomeLocks;
 }
 
 const REBOOT_TIMEOUT_MS = 60_000;
 
 /**
- * Carries out an approved plan, step by step, under each home's lock. The lock is released only after the
- * reboot was asked for: a run cut short before that leaves it, and so does one that failed after `~/.aws`
- * was moved, so that the next run finds where it went and finishes the job (verify, reboot).
+ * Carries out an approved plan, step by step, under each home's lock. A run cut short leaves its locks, and
+ * one that failed after `~/.aws` was moved keeps that home's, so that the next run finds where it went and
+ * finishes the job (verify, reboot).
  */
 export async function carryOut(
   ctx: Context,
-  { survey, plan, planned, options }: Approved,
+  { survey, plan, planned, options, locks }: Approved,
 ): Promise<RecoverResult> {
   const steps = planned.steps.map((step) => ({ ...step }));
   const locked: HomeSurvey[] = [];
@@ -38,7 +40,7 @@ export async function carryOut(
   try {
     // Each home on its own: one that cannot be locked (a root-squashed NFS home, say) or whose step fails is
     // left as it is, and the other homes (root's, which the SSM agent reads) are still recovered.
-    const { left, refusal } = await lockHomes(ctx, survey, steps, plan, locked);
+    const { left, refusal } = await claimHomes(locks, survey, steps, plan, locked);
     if (locked.length === 0) {
       if (refusal) throw refusal.error;
       return { ...planned, result: "nothing-to-do", reason: "another hpiam recover took the lock meanwhile" };
@@ -69,17 +71,22 @@ export async function carryOut(
     }
     if (!failure) {
       const settled = reboot?.status === "done" || planned.action === "undo" || !plan.reboot.needed;
-      const homes = locked.map((home) => home.home);
+      // Only where something moved (or had, in this boot) is a reboot owed: not in every home looked at.
+      const homes = locked
+        .map((home) => home.home)
+        .filter((home) => settled || plan.rebootHomes.includes(home));
       await settleRebootDue(ctx, homes, settled ? "settled" : "due");
     }
   } finally {
     for (const home of locked) {
-      const keep = failure !== undefined && (await awsDirMoved(ctx, home, steps, plan));
-      if (!keep) await releaseLock(ctx, home.home).catch(() => undefined);
+      if (failure !== undefined && (await awsDirMoved(ctx, home, steps, plan))) locks.keep(home.home);
     }
   }
+  const rebooted = steps.some((step) => step.id === "reboot" && step.status === "done");
+  const owed = new Set(survey.homes.flatMap((home) => home.rebootDueSince ?? []).map(rebootOwedNote));
   return {
     ...planned,
+    notes: rebooted ? planned.notes.filter((note) => !owed.has(note)) : planned.notes,
     result: (failure ?? unfinished) ? "failed" : planned.action === "undo" ? "restored" : "recovered",
     reason: failure ?? unfinished ?? successReason(steps, verification, planned),
     steps,
@@ -124,11 +131,12 @@ async function changeFiles(ctx: Context, step: StepResult): Promise<void> {
 }
 
 /**
- * Takes each home's lock (into `locked`). `left` says why a home is left alone (another run has it, or its lock
- * cannot be written); `refusal` is the first home whose lock could not be written.
+ * The homes whose lock this run holds (into `locked`), each lock saying where `~/.aws` goes. `left` says why a
+ * home is left alone (its lock cannot be written, or another run took it over); `refusal` is the first home
+ * whose lock could not be written.
  */
-async function lockHomes(
-  ctx: Context,
+async function claimHomes(
+  locks: HomeLocks,
   survey: RecoverySurvey,
   steps: readonly StepResult[],
   plan: RecoveryPlan,
@@ -136,14 +144,19 @@ async function lockHomes(
 ): Promise<{ left: Map<string, string>; refusal?: { home: string; error: CannotRunError } }> {
   const left = new Map<string, string>();
   let refusal: { home: string; error: CannotRunError } | undefined;
+  // A home another run held all along is in the plan's `busy`, with no step.
   for (const home of survey.homes.filter((candidate) => candidate.lock.state !== "held")) {
+    const taken = locks.taken(home.home);
+    const moving = movingOf(home, steps, plan);
     try {
-      if (await takeLock(ctx, home.home, home.user, movingOf(home, steps, plan))) locked.push(home);
+      if (taken?.state === "refused") throw taken.error;
+      if (taken?.state === "ours" && (moving === undefined || (await locks.recordMove(home.home, moving))))
+        locked.push(home);
       else left.set(home.user, "another hpiam recover took the lock");
     } catch (error) {
       if (!(error instanceof CannotRunError)) throw error;
       // A home this run does not change needs no lock: one that refuses it (root-squashed) is no failure.
-      if (!steps.some((step) => step.user === home.user) && !movingOf(home, steps, plan)) continue;
+      if (!steps.some((step) => step.user === home.user) && !moving) continue;
       refusal ??= { home: home.user, error };
       left.set(home.user, error.message);
     }
@@ -186,7 +199,11 @@ async function attempt(step: StepResult, run: () => Promise<void>): Promise<stri
   }
 }
 
-/** A fresh credential chain, as any new process of that home would resolve it: must be the instance-profile role. */
+/**
+ * A fresh credential chain, as any new process of that home would resolve it: must be the instance-profile role.
+ * Without --profile: the profile it names was, as a rule, in the `~/.aws` just moved (it would be "not found"
+ * on every run), and no process of the node's names it unless told to.
+ */
 async function verifyIdentity(
   ctx: Context,
   step: StepResult,
@@ -196,7 +213,6 @@ async function verifyIdentity(
 ): Promise<{ verification: Verification; failure?: string }> {
   const files = chainFilesOf(ctx, survey.homes);
   const now = await identifyNode(ctx, {
-    profile: options.profile,
     region: options.region,
     ...files,
     ...(survey.stsSilentBefore ? { stsAttempts: 1 } : {}),
@@ -212,11 +228,17 @@ async function verifyIdentity(
     const fix = now.verdict.fix && now.verdict.fix !== "hpiam recover" ? `; ${now.verdict.fix}` : "";
     return { verification, failure: `verification failed: ${step.detail}${fix}` };
   }
-  step.status = "done";
-  step.detail = `${now.verdict.reason} (${verification.arn ?? "?"})`;
+  const found = `${now.verdict.reason} (${verification.arn ?? "?"})`;
   const exports = plan.manual.filter((fix) => fix.credential && fix.kind === "startup-file");
-  if (exports.length === 0) return { verification };
+  if (exports.length === 0) {
+    step.status = "done";
+    step.detail = found;
+    return { verification };
+  }
+  // What this process signs as is not what a new login shell will: the step fails with the run.
   const where = exports.map((fix) => (fix.kind === "startup-file" ? fix.path : "")).join(", ");
+  step.status = "failed";
+  step.detail = `new shells still get AWS keys from ${where} (this process: ${found})`;
   return {
     verification,
     failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,

@@ -1,4 +1,6 @@
+import { dirname } from "node:path";
 import type { Context } from "../context";
+import { homeOwner } from "./home-owner";
 import { modeRecordOf, parseModeRecord } from "../domain/recovery/backup-names";
 
 /**
@@ -9,7 +11,8 @@ import { modeRecordOf, parseModeRecord } from "../domain/recovery/backup-names";
 
 /**
  * `~/.aws` → its backup, then owner-only (a directory only: chmod would follow a link). Its mode is recorded
- * beside the backup first, for --undo: a disk that refuses the record refuses before anything moved.
+ * beside the backup first, for --undo (the home owner's record, which their own hpiam reads under sudo too): a
+ * disk that refuses the record refuses before anything moved.
  */
 export async function moveAside(ctx: Context, from: string, to: string): Promise<void> {
   const before = await ctx.files.lstat(from);
@@ -20,6 +23,7 @@ export async function moveAside(ctx: Context, from: string, to: string): Promise
       record,
       `0${(before.mode & 0o777).toString(8).padStart(3, "0")}\n`,
       0o600,
+      await homeOwner(ctx, dirname(to)),
     ));
   await renameOnto(ctx, from, to).catch(async (error: unknown) => {
     if (recorded) await ctx.files.remove(record).catch(() => undefined);

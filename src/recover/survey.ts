@@ -20,7 +20,8 @@ import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
 import { resolvesOutside } from "../scan/outside-home";
 import { findShellExports } from "../scan/shell-exports";
-import { readLock, readRebootDue } from "../scan/recover-traces";
+import { readRebootDue } from "../scan/recover-traces";
+import { type HomeLocks, readLock } from "./lock";
 import {
   botoKeys,
   keyFilesOf,
@@ -84,13 +85,17 @@ export async function bystanderHomes(
   return [{ user: root.name, uid: root.uid, home: root.home }];
 }
 
-/** Everything a plan is made from, read without changing anything. */
+/**
+ * Everything a plan is made from, read without changing anything. `locks`: the target homes' locks this run
+ * holds (none for --dry-run, which reads them as they are).
+ */
 export async function surveyRecovery(
   ctx: Context,
   options: AwsOptions,
   targets: readonly UserHome[],
   action: "recover" | "undo",
   bystanders: readonly UserHome[] = [],
+  locks?: HomeLocks,
 ): Promise<RecoverySurvey> {
   // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
   const keyFilesAt = keyFilesReader(ctx);
@@ -100,14 +105,16 @@ export async function surveyRecovery(
       keyFilesAt,
       target,
       target.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default",
+      locks,
     );
   const [homes, others, systemExports, before, keyFiles] = await Promise.all([
     Promise.all(targets.map(survey)),
     Promise.all(bystanders.map(survey)),
     systemStartupExports(ctx),
-    // Only informative (the leaked key's owner, whether to verify): STS is asked once.
+    // Only informative (the leaked key's owner, whether to verify): STS is asked once. The chain the node's
+    // processes use, as the verification's: --profile only says which profile counts as in use in ~/.aws.
     action === "recover"
-      ? identityNow(ctx, { ...options, ...chainFilesOf(ctx, targets), stsAttempts: 1 })
+      ? identityNow(ctx, { ...options, profile: undefined, ...chainFilesOf(ctx, targets), stsAttempts: 1 })
       : undefined,
     keyFilesOf(keyFilesAt, targets),
   ]);
@@ -135,6 +142,7 @@ async function surveyHome(
   keyFilesAt: KeyFilesOf,
   target: UserHome,
   profile: string,
+  locks: HomeLocks | undefined,
 ): Promise<HomeSurvey> {
   const { home, user } = target;
   const dir = join(home, ".aws");
@@ -142,7 +150,7 @@ async function surveyHome(
     scanAwsDir(ctx, home),
     ctx.files.lstat(dir).catch(() => undefined),
     ctx.files.readdir(home).catch(() => [] as string[]),
-    readLock(ctx, home),
+    locks?.stateOf(home) ?? readLock(ctx, home),
     findShellExports(ctx, home, { system: false }),
     readRebootDue(ctx, home),
     botoKeys(keyFilesAt, home),

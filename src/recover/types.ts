@@ -1,6 +1,5 @@
 /** What recover takes and gives: the options, and the result the JSON contract names. */
 import type { AwsOptions } from "../context";
-import type { ManualFix } from "../domain/recovery/manual-fixes";
 import type { Blocker } from "../domain/recovery/recovery-blockers";
 import type { LeakedKey, RecoveryPlan, Step } from "../domain/recovery/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery/recovery-survey";
@@ -37,6 +36,35 @@ export interface StepResult {
   detail: string | null;
 }
 
+/** A home's `~/.aws` as the JSON contract gives it: every field present, `null` where it does not apply. */
+export interface AwsDirResult {
+  path: string;
+  kind: HomeSurvey["awsDir"]["kind"];
+  /** Where a symlinked `~/.aws` points; null when it is no symlink. */
+  symlinkTarget: string | null;
+  outsideHome: boolean;
+  /** This process could not look inside (another user's home, without root). */
+  accessDenied: boolean;
+  profiles: HomeSurvey["awsDir"]["profiles"];
+}
+
+/** What a person does by hand, as the JSON contract gives it: every field present, `null` where it does not apply. */
+export type ManualFixResult = {
+  /** Some line or variable sets keys themselves (not only which profile or file to use). */
+  credential: boolean;
+  command: string;
+} & (
+  | {
+      kind: "startup-file";
+      path: string;
+      lines: Array<{ line: number; variable: string }>;
+      variables: null;
+      variable: null;
+    }
+  | { kind: "environment"; path: null; lines: null; variables: string[]; variable: null }
+  | { kind: "key-file"; path: string; lines: null; variables: null; variable: string | null }
+);
+
 export interface Verification {
   status: VerdictStatus;
   reason: string;
@@ -50,13 +78,13 @@ export interface RecoverResult {
   /** One line a person reads first. */
   reason: string;
   dryRun: boolean;
-  users: Array<{ user: string; home: string; awsDir: HomeSurvey["awsDir"]; backups: string[] }>;
+  users: Array<{ user: string; home: string; awsDir: AwsDirResult; backups: string[] }>;
   identityBefore: RecoverySurvey["identityBefore"] | null;
   steps: StepResult[];
   /** Backups this run made (or finished, or restored from with --undo). */
   backups: string[];
   /** Reported, never edited: shell startup lines and variables that set AWS keys. */
-  manual: ManualFix[];
+  manual: ManualFixResult[];
   leakedKeys: LeakedKey[];
   /** Under sudo: root's own `~/.aws` when it holds keys; not changed by this run, named with its command. */
   untouched: UntouchedKeys[];

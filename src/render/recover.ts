@@ -1,5 +1,4 @@
-import type { RecoverOutcome, RecoverResult, StepResult } from "../recover/types";
-import type { ManualFix } from "../domain/recovery/manual-fixes";
+import type { ManualFixResult, RecoverOutcome, RecoverResult, StepResult } from "../recover/types";
 import { printableTree } from "../domain/printable";
 import { keyValueBlock, type Style } from "./style";
 
@@ -137,7 +136,7 @@ function target(step: StepResult): string {
   }
 }
 
-function manualLines(fix: ManualFix, style: Style): string[] {
+function manualLines(fix: ManualFixResult, style: Style): string[] {
   if (fix.kind === "environment") {
     return [`this process's environment: ${fix.variables.join(", ")}`, `  ${style.bold(fix.command)}`];
   }

@@ -1,34 +1,11 @@
 /**
- * What a recover leaves in a home for the next run and for diagnose: its lock, and a reboot it still owes.
- * Read here; written only by src/recover/.
+ * A reboot a recover still owes, as it leaves it in a home for the next run and for diagnose. Read here;
+ * written only by src/recover/ (which also keeps the lock: src/recover/lock.ts).
  */
 import { join } from "node:path";
 import type { Context } from "../context";
-import { LOCK_NAME, REBOOT_DUE_NAME } from "../domain/recovery/backup-names";
-import { judgeLock, type LockState, parseLock } from "../domain/recovery/recover-lock";
+import { REBOOT_DUE_NAME } from "../domain/recovery/backup-names";
 import { judgeRebootDue, type RebootDueState } from "../domain/recovery/reboot-due";
-
-/**
- * One lock per home, next to the `~/.aws` it guards (`<home>/.aws.hpiam-lock`): a shared home (FSx, NFS) is
- * guarded against runs on other nodes too, and a user needs no write access outside their home.
- */
-export function lockPath(home: string): string {
-  return join(home, LOCK_NAME);
-}
-
-/** Whether a recover holds this home now, or one that died left its lock behind. */
-export async function readLock(ctx: Context, home: string): Promise<LockState> {
-  const path = lockPath(home);
-  const info = await ctx.files.lstat(path).catch(() => undefined);
-  if (!info) return { state: "free" };
-  const text = info.kind === "file" ? await ctx.files.readText(path, { maxBytes: 4096 }).catch(() => "") : "";
-  const bootId = await ctx.host.bootId();
-  return judgeLock(
-    { holder: parseLock(text), ...(info.modifiedMs === undefined ? {} : { modifiedMs: info.modifiedMs }) },
-    { host: ctx.host.hostname, ...(bootId ? { bootId } : {}), alive: (pid) => ctx.host.alive(pid) },
-    ctx.clock.now(),
-  );
-}
 
 /**
  * Beside the lock rather than inside it: the lock means "a run works here" and is judged by its pid, while this

@@ -1,6 +1,7 @@
 import { constants, type Stats } from "node:fs";
 import {
   chmod,
+  lchown,
   lstat,
   mkdir,
   open,
@@ -10,6 +11,7 @@ import {
   rename,
   rm,
   stat,
+  symlink,
   writeFile,
 } from "node:fs/promises";
 import type { FileInfo, Files } from "../context";
@@ -53,17 +55,19 @@ export function createFiles(): Files {
     },
     chmod: (path, mode) => chmod(path, mode),
     writeText: (path, content, mode) => writeFile(path, content, { mode }),
-    createExclusive: async (path, content, mode) => {
-      const handle = await open(path, "wx", mode).catch((error: NodeJS.ErrnoException) =>
-        error.code === "EEXIST" ? undefined : Promise.reject(error),
-      );
+    createExclusive: async (path, content, mode, owner) => {
+      const handle = await open(path, "wx", mode).catch(absentOnly);
       if (!handle) return false;
       // A full disk lets the file be created and then refuses its content: an empty file must not stay behind.
-      const written = handle.writeFile(content).finally(() => handle.close());
-      await written.catch(async (error: unknown) => {
-        await rm(path, { force: true });
-        throw error;
-      });
+      const written = (owner ? handle.chown(owner.uid, owner.gid) : Promise.resolve())
+        .then(() => handle.writeFile(content))
+        .finally(() => handle.close());
+      await written.catch(removeAndThrow(path));
+      return true;
+    },
+    createSymlink: async (target, path, owner) => {
+      if ((await symlink(target, path).then(() => true, absentOnly)) === undefined) return false;
+      if (owner) await lchown(path, owner.uid, owner.gid).catch(removeAndThrow(path));
       return true;
     },
     chmodDirectory: async (path, mode) => {
@@ -99,6 +103,20 @@ async function describe(pending: Promise<Stats>): Promise<FileInfo | undefined> 
       return undefined;
     throw error;
   }
+}
+
+/** EEXIST is an answer (something is there already): undefined; any other error stays one. */
+function absentOnly(error: NodeJS.ErrnoException): undefined {
+  if (error.code === "EEXIST") return undefined;
+  throw error;
+}
+
+/** What was created is removed again when it could not be made whole. */
+function removeAndThrow(path: string) {
+  return async (error: unknown): Promise<never> => {
+    await rm(path, { force: true });
+    throw error;
+  };
 }
 
 function rethrow(path: string) {

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import type { HostPort } from "../context";
@@ -24,6 +25,9 @@ export function createHostPort(): HostPort {
       } catch (error) {
         return (error as NodeJS.ErrnoException).code === "EPERM"; // exists, but is another user's
       }
+    },
+    pause: async (ms) => {
+      await sleep(ms);
     },
   };
 }

@@ -1,11 +1,11 @@
 import { execa } from "execa";
-import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diagnoseReport } from "../support/diagnose-report";
 import { CLI } from "../support/cli";
 import { type SimulatedNode, useSimulatedNode } from "../support/simulated-node";
+import { lockIn } from "../support/recover-lock";
 
 /** `~/.aws` and every backup next to it, each as file name → bytes. */
 async function copies(node: SimulatedNode): Promise<Map<string, Record<string, Buffer>>> {
@@ -79,7 +79,7 @@ describe("hpiam recover killed while it verifies", () => {
 
     const kept = await expectIntactOnce(node, original, "killed while verifying");
     expect(kept).toMatch(/^\.aws\.hpiam-backup-/);
-    expect(existsSync(join(node.sandbox.home, ".aws.hpiam-lock"))).toBe(true);
+    expect(await lockIn(node.sandbox.home)).toBe(true);
     expect((await node.sandbox.calls()).filter((call) => call.args.includes("reboot"))).toEqual([]);
 
     // diagnose, as an admin would run it across the fleet, finds the node still waiting for its reboot.
@@ -96,7 +96,7 @@ describe("hpiam recover killed while it verifies", () => {
     expect(next.stdout).toMatch(/^✔ recovered/);
     expect(next.stdout).toMatch(/finishing a recover that stopped early \(pid \d+/);
     expect((await node.sandbox.calls()).filter((call) => call.args.includes("reboot"))).toHaveLength(1);
-    expect(existsSync(join(node.sandbox.home, ".aws.hpiam-lock"))).toBe(false);
+    expect(await lockIn(node.sandbox.home)).toBe(false);
     expect(await expectIntactOnce(node, original, "after the next run")).toBe(kept);
   });
 });
@@ -123,7 +123,7 @@ describe("hpiam recover killed at any moment", () => {
         /^\.aws\.hpiam-backup-/,
       );
       expect((await stat(join(node.sandbox.home, kept))).mode & 0o777).toBe(0o700);
-      expect(existsSync(join(node.sandbox.home, ".aws.hpiam-lock"))).toBe(false);
+      expect(await lockIn(node.sandbox.home)).toBe(false);
     }
   });
 });

@@ -48,11 +48,15 @@ describe("a reboot recover skipped, remembered until the node reboots", () => {
     expect(await reboots(node)).toBe(0);
   });
 
-  it("recover --yes says so, verifies, and reboots; after that nothing is due", async () => {
+  it("recover --yes plans the reboot still due, verifies, and reboots; after that nothing is due", async () => {
+    const plan = await node.hpiam(["recover", "--yes", "--dry-run"]);
+    expect(plan.stdout).toMatch(/note +a reboot is still due/);
     const result = await node.hpiam(["recover", "--yes"]);
     expect(result.exitCode, result.stdout).toBe(0);
-    expect(result.stdout).toMatch(/note +a reboot is still due/);
     expect(result.stdout.split("\n")[0]).toMatch(/the node is rebooting/);
+    // Once the reboot is requested, nothing says it is still due.
+    expect(result.stdout).toMatch(/\n {2}reboot {2}requested \(/);
+    expect(result.stdout).not.toMatch(/still due/);
     expect(await reboots(node)).toBe(1);
     expect(existsSync(memory())).toBe(false);
 

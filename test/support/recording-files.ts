@@ -11,6 +11,7 @@ export const CHANGING: ReadonlySet<keyof Files> = new Set<keyof Files>([
   "chmodDirectory",
   "writeText",
   "createExclusive",
+  "createSymlink",
 ]);
 /** Changes that act on what a symlink at the path points to, not on the link itself. */
 const FOLLOWING = new Set<keyof Files>(["mkdir", "chmod", "writeText"]);
@@ -56,7 +57,14 @@ export function recordingFiles(real: Files): { files: Files; touched: string[]; 
     changes.push(change);
   };
   const files = interceptFiles(real, async (operation, args, call) => {
-    const paths = (operation === "rename" ? args.slice(0, 2) : args.slice(0, 1)) as string[];
+    // rename(from, to) changes two paths; createSymlink(target, path) one, its second argument.
+    const paths = (
+      operation === "rename"
+        ? args.slice(0, 2)
+        : operation === "createSymlink"
+          ? args.slice(1, 2)
+          : args.slice(0, 1)
+    ) as string[];
     touched.push(...paths);
     if (CHANGING.has(operation)) for (const path of paths) await record(operation, path);
     return call();

@@ -150,4 +150,12 @@ describe("aws-files and a recover lock in the home", () => {
     });
     expect(await check("aws-files", fakeNode())).toMatchObject({ status: "pass" });
   });
+
+  it("names a lock file hpiam did not write, which the next recover takes over", async () => {
+    expect(await check("aws-files", fakeNode({}, { [LOCK]: "garbage" }))).toMatchObject({
+      status: "warn",
+      message: `${LOCK} is not a lock hpiam wrote (no run's pid in it): the next hpiam recover takes it over`,
+      remediation: "hpiam recover",
+    });
+  });
 });

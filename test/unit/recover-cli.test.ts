@@ -27,7 +27,7 @@ describe("hpiam recover refuses", () => {
     const ctx = node({
       files: {
         ...createFiles(),
-        createExclusive: () => Promise.reject(Object.assign(new Error("refused"), { code })),
+        createSymlink: () => Promise.reject(Object.assign(new Error("refused"), { code })),
       },
     });
     const refused = await run(ctx, { yes: true }).catch((error: HpiamError) => error);
@@ -61,10 +61,14 @@ describe("hpiam recover through the command line", () => {
   });
 
   it("after a failed step, says the reboot is not due yet rather than sending a person to reboot", async () => {
-    const denied = () => Promise.reject(Object.assign(new Error("EPERM: rename"), { code: "EPERM" }));
+    const real = createFiles();
+    const denied = (from: string, to: string) =>
+      from.endsWith("/.aws")
+        ? Promise.reject(Object.assign(new Error("EPERM: rename"), { code: "EPERM" }))
+        : real.rename(from, to);
     const failed = await runHpiamInProcess(
       ["recover", "--yes"],
-      node({ files: { ...createFiles(), rename: denied } }),
+      node({ files: { ...real, rename: denied } }),
     );
     expect(failed.exitCode).toBe(1);
     expect(failed.stdout).toMatch(

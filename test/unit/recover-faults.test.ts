@@ -10,6 +10,7 @@ import { HpiamError } from "../../src/errors";
 import { createFiles } from "../../src/system/files";
 import { backupsIn, configuredHome, CREDENTIALS, onRealHome } from "../support/real-home";
 import { CHANGING, interceptFiles } from "../support/recording-files";
+import { lockIn } from "../support/recover-lock";
 
 // recover cut short, or refused by the disk, at each file change in turn: ~/.aws or its backup is always whole,
 // and the next run finishes the job.
@@ -140,7 +141,7 @@ describe("hpiam recover when a file operation fails", () => {
         await expectNothingLost(options.delete, where);
         // A run that moved ~/.aws and then failed keeps its lock: it tells the next run where ~/.aws went.
         const moved = !existsSync(join(home, ".aws"));
-        expect(existsSync(join(home, ".aws.hpiam-lock")), where).toBe(moved);
+        expect(await lockIn(home), where).toBe(moved);
 
         const next = await expectNextRunFinishes(options, `after ${where}`);
         if (moved) expect(next.notes.join("\n"), where).toMatch(/finishing a recover that stopped early/);

@@ -1,7 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { lstat, mkdtemp, readdir, readlink, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copiesIn, freeCopyName, utcStamp } from "../../src/domain/recovery/backup-names";
 import { deactivateKeyCommand, startupFileFix } from "../../src/domain/recovery/manual-fixes";
-import { judgeLock, parseLock } from "../../src/domain/recovery/recover-lock";
+import { judgeLock, lockHomes, parseLock, readLock } from "../../src/recover/lock";
+import { createFiles } from "../../src/system/files";
+import { fakeContext } from "../support/fake-context";
 import { STAMP } from "../support/recovery-survey";
 
 describe("recover's names, locks and commands", () => {
@@ -28,21 +33,17 @@ describe("recover's names, locks and commands", () => {
     ...extra,
   });
 
-  it("tells a live holder from one a crash or a reboot left", () => {
-    expect(judgeLock({ holder: holder(100) }, here, now).state).toBe("held");
-    expect(judgeLock({ holder: holder(200) }, here, now)).toMatchObject({
-      state: "stale",
-      resume: "same-boot",
-    });
-    expect(judgeLock({ holder: holder(100, { bootId: "boot-0" }) }, here, now)).toMatchObject({
-      resume: "after-reboot",
-    });
-    expect(judgeLock({ holder: holder(200, { host: "node-b" }) }, here, now).state).toBe("held");
+  it("tells a live holder from one a crash or a reboot left, and from garbage", () => {
+    expect(judgeLock(holder(100), here, now).state).toBe("held");
+    expect(judgeLock(holder(200), here, now)).toMatchObject({ state: "stale", resume: "same-boot" });
+    expect(judgeLock(holder(100, { bootId: "boot-0" }), here, now)).toMatchObject({ resume: "after-reboot" });
+    expect(judgeLock(holder(200, { host: "node-b" }), here, now).state).toBe("held");
     const old = holder(200, { host: "node-b", startedAt: "2026-11-23T05:00:00Z" });
-    expect(judgeLock({ holder: old }, here, now)).toMatchObject({ state: "stale", resume: "no" });
-    expect(judgeLock({ modifiedMs: now.getTime() - 1000 }, here, now).state).toBe("held");
-    expect(judgeLock({ modifiedMs: now.getTime() - 60_000 }, here, now).state).toBe("stale");
+    expect(judgeLock(old, here, now)).toMatchObject({ state: "stale", resume: "no" });
+    // No run ever leaves a lock half written: one that does not parse, however fresh, holds nothing.
     expect(parseLock("garbage")).toBeUndefined();
+    expect(parseLock("")).toBeUndefined();
+    expect(judgeLock(undefined, here, now)).toEqual({ state: "stale", resume: "no" });
   });
 
   it("builds a deactivation command that finds the full key id itself", () => {
@@ -80,5 +81,70 @@ describe("recover's names, locks and commands", () => {
     expect(fix.command).toBe(
       "LC_ALL=C sed -i -e '2s/^\\(.\\{59\\}\\).\\{32\\}/\\1/' -e '2s/^\\(.\\{35\\}\\).\\{24\\}/\\1/' -e '5d' /home/u/.bashrc",
     );
+  });
+});
+
+describe("a home's recover lock, taken and given back", () => {
+  let home: string;
+  beforeEach(async () => (home = await mkdtemp(join(tmpdir(), "hpiam-lock-"))));
+  afterEach(() => rm(home, { recursive: true, force: true }));
+
+  /** The fake node on real files; pid 100 is alive, every other pid is not. */
+  const node = (pid = 4242) =>
+    fakeContext({ files: createFiles(), host: { pid, alive: (candidate) => candidate === 100 } });
+  const lockOf = (holder: Record<string, unknown>, path = join(home, ".aws.hpiam-lock")) =>
+    symlink(JSON.stringify({ host: "ip-10-1-20-11", bootId: "boot-1", ...holder }), path);
+  const ubuntu = () => [{ user: "ubuntu", home }];
+
+  it("takes a free lock, records where ~/.aws goes, and gives it back", async () => {
+    const locks = await lockHomes(node(), ubuntu());
+    expect(locks.stateOf(home)).toEqual({ state: "free" });
+    expect(await locks.recordMove(home, join(home, ".aws.hpiam-backup-1"))).toBe(true);
+    expect(JSON.parse(await readlink(join(home, ".aws.hpiam-lock")))).toMatchObject({
+      pid: 4242,
+      moving: join(home, ".aws.hpiam-backup-1"),
+    });
+    await locks.releaseAll();
+    expect(await readdir(home)).toEqual([]);
+  });
+
+  it("takes over a dead run's lock, and the .next a taker killed mid-way left; says what it took over", async () => {
+    const moving = join(home, ".aws.hpiam-backup-1");
+    await lockOf({ pid: 200, startedAt: "2026-11-23T11:59:00Z", moving });
+    await lockOf({ pid: 300, startedAt: "2026-11-23T11:59:30Z" }, join(home, ".aws.hpiam-lock.next"));
+    const locks = await lockHomes(node(), ubuntu());
+    expect(locks.stateOf(home)).toMatchObject({
+      state: "stale",
+      resume: "same-boot",
+      holder: { pid: 200, moving },
+    });
+    expect(await readdir(home)).toEqual([".aws.hpiam-lock"]);
+    expect(JSON.parse(await readlink(join(home, ".aws.hpiam-lock")))).toMatchObject({ pid: 4242 });
+  });
+
+  it("waits for a live run, then names it; its lock stays as it was", async () => {
+    await lockOf({ pid: 100, startedAt: "2026-11-23T11:59:50Z" });
+    const paused: number[] = [];
+    const ctx = { ...node(), host: { ...node().host, pause: async (ms: number) => void paused.push(ms) } };
+    const locks = await lockHomes(ctx, ubuntu());
+    expect(locks.taken(home)).toMatchObject({ state: "held", holder: { pid: 100 } });
+    expect(paused.length).toBeGreaterThan(10);
+    await locks.releaseAll();
+    expect(JSON.parse(await readlink(join(home, ".aws.hpiam-lock")))).toMatchObject({ pid: 100 });
+  });
+
+  it("gives back only a lock that is still its own, and keeps one it was told to keep", async () => {
+    const taken = await lockHomes(node(), ubuntu());
+    // Another run took it over meanwhile (this one was judged dead): that run's lock is not removed.
+    await rm(join(home, ".aws.hpiam-lock"));
+    await lockOf({ pid: 100, startedAt: "2026-11-23T11:59:50Z" });
+    await taken.releaseAll();
+    expect(await readLock(node(), home)).toMatchObject({ state: "held", holder: { pid: 100 } });
+
+    await rm(join(home, ".aws.hpiam-lock"));
+    const kept = await lockHomes(node(), ubuntu());
+    kept.keep(home);
+    await kept.releaseAll();
+    expect((await lstat(join(home, ".aws.hpiam-lock"))).isSymbolicLink()).toBe(true);
   });
 });

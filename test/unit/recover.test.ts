@@ -18,6 +18,7 @@ import {
   LEAKED_SECRET,
   onRealHome,
 } from "../support/real-home";
+import { lockIn } from "../support/recover-lock";
 
 const KEY_ID = LEAKED_KEY_ID;
 const SECRET = LEAKED_SECRET;
@@ -66,7 +67,7 @@ describe("hpiam recover", () => {
     expect(await readFile(join(home, backup ?? "", "credentials"), "utf8")).toBe(CREDENTIALS);
     expect(await readFile(join(home, backup ?? "", "config"), "utf8")).toBe(CONFIG);
     expect(existsSync(join(home, ".aws"))).toBe(false);
-    expect(existsSync(join(home, ".aws.hpiam-lock"))).toBe(false);
+    expect(await lockIn(home)).toBe(false);
     expect(ctx.ran).toEqual([]);
     expect(result.leakedKeys).toEqual([
       expect.objectContaining({
@@ -88,9 +89,13 @@ describe("hpiam recover", () => {
     await run(node(), { yes: true, reboot: false });
     const rebooted = node({ host: { bootId: async () => "boot-2" } });
     expect(await run(rebooted, { yes: true })).toMatchObject({ result: "nothing-to-do", steps: [] });
+    expect((await run(node(), { yes: true, dryRun: true })).notes.join("\n")).toMatch(
+      /a reboot is still due/,
+    );
     const sameBoot = node();
     const owed = await run(sameBoot, { yes: true });
-    expect(owed.notes.join("\n")).toMatch(/a reboot is still due/);
+    // Made now: no note says it is still due.
+    expect(owed.notes.join("\n")).not.toMatch(/still due/);
     expect(owed.steps.map((step) => `${step.id}:${step.status}`)).toEqual(["verify:done", "reboot:done"]);
     expect(sameBoot.ran).toEqual([["sudo", "-n", "systemctl", "reboot"]]);
     expect(await readdir(home)).not.toContain(".aws.hpiam-reboot-due");

@@ -6,7 +6,6 @@ export const BACKUP_PREFIX = ".aws.hpiam-backup-";
 export const DELETING_PREFIX = ".aws.hpiam-deleting-";
 /** `~/.boto` moved aside with `~/.aws` (botocore signs with its [Credentials] keys too). */
 export const BOTO_BACKUP_PREFIX = ".aws.hpiam-boto-";
-export const LOCK_NAME = ".aws.hpiam-lock";
 /** A reboot recover still owes this node (src/domain/reboot-due.ts). */
 export const REBOOT_DUE_NAME = ".aws.hpiam-reboot-due";
 

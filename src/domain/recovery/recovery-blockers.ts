@@ -30,14 +30,21 @@ export function recoverBlockers(plan: RecoveryPlan, survey: RecoverySurvey, opti
       });
     }
   }
-  const destructive = plan.steps.filter((step) => step.id === "reboot" || step.id === "delete-aws-dir");
-  if (destructive.length > 0 && !options.yes && !options.interactive) {
-    const what = destructive.some((step) => step.id === "reboot") ? "reboot the node" : "delete ~/.aws";
+  const deleting = plan.steps.some((step) => step.id === "delete-aws-dir");
+  if ((rebooting || deleting) && !options.yes && !options.interactive) {
+    const what = [deleting && "delete ~/.aws", rebooting && "reboot the node"].filter(Boolean).join(" and ");
     blockers.push({
       code: "needs-yes",
       message: `no terminal to ask at: refusing to ${what} without --yes`,
-      hint: "Add --yes to go ahead, or --no-reboot to only move the keys aside (see --dry-run for the plan).",
+      hint: `${needsYesHint(deleting, rebooting)} (see --dry-run for the plan).`,
     });
   }
   return blockers;
+}
+
+/** Only what lifts the refusal: --no-reboot alone does nothing for a --delete. */
+function needsYesHint(deleting: boolean, rebooting: boolean): string {
+  if (!deleting) return "Add --yes to go ahead, or --no-reboot to only move the keys aside";
+  const only = rebooting ? "drop --delete and add --no-reboot" : "drop --delete";
+  return `Add --yes to go ahead, or ${only} to only move the keys aside`;
 }

@@ -4,7 +4,7 @@ import { environmentFix, keyFileFix, type ManualFix, shellWord, startupFileFix }
 import { type LeakedKey, leakedKey, onceEachKey } from "./leaked-keys";
 import { planUndo } from "./undo-plan";
 import { printable } from "../printable";
-import type { LockHolder } from "./recover-lock";
+import type { LockHolder } from "../../recover/lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
 import { earlierRun } from "./recovery-resume";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
@@ -49,6 +49,8 @@ export interface RecoveryPlan {
   manual: ManualFix[];
   leakedKeys: LeakedKey[];
   reboot: { needed: boolean; why: string | null; command: string[]; alternative: string | null };
+  /** The homes whose keys moved (or are about to, or did in this boot): the ones a reboot is owed for. */
+  rebootHomes: string[];
   blockers: Blocker[];
   /** Homes another running recover holds: left alone. */
   busy: Array<{ user: string; holder: LockHolder | null }>;
@@ -72,6 +74,7 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
     manual: manualFixes(survey),
     leakedKeys: [],
     reboot: { needed: false, why: null, command: rebootCommand(survey.isRoot), alternative: null },
+    rebootHomes: [],
     blockers: [],
     busy: [],
     finishing: [],
@@ -187,9 +190,7 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
     );
   }
   if (home.rebootDueSince !== undefined) {
-    plan.notes.push(
-      `a reboot is still due: hpiam recover moved the keys aside at ${home.rebootDueSince} without one, and this node has not rebooted since`,
-    );
+    plan.notes.push(rebootOwedNote(home.rebootDueSince));
     markReboot(plan, home.home);
   }
   const earlier = earlierRun(home, affected);
@@ -216,8 +217,14 @@ function planBoto(
   markReboot(plan, home.home);
 }
 
+/** Said until the reboot is made: a run that makes it drops this note. */
+export function rebootOwedNote(since: string): string {
+  return `a reboot is still due: hpiam recover moved the keys aside at ${since} without one, and this node has not rebooted since`;
+}
+
 function markReboot(plan: RecoveryPlan, home: string): void {
   plan.reboot.needed = true;
+  if (!plan.rebootHomes.includes(home)) plan.rebootHomes.push(home);
   plan.reboot.why =
     home === "/root"
       ? `${WHY_REBOOT}; the SSM agent runs as root and may have read ${home}/.aws`

@@ -2,7 +2,7 @@ import type { ProfileFinding } from "../aws-profiles";
 import type { NamedCopy } from "./backup-names";
 import type { VerdictStatus } from "../../identity/verdict";
 import type { NotDone } from "./homes-not-done";
-import type { LockState } from "./recover-lock";
+import type { LockState } from "../../recover/lock";
 import type { StartupExport } from "../shell/shell-exports";
 
 /** What the scanners found in one home: the input of a plan. */
