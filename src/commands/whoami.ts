@@ -1,7 +1,8 @@
 import type { AwsOptions, Context } from "../context";
 import { parseRoleRef } from "../domain/arn";
-import { ExitCode, UsageError } from "../errors";
+import { type ExitCode, UsageError } from "../errors";
 import { identifyNode, type IdentityReport } from "../identity/identify";
+import { healthExitCode, verdictHealth } from "./node-health";
 
 export type { Identity } from "../identity/identify";
 
@@ -29,11 +30,7 @@ export async function whoami(options: WhoamiOptions, ctx: Context): Promise<Whoa
   return { schemaVersion: 1, ...report };
 }
 
-/** 0 healthy, 1 any other verdict, 3 when there is nothing to judge (no keys, or STS unreachable). */
+/** diagnose's rule: 0 healthy, 1 overridden, mismatch or broken, 3 no-credentials or unknown (could not decide). */
 export function whoamiExitCode(result: WhoamiResult): ExitCode {
-  if (result.verdict.status === "healthy") return ExitCode.ok;
-  if (result.verdict.status === "no-credentials") return ExitCode.cannotRun;
-  if (result.verdict.status === "unknown" && result.problem?.kind === "unreachable")
-    return ExitCode.cannotRun;
-  return ExitCode.problems;
+  return healthExitCode(verdictHealth(result.verdict.status));
 }

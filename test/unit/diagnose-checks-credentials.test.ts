@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { check, fakeNode, offNode, RESOURCE_CONFIG, userKeys } from "../support/fake-node";
 
 describe("caller-identity and credential-source", () => {
-  it("classifies STS failures: throttling warns, a deleted key fails with its fix", async () => {
+  it("classifies STS failures: throttling could not decide, a deleted key fails with its fix", async () => {
     const throttled = fakeNode({
       identification: {
         ...userKeys,
@@ -11,7 +11,7 @@ describe("caller-identity and credential-source", () => {
         stsError: { name: "Throttling", message: "slow down" },
       },
     });
-    expect((await check("caller-identity", throttled)).status).toBe("warn");
+    expect((await check("caller-identity", throttled)).status).toBe("error");
     const invalid = fakeNode({
       identification: {
         ...userKeys,
