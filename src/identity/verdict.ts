@@ -140,8 +140,13 @@ function servedByProxy(
   );
 }
 
+/** What describes a link, as whoami's document gives it too (`null` for a field it has no value for). */
+export type SourceWhere = Pick<CredentialSource, "provider" | "method"> & {
+  [K in "profile" | "path" | "roleArn"]?: string | null;
+};
+
 /** `the shared credentials file ~/.aws/credentials [default]`, `AWS_ACCESS_KEY_ID in the environment`, … */
-export function describeSource(source: CredentialSource): string {
+export function describeSource(source: SourceWhere): string {
   const where = source.path ? ` ${source.path}` : "";
   const profile = source.profile ? ` [${source.profile}]` : "";
   switch (source.provider) {
