@@ -18,7 +18,16 @@ export interface WhoamiOptions extends AwsOptions {
 type Present<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
 
 /** The fields README's JSON contract lists for each part of the document, in its order; nothing else goes out. */
-const SOURCE = ["provider", "method", "profile", "path", "roleArn", "accessKeyId", "local", "longTerm"] as const;
+const SOURCE = [
+  "provider",
+  "method",
+  "profile",
+  "path",
+  "roleArn",
+  "accessKeyId",
+  "local",
+  "longTerm",
+] as const;
 const INSTANCE_PROFILE = [
   "reachable",
   "roleName",

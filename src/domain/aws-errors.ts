@@ -70,7 +70,12 @@ const EXPLAIN: Record<AwsProblem, { message: string; hint: string }> = {
  * STS answered, and refused the keys: a decided problem (the keys do not work). Every other failure means it
  * said nothing about them (not reached, throttled, a server error), and nothing can be decided from it.
  */
-const REFUSALS: ReadonlySet<AwsProblem> = new Set(["invalid-key", "expired-token", "signature", "access-denied"]);
+const REFUSALS: ReadonlySet<AwsProblem> = new Set([
+  "invalid-key",
+  "expired-token",
+  "signature",
+  "access-denied",
+]);
 
 export function refusedByAws(problem: ClassifiedError): boolean {
   return REFUSALS.has(problem.kind);
