@@ -1,3 +1,4 @@
+import { chainErrors } from "../../src/identity/chain-errors";
 import { environmentLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
 import { check, fakeNode, offNode, RESOURCE_CONFIG, userKeys } from "../support/fake-node";
@@ -66,6 +67,31 @@ describe("environment", () => {
       { [RESOURCE_CONFIG]: undefined },
     );
     expect(await check("environment", laptop)).toMatchObject({ status: "pass", remediation: null });
+  });
+
+  it("unsets each variable once: a profile no file defines, AWS_DEFAULT_PROFILE, then the others", async () => {
+    const missing = (namedBy: "AWS_PROFILE" | "AWS_DEFAULT_PROFILE") => ({
+      chain: {
+        ok: false as const,
+        error: chainErrors.profileNotFound({ name: "dev", namedBy }),
+        profile: { name: "dev", namedBy },
+      },
+    });
+    const profile = fakeNode({ env: { AWS_PROFILE: "dev" }, identification: missing("AWS_PROFILE") });
+    expect((await check("environment", profile)).remediation).toBe(
+      "unset AWS_PROFILE (it names a profile no file defines)",
+    );
+    const withToken = fakeNode({
+      env: { AWS_DEFAULT_PROFILE: "dev", AWS_SESSION_TOKEN: "t" },
+      identification: missing("AWS_DEFAULT_PROFILE"),
+    });
+    expect((await check("environment", withToken)).remediation).toBe(
+      "unset AWS_DEFAULT_PROFILE (it names a profile no file defines); unset AWS_SESSION_TOKEN",
+    );
+    const chosen = fakeNode({ env: { AWS_DEFAULT_PROFILE: "default" } });
+    expect((await check("environment", chosen)).remediation).toBe(
+      "unset AWS_DEFAULT_PROFILE (AWS_PROFILE is the name every AWS tool reads)",
+    );
   });
 
   it("names every export line by file and line, with one sed per file", async () => {
