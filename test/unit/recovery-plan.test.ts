@@ -117,6 +117,15 @@ describe("planRecovery", () => {
     ]);
   });
 
+  it("unsets a variable that names a file of keys once, in that file's fix", () => {
+    const named = survey({
+      keyFiles: [{ path: "/data/keys", variable: "AWS_SHARED_CREDENTIALS_FILE" }],
+      environment: ["AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE"],
+    });
+    const commands = planRecovery(named, YES).manual.map((fix) => fix.command);
+    expect(commands).toEqual(["unset AWS_SHARED_CREDENTIALS_FILE", "unset AWS_PROFILE"]);
+  });
+
   it("deletes with --delete (which needs --yes unattended) and secures a backup left open", () => {
     const open = home({
       backups: [

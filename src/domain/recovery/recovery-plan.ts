@@ -229,11 +229,11 @@ function manualFixes(survey: RecoverySurvey): ManualFix[] {
   }
   const fixes = [...byFile].map(([path, lines]) => startupFileFix(path, lines));
   const keyFiles = survey.keyFiles.map((file) => keyFileFix(file.path, file.variable));
-  return [
-    ...fixes,
-    ...keyFiles,
-    ...(survey.environment.length > 0 ? [environmentFix(survey.environment)] : []),
-  ];
+  // A variable a key file's fix already unsets is not unset a second time.
+  const variables = survey.environment.filter(
+    (name) => !survey.keyFiles.some((file) => file.variable === name),
+  );
+  return [...fixes, ...keyFiles, ...(variables.length > 0 ? [environmentFix(variables)] : [])];
 }
 
 function rebootCommand(isRoot: boolean): string[] {
