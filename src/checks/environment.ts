@@ -9,11 +9,14 @@ export const environment: Check = {
   id: "environment",
   title: "AWS variables and shell startup files",
   async run({ facts, options }, ctx) {
-    const [exports, onNode, identity] = await Promise.all([
+    const [exports, onNode, identity, newShell] = await Promise.all([
       facts.shellExports(),
       facts.onNode(),
       facts.identity(),
+      facts.newShell(),
     ]);
+    // What a new shell does counts as whoami's verdict would: broken anywhere, overridden where a role is.
+    const blamed = newShell?.status === "broken" || onNode ? newShell : undefined;
     const variables = credentialVariablesIn(ctx.env);
     // Off a node there is no instance profile to override: keys in variables are how laptops work.
     const finding = (keys: boolean, message: string, remediation?: string): CheckOutcome =>
@@ -31,17 +34,22 @@ export const environment: Check = {
     }
     for (const [path, lines] of byFile(exports)) {
       const message = lines.map((line) => describeExport(line, path)).join(", ");
+      const remediation = startupFileFix(path, lines).command;
+      const breaks = blamed && lines.some((line) => blamed.variables.includes(line.variable));
       findings.push(
-        finding(
-          lines.some((line) => line.credential),
-          message,
-          startupFileFix(path, lines).command,
-        ),
+        breaks
+          ? { status: "fail", message: `${message} — ${blamed.reason}`, remediation }
+          : finding(
+              lines.some((line) => line.credential),
+              message,
+              remediation,
+            ),
       );
     }
     const details = {
       variables,
       startupLines: exports.map(({ path, line, variable, certain }) => ({ path, line, variable, certain })),
+      newShell: blamed ?? null,
     };
     return foldFindings(
       findings,

@@ -7,7 +7,7 @@ import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-sur
 import { CannotRunError } from "../errors";
 import { releaseLock, takeLock } from "./lock";
 import { settleRebootDue } from "./reboot-due";
-import { chainFilesOf } from "./survey";
+import { chainFilesOf, readHomeShells } from "./survey";
 import { deleteAwsDir, finishDelete, moveAside, renameOnto, restore, secureBackup } from "./operations";
 
 export interface Approved {
@@ -215,11 +215,20 @@ async function verifyIdentity(
   step.status = "done";
   step.detail = `${now.verdict.reason} (${verification.arn ?? "?"})`;
   const exports = plan.manual.filter((fix) => fix.credential && fix.kind === "startup-file");
-  if (exports.length === 0) return { verification };
-  const where = exports.map((fix) => (fix.kind === "startup-file" ? fix.path : "")).join(", ");
+  if (exports.length > 0) {
+    const where = exports.map((fix) => (fix.kind === "startup-file" ? fix.path : "")).join(", ");
+    return {
+      verification,
+      failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,
+    };
+  }
+  // Read again, now that ~/.aws moved: a profile variable can name a profile that went with it.
+  const shells = await Promise.all(survey.homes.map((home) => readHomeShells(ctx, home.home)));
+  const broken = shells.find((shell) => shell.newShell)?.newShell;
+  if (!broken) return { verification };
   return {
     verification,
-    failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,
+    failure: `${broken.reason} (${broken.variables.join(", ")} from the startup files): remove those lines (below), then run hpiam recover again`,
   };
 }
 
