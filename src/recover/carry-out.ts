@@ -222,8 +222,13 @@ async function verifyIdentity(
       failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,
     };
   }
-  // Read again, now that ~/.aws moved: a profile variable can name a profile that went with it.
-  const shells = await Promise.all(survey.homes.map((home) => readHomeShells(ctx, home.home)));
+  // Read again, now that ~/.aws moved: a profile variable can name a profile that went with it. Only homes whose
+  // startup files (or the machine's) choose a profile or a file can have one.
+  const choosing = (found: readonly { credential: boolean }[]) => found.some((line) => !line.credential);
+  const homes = choosing(survey.systemExports)
+    ? survey.homes
+    : survey.homes.filter((home) => choosing(home.exports));
+  const shells = await Promise.all(homes.map((home) => readHomeShells(ctx, home.home)));
   const broken = shells.find((shell) => shell.newShell)?.newShell;
   if (!broken) return { verification };
   return {
