@@ -3,7 +3,7 @@
  * src/system build the real one and tests build one with fakes.
  */
 
-import type { ChainDecision } from "./identity/botocore-chain";
+import type { ChainDecision, ChainFiles } from "./identity/botocore-chain";
 import type { EksPort, IamPort, SageMakerPort, SsmPort } from "./service-ports";
 
 // The ports of the AWS services beyond STS (SageMaker, IAM, SSM, EKS) live in service-ports.ts.
@@ -161,6 +161,11 @@ export interface AwsPort {
   sharedFiles(paths?: { credentialsPath: string; configPath: string }): Promise<SharedFiles>;
   /** The boto config and AWS_CREDENTIAL_FILE files that exist for this home (variables only for our own). */
   keyFiles(home: string): Promise<KeyFile[]>;
+  /**
+   * The files botocore would read in another environment (a new shell's: its HOME, AWS_CONFIG_FILE, …), as the
+   * chain model takes them; nothing is fetched or asked.
+   */
+  chainFiles(env: Env): Promise<ChainFiles>;
   /**
    * Whose keys a profile of that file holds (STS GetCallerIdentity with them, asked once): the ARN, or
    * undefined when they are not there or STS does not say. The secret never leaves the adapter.

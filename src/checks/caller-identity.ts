@@ -1,4 +1,4 @@
-import { classifyAwsError } from "../domain/aws-errors";
+import { classifyAwsError, refusedByAws } from "../domain/aws-errors";
 import type { Check } from "./check";
 
 /** STS GetCallerIdentity through the default chain, its failures classified. */
@@ -6,7 +6,10 @@ export const callerIdentity: Check = {
   id: "caller-identity",
   title: "Caller identity (STS)",
   async run({ facts }) {
-    const [found, { chainError }] = await Promise.all([facts.identification(), facts.identity()]);
+    const [found, { chainError, problem: classified }] = await Promise.all([
+      facts.identification(),
+      facts.identity(),
+    ]);
     if (chainError) {
       return {
         status: "fail",
@@ -15,7 +18,6 @@ export const callerIdentity: Check = {
         details: { problem: "broken-chain", error: chainError.kind, region: found.region },
       };
     }
-    const failure = found.stsError ?? found.credentialsError;
     if (found.identity) {
       const principal = await facts.principal();
       return {
@@ -24,13 +26,14 @@ export const callerIdentity: Check = {
         details: { ...found.identity, ...principal, region: found.region },
       };
     }
-    const problem = classifyAwsError(failure ?? { name: "Error", message: "STS gave no answer" });
+    const problem = classified ?? classifyAwsError({ name: "Error", message: "STS gave no answer" });
     const remediation =
       problem.kind === "no-credentials"
         ? "on a node the instance profile supplies them: see the instance-profile check"
         : problem.hint;
+    // As in whoami's verdict: keys STS refused fail; no keys, or no answer about them, decide nothing.
     return {
-      status: problem.kind === "throttled" ? "warn" : "fail",
+      status: refusedByAws(problem) ? "fail" : "error",
       message: problem.message,
       remediation,
       details: { problem: problem.kind, region: found.region },

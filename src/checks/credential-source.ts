@@ -26,6 +26,11 @@ export const credentialSource: Check = {
     const details = { ...source };
     const what = describeSource(source);
     if (source.provider === "instance-metadata") {
+      // whoami's verdict decides: as root (who bypasses a local proxy) keys of a role IMDS does not list fail.
+      if (verdict.status === "mismatch") {
+        const remediation = "see imds-proxy: a local IMDS proxy may redirect root's requests too";
+        return { status: "fail", message: verdict.reason, remediation, details };
+      }
       const role = imds.roleName ? ` (role ${imds.roleName})` : "";
       return { status: "pass", message: `${what}${role}`, details };
     }

@@ -13,7 +13,8 @@ import { type IdentityReport, judgeIdentification, recoverFixFor } from "../iden
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { invokingUserHome, type UserHome } from "../scan/homes";
-import { type ExportFinding, findShellExports } from "../scan/shell-exports";
+import { judgeNewShells, type NewShellOutcome } from "../identity/new-shells";
+import { type ExportFinding, readStartupFiles } from "../scan/shell-exports";
 import { readSsmAgent } from "../scan/ssm-agent";
 import type { DiagnoseOptions } from "./check";
 
@@ -59,6 +60,8 @@ export interface DiagnoseFacts {
   shellExports(): Promise<ExportFinding[]>;
   /** The SSM agent's identity, Profile settings and version (ssm-agent and root-credentials both need them). */
   ssmAgent(): Promise<SsmAgentState>;
+  /** What the home's startup files make a new shell of its user do, where they break or override its chain. */
+  newShell(): Promise<NewShellOutcome | undefined>;
 }
 
 export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFacts {
@@ -67,6 +70,7 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   const sharedFiles = once(() => ctx.aws.sharedFiles());
   const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
   const home = once(() => invokingUserHome(ctx));
+  const startup = once(async () => readStartupFiles(ctx, (await home()).home));
   const identity = once(async () => {
     const [found, imds] = await Promise.all([identification(), instanceProfile()]);
     return judgeIdentification(found, imds, ctx.env, {
@@ -100,7 +104,12 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       return scanAwsDir(ctx, target.home, { credentialsPath, configPath });
     }),
     keyFiles: once(async () => ctx.aws.keyFiles((await home()).home)),
-    shellExports: once(async () => findShellExports(ctx, (await home()).home)),
+    shellExports: once(async () => (await startup()).exports),
+    newShell: once(async () =>
+      judgeNewShells((await startup()).shells, ctx.env, (await home()).home, (env) =>
+        ctx.aws.chainFiles(env),
+      ),
+    ),
     ssmAgent: once(() => readSsmAgent(ctx)),
   };
 }

@@ -10,17 +10,18 @@ import type {
 import { createFacts, type NodeSummary } from "../checks/facts";
 import type { Context } from "../context";
 import { scrubSecrets } from "../domain/scrub";
-import { ExitCode, HpiamError, UsageError } from "../errors";
+import { type ExitCode, HpiamError, UsageError } from "../errors";
 import { validateIamOptions } from "../checks/iam/find-execution-role";
+import { healthExitCode, healthOf, type NodeHealth } from "./node-health";
 
 export type { DiagnoseOptions } from "../checks/check";
 
 /** Each check's own bound; they run side by side, so the whole report takes about this long at worst. */
 export const CHECK_TIMEOUT_MS = 5000;
 
-/** `unknown`: nothing failed, but a check could not decide (it ended `error`): not a healthy node either. */
+/** `unknown`: nothing failed, but a check could not decide (it ended `error`), or none decided anything. */
 export interface DiagnoseSummary extends Record<CheckStatus, number> {
-  status: "healthy" | "unhealthy" | "unknown";
+  status: NodeHealth;
 }
 
 export interface DiagnoseResult {
@@ -52,10 +53,9 @@ export async function diagnose(
   return { schemaVersion: 1, summary: summarise(checks), checks, node };
 }
 
-/** 0 healthy (warnings allowed), 1 when a check failed, 3 when none failed but one could not decide. */
+/** whoami's rule: 0 healthy (warnings allowed), 1 a check failed, 3 none failed but none could decide. */
 export function diagnoseExitCode(result: DiagnoseResult): ExitCode {
-  if (result.summary.status === "unknown") return ExitCode.cannotRun;
-  return result.summary.status === "healthy" ? ExitCode.ok : ExitCode.problems;
+  return healthExitCode(result.summary.status);
 }
 
 /** `--checks a,b`: those, in report order; an unknown id is a usage error that lists the valid ones. */
@@ -129,15 +129,13 @@ function failedToRun(id: string, error: unknown, timeoutMs: number): CheckOutcom
 
 export function summarise(checks: readonly CheckResult[]): DiagnoseSummary {
   const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
-  const fail = count("fail");
-  const error = count("error");
   return {
-    status: fail > 0 ? "unhealthy" : error > 0 ? "unknown" : "healthy",
+    status: healthOf(checks.map((check) => check.status)),
     pass: count("pass"),
     warn: count("warn"),
-    fail,
+    fail: count("fail"),
     skip: count("skip"),
-    error,
+    error: count("error"),
   };
 }
 

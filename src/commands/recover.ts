@@ -183,11 +183,19 @@ function describePlan(
 }
 
 function manualResult(fix: ManualFix): ManualFixResult {
-  const none = { path: null, lines: null, variables: null, variable: null };
+  const none = { path: null, lines: null, variables: null, variable: null, newShell: null };
   const { credential, command } = fix;
   switch (fix.kind) {
     case "startup-file":
-      return { ...none, kind: fix.kind, path: fix.path, lines: fix.lines, credential, command };
+      return {
+        ...none,
+        kind: fix.kind,
+        path: fix.path,
+        lines: fix.lines,
+        newShell: fix.newShell,
+        credential,
+        command,
+      };
     case "environment":
       return { ...none, kind: fix.kind, variables: fix.variables, credential, command };
     case "key-file":

@@ -66,6 +66,21 @@ const EXPLAIN: Record<AwsProblem, { message: string; hint: string }> = {
   other: { message: "the AWS call failed", hint: "Run again with --verbose for details." },
 };
 
+/**
+ * STS answered, and refused the keys: a decided problem (the keys do not work). Every other failure means it
+ * said nothing about them (not reached, throttled, a server error), and nothing can be decided from it.
+ */
+const REFUSALS: ReadonlySet<AwsProblem> = new Set([
+  "invalid-key",
+  "expired-token",
+  "signature",
+  "access-denied",
+]);
+
+export function refusedByAws(problem: ClassifiedError): boolean {
+  return REFUSALS.has(problem.kind);
+}
+
 export function classifyAwsError(error: AwsCallError): ClassifiedError {
   const kind = kindOf(error);
   const { message, hint } = EXPLAIN[kind];

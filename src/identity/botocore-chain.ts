@@ -35,6 +35,9 @@ export interface ChainInput {
   botoFiles: ReadIni[];
 }
 
+/** The files of a chain input, as the adapter reads them for one environment (secrets replaced by a marker). */
+export type ChainFiles = Omit<ChainInput, "env" | "profileFlag">;
+
 export type ChainLink =
   | { method: "env"; variable: "AWS_ACCESS_KEY_ID" }
   | {

@@ -53,21 +53,25 @@ const PROVIDERS: Record<ChainLink["method"], Provider> = {
 
 const REMOTE: ReadonlySet<Provider> = new Set(["web-identity", "container", "instance-metadata"]);
 
-/** The link botocore picked, with the keys it gave. */
-export function attributeLink(link: ChainLink, credentials: ResolvedCredentials): CredentialSource {
+/** Where a link of botocore's chain takes its keys from, before any are fetched. */
+export function linkSource(link: ChainLink): Omit<CredentialSource, "accessKeyId" | "longTerm"> {
   const provider = PROVIDERS[link.method];
-  const where = {
+  return {
+    provider,
+    method: link.method,
     ...("profile" in link && link.profile !== undefined ? { profile: link.profile } : {}),
     ...("path" in link && link.path !== undefined ? { path: link.path } : {}),
     ...(link.method === "assume-role-with-web-identity" && !link.path ? { path: link.tokenFile } : {}),
     ...("roleArn" in link ? { roleArn: link.roleArn } : {}),
-  };
-  return {
-    provider,
-    method: link.method,
-    ...where,
-    accessKeyId: maskKeyId(credentials.accessKeyId),
     local: !REMOTE.has(provider),
+  };
+}
+
+/** The link botocore picked, with the keys it gave. */
+export function attributeLink(link: ChainLink, credentials: ResolvedCredentials): CredentialSource {
+  return {
+    ...linkSource(link),
+    accessKeyId: maskKeyId(credentials.accessKeyId),
     longTerm: !credentials.hasSessionToken,
   };
 }

@@ -13,7 +13,7 @@ import type {
   UserPort,
 } from "../context";
 import { classifyPrincipal, type Principal, type RoleRef } from "../domain/arn";
-import { classifyAwsError, type ClassifiedError } from "../domain/aws-errors";
+import { classifyAwsError, type ClassifiedError, refusedByAws } from "../domain/aws-errors";
 import { shellWord } from "../domain/recovery/manual-fixes";
 import type { ChainLink } from "./botocore-chain";
 import { type ChainError, chainErrors } from "./chain-errors";
@@ -78,6 +78,7 @@ export function judgeIdentification(
       sessionName: principal.sessionName ?? null,
     };
   const failure = found.stsError ?? found.credentialsError;
+  const problem = failure && !chainError ? classifyAwsError(failure) : null;
   return {
     identity: identity ?? null,
     credentialSource: source ?? null,
@@ -86,13 +87,14 @@ export function judgeIdentification(
       ...(chainError ? { broken: chainError } : {}),
       source,
       principal,
+      ...(problem && refusedByAws(problem) ? { refused: problem } : {}),
       account: identity?.account,
       instanceProfile,
       expectRole: options.expectRole,
       nonRoot: options.nonRoot,
       recoverFix: options.recoverFix,
     }),
-    problem: failure && !chainError ? classifyAwsError(failure) : null,
+    problem,
     chainError,
     nodeJs: found.jsChain ? attributeJsChain(found.jsChain, env, options.profile) : null,
     region: found.region,

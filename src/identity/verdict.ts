@@ -1,5 +1,6 @@
 import type { InstanceProfile } from "../context";
 import type { Principal, RoleRef } from "../domain/arn";
+import type { ClassifiedError } from "../domain/aws-errors";
 import type { ChainError } from "./chain-errors";
 import type { CredentialSource } from "./credential-source";
 
@@ -21,6 +22,8 @@ export interface VerdictInput {
   source?: CredentialSource;
   /** Undefined when STS could not be asked or did not answer. */
   principal?: Principal;
+  /** STS answered and refused the keys (not valid, expired, a bad signature, denied): every call fails. */
+  refused?: ClassifiedError;
   account?: string;
   instanceProfile: InstanceProfile;
   expectRole?: RoleRef;
@@ -35,6 +38,7 @@ export function judge({
   broken,
   source,
   principal,
+  refused,
   account,
   instanceProfile,
   expectRole,
@@ -57,12 +61,20 @@ export function judge({
     };
   }
 
+  // Keys STS refuses are decided whatever they are compared with: nothing signs with them.
+  const unusable = refused && {
+    status: "broken" as const,
+    reason: `${describeSource(source)}: STS refuses these keys (${refused.message})`,
+    fix: refused.hint,
+  };
   const expected = expectRole ?? (instanceProfile.roleName ? { name: instanceProfile.roleName } : undefined);
   if (!expected) {
-    return {
-      status: "unknown",
-      reason: "no instance profile (IMDS) to compare with; pass --expect-role to say which role is right",
-    };
+    return (
+      unusable ?? {
+        status: "unknown",
+        reason: "no instance profile (IMDS) to compare with; pass --expect-role to say which role is right",
+      }
+    );
   }
   const expectation = {
     expectedRole: expected.name,
@@ -88,6 +100,7 @@ export function judge({
       fix: source.provider === "environment" ? ENV_FIX : recoverFix,
     };
   }
+  if (unusable) return { ...unusable, ...expectation };
   if (!principal) {
     return {
       status: "unknown",
@@ -128,8 +141,13 @@ function servedByProxy(
   );
 }
 
+/** What describes a link, as whoami's document gives it too (`null` for a field it has no value for). */
+export type SourceWhere = Pick<CredentialSource, "provider" | "method"> & {
+  [K in "profile" | "path" | "roleArn"]?: string | null;
+};
+
 /** `the shared credentials file ~/.aws/credentials [default]`, `AWS_ACCESS_KEY_ID in the environment`, … */
-export function describeSource(source: CredentialSource): string {
+export function describeSource(source: SourceWhere): string {
   const where = source.path ? ` ${source.path}` : "";
   const profile = source.profile ? ` [${source.profile}]` : "";
   switch (source.provider) {

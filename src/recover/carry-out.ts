@@ -7,7 +7,7 @@ import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-sur
 import { CannotRunError } from "../errors";
 import type { HomeLocks } from "./lock";
 import { settleRebootDue } from "./reboot-due";
-import { chainFilesOf } from "./survey";
+import { chainFilesOf, readHomeShells } from "./survey";
 import { deleteAwsDir, finishDelete, moveAside, renameOnto, restore, secureBackup } from "./operations";
 
 export interface Approved {
@@ -230,18 +230,34 @@ async function verifyIdentity(
   }
   const found = `${now.verdict.reason} (${verification.arn ?? "?"})`;
   const exports = plan.manual.filter((fix) => fix.credential && fix.kind === "startup-file");
-  if (exports.length === 0) {
+  if (exports.length > 0) {
+    // What this process signs as is not what a new login shell will: the step fails with the run.
+    const where = exports.map((fix) => (fix.kind === "startup-file" ? fix.path : "")).join(", ");
+    step.status = "failed";
+    step.detail = `new shells still get AWS keys from ${where} (this process: ${found})`;
+    return {
+      verification,
+      failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,
+    };
+  }
+  // Read again, now that ~/.aws moved: a profile variable can name a profile that went with it. Only homes whose
+  // startup files (or the machine's) choose a profile or a file can have one.
+  const choosing = (lines: readonly { credential: boolean }[]) => lines.some((line) => !line.credential);
+  const homes = choosing(survey.systemExports)
+    ? survey.homes
+    : survey.homes.filter((home) => choosing(home.exports));
+  const shells = await Promise.all(homes.map((home) => readHomeShells(ctx, home.home)));
+  const broken = shells.find((shell) => shell.newShell)?.newShell;
+  if (!broken) {
     step.status = "done";
     step.detail = found;
     return { verification };
   }
-  // What this process signs as is not what a new login shell will: the step fails with the run.
-  const where = exports.map((fix) => (fix.kind === "startup-file" ? fix.path : "")).join(", ");
   step.status = "failed";
-  step.detail = `new shells still get AWS keys from ${where} (this process: ${found})`;
+  step.detail = `${broken.reason} (this process: ${found})`;
   return {
     verification,
-    failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,
+    failure: `${broken.reason} (${broken.variables.join(", ")} from the startup files): remove those lines (below), then run hpiam recover again`,
   };
 }
 

@@ -19,7 +19,8 @@ import { UsageError } from "../errors";
 import { scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
 import { resolvesOutside } from "../scan/outside-home";
-import { findShellExports } from "../scan/shell-exports";
+import { judgeNewShells } from "../identity/new-shells";
+import { findShellExports, readStartupFiles } from "../scan/shell-exports";
 import { readRebootDue } from "../scan/recover-traces";
 import { type HomeLocks, readLock } from "./lock";
 import {
@@ -146,12 +147,12 @@ async function surveyHome(
 ): Promise<HomeSurvey> {
   const { home, user } = target;
   const dir = join(home, ".aws");
-  const [scan, info, entries, lock, exports, rebootDue, boto] = await Promise.all([
+  const [scan, info, entries, lock, shells, rebootDue, boto] = await Promise.all([
     scanAwsDir(ctx, home),
     ctx.files.lstat(dir).catch(() => undefined),
     ctx.files.readdir(home).catch(() => [] as string[]),
     locks?.stateOf(home) ?? readLock(ctx, home),
-    findShellExports(ctx, home, { system: false }),
+    readHomeShells(ctx, home),
     readRebootDue(ctx, home),
     botoKeys(keyFilesAt, home),
   ]);
@@ -186,9 +187,19 @@ async function surveyHome(
     })),
     lock,
     ...(rebootDue.state === "due" ? { rebootDueSince: rebootDue.since } : {}),
-    exports,
+    ...shells,
     entries,
   };
+}
+
+/** The home's own startup lines, and what its startup files (the machine's too) make a new shell of its user do. */
+export async function readHomeShells(
+  ctx: Context,
+  home: string,
+): Promise<Pick<HomeSurvey, "exports" | "newShell">> {
+  const reading = await readStartupFiles(ctx, home, { system: false });
+  const newShell = await judgeNewShells(reading.shells, ctx.env, home, (env) => ctx.aws.chainFiles(env));
+  return { exports: reading.exports, ...(newShell ? { newShell } : {}) };
 }
 
 async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["systemExports"]> {

@@ -4,6 +4,7 @@ import type { Blocker } from "../domain/recovery/recovery-blockers";
 import type { LeakedKey, RecoveryPlan, Step } from "../domain/recovery/recovery-plan";
 import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery/recovery-survey";
 import type { UntouchedKeys } from "../domain/recovery/untouched-keys";
+import type { NewShellEffect } from "../domain/recovery/manual-fixes";
 import type { NotDone } from "../domain/recovery/homes-not-done";
 import type { VerdictStatus } from "../identity/verdict";
 import type { SharedHomeReach } from "./shared-homes";
@@ -60,9 +61,11 @@ export type ManualFixResult = {
       lines: Array<{ line: number; variable: string }>;
       variables: null;
       variable: null;
+      /** Where a line choosing a profile or file breaks or overrides new shells. */
+      newShell: NewShellEffect | null;
     }
-  | { kind: "environment"; path: null; lines: null; variables: string[]; variable: null }
-  | { kind: "key-file"; path: string; lines: null; variables: null; variable: string | null }
+  | { kind: "environment"; path: null; lines: null; variables: string[]; variable: null; newShell: null }
+  | { kind: "key-file"; path: string; lines: null; variables: null; variable: string | null; newShell: null }
 );
 
 export interface Verification {

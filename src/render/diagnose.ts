@@ -52,6 +52,9 @@ function summaryLine({ summary }: DiagnoseResult, style: Style): string {
     .map((status) => `${summary[status]} ${status}`)
     .join(", ");
   if (summary.status === "healthy") return `${style.green("✔ healthy")}  ${counts}`;
-  if (summary.status === "unknown") return `${style.magenta("? unknown")}  ${counts}`;
+  if (summary.status === "unknown") {
+    const why = summary.error === 0 ? ": no check decided anything" : "";
+    return `${style.magenta("? unknown")}  ${counts}${why}`;
+  }
   return `${style.red("✖ unhealthy")}  ${counts}`;
 }

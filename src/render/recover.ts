@@ -145,7 +145,8 @@ function manualLines(fix: ManualFixResult, style: Style): string[] {
     return [`${fix.path}${named}: keys boto3 and the AWS CLI read`, `  ${style.bold(fix.command)}`];
   }
   const lines = fix.lines.map(({ line, variable }) => `${fix.path}:${line}  ${variable}=…`);
-  return [...lines, `  ${style.bold(fix.command)}`];
+  const effect = fix.newShell ? [`  ${fix.newShell.reason}`] : [];
+  return [...lines, ...effect, `  ${style.bold(fix.command)}`];
 }
 
 /** Said apart from the steps only when the reboot is not one of them, or did not happen. */

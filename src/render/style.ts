@@ -16,8 +16,12 @@ export function colorLevel({ color, env, isTTY }: { color: boolean; env: Env; is
 }
 
 /** Aligns `label  value` rows into a block a person reads in a second. */
-export function keyValueBlock(rows: ReadonlyArray<[string, string | undefined]>, style: Style): string {
-  const shown = rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== "");
+/** Rows without a value (undefined, a JSON document's `null`, empty) are left out. */
+export function keyValueBlock(
+  rows: ReadonlyArray<[string, string | null | undefined]>,
+  style: Style,
+): string {
+  const shown = rows.filter((row): row is [string, string] => typeof row[1] === "string" && row[1] !== "");
   const width = Math.max(0, ...shown.map(([label]) => label.length));
   return shown.map(([label, value]) => `  ${style.dim(label.padEnd(width))}  ${value}`).join("\n");
 }

@@ -22,7 +22,7 @@ export function renderWhoami(raw: WhoamiResult, style: Style): string {
         .filter(Boolean)
         .join("  ")
     : undefined;
-  const rows: Array<[string, string | undefined]> = [
+  const rows: Array<[string, string | null | undefined]> = [
     ["identity", identity?.arn],
     ["type", who],
     ["account", identity?.account],

@@ -1,5 +1,5 @@
 import type { Context } from "../context";
-import { readLoginShell } from "../domain/shell/login-shell";
+import { readLoginShell, type StartupReading } from "../domain/shell/login-shell";
 import type { StartupExport } from "../domain/shell/shell-exports";
 import type { StartupFiles } from "../domain/shell/shell-reader";
 
@@ -24,8 +24,20 @@ function systemPaths(ctx: Context): (path: string) => string {
 export async function findShellExports(
   ctx: Context,
   home: string,
-  { system = true }: { system?: boolean } = {},
+  options: { system?: boolean } = {},
 ): Promise<ExportFinding[]> {
+  return (await readStartupFiles(ctx, home, options)).exports;
+}
+
+/**
+ * The same, and what each new shell of that user has in its environment (the machine's files always count
+ * there; `system` only says whose statements are listed).
+ */
+export async function readStartupFiles(
+  ctx: Context,
+  home: string,
+  { system = true }: { system?: boolean } = {},
+): Promise<StartupReading> {
   const where = systemPaths(ctx);
   // Loaded here only: whoami never pays for the parser.
   const { loadBashParser } = await import("../system/bash-parser");
@@ -65,7 +77,9 @@ export async function findShellExports(
       home,
       environment === undefined ? undefined : { path: where("/etc/environment"), text: environment },
     );
-    return system ? found : found.filter((hit) => hit.path.startsWith(`${home}/`));
+    return system
+      ? found
+      : { ...found, exports: found.exports.filter((hit) => hit.path.startsWith(`${home}/`)) };
   } finally {
     for (const tree of trees) tree.dispose();
   }

@@ -136,6 +136,8 @@ export function createAwsPort(
 
     keyFiles: (home) => readKeyFiles(env, home, home === getHomeDir()),
 
+    chainFiles: async (other) => (await readBotocoreFiles(other)).input,
+
     async keyOwner(file, profile, region) {
       const credentials = await profileKeys(file, profile);
       if (!credentials) return undefined;

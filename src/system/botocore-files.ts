@@ -8,7 +8,7 @@ import { homedir } from "node:os";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Env, KeyFile } from "../context";
 import { maskKeyId } from "../domain/mask";
-import type { ChainInput, ReadIni } from "../identity/botocore-chain";
+import type { ChainFiles, ReadIni } from "../identity/botocore-chain";
 import { parseIni, type IniSections } from "../identity/configparser";
 
 /** Values that never leave the adapters: the model sees only that they are there. */
@@ -22,9 +22,9 @@ export const REDACTED = "(set)";
 
 export interface BotocoreFiles {
   /** For the chain model: every secret replaced by REDACTED. */
-  input: Omit<ChainInput, "env" | "profileFlag">;
+  input: ChainFiles;
   /** The same, secrets and all, for fetching the winning link's keys. */
-  raw: Omit<ChainInput, "env" | "profileFlag">;
+  raw: ChainFiles;
 }
 
 export async function readBotocoreFiles(env: Env): Promise<BotocoreFiles> {

@@ -98,7 +98,7 @@ describe("hpiam diagnose with a downgraded-role IMDS proxy, as root and as a non
 describe("hpiam diagnose off a node and with a hanging IMDS", () => {
   const node = useSimulatedNode();
   it("off a node (no IMDS, no resource_config.json): hyperpod-node skips, the JSON answer comes", async () => {
-    const { doc, check } = await diagnose(node, [], {
+    const { exitCode, doc, check } = await diagnose(node, [], {
       AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9",
       HPIAM_RESOURCE_CONFIG: join(node.sandbox.root, "nowhere", "resource_config.json"),
     });
@@ -110,7 +110,9 @@ describe("hpiam diagnose off a node and with a hanging IMDS", () => {
     expect(doc.node).toBeNull();
     expect(check("instance-profile").status).toBe("skip");
     expect(check("ssm-agent").status).toBe("skip");
-    expect(check("caller-identity")).toMatchObject({ status: "fail", message: "no AWS credentials found" });
+    // No keys to judge: could not decide, as whoami's `no-credentials` (exit 3 in both).
+    expect(check("caller-identity")).toMatchObject({ status: "error", message: "no AWS credentials found" });
+    expect(exitCode).toBe(3);
   });
 
   it("still reports, within 10 s, when IMDS accepts connections and never answers", async () => {

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { RecoverResult } from "../../src/recover/types";
@@ -39,9 +39,13 @@ const FORMS: ReadonlyArray<
   ],
 ];
 
-/** Who `bash -ic 'aws sts get-caller-identity'` signs as, in this node's environment. */
-async function bashSignsAs(node: SimulatedNode): Promise<string> {
-  const argv = ["bash", "-ic", "aws sts get-caller-identity --query Arn --output text"];
+/**
+ * Who `bash -ic 'aws sts get-caller-identity'` signs as, in this node's environment, or what aws says instead
+ * (`-lc`: a login shell, whose /etc/profile sets its own PATH: the node's aws is named by its path).
+ */
+async function bashSignsAs(node: SimulatedNode, shell = "-ic"): Promise<string> {
+  const which = await execa("sh", ["-c", "command -v aws"], { env: node.env, extendEnv: false });
+  const argv = ["bash", shell, `${which.stdout} sts get-caller-identity --query Arn --output text 2>&1`];
   const run = await execa(...withSandboxEtc(node.sandbox.etc, argv), {
     env: node.env,
     extendEnv: false,
@@ -86,5 +90,86 @@ describe("exports that bash runs fail diagnose and recover, and their removal co
     await Promise.all(
       [".profile", ".bashrc", ".bash_aliases"].map((name) => rm(join(home, name), { force: true })),
     );
+  });
+});
+
+describe("a profile variable a new shell exports: its aws stops, or signs with other keys", () => {
+  const node = useSimulatedNode();
+
+  it("`export AWS_PROFILE=dev` in ~/.profile with no [dev] anywhere fails environment, and recover says so", async () => {
+    const { home } = node.sandbox;
+    await writeUbuntuSkel(home);
+    const profile = join(home, ".profile");
+    await writeFile(profile, "export AWS_PROFILE=dev\n", { flag: "a" });
+    const line = (await readFile(profile, "utf8")).trimEnd().split("\n").length;
+    // What every new login shell's aws does, and what this process's own chain does not.
+    expect(await bashSignsAs(node, "-lc")).toContain("The config profile (dev) could not be found");
+    expect((await node.hpiam(["whoami"])).exitCode).toBe(0);
+
+    const report = await diagnose(node);
+    expect(report.exitCode).toBe(1);
+    expect(report.doc.summary.status).toBe("unhealthy");
+    expect(report.check("environment")).toMatchObject({
+      status: "fail",
+      message: `AWS_PROFILE at ${profile}:${line} — new shells stop with: The config profile (dev) could not be found`,
+      remediation: `sed -i -e '${line}d' ${profile}`,
+    });
+
+    const plan = await node.hpiam(["recover", "--dry-run", "--json"]);
+    const planned = JSON.parse(plan.stdout) as RecoverResult;
+    expect(planned.result).toBe("planned");
+    expect(planned.manual).toContainEqual(
+      expect.objectContaining({
+        kind: "startup-file",
+        path: profile,
+        newShell: {
+          status: "broken",
+          reason: "new shells stop with: The config profile (dev) could not be found",
+        },
+      }),
+    );
+    const human = await node.hpiam(["recover", "--dry-run"]);
+    expect(human.stdout).toMatch(/new shells stop with: The config profile \(dev\) could not be found/);
+
+    const run = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"]);
+    expect(run.exitCode).toBe(1);
+    const result = JSON.parse(run.stdout) as RecoverResult;
+    expect(result.result).toBe("failed");
+    expect(result.reason).toMatch(/new shells stop with: The config profile \(dev\) could not be found/);
+
+    await execa("sh", ["-c", `sed -i -e '${line}d' ${profile}`]);
+    expect(await bashSignsAs(node, "-lc")).toContain(`assumed-role/${EXECUTION_ROLE}/SageMaker`);
+    expect((await diagnose(node, ["--checks", "environment"])).exitCode).toBe(0);
+    const after = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"]);
+    expect(JSON.parse(after.stdout).result).toBe("nothing-to-do");
+  });
+
+  it("one that picks a profile with `aws configure` keys fails too; after recover moves them, new shells would stop", async () => {
+    const { home } = node.sandbox;
+    const { accessKeyId, secretAccessKey } = node.world.leakedKey;
+    await mkdir(join(home, ".aws"), { recursive: true });
+    await writeFile(
+      join(home, ".aws", "credentials"),
+      `[dev]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`,
+    );
+    const profile = join(home, ".profile");
+    await writeFile(profile, "export AWS_PROFILE=dev\n");
+    expect(await bashSignsAs(node, "-lc")).toContain(`user/${LEAKED_USER}`);
+
+    const report = await diagnose(node, ["--checks", "environment"]);
+    expect(report.check("environment")).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(
+        /— new shells sign with static keys in .*\/\.aws\/credentials \[dev\], not the instance profile$/,
+      ),
+    });
+
+    const run = await node.hpiam(["recover", "--yes", "--no-reboot", "--json"]);
+    const result = JSON.parse(run.stdout) as RecoverResult;
+    expect(run.exitCode).toBe(1);
+    expect(result.result).toBe("failed");
+    expect(result.reason).toMatch(/new shells stop with: The config profile \(dev\) could not be found/);
+    expect(await bashSignsAs(node, "-lc")).toContain("The config profile (dev) could not be found");
+    expectNoSecrets(node, report.result, run);
   });
 });

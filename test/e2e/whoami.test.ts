@@ -122,3 +122,76 @@ describe("hpiam whoami off EC2 and with bad input", () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ schemaVersion: 1, error: { code: "usage" } });
   });
 });
+
+describe("hpiam whoami --json keeps README's fields: every one present, `null` where it has no value", () => {
+  const node = useSimulatedNode();
+  const keysOf = (value: unknown) => Object.keys(value as object).sort();
+  const SOURCE = ["accessKeyId", "local", "longTerm", "method", "path", "profile", "provider", "roleArn"];
+  const INSTANCE_PROFILE = [
+    "error",
+    "instanceId",
+    "instanceProfileArn",
+    "localIpv4",
+    "reachable",
+    "region",
+    "roleName",
+  ];
+  const VERDICT = ["expectedFrom", "expectedRole", "fix", "reason", "status"];
+  const DOCUMENT = [
+    "chainError",
+    "credentialSource",
+    "identity",
+    "instanceProfile",
+    "nodeJs",
+    "problem",
+    "region",
+    "schemaVersion",
+    "verdict",
+  ];
+
+  it("on a healthy node: no profile or path of the instance metadata link, no fix, no IMDS error", async () => {
+    const doc = JSON.parse((await node.hpiam(["whoami", "--json"])).stdout);
+    expect(keysOf(doc)).toEqual(DOCUMENT);
+    expect(keysOf(doc.credentialSource)).toEqual(SOURCE);
+    expect(doc.credentialSource).toMatchObject({ profile: null, path: null, roleArn: null });
+    expect(keysOf(doc.instanceProfile)).toEqual(INSTANCE_PROFILE);
+    expect(doc.instanceProfile.error).toBeNull();
+    expect(keysOf(doc.verdict)).toEqual(VERDICT);
+    expect(doc.verdict.fix).toBeNull();
+    expect(doc).toMatchObject({ problem: null, chainError: null, nodeJs: null });
+  });
+
+  it("with IMDS unreachable and a profile no file defines: every instance profile and chain error field", async () => {
+    const doc = JSON.parse(
+      (
+        await node.hpiam(["whoami", "--json"], {
+          AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9",
+          AWS_PROFILE: "dev",
+        })
+      ).stdout,
+    );
+    expect(keysOf(doc)).toEqual(DOCUMENT);
+    expect(doc.instanceProfile).toMatchObject({
+      reachable: false,
+      roleName: null,
+      instanceProfileArn: null,
+      instanceId: null,
+      localIpv4: null,
+      region: null,
+      error: expect.stringMatching(/ECONNREFUSED/),
+    });
+    expect(keysOf(doc.instanceProfile)).toEqual(INSTANCE_PROFILE);
+    expect(keysOf(doc.verdict)).toEqual(VERDICT);
+    expect(doc.verdict).toMatchObject({ status: "broken", expectedRole: null, expectedFrom: null });
+    expect(doc.chainError).toEqual({
+      kind: "profile-not-found",
+      message: "The config profile (dev) could not be found",
+      detail: null,
+      fix: expect.stringMatching(/^unset AWS_PROFILE/),
+      provider: null,
+      path: null,
+      line: null,
+    });
+    expect(doc.credentialSource).toBeNull();
+  });
+});

@@ -1,5 +1,6 @@
 import { linkWins } from "./chain-links";
 import type {
+  AwsPort,
   Context,
   EksPort,
   Executor,
@@ -22,6 +23,8 @@ export interface FakeOptions {
   instanceProfile?: InstanceProfile;
   sharedFiles?: Partial<SharedFiles>;
   keyFiles?: KeyFile[];
+  /** What the chain model reads in another environment (a new shell's); by default no file is there. */
+  chainFiles?: AwsPort["chainFiles"];
   env?: Record<string, string>;
   users?: PasswdEntry[];
   uid?: number;
@@ -96,6 +99,13 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
         ...options.identification,
       }),
       keyFiles: async () => options.keyFiles ?? [],
+      chainFiles:
+        options.chainFiles ??
+        (async (env) => ({
+          config: { path: `${env.HOME ?? home}/.aws/config`, state: "absent" },
+          credentials: { path: `${env.HOME ?? home}/.aws/credentials`, state: "absent" },
+          botoFiles: [],
+        })),
       keyOwner: async () => undefined,
       sharedFiles: async () => ({
         credentialsPath: `${home}/.aws/credentials`,

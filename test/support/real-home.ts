@@ -55,6 +55,7 @@ export function onRealHome(
       identify: async () => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole),
       sharedFiles: (given) => real.sharedFiles(given ?? paths),
       keyFiles: (target) => real.keyFiles(target),
+      chainFiles: (env) => real.chainFiles(env),
       keyOwner: async () => undefined,
     },
   };

@@ -1,10 +1,12 @@
+import { chainErrors } from "../../src/identity/chain-errors";
 import { environmentLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
+import type { FakeOptions } from "../support/fake-context";
 import { check, fakeNode, offNode, userKeys } from "../support/fake-node";
 import { RESOURCE_CONFIG } from "../support/memory-files";
 
 describe("caller-identity and credential-source", () => {
-  it("classifies STS failures: throttling warns, a deleted key fails with its fix", async () => {
+  it("classifies STS failures: throttling could not decide, a deleted key fails with its fix", async () => {
     const throttled = fakeNode({
       identification: {
         ...userKeys,
@@ -12,7 +14,7 @@ describe("caller-identity and credential-source", () => {
         stsError: { name: "Throttling", message: "slow down" },
       },
     });
-    expect((await check("caller-identity", throttled)).status).toBe("warn");
+    expect((await check("caller-identity", throttled)).status).toBe("error");
     const invalid = fakeNode({
       identification: {
         ...userKeys,
@@ -69,6 +71,31 @@ describe("environment", () => {
     expect(await check("environment", laptop)).toMatchObject({ status: "pass", remediation: null });
   });
 
+  it("unsets each variable once: a profile no file defines, AWS_DEFAULT_PROFILE, then the others", async () => {
+    const missing = (namedBy: "AWS_PROFILE" | "AWS_DEFAULT_PROFILE") => ({
+      chain: {
+        ok: false as const,
+        error: chainErrors.profileNotFound({ name: "dev", namedBy }),
+        profile: { name: "dev", namedBy },
+      },
+    });
+    const profile = fakeNode({ env: { AWS_PROFILE: "dev" }, identification: missing("AWS_PROFILE") });
+    expect((await check("environment", profile)).remediation).toBe(
+      "unset AWS_PROFILE (it names a profile no file defines)",
+    );
+    const withToken = fakeNode({
+      env: { AWS_DEFAULT_PROFILE: "dev", AWS_SESSION_TOKEN: "t" },
+      identification: missing("AWS_DEFAULT_PROFILE"),
+    });
+    expect((await check("environment", withToken)).remediation).toBe(
+      "unset AWS_DEFAULT_PROFILE (it names a profile no file defines); unset AWS_SESSION_TOKEN",
+    );
+    const chosen = fakeNode({ env: { AWS_DEFAULT_PROFILE: "default" } });
+    expect((await check("environment", chosen)).remediation).toBe(
+      "unset AWS_DEFAULT_PROFILE (AWS_PROFILE is the name every AWS tool reads)",
+    );
+  });
+
   it("names every export line by file and line, with one sed per file", async () => {
     const ctx = fakeNode(
       {},
@@ -83,6 +110,62 @@ describe("environment", () => {
         "AWS_ACCESS_KEY_ID at /home/ubuntu/.profile:2, AWS_SECRET_ACCESS_KEY at /home/ubuntu/.profile:3",
       remediation: "sed -i -e '2d' -e '3d' /home/ubuntu/.profile",
     });
+  });
+});
+
+describe("environment: what the startup files make a new shell do", () => {
+  const profileDev = { "/home/ubuntu/.profile": "export AWS_PROFILE=dev\n" };
+  /** The chain model's files: the credentials file holds keys in these profiles. */
+  const keysIn = (...profiles: string[]): FakeOptions => ({
+    chainFiles: async (env) => ({
+      config: { path: `${env.HOME}/.aws/config`, state: "absent" },
+      credentials: {
+        path: `${env.HOME}/.aws/credentials`,
+        state: "parsed",
+        sections: Object.fromEntries(
+          profiles.map((name) => [
+            name,
+            { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE", aws_secret_access_key: "(set)" },
+          ]),
+        ),
+      },
+      botoFiles: [],
+    }),
+  });
+
+  it("fails an AWS_PROFILE export that names a profile no file defines: every new shell's aws stops", async () => {
+    const result = await check("environment", fakeNode({}, profileDev));
+    expect(result).toMatchObject({
+      status: "fail",
+      message:
+        "AWS_PROFILE at /home/ubuntu/.profile:1 — new shells stop with: The config profile (dev) could not be found",
+      remediation: "sed -i -e '1d' /home/ubuntu/.profile",
+      details: { newShell: { status: "broken", variables: ["AWS_PROFILE"] } },
+    });
+    const laptop = fakeNode({ ...offNode }, { ...profileDev, [RESOURCE_CONFIG]: undefined });
+    expect((await check("environment", laptop)).status).toBe("fail");
+  });
+
+  it("fails one that picks a profile with keys on a node, and only warns off a node", async () => {
+    const result = await check("environment", fakeNode(keysIn("dev"), profileDev));
+    expect(result).toMatchObject({
+      status: "fail",
+      message: expect.stringMatching(
+        /— new shells sign with static keys in \/home\/ubuntu\/\.aws\/credentials \[dev\], not the instance profile$/,
+      ),
+    });
+    const laptop = fakeNode(
+      { ...offNode, ...keysIn("dev") },
+      { ...profileDev, [RESOURCE_CONFIG]: undefined },
+    );
+    expect((await check("environment", laptop)).status).toBe("warn");
+  });
+
+  it("only warns where the export changes nothing: the shell signs as it would without it", async () => {
+    const same = { "/home/ubuntu/.profile": "export AWS_PROFILE=default\n" };
+    expect((await check("environment", fakeNode(keysIn("default"), same))).status).toBe("warn");
+    const unknown = { "/home/ubuntu/.profile": "export AWS_PROFILE=$(cat /etc/aws-profile)\n" };
+    expect((await check("environment", fakeNode({}, unknown))).status).toBe("warn");
   });
 });
 

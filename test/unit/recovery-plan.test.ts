@@ -117,6 +117,42 @@ describe("planRecovery", () => {
     ]);
   });
 
+  it("verifies, rather than nothing-to-do, where a profile variable the startup files export breaks new shells", () => {
+    const profileLine = {
+      path: `${HOME}/.profile`,
+      line: 28,
+      variable: "AWS_PROFILE",
+      credential: false,
+      certain: true,
+      removal: { kind: "lines" as const, from: 28, to: 28 },
+    };
+    const clean = { ...home().awsDir, kind: "absent" as const, profiles: [] };
+    const reason = "new shells stop with: The config profile (dev) could not be found";
+    const breaking = home({
+      awsDir: clean,
+      exports: [profileLine],
+      newShell: { status: "broken", reason, variables: ["AWS_PROFILE"] },
+    });
+    const plan = planRecovery(survey({ homes: [breaking] }), YES);
+    expect(ids(plan)).toEqual(["verify"]);
+    expect(plan.manual).toEqual([
+      expect.objectContaining({ kind: "startup-file", newShell: { status: "broken", reason } }),
+    ]);
+    // The same line where new shells sign as they would without it: reported, nothing to verify.
+    const harmless = planRecovery(survey({ homes: [home({ awsDir: clean, exports: [profileLine] })] }), YES);
+    expect(ids(harmless)).toEqual([]);
+    expect(harmless.manual).toEqual([expect.objectContaining({ kind: "startup-file", newShell: null })]);
+  });
+
+  it("unsets a variable that names a file of keys once, in that file's fix", () => {
+    const named = survey({
+      keyFiles: [{ path: "/data/keys", variable: "AWS_SHARED_CREDENTIALS_FILE" }],
+      environment: ["AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE"],
+    });
+    const commands = planRecovery(named, YES).manual.map((fix) => fix.command);
+    expect(commands).toEqual(["unset AWS_SHARED_CREDENTIALS_FILE", "unset AWS_PROFILE"]);
+  });
+
   it("deletes with --delete (which needs --yes unattended) and secures a backup left open", () => {
     const open = home({
       backups: [

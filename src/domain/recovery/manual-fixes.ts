@@ -1,5 +1,9 @@
+import type { NewShellOutcome } from "../../identity/new-shells";
 import { CREDENTIAL_VARIABLES } from "../shell/shell-exports";
 import type { Removal } from "../shell/shell-state";
+
+/** What these lines make a new shell of the user do: its aws stops (`broken`) or signs with local keys. */
+export type NewShellEffect = Pick<NewShellOutcome, "status" | "reason">;
 
 /** Something hpiam reports but never edits: the exact command a person runs. */
 export type ManualFix =
@@ -9,6 +13,8 @@ export type ManualFix =
       lines: Array<{ line: number; variable: string }>;
       /** Some line sets keys themselves (not only which profile or file to use). */
       credential: boolean;
+      /** Where a line choosing a profile or file breaks or overrides new shells; else null. */
+      newShell: NewShellEffect | null;
       command: string;
     }
   | { kind: "environment"; variables: string[]; credential: boolean; command: string }
@@ -28,6 +34,7 @@ export function shellWord(word: string): string {
 export function startupFileFix(
   path: string,
   found: ReadonlyArray<{ line: number; variable: string; credential: boolean; removal: Removal }>,
+  newShell: NewShellEffect | null = null,
 ): ManualFix {
   const lines = [...found].sort((a, b) => a.line - b.line);
   const edits = sedEdits(found.map((hit) => hit.removal));
@@ -37,6 +44,7 @@ export function startupFileFix(
     path,
     lines: lines.map(({ line, variable }) => ({ line, variable })),
     credential: lines.some((line) => line.credential),
+    newShell,
     command: `${locale}sed -i ${edits.map((edit) => `-e '${edit}'`).join(" ")} ${shellWord(path)}`,
   };
 }

@@ -1,6 +1,13 @@
 import { join } from "node:path";
 import { BACKUP_PREFIX, BOTO_BACKUP_PREFIX, DELETING_PREFIX, freeCopyName } from "./backup-names";
-import { environmentFix, keyFileFix, type ManualFix, shellWord, startupFileFix } from "./manual-fixes";
+import {
+  environmentFix,
+  keyFileFix,
+  type ManualFix,
+  type NewShellEffect,
+  shellWord,
+  startupFileFix,
+} from "./manual-fixes";
 import { type LeakedKey, leakedKey, onceEachKey } from "./leaked-keys";
 import { planUndo } from "./undo-plan";
 import { printable } from "../printable";
@@ -103,7 +110,7 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
     plan.steps.length > 0 ||
     plan.finishing.length > 0 ||
     rebootOwed ||
-    plan.manual.some((fix) => fix.credential) ||
+    plan.manual.some((fix) => fix.credential || (fix.kind === "startup-file" && fix.newShell)) ||
     wrongBefore
   ) {
     plan.steps.push({ id: "verify", what: "must be the instance-profile role" });
@@ -236,13 +243,31 @@ function manualFixes(survey: RecoverySurvey): ManualFix[] {
   for (const found of [...survey.homes.flatMap((home) => home.exports), ...survey.systemExports]) {
     byFile.set(found.path, [...(byFile.get(found.path) ?? []), found]);
   }
-  const fixes = [...byFile].map(([path, lines]) => startupFileFix(path, lines));
+  const fixes = [...byFile].map(([path, lines]) =>
+    startupFileFix(path, lines, newShellOf(survey, path, lines)),
+  );
   const keyFiles = survey.keyFiles.map((file) => keyFileFix(file.path, file.variable));
-  return [
-    ...fixes,
-    ...keyFiles,
-    ...(survey.environment.length > 0 ? [environmentFix(survey.environment)] : []),
-  ];
+  // A variable a key file's fix already unsets is not unset a second time.
+  const variables = survey.environment.filter(
+    (name) => !survey.keyFiles.some((file) => file.variable === name),
+  );
+  return [...fixes, ...keyFiles, ...(variables.length > 0 ? [environmentFix(variables)] : [])];
+}
+
+/** What a file's lines do to a new shell of a home whose startup files (its own, or the machine's) they are. */
+function newShellOf(
+  survey: RecoverySurvey,
+  path: string,
+  lines: RecoverySurvey["systemExports"],
+): NewShellEffect | null {
+  const machine = survey.systemExports.some((found) => found.path === path);
+  const home = survey.homes.find(
+    ({ newShell, exports }) =>
+      newShell !== undefined &&
+      (machine || exports.some((found) => found.path === path)) &&
+      lines.some((line) => newShell.variables.includes(line.variable)),
+  );
+  return home?.newShell ? { status: home.newShell.status, reason: home.newShell.reason } : null;
 }
 
 function rebootCommand(isRoot: boolean): string[] {

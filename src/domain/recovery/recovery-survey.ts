@@ -4,6 +4,7 @@ import type { VerdictStatus } from "../../identity/verdict";
 import type { NotDone } from "./homes-not-done";
 import type { LockState } from "../../recover/lock";
 import type { StartupExport } from "../shell/shell-exports";
+import type { NewShellOutcome } from "../../identity/new-shells";
 
 /** What the scanners found in one home: the input of a plan. */
 export interface HomeSurvey {
@@ -35,6 +36,8 @@ export interface HomeSurvey {
   rebootDueSince?: string;
   /** What makes a new login shell of this user export AWS keys, in the home's own startup files. */
   exports: StartupExport[];
+  /** Where the startup files (the home's or the machine's) break or override a new shell's chain. */
+  newShell?: NewShellOutcome;
   /** Names already in the home, so that a new backup's name is free. */
   entries: string[];
 }

@@ -1,11 +1,25 @@
 import { isWatchedVariable, CREDENTIAL_VARIABLES, type StartupExport } from "./shell-exports";
 import { Exited, ShellReader, type StartupFiles } from "./shell-reader";
-import { ShellState } from "./shell-state";
+import { type ExportedVariable, ShellState } from "./shell-state";
 
 /** What bash has before it reads a file, as an interactive login shell (`bash -li`). */
 function loginState(home: string): ShellState {
   const known = { HOME: home, PS1: "\\s-\\v\\$ ", BASH: "/bin/bash", BASH_VERSION: "5", "-": "himBHs" };
   return new ShellState(known, isWatchedVariable);
+}
+
+/**
+ * The watched variables one new shell has in its environment: a profile's or a file's name as read (undefined
+ * where the reading cannot know it), keys only as KEY_SET (never their value).
+ */
+export type NewShellVariables = Record<string, string | undefined>;
+export const KEY_SET = "(set)";
+
+export interface StartupReading {
+  /** Every statement that exports a watched variable, once, whichever shell reads it. */
+  exports: StartupExport[];
+  /** Each shell's environment: bash as a login shell, bash as a terminal, zsh. */
+  shells: NewShellVariables[];
 }
 
 /**
@@ -21,7 +35,7 @@ export async function readLoginShell(
   files: StartupFiles,
   home: string,
   environment: { path: string; text: string } | undefined,
-): Promise<StartupExport[]> {
+): Promise<StartupReading> {
   const readings = await Promise.all(
     [
       { system: ["/etc/profile"], own: [".bash_profile", ".bash_login", ".profile"], all: false },
@@ -49,7 +63,16 @@ export async function readLoginShell(
       found.set(key, { ...origin, variable: name, credential, certain: certain || (seen?.certain ?? false) });
     }
   }
-  return [...found.values()];
+  return { exports: [...found.values()], shells: readings.map(shellVariables) };
+}
+
+function shellVariables(exported: readonly ExportedVariable[]): NewShellVariables {
+  return Object.fromEntries(
+    exported.map(({ name, value }) => [
+      name,
+      CREDENTIAL_VARIABLES.includes(name) ? (value === "" ? "" : KEY_SET) : value,
+    ]),
+  );
 }
 
 /** `all`: every file that exists (zsh); else the first that exists (bash's ~/.bash_profile, …). */

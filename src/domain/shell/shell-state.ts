@@ -24,6 +24,8 @@ export interface ExportedVariable {
   name: string;
   /** false: exported only if a condition the reading could not decide holds. */
   certain: boolean;
+  /** What it holds at the end of the reading; undefined where the reading cannot know. */
+  value: string | undefined;
   origins: Origin[];
 }
 
@@ -94,6 +96,7 @@ export class ShellState {
       .map(([name, found]) => ({
         name,
         certain: found.set === "yes" && found.exported === "yes",
+        value: found.value,
         origins: found.origins,
       }));
   }
