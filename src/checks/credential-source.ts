@@ -25,7 +25,7 @@ export const credentialSource: Check = {
     }
     const details = { ...source };
     const what = describeSource(source);
-    if (source.provider === "instance-metadata") {
+    if (source.method === "iam-role") {
       const role = imds.roleName ? ` (role ${imds.roleName})` : "";
       return { status: "pass", message: `${what}${role}`, details };
     }
@@ -37,7 +37,7 @@ export const credentialSource: Check = {
       return { status, message: `${what} supplies the keys, not the instance profile`, details };
     }
     const remediation =
-      source.provider === "environment"
+      source.method === "env"
         ? `${environmentFix(credentialVariablesIn(ctx.env)).command} (and remove the export lines the environment check names)`
         : verdict.status === "overridden" && verdict.fix
           ? verdict.fix

@@ -1,6 +1,7 @@
 import type { Context } from "../context";
 import { scanAwsDir } from "../scan/aws-dir";
-import { describeProfile } from "./aws-files";
+import { recoverReach } from "../domain/recovery/key-places";
+import { describePlace, describeWhere, readBy } from "../identity/key-inventory";
 import type { Check, CheckInput } from "./check";
 
 export const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
@@ -13,16 +14,14 @@ export const rootCredentials: Check = {
   async run(input, ctx) {
     const home = (await ctx.user.lookup("root"))?.home ?? "/root";
     const scan = await scanAwsDir(ctx, home);
-    const profiles = scan.files.flatMap((file) =>
-      file.profiles.map((profile) => ({ ...profile, file: file.path })),
-    );
+    const profiles = scan.inventory.places.filter((place) => recoverReach(place, home) !== "manual");
     const details = { dir: scan.dir, present: scan.present, profiles };
     // The agent uses root's default profile; keys under other names sit there unused until someone selects them.
-    const used = profiles.find((profile) => profile.profile === "default");
+    const used = profiles.find((place) => readBy(place, "default"));
     if (used) {
       return {
         status: "fail",
-        message: `${describeProfile(used)} in ${used.file} [default]: the SSM agent runs as root and may sign with them, so the node can drop off SSM`,
+        message: `${describePlace(used)} in ${describeWhere(used)}: the SSM agent runs as root and may sign with them, so the node can drop off SSM`,
         remediation:
           `sudo hpiam recover --user root; if the node is already off SSM, an IAM admin runs: ` +
           `aws iam attach-user-policy --user-name ${await iamUserOf(input, ctx, home)} --policy-arn ${SSM_CORE_POLICY}`,
@@ -32,7 +31,7 @@ export const rootCredentials: Check = {
     if (profiles.length > 0) {
       return {
         status: "warn",
-        message: `credentials in ${scan.dir} under other profiles (${profiles.map((p) => p.profile).join(", ")}): not used by default`,
+        message: `credentials in ${scan.dir} under other profiles (${profiles.map((p) => p.profile ?? p.section).join(", ")}): not used by default`,
         remediation: "sudo hpiam recover --user root",
         details,
       };

@@ -46,7 +46,6 @@ describe("caller-identity and credential-source", () => {
       {
         ...offNode,
         identification: userKeys,
-        sharedFiles: { credentials: { default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" } } },
       },
       { [RESOURCE_CONFIG]: undefined },
     );
@@ -86,14 +85,10 @@ describe("environment", () => {
 });
 
 describe("aws-files", () => {
+  const CREDENTIALS =
+    "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n[old]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD1\n";
   const configured = (mode = 0o600) =>
     fakeNode({
-      sharedFiles: {
-        credentials: {
-          default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" },
-          old: { aws_access_key_id: "AKIAOLDOLDOLDOLDOLD1" },
-        },
-      },
       files: {
         ...fakeNode().files,
         lstat: async (path) =>
@@ -104,7 +99,10 @@ describe("aws-files", () => {
           path === "/home/ubuntu/.aws/credentials"
             ? { kind: "file", mode, uid: 1000, gid: 1000, size: 1 }
             : undefined,
-        readText: async () => "",
+        readText: async (path) => {
+          if (path === "/home/ubuntu/.aws/credentials") return CREDENTIALS;
+          throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+        },
       },
     });
 

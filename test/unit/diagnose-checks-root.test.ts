@@ -9,7 +9,6 @@ describe("root-credentials (as root)", () => {
       uid: 0,
       users: [{ name: "root", uid: 0, gid: 0, home: "/home/ubuntu", shell: "/bin/bash" }],
       identification: userKeys,
-      sharedFiles: { credentials: { default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" } } },
       files: {
         ...fakeNode().files,
         lstat: async (path) =>
@@ -18,7 +17,10 @@ describe("root-credentials (as root)", () => {
             : undefined,
         stat: async (path) =>
           path.endsWith("credentials") ? { kind: "file", mode: 0o600, uid: 0, gid: 0, size: 1 } : undefined,
-        readText: async () => "",
+        readText: async (path) => {
+          if (path.endsWith("/.aws/credentials")) return "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n";
+          throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+        },
       },
     });
     expect(await check("root-credentials", ctx)).toMatchObject({
