@@ -68,7 +68,7 @@ export const awsFiles: Check = {
         } else if (onNode) {
           findings.push({
             status: "fail",
-            message: `${where} override the instance profile`,
+            message: `${where} ${holdsKeys(place) ? "override" : "overrides"} the instance profile`,
             remediation: fix(place),
           });
         } else {
