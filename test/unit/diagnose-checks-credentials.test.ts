@@ -118,6 +118,52 @@ describe("aws-files", () => {
   });
 });
 
+describe("aws-files reads the files as botocore does", () => {
+  const CREDENTIALS = "/home/ubuntu/.aws/credentials";
+  const CONFIG = "/home/ubuntu/.aws/config";
+
+  it.each([
+    [
+      "option names in capitals",
+      { [CREDENTIALS]: "[default]\nAWS_ACCESS_KEY_ID = AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY = s\n" },
+      `static keys (AKIA…MPLE) in ${CREDENTIALS} [default] override the instance profile`,
+    ],
+    [
+      "an aws login session",
+      { [CONFIG]: "[default]\nregion = us-west-2\nlogin_session = arn:aws:iam::123456789012:user/alice\n" },
+      `an aws login session in ${CONFIG} [default] overrides the instance profile`,
+    ],
+    [
+      "the keys a role of the profile in use assumes with",
+      {
+        [CONFIG]: "[default]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = keys\n",
+        [CREDENTIALS]: "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+      },
+      `static keys (AKIA…MPLE) in ${CREDENTIALS} [keys] override the instance profile`,
+    ],
+  ])("fails %s on a node", async (_what, files, message) => {
+    const result = await check("aws-files", fakeNode({}, files));
+    expect(result).toMatchObject({ status: "fail", remediation: "hpiam recover" });
+    expect(result.message.split("; ")).toContain(message);
+  });
+
+  it("fails a file botocore cannot parse: the AWS CLI stops at it", async () => {
+    const files = { [CREDENTIALS]: "[default]\nregion = us-west-2\n[default]\naws_access_key_id = AKIAX\n" };
+    expect(await check("aws-files", fakeNode({}, files))).toMatchObject({
+      status: "fail",
+      message: `botocore cannot parse ${CREDENTIALS} (line 3: duplicate section [default]): boto3 and the AWS CLI stop at it`,
+      remediation: "hpiam recover",
+    });
+  });
+
+  it("passes a profile that only names an SSO start page: it makes botocore fetch nothing", async () => {
+    const files = {
+      [CONFIG]: "[default]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://x\n",
+    };
+    expect((await check("aws-files", fakeNode({}, files))).status).toBe("pass");
+  });
+});
+
 describe("aws-files and a recover lock in the home", () => {
   const LOCK = "/home/ubuntu/.aws.hpiam-lock";
   const BACKUP = "/home/ubuntu/.aws.hpiam-backup-20261123T115900Z";

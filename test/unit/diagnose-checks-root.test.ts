@@ -18,7 +18,8 @@ describe("root-credentials (as root)", () => {
         stat: async (path) =>
           path.endsWith("credentials") ? { kind: "file", mode: 0o600, uid: 0, gid: 0, size: 1 } : undefined,
         readText: async (path) => {
-          if (path.endsWith("/.aws/credentials")) return "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n";
+          if (path.endsWith("/.aws/credentials"))
+            return "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n";
           throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
         },
       },
