@@ -115,7 +115,7 @@ function unparseable(
     const stops = !chain.ok && chain.error.kind === "parse-error" && chain.error.path === file.path;
     return {
       status: stops ? "fail" : "warn",
-      message: `botocore cannot parse ${file.path} (line ${file.line}: ${file.reason}): ${stops ? "boto3 and the AWS CLI stop at it" : "boto3 and the AWS CLI stop at it when they read it"}`,
+      message: `botocore cannot parse ${file.path} (line ${file.line}: ${file.reason}): boto3 and the AWS CLI stop at it${stops ? "" : " once their chain gets that far"}`,
       remediation: fix(file),
     };
   });

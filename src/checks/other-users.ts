@@ -1,9 +1,9 @@
-import { recoverReach } from "../domain/recovery/key-places";
+import { placesInHome } from "../domain/recovery/key-places";
 import { shellWord, startupFileFix } from "../domain/recovery/manual-fixes";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes } from "../scan/homes";
 import { findShellExports } from "../scan/shell-exports";
-import { describePlace, describeWhere, readBy, holdsKeys, type KeyPlace } from "../identity/key-inventory";
+import { describePlace, describeWhere, readBy, holdsKeys } from "../identity/key-inventory";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 import { describeExport } from "./environment";
 
@@ -39,7 +39,7 @@ export const otherUsers: Check = {
           remediation: `sudo -u ${shellWord(user)} -H hpiam diagnose`,
         });
       }
-      for (const place of placesIn(scan)) {
+      for (const place of placesInHome(scan.inventory.places, scan.home)) {
         const used = readBy(place, "default");
         if (!used && !holdsKeys(place)) continue;
         findings.push({
@@ -72,7 +72,7 @@ export const otherUsers: Check = {
         user,
         home,
         readable: !cannotRead(scan),
-        profiles: placesIn(scan),
+        profiles: placesInHome(scan.inventory.places, scan.home),
         startupLines: exports.map(({ path, line, variable }) => ({ path, line, variable })),
       })),
     };
@@ -84,11 +84,6 @@ export const otherUsers: Check = {
     );
   },
 };
-
-/** What recover moves from a home: its `~/.aws` files' places and its `~/.boto`'s (the SDK reads the default profile). */
-function placesIn(scan: AwsDirFinding): KeyPlace[] {
-  return scan.inventory.places.filter((place) => recoverReach(place, scan.home) !== "manual");
-}
 
 /** Root was refused the home or its AWS files: what they hold is unknown, never "no keys". */
 function cannotRead(scan: AwsDirFinding): boolean {

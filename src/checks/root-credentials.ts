@@ -1,6 +1,6 @@
 import type { Context } from "../context";
 import { scanAwsDir } from "../scan/aws-dir";
-import { recoverReach } from "../domain/recovery/key-places";
+import { placesInHome } from "../domain/recovery/key-places";
 import { describePlace, describeWhere, readBy } from "../identity/key-inventory";
 import type { Check, CheckInput } from "./check";
 
@@ -14,7 +14,7 @@ export const rootCredentials: Check = {
   async run(input, ctx) {
     const home = (await ctx.user.lookup("root"))?.home ?? "/root";
     const scan = await scanAwsDir(ctx, home);
-    const profiles = scan.inventory.places.filter((place) => recoverReach(place, home) !== "manual");
+    const profiles = placesInHome(scan.inventory.places, home);
     const details = { dir: scan.dir, present: scan.present, profiles };
     // The agent uses root's default profile; keys under other names sit there unused until someone selects them.
     const used = profiles.find((place) => readBy(place, "default"));

@@ -12,3 +12,8 @@ export function recoverReach(
   if (place.path.startsWith(`${join(home, ".aws")}/`)) return "aws-dir";
   return place.path === join(home, ".boto") && !place.namedBy ? "boto" : "manual";
 }
+
+/** The places recover moves aside with the home: its `~/.aws` files' and its `~/.boto`'s. */
+export function placesInHome(places: readonly KeyPlace[], home: string): KeyPlace[] {
+  return places.filter((place) => recoverReach(place, home) !== "manual");
+}
