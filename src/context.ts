@@ -4,6 +4,7 @@
  */
 
 import type { ChainDecision, ChainFiles } from "./identity/botocore-chain";
+import type { KeyPlace } from "./identity/key-inventory";
 import type { EksPort, IamPort, SageMakerPort, SsmPort } from "./service-ports";
 
 // The ports of the AWS services beyond STS (SageMaker, IAM, SSM, EKS) live in service-ports.ts.
@@ -118,6 +119,8 @@ export interface AwsCallError {
 export interface Identification {
   /** The link of botocore's chain that supplies the keys, or the error botocore stops with. */
   chain: ChainDecision;
+  /** Where a file sets that link (its line), from the inventory of the files the chain read. */
+  place?: KeyPlace;
   credentials?: ResolvedCredentials;
   /** Why the winning link's keys could not be fetched (none at all, when that link is IMDS). */
   credentialsError?: AwsCallError;
@@ -129,48 +132,19 @@ export interface Identification {
   jsChain?: JsChainOpinion;
 }
 
-/** One profile section of the shared files, with aws_secret_access_key and aws_session_token removed. */
-export type ProfileSection = Record<string, string | undefined>;
-
-export interface SharedFiles {
-  credentialsPath: string;
-  configPath: string;
-  credentials: Record<string, ProfileSection>;
-  config: Record<string, ProfileSection>;
-}
-
-/** A file of keys botocore reads after the shared files: a boto config, or AWS_CREDENTIAL_FILE's. */
-export interface KeyFile {
-  path: string;
-  kind: "boto-config" | "ec2-credentials-file";
-  exists: boolean;
-  /** The variable that points at it, when one does. */
-  namedBy?: "BOTO_CONFIG" | "AWS_CREDENTIAL_FILE";
-  /** Masked; present when the file holds a key id (botocore would sign with it). */
-  accessKeyId?: string;
-}
-
 export interface AwsPort {
   /** Resolves botocore's credential chain afresh (no cache), fetches that link's keys and asks STS who that is. */
   identify(options: AwsOptions): Promise<Identification>;
   /**
-   * The shared credentials and config files as the SDK's own loader reads them: by default the ones this
-   * process would use (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, ~/.aws); or the two paths given.
-   * An unreadable or missing file reads as empty, as it does for the SDK.
+   * The files botocore reads under that environment (its HOME, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE,
+   * BOTO_CONFIG, AWS_CREDENTIAL_FILE), as botocore reads them, every secret replaced by a marker.
    */
-  sharedFiles(paths?: { credentialsPath: string; configPath: string }): Promise<SharedFiles>;
-  /** The boto config and AWS_CREDENTIAL_FILE files that exist for this home (variables only for our own). */
-  keyFiles(home: string): Promise<KeyFile[]>;
+  botocoreFiles(env: Env): Promise<ChainFiles>;
   /**
-   * The files botocore would read in another environment (a new shell's: its HOME, AWS_CONFIG_FILE, …), as the
-   * chain model takes them; nothing is fetched or asked.
-   */
-  chainFiles(env: Env): Promise<ChainFiles>;
-  /**
-   * Whose keys a profile of that file holds (STS GetCallerIdentity with them, asked once): the ARN, or
+   * Whose keys a section of that file holds (STS GetCallerIdentity with them, asked once): the ARN, or
    * undefined when they are not there or STS does not say. The secret never leaves the adapter.
    */
-  keyOwner(file: string, profile: string, region: string): Promise<string | undefined>;
+  keyOwner(file: string, section: string, region: string): Promise<string | undefined>;
 }
 
 export interface InstanceProfile {

@@ -1,11 +1,18 @@
-import type { Context, KeyFile } from "../context";
+import type { Context } from "../context";
+import { recoverReach } from "../domain/recovery/key-places";
 import { keyFileFix } from "../domain/recovery/manual-fixes";
-import type { ProfileFinding } from "../domain/aws-profiles";
-import { chooseProfile } from "../identity/botocore-config";
 import { describeFileFailure } from "../domain/file-errors";
 import { printable } from "../domain/printable";
 import { lockPath, type LockState, readLock } from "../recover/lock";
 import { readRebootDue } from "../scan/recover-traces";
+import {
+  describePlace,
+  describeWhere,
+  holdsKeys,
+  readBy,
+  type KeyInventory,
+  type KeyPlace,
+} from "../identity/key-inventory";
 import type { AwsDirFinding, AwsFileFinding } from "../scan/aws-dir";
 import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check";
 
@@ -16,19 +23,18 @@ import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check"
 export const awsFiles: Check = {
   id: "aws-files",
   title: "AWS shared files",
-  async run({ facts, options }, ctx) {
-    const [scan, home, onNode, keyFiles] = await Promise.all([
-      facts.awsDir(),
-      facts.home(),
-      facts.onNode(),
-      facts.keyFiles(),
-    ]);
+  async run({ facts }, ctx) {
+    const [scan, home, onNode] = await Promise.all([facts.awsDir(), facts.home(), facts.onNode()]);
     const details = describeScan(scan);
     if (scan.accessDenied) {
       return { status: "skip", message: `cannot look inside ${scan.home}: run with sudo`, details };
     }
-    // Another user's SDK (SUDO_USER's) reads their default profile, not this process's AWS_PROFILE.
-    const active = home.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default";
+    // The profile this home's chain reads: another user's SDK (SUDO_USER's) reads their default profile.
+    const active = scan.inventory.chain.profile.name;
+    const fix = (place: Pick<KeyPlace, "path" | "namedBy">) =>
+      recoverReach(place, home.home) === "manual"
+        ? keyFileFix(place.path, place.namedBy).command
+        : asInvoked(ctx, "hpiam recover");
     const findings: CheckOutcome[] = [];
     const unused: string[] = [];
     const [link, lock, due] = await Promise.all([
@@ -45,24 +51,25 @@ export const awsFiles: Check = {
         remediation: asInvoked(ctx, "hpiam recover --yes"),
       });
     }
+    findings.push(...unparseable(scan.inventory, fix));
     for (const file of scan.files) {
       if (file.exists && !file.readable) findings.push(unreadable(file, ctx));
       const through = file.path.startsWith(`${scan.dir}/`) ? link : "";
-      for (const profile of file.profiles) {
-        const where = `${describeProfile(profile)} in ${file.path} [${profile.profile}]${through}`;
-        if (profile.profile !== active) {
-          if (profile.kind === "static-keys") {
+      for (const place of file.profiles) {
+        const where = `${describePlace(place)} in ${describeWhere(place)}${through}`;
+        if (!readBy(place, active)) {
+          if (holdsKeys(place)) {
             findings.push({
               status: "warn",
               message: `${where}, used when a tool selects that profile`,
-              remediation: asInvoked(ctx, "hpiam recover"),
+              remediation: fix(place),
             });
           }
         } else if (onNode) {
           findings.push({
             status: "fail",
-            message: `${where} override the instance profile`,
-            remediation: asInvoked(ctx, "hpiam recover"),
+            message: `${where} ${holdsKeys(place) ? "override" : "overrides"} the instance profile`,
+            remediation: fix(place),
           });
         } else {
           unused.push(where);
@@ -76,18 +83,15 @@ export const awsFiles: Check = {
         });
       }
     }
-    for (const file of keyFiles) {
-      if (file.accessKeyId === undefined) continue;
-      const where = `static keys (${file.accessKeyId}) in ${describeKeyFile(file)}`;
+    for (const place of scan.inventory.places) {
+      if (place.method !== "boto-config" && place.method !== "ec2-credentials-file") continue;
+      const where = `${describePlace(place)} in ${describeKeyFile(place)}`;
       if (!onNode) unused.push(where);
       else
         findings.push({
           status: "fail",
           message: `${where}: boto3 and the AWS CLI sign with them before the instance profile`,
-          remediation:
-            file.path.startsWith(`${home.home}/`) && !file.namedBy
-              ? asInvoked(ctx, "hpiam recover")
-              : keyFileFix(file.path, file.namedBy).command,
+          remediation: fix(place),
         });
     }
     const otherwise: CheckOutcome =
@@ -105,6 +109,22 @@ export const awsFiles: Check = {
       : { ...outcome, message: `${outcome.message}; ${unfinished.message}` };
   },
 };
+
+/** A file botocore cannot parse: the AWS CLI stops where it reads it, whatever else the files hold. */
+function unparseable(
+  inventory: KeyInventory,
+  fix: (place: Pick<KeyPlace, "path" | "namedBy">) => string,
+): CheckOutcome[] {
+  const { chain } = inventory;
+  return inventory.unparseable.map((file) => {
+    const stops = !chain.ok && chain.error.kind === "parse-error" && chain.error.path === file.path;
+    return {
+      status: stops ? "fail" : "warn",
+      message: `botocore cannot parse ${file.path} (line ${file.line}: ${file.reason}): boto3 and the AWS CLI stop at it${stops ? "" : " once their chain gets that far"}`,
+      remediation: fix(file),
+    };
+  });
+}
 
 /**
  * A recover running on this home, or one that stopped before the end (killed, or failed after moving
@@ -163,26 +183,11 @@ function unreadable(file: AwsFileFinding, ctx: Context): CheckOutcome {
   };
 }
 
-function describeKeyFile(file: KeyFile): string {
-  const named = file.namedBy ? ` (${file.namedBy})` : "";
-  return file.kind === "boto-config"
-    ? `the boto config ${file.path}${named} [Credentials]`
-    : `${file.path}${named}`;
-}
-
-export function describeProfile(profile: ProfileFinding): string {
-  switch (profile.kind) {
-    case "static-keys":
-      return `static keys${profile.accessKeyId ? ` (${profile.accessKeyId})` : ""}`;
-    case "assume-role":
-      return "a role_arn profile";
-    case "credential-process":
-      return "a credential_process";
-    case "sso":
-      return "an SSO login";
-    case "web-identity":
-      return "a web identity token";
-  }
+function describeKeyFile(place: KeyPlace): string {
+  const named = place.namedBy ? ` (${place.namedBy})` : "";
+  return place.method === "boto-config"
+    ? `the boto config ${place.path}${named} [Credentials]`
+    : `${place.path}${named}`;
 }
 
 function describeScan(scan: AwsDirFinding): Record<string, unknown> {

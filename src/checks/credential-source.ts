@@ -25,7 +25,7 @@ export const credentialSource: Check = {
     }
     const details = { ...source };
     const what = describeSource(source);
-    if (source.provider === "instance-metadata") {
+    if (source.method === "iam-role") {
       // whoami's verdict decides: as root (who bypasses a local proxy) keys of a role IMDS does not list fail.
       if (verdict.status === "mismatch") {
         const remediation = "see imds-proxy: a local IMDS proxy may redirect root's requests too";
@@ -42,7 +42,7 @@ export const credentialSource: Check = {
       return { status, message: `${what} supplies the keys, not the instance profile`, details };
     }
     const remediation =
-      source.provider === "environment"
+      source.method === "env"
         ? `${environmentFix(credentialVariablesIn(ctx.env)).command} (and remove the export lines the environment check names)`
         : verdict.status === "overridden" && verdict.fix
           ? verdict.fix

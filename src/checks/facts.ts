@@ -2,7 +2,7 @@
  * What several checks need (the identity, IMDS, the node files, the home's AWS files), each computed once, on
  * first use: nothing runs twice, and a fact that hangs only times out the checks that wait for it.
  */
-import type { Context, Identification, InstanceProfile, KeyFile, SharedFiles } from "../context";
+import type { Context, Identification, InstanceProfile } from "../context";
 import { classifyPrincipal, type Principal } from "../domain/arn";
 import { controllerGroupOnNode, headInstance } from "../domain/node/head-node";
 import { findSelf, type NodeRole } from "../domain/node/resource-config";
@@ -44,7 +44,6 @@ export interface DiagnoseFacts {
   identification(): Promise<Identification>;
   principal(): Promise<Principal | undefined>;
   instanceProfile(): Promise<InstanceProfile>;
-  sharedFiles(): Promise<SharedFiles>;
   /** The identity as whoami judges it (botocore's link, STS's answer, the verdict). */
   identity(): Promise<IdentityReport>;
   /** Which link of the chain supplied the keys; undefined when none did. */
@@ -54,9 +53,8 @@ export interface DiagnoseFacts {
   onNode(): Promise<boolean>;
   /** The invoking user's home (SUDO_USER's under sudo). */
   home(): Promise<UserHome>;
+  /** That home's AWS files and every place botocore takes keys from for it (boto configs too). */
   awsDir(): Promise<AwsDirFinding>;
-  /** The boto config and AWS_CREDENTIAL_FILE files botocore reads for that home. */
-  keyFiles(): Promise<KeyFile[]>;
   shellExports(): Promise<ExportFinding[]>;
   /** The SSM agent's identity, Profile settings and version (ssm-agent and root-credentials both need them). */
   ssmAgent(): Promise<SsmAgentState>;
@@ -67,7 +65,6 @@ export interface DiagnoseFacts {
 export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFacts {
   const identification = once(() => ctx.aws.identify({ profile: options.profile, region: options.region }));
   const instanceProfile = once(() => ctx.imds.describe());
-  const sharedFiles = once(() => ctx.aws.sharedFiles());
   const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
   const home = once(() => invokingUserHome(ctx));
   const startup = once(async () => readStartupFiles(ctx, (await home()).home));
@@ -83,7 +80,6 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   return {
     identification,
     instanceProfile,
-    sharedFiles,
     node,
     home,
     principal: once(async () => {
@@ -98,16 +94,14 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
     }),
     awsDir: once(async () => {
       const target = await home();
-      // This process's own home is read through the files its SDK uses (AWS_SHARED_CREDENTIALS_FILE, …).
+      // This process's own home is read as its chain reads it (AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE, …).
       if (target.home !== ctx.user.home) return scanAwsDir(ctx, target.home);
-      const { credentialsPath, configPath } = await sharedFiles();
-      return scanAwsDir(ctx, target.home, { credentialsPath, configPath });
+      return scanAwsDir(ctx, target.home, { env: ctx.env, profileFlag: options.profile });
     }),
-    keyFiles: once(async () => ctx.aws.keyFiles((await home()).home)),
     shellExports: once(async () => (await startup()).exports),
     newShell: once(async () =>
       judgeNewShells((await startup()).shells, ctx.env, (await home()).home, (env) =>
-        ctx.aws.chainFiles(env),
+        ctx.aws.botocoreFiles(env),
       ),
     ),
     ssmAgent: once(() => readSsmAgent(ctx)),

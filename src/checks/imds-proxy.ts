@@ -115,7 +115,7 @@ async function guessWithoutRoot({ facts }: CheckInput, ctx: Context): Promise<Ch
     facts.node(),
   ]);
   const hints = units.map((unit) => `${unit} is installed`);
-  if (source?.provider === "instance-metadata" && principal?.type === "assumed-role") {
+  if (source?.method === "iam-role" && principal?.type === "assumed-role") {
     if (imds.roleName && principal.name !== imds.roleName) {
       hints.push(`IMDS lists ${imds.roleName} but its keys are ${principal.name}'s`);
     } else if (node.state !== "absent" && principal.sessionName !== "SageMaker") {

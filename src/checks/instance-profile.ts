@@ -50,7 +50,7 @@ export const instanceProfile: Check = {
         details,
       };
     }
-    if (source?.provider === "instance-metadata") {
+    if (source?.method === "iam-role") {
       // A downgraded-role IMDS proxy may list one role's name and serve another's keys to non-root users.
       return {
         status: "warn",

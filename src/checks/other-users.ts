@@ -1,8 +1,9 @@
+import { placesInHome } from "../domain/recovery/key-places";
 import { shellWord, startupFileFix } from "../domain/recovery/manual-fixes";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes } from "../scan/homes";
 import { findShellExports } from "../scan/shell-exports";
-import { describeProfile } from "./aws-files";
+import { describePlace, describeWhere, readBy, holdsKeys } from "../identity/key-inventory";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 import { describeExport } from "./environment";
 
@@ -38,15 +39,14 @@ export const otherUsers: Check = {
           remediation: `sudo -u ${shellWord(user)} -H hpiam diagnose`,
         });
       }
-      for (const file of scan.files) {
-        for (const profile of file.profiles) {
-          if (profile.profile !== "default" && profile.kind !== "static-keys") continue;
-          findings.push({
-            status: profile.profile === "default" ? "fail" : "warn",
-            message: `${user}: ${describeProfile(profile)} in ${file.path} [${profile.profile}]`,
-            remediation: "sudo hpiam recover --all-users",
-          });
-        }
+      for (const place of placesInHome(scan.inventory.places, scan.home)) {
+        const used = readBy(place, "default");
+        if (!used && !holdsKeys(place)) continue;
+        findings.push({
+          status: used ? "fail" : "warn",
+          message: `${user}: ${describePlace(place)} in ${describeWhere(place)}`,
+          remediation: "sudo hpiam recover --all-users",
+        });
       }
       const keyLines = exports.filter((line) => line.credential);
       for (const path of new Set(keyLines.map((line) => line.path))) {
@@ -72,9 +72,7 @@ export const otherUsers: Check = {
         user,
         home,
         readable: !cannotRead(scan),
-        profiles: scan.files.flatMap((file) =>
-          file.profiles.map((profile) => ({ ...profile, file: file.path })),
-        ),
+        profiles: placesInHome(scan.inventory.places, scan.home),
         startupLines: exports.map(({ path, line, variable }) => ({ path, line, variable })),
       })),
     };

@@ -1,7 +1,8 @@
 import type { Context } from "../context";
 import { type RootKeysFinding, rootKeysImpact, type SsmAgentState } from "../domain/node/ssm-agent";
 import { scanAwsDir } from "../scan/aws-dir";
-import { describeProfile } from "./aws-files";
+import { placesInHome } from "../domain/recovery/key-places";
+import { describePlace, describeWhere, readBy } from "../identity/key-inventory";
 import type { Check, CheckInput } from "./check";
 
 export const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
@@ -17,16 +18,15 @@ export const rootCredentials: Check = {
   async run(input, ctx) {
     const home = (await ctx.user.lookup("root"))?.home ?? "/root";
     const [scan, agent] = await Promise.all([scanAwsDir(ctx, home), input.facts.ssmAgent()]);
-    const profiles = scan.files.flatMap((file) =>
-      file.profiles.map((profile) => ({ ...profile, file: file.path })),
-    );
-    const finding = rootKeysImpact(agent, profiles);
+    const profiles = placesInHome(scan.inventory.places, home);
+    // The agent uses root's default profile; keys under other names sit there unused until someone selects them.
+    const finding = rootKeysImpact(agent, profiles, (place) => readBy(place, "default"));
     const details = { dir: scan.dir, present: scan.present, profiles, agentImpact: finding.impact };
     const { used, agentsOwn } = finding;
     if (used) {
       return {
         status: "fail",
-        message: `${describeProfile(used)} in ${used.file} [${used.profile}]: ${finding.says}`,
+        message: `${describePlace(used)} in ${describeWhere(used)}: ${finding.says}`,
         remediation: await remediation(finding, agent, input, ctx, home),
         details,
       };
@@ -35,7 +35,7 @@ export const rootCredentials: Check = {
     if (others.length > 0) {
       return {
         status: "warn",
-        message: `credentials in ${scan.dir} under other profiles (${others.map((p) => p.profile).join(", ")}): not used by default`,
+        message: `credentials in ${scan.dir} under other profiles (${others.map((p) => p.profile ?? p.section).join(", ")}): not used by default`,
         remediation: "sudo hpiam recover --user root",
         details,
       };
@@ -43,7 +43,7 @@ export const rootCredentials: Check = {
     if (agentsOwn) {
       return {
         status: "pass",
-        message: `only the SSM agent's own temporary credentials (${agentsOwn.accessKeyId ?? "…"}) in ${agentsOwn.file} [${agentsOwn.profile}], where its OnPrem identity shares them`,
+        message: `only the SSM agent's own temporary credentials (${agentsOwn.accessKeyId ?? "…"}) in ${describeWhere(agentsOwn)}, where its OnPrem identity shares them`,
         details,
       };
     }

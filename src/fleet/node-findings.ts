@@ -62,7 +62,7 @@ function diagnoseVerdict(summary: string | null, failing: string[], problem: unk
 }
 
 function sourceOf(details: Doc | undefined): Pick<NodeFinding, "source" | "accessKeyId"> {
-  if (typeof details?.provider !== "string") return { source: null, accessKeyId: null };
+  if (typeof details?.method !== "string") return { source: null, accessKeyId: null };
   const source = details as unknown as CredentialSource;
   return {
     source: printable(describeSource(source)),

@@ -15,28 +15,29 @@ import {
 import { type ChainError, chainErrors } from "./chain-errors";
 import { ChainStop, sectionsOf, stop } from "./chain-stop";
 import { botoConfig, checkSso, ec2CredentialFile } from "./late-links";
-import type { IniSections } from "./configparser";
+import type { IniLines, IniSections } from "./configparser";
 
 /** A file as botocore finds it: not there (skipped), or parsed, or unparseable (an error where it is read). */
 export type ReadIni =
   | { path: string; state: "absent" }
-  | { path: string; state: "parsed"; sections: IniSections }
+  | { path: string; state: "parsed"; sections: IniSections; lines: IniLines }
   | { path: string; state: "broken"; line: number; reason: string };
 
-export interface ChainInput {
+export interface ChainInput extends ChainFiles {
   env: Env;
   /** --profile. */
   profileFlag?: string;
+}
+
+/** The files botocore reads, where the environment sends it. */
+export interface ChainFiles {
   config: ReadIni;
   credentials: ReadIni;
   /** AWS_CREDENTIAL_FILE's `key=value` lines, when the variable is set (undefined values: no such file). */
-  ec2CredentialFile?: { path: string; values?: Record<string, string> };
+  ec2CredentialFile?: { path: string; values?: Record<string, string>; lines?: Record<string, number> };
   /** BOTO_CONFIG's file, else /etc/boto.cfg then ~/.boto, in that order. */
   botoFiles: ReadIni[];
 }
-
-/** The files of a chain input, as the adapter reads them for one environment (secrets replaced by a marker). */
-export type ChainFiles = Omit<ChainInput, "env" | "profileFlag">;
 
 export type ChainLink =
   | { method: "env"; variable: "AWS_ACCESS_KEY_ID" }

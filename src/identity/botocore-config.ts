@@ -17,11 +17,17 @@ export function configProfiles(sections: IniSections): ProfileMap {
   const profiles: Record<string, Profile> = {};
   const ssoSessions: Record<string, Profile> = {};
   for (const [key, values] of Object.entries(sections)) {
-    if (key.startsWith("profile")) assignNamed(profiles, key, values);
+    const profile = configProfileName(key);
+    if (profile !== undefined) profiles[profile] = values;
     else if (key.startsWith("sso-session")) assignNamed(ssoSessions, key, values);
-    else if (key === "default") profiles[key] = values;
   }
   return { profiles, ssoSessions };
+}
+
+/** The profile a config file's section names (`default`, `profile NAME`); undefined for any other section. */
+export function configProfileName(header: string): string | undefined {
+  if (header.startsWith("profile")) return twoWordName(header);
+  return header === "default" ? header : undefined;
 }
 
 /** The config file's profiles with every section of the credentials file laid over them, key by key. */
@@ -36,9 +42,14 @@ export function fullConfig(config: IniSections, credentials: IniSections): Profi
  * `profile NAME` names NAME when the header is exactly two words (botocore splits it with shlex; a quoted name
  * with spaces in it is the one form this reads differently, and no AWS tool writes one).
  */
-function assignNamed(into: Record<string, Profile>, header: string, values: Profile): void {
+function twoWordName(header: string): string | undefined {
   const words = header.trim().split(/\s+/u);
-  if (words.length === 2 && words[1] !== undefined) into[words[1]] = values;
+  return words.length === 2 ? words[1] : undefined;
+}
+
+function assignNamed(into: Record<string, Profile>, header: string, values: Profile): void {
+  const name = twoWordName(header);
+  if (name !== undefined) into[name] = values;
 }
 
 export interface ProfileChoice {

@@ -7,8 +7,11 @@
 
 export type IniSections = Record<string, Record<string, string>>;
 
+/** The line (1-based) each option of each section starts on; [DEFAULT]'s inherited options give its line. */
+export type IniLines = Record<string, Record<string, number>>;
+
 export type IniParse =
-  | { ok: true; sections: IniSections }
+  | { ok: true; sections: IniSections; lines: IniLines }
   /** Where Python raises (and botocore reports `Unable to parse config file: PATH`). */
   | { ok: false; line: number; reason: string };
 
@@ -29,6 +32,7 @@ const DEFAULT_SECTION = "DEFAULT";
 export function parseIni(text: string): IniParse {
   const sections = new Map<string, Map<string, string[]>>();
   const defaults = new Map<string, string[]>();
+  const starts = new Map<Map<string, string[]>, Map<string, number>>([[defaults, new Map()]]);
   const seen = new Set<string>();
   let current: Map<string, string[]> | undefined;
   let sectionName = "";
@@ -59,8 +63,9 @@ export function parseIni(text: string): IniParse {
       else if (seen.has(`[${header}`))
         return { ok: false, line: lineNo, reason: `duplicate section [${header}]` };
       else {
-        current = sections.get(header) ?? new Map();
+        current = new Map();
         sections.set(header, current);
+        starts.set(current, new Map());
         seen.add(`[${header}`);
       }
       sectionName = header;
@@ -81,16 +86,22 @@ export function parseIni(text: string): IniParse {
     }
     seen.add(`${sectionName}\0${option}`);
     current.set(option, [strip(parsed.value ?? "")]);
+    starts.get(current)?.set(option, lineNo);
   }
   if (firstError) return { ok: false, ...firstError };
 
   const joined = (options: Map<string, string[]>) =>
     Object.fromEntries([...options].map(([key, parts]) => [key, parts.join("\n").replace(TRAILING, "")]));
   const inherited = joined(defaults);
+  const lineOf = (options: Map<string, string[]>) => Object.fromEntries(starts.get(options) ?? []);
+  const inheritedLines = lineOf(defaults);
   return {
     ok: true,
     sections: Object.fromEntries(
       [...sections].map(([name, options]) => [name, { ...inherited, ...joined(options) }]),
+    ),
+    lines: Object.fromEntries(
+      [...sections].map(([name, options]) => [name, { ...inheritedLines, ...lineOf(options) }]),
     ),
   };
 }

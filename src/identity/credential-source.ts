@@ -5,7 +5,9 @@
 import type { Env, JsChainOpinion, ResolvedCredentials } from "../context";
 import { maskKeyId } from "../domain/mask";
 import type { ChainLink } from "./botocore-chain";
+import type { KeyPlace } from "./key-inventory";
 
+/** The JSON contract's word for a link (README: `credentialSource.provider`); code reads `method`. */
 export type Provider =
   | "environment"
   | "shared-credentials-file"
@@ -17,15 +19,16 @@ export type Provider =
   | "ec2-credentials-file"
   | "boto-config"
   | "container"
-  | "instance-metadata"
-  | "unknown";
+  | "instance-metadata";
 
 export interface CredentialSource {
   provider: Provider;
   /** botocore's name for the link (`env`, `assume-role`, `boto-config`, `iam-role`, …). */
-  method: ChainLink["method"] | null;
+  method: ChainLink["method"];
   profile?: string;
   path?: string;
+  /** The line of that file that makes the link (aws_access_key_id, role_arn, …). */
+  line?: number;
   /** The role a profile assumes (`role_arn`), or a web identity's. */
   roleArn?: string;
   /** Masked (`AKIA…WXYZ`). */
@@ -51,33 +54,45 @@ const PROVIDERS: Record<ChainLink["method"], Provider> = {
   "iam-role": "instance-metadata",
 };
 
-const REMOTE: ReadonlySet<Provider> = new Set(["web-identity", "container", "instance-metadata"]);
+/** The links the platform serves (a token exchange, a container endpoint, IMDS) rather than this machine. */
+const REMOTE: ReadonlySet<ChainLink["method"]> = new Set([
+  "assume-role-with-web-identity",
+  "container-role",
+  "iam-role",
+]);
 
-/** Where a link of botocore's chain takes its keys from, before any are fetched. */
-export function linkSource(link: ChainLink): Omit<CredentialSource, "accessKeyId" | "longTerm"> {
-  const provider = PROVIDERS[link.method];
+/** Where a link of botocore's chain takes its keys from, before any are fetched, and the line that sets it. */
+export function linkSource(
+  link: ChainLink,
+  place?: Pick<KeyPlace, "line">,
+): Omit<CredentialSource, "accessKeyId" | "longTerm"> {
   return {
-    provider,
+    provider: PROVIDERS[link.method],
     method: link.method,
     ...("profile" in link && link.profile !== undefined ? { profile: link.profile } : {}),
     ...("path" in link && link.path !== undefined ? { path: link.path } : {}),
     ...(link.method === "assume-role-with-web-identity" && !link.path ? { path: link.tokenFile } : {}),
+    ...(place ? { line: place.line } : {}),
     ...("roleArn" in link ? { roleArn: link.roleArn } : {}),
-    local: !REMOTE.has(provider),
+    local: !REMOTE.has(link.method),
   };
 }
 
-/** The link botocore picked, with the keys it gave. */
-export function attributeLink(link: ChainLink, credentials: ResolvedCredentials): CredentialSource {
+/** The link botocore picked, with the keys it gave, and the line that sets it where a file does. */
+export function attributeLink(
+  link: ChainLink,
+  credentials: ResolvedCredentials,
+  place?: Pick<KeyPlace, "line">,
+): CredentialSource {
   return {
-    ...linkSource(link),
+    ...linkSource(link, place),
     accessKeyId: maskKeyId(credentials.accessKeyId),
     longTerm: !credentials.hasSessionToken,
   };
 }
 
-/** Which `$source` features name which link of the JS SDK's default chain, most specific first. */
-const FEATURE_PROVIDERS: ReadonlyArray<[Provider, readonly string[]]> = [
+/** Which `$source` features name which link of the JS SDK's default chain (in botocore's names), most specific first. */
+const FEATURE_METHODS: ReadonlyArray<[ChainLink["method"], readonly string[]]> = [
   [
     "sso",
     [
@@ -87,9 +102,9 @@ const FEATURE_PROVIDERS: ReadonlyArray<[Provider, readonly string[]]> = [
       "CREDENTIALS_SSO_LEGACY",
     ],
   ],
-  ["process", ["CREDENTIALS_PROFILE_PROCESS", "CREDENTIALS_PROCESS"]],
+  ["custom-process", ["CREDENTIALS_PROFILE_PROCESS", "CREDENTIALS_PROCESS"]],
   [
-    "web-identity",
+    "assume-role-with-web-identity",
     [
       "CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN",
       "CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN",
@@ -97,7 +112,7 @@ const FEATURE_PROVIDERS: ReadonlyArray<[Provider, readonly string[]]> = [
     ],
   ],
   [
-    "config-file",
+    "assume-role",
     [
       "CREDENTIALS_PROFILE_SOURCE_PROFILE",
       "CREDENTIALS_STS_ASSUME_ROLE",
@@ -105,33 +120,31 @@ const FEATURE_PROVIDERS: ReadonlyArray<[Provider, readonly string[]]> = [
     ],
   ],
   ["shared-credentials-file", ["CREDENTIALS_PROFILE"]],
-  ["environment", ["CREDENTIALS_ENV_VARS"]],
-  ["container", ["CREDENTIALS_HTTP"]],
+  ["env", ["CREDENTIALS_ENV_VARS"]],
+  ["container-role", ["CREDENTIALS_HTTP"]],
 ];
 
 /** What Node.js tools would sign with instead: the JS chain's pick, from its `$source` marks. */
 export function attributeJsChain(opinion: JsChainOpinion, env: Env, profile?: string): CredentialSource {
   const features = new Set(opinion.features);
-  const matched = FEATURE_PROVIDERS.find(([, names]) => names.some((name) => features.has(name)));
-  const provider: Provider = matched ? matched[0] : remoteProvider(env);
+  const matched = FEATURE_METHODS.find(([, names]) => names.some((name) => features.has(name)));
+  const method = matched ? matched[0] : remoteMethod(env);
   // The JS SDK reads --profile, then AWS_PROFILE (never AWS_DEFAULT_PROFILE).
   const named =
-    provider === "environment" || REMOTE.has(provider)
-      ? {}
-      : { profile: profile ?? env.AWS_PROFILE ?? "default" };
+    method === "env" || REMOTE.has(method) ? {} : { profile: profile ?? env.AWS_PROFILE ?? "default" };
   return {
-    provider,
-    method: null,
+    provider: PROVIDERS[method],
+    method,
     ...named,
     accessKeyId: maskKeyId(opinion.accessKeyId),
-    local: !REMOTE.has(provider),
+    local: !REMOTE.has(method),
     longTerm: opinion.accessKeyId.startsWith("AKIA"),
   };
 }
 
 /** The IMDS and container providers leave no `$source` mark; the container variables tell them apart. */
-function remoteProvider(env: Env): Provider {
+function remoteMethod(env: Env): "container-role" | "iam-role" {
   return env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
-    ? "container"
-    : "instance-metadata";
+    ? "container-role"
+    : "iam-role";
 }

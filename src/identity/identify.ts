@@ -68,7 +68,9 @@ export function judgeIdentification(
 ): IdentityReport {
   const chainError = brokenChain(found);
   const source =
-    found.chain.ok && found.credentials ? attributeLink(found.chain.link, found.credentials) : undefined;
+    found.chain.ok && found.credentials
+      ? attributeLink(found.chain.link, found.credentials, found.place)
+      : undefined;
   const principal = found.identity ? classifyPrincipal(found.identity.arn) : undefined;
   const identity: Identity | undefined = found.identity &&
     principal && {

@@ -97,7 +97,7 @@ export function judge({
       status: "overridden",
       reason: `the instance profile role ${expected.name} is overridden by ${describeSource(source)}`,
       ...expectation,
-      fix: source.provider === "environment" ? ENV_FIX : recoverFix,
+      fix: source.method === "env" ? ENV_FIX : recoverFix,
     };
   }
   if (unusable) return { ...unusable, ...expectation };
@@ -134,7 +134,7 @@ function servedByProxy(
   listed: RoleRef,
 ): principal is Principal & { name: string } {
   return (
-    source.provider === "instance-metadata" &&
+    source.method === "iam-role" &&
     principal.type === "assumed-role" &&
     principal.name !== undefined &&
     principal.name !== listed.name
@@ -150,32 +150,33 @@ export type SourceWhere = Pick<CredentialSource, "provider" | "method"> & {
 export function describeSource(source: SourceWhere): string {
   const where = source.path ? ` ${source.path}` : "";
   const profile = source.profile ? ` [${source.profile}]` : "";
-  switch (source.provider) {
-    case "environment":
+  switch (source.method) {
+    case "env":
       return "AWS_ACCESS_KEY_ID in the environment";
     case "shared-credentials-file":
       return `static keys in${where}${profile}`;
+    case "assume-role":
+      return `${source.roleArn ? `role ${source.roleArn}` : "a role"} assumed by${where}${profile}`;
     case "config-file":
-      return source.method === "assume-role"
-        ? `role ${source.roleArn ?? "?"} assumed by${where}${profile}`
-        : `the config file${where}${profile}`;
+      return `the config file${where}${profile}`;
     case "sso":
       return `SSO login of${where}${profile}`;
     case "login":
       return `aws login session of${where}${profile}`;
-    case "process":
+    case "custom-process":
       return `credential_process of${where}${profile}`;
     case "ec2-credentials-file":
       return `static keys in${where} (AWS_CREDENTIAL_FILE)`;
     case "boto-config":
       return `static keys in the boto config${where} [Credentials]`;
-    case "web-identity":
+    case "assume-role-with-web-identity":
       return `web identity token${where}`;
-    case "container":
+    case "container-role":
       return "the container credentials endpoint";
-    case "instance-metadata":
+    case "iam-role":
       return "the instance metadata service";
     default:
-      return "an unknown provider";
+      // A document another hpiam printed (fleet reads every node's) may name a link this one does not know.
+      return "an unknown link";
   }
 }

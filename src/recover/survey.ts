@@ -1,6 +1,5 @@
 import { isAbsolute, join } from "node:path";
 import type { AwsOptions, Context } from "../context";
-import { chooseProfile } from "../identity/botocore-config";
 import {
   BACKUP_PREFIX,
   BOTO_BACKUP_PREFIX,
@@ -10,27 +9,21 @@ import {
 } from "../domain/recovery/backup-names";
 import { shellWord } from "../domain/recovery/manual-fixes";
 import { printable } from "../domain/printable";
+import { recoverReach } from "../domain/recovery/key-places";
 import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
 import { credentialVariablesIn } from "../domain/shell/shell-exports";
-import type { CredentialSource } from "../identity/credential-source";
 import { identifyNode } from "../identity/identify";
+import { holdsKeys, readBy } from "../identity/key-inventory";
 import type { VerdictStatus } from "../identity/verdict";
 import { UsageError } from "../errors";
-import { scanAwsDir } from "../scan/aws-dir";
+import { type ChainView, scanAwsDir } from "../scan/aws-dir";
 import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
 import { resolvesOutside } from "../scan/outside-home";
 import { judgeNewShells } from "../identity/new-shells";
 import { findShellExports, readStartupFiles } from "../scan/shell-exports";
 import { readRebootDue } from "../scan/recover-traces";
 import { type HomeLocks, readLock } from "./lock";
-import {
-  botoKeys,
-  keyFilesOf,
-  type KeyFilesOf,
-  keyFilesReader,
-  movedSharedFile,
-  ownersOfKeys,
-} from "./key-files";
+import { ownersOfKeys } from "./key-files";
 
 export interface TargetOptions {
   user?: string;
@@ -98,17 +91,15 @@ export async function surveyRecovery(
   bystanders: readonly UserHome[] = [],
   locks?: HomeLocks,
 ): Promise<RecoverySurvey> {
-  // Only this process's own home is read with its AWS_PROFILE; another user's SDK would use default.
-  const keyFilesAt = keyFilesReader(ctx);
+  // Only this process's own home is read with its variables and AWS_PROFILE; another user's SDK would use default.
   const survey = (target: UserHome) =>
     surveyHome(
       ctx,
-      keyFilesAt,
       target,
-      target.home === ctx.user.home ? chooseProfile(ctx.env, options.profile).name : "default",
+      target.home === ctx.user.home ? { env: ctx.env, profileFlag: options.profile } : undefined,
       locks,
     );
-  const [homes, others, systemExports, before, keyFiles] = await Promise.all([
+  const [surveyed, others, systemExports, before] = await Promise.all([
     Promise.all(targets.map(survey)),
     Promise.all(bystanders.map(survey)),
     systemStartupExports(ctx),
@@ -117,45 +108,51 @@ export async function surveyRecovery(
     action === "recover"
       ? identityNow(ctx, { ...options, profile: undefined, ...chainFilesOf(ctx, targets), stsAttempts: 1 })
       : undefined,
-    keyFilesOf(keyFilesAt, targets),
   ]);
+  const homes = surveyed.map((found) => found.home);
+  const keyFiles = surveyed.flatMap((found) => found.keyFiles);
   const keyOwners =
     action === "recover" && !before?.silent
       ? await ownersOfKeys(ctx, homes, before?.identity?.accessKeyId, before?.region ?? options.region)
       : {};
   return {
     homes,
-    bystanders: others,
+    bystanders: others.map((found) => found.home),
     keyOwners,
     systemExports,
     environment: credentialVariablesIn(ctx.env),
     ...(before?.identity ? { identityBefore: before.identity } : {}),
     ...(before ? { verdictBefore: before.verdict } : {}),
     ...(before?.silent ? { stsSilentBefore: true } : {}),
-    keyFiles: [...keyFiles, ...movedSharedFile(ctx, before?.source, targets)],
+    keyFiles: [...new Map(keyFiles.map((file) => [file.path, file])).values()],
     isRoot: ctx.user.uid === 0,
     stamp: utcStamp(ctx.clock.now()),
   };
 }
 
+/** One home as botocore reads it for its user, and the key files outside it that recover only names. */
 async function surveyHome(
   ctx: Context,
-  keyFilesAt: KeyFilesOf,
   target: UserHome,
-  profile: string,
+  view: ChainView | undefined,
   locks: HomeLocks | undefined,
-): Promise<HomeSurvey> {
+): Promise<{ home: HomeSurvey; keyFiles: RecoverySurvey["keyFiles"] }> {
   const { home, user } = target;
   const dir = join(home, ".aws");
-  const [scan, info, entries, lock, shells, rebootDue, boto] = await Promise.all([
-    scanAwsDir(ctx, home),
+  const [scan, info, entries, lock, shells, rebootDue] = await Promise.all([
+    scanAwsDir(ctx, home, view),
     ctx.files.lstat(dir).catch(() => undefined),
     ctx.files.readdir(home).catch(() => [] as string[]),
     locks?.stateOf(home) ?? readLock(ctx, home),
     readHomeShells(ctx, home),
     readRebootDue(ctx, home),
-    botoKeys(keyFilesAt, home),
   ]);
+  const { places, chain, unparseable } = scan.inventory;
+  const profile = chain.profile.name;
+  const reaching = (reach: ReturnType<typeof recoverReach>) =>
+    places.filter((place) => recoverReach(place, home) === reach);
+  const [boto] = reaching("boto");
+  const broken = unparseable.filter((file) => recoverReach(file, home) === "aws-dir");
   const backups = await Promise.all(
     copiesIn(entries, BACKUP_PREFIX).map(async (copy) => {
       const path = join(home, copy.name);
@@ -163,7 +160,7 @@ async function surveyHome(
       return { ...copy, path, kind: found?.kind ?? "absent", ownerOnly: ((found?.mode ?? 0) & 0o077) === 0 };
     }),
   );
-  return {
+  const survey: HomeSurvey = {
     user,
     home,
     awsDir: {
@@ -172,11 +169,12 @@ async function surveyHome(
       ...(scan.symlinkTarget === undefined ? {} : { symlinkTarget: scan.symlinkTarget }),
       outsideHome: info?.kind === "symlink" && (await resolvesOutside(ctx, dir, home)),
       accessDenied: scan.accessDenied,
-      profiles: scan.files.flatMap((file) => file.profiles.map((found) => ({ ...found, file: file.path }))),
+      profiles: reaching("aws-dir"),
     },
     unreadableFiles: scan.files.flatMap((file) =>
       file.exists && !file.readable ? [{ path: file.path, code: file.readError ?? "EIO" }] : [],
     ),
+    ...(broken.length > 0 ? { unparseable: broken } : {}),
     activeProfile: profile,
     backups,
     leftovers: copiesIn(entries, DELETING_PREFIX).map((copy) => join(home, copy.name)),
@@ -190,6 +188,11 @@ async function surveyHome(
     ...shells,
     entries,
   };
+  // Keys in files a variable names, or machine-wide ones: named with what stops botocore reading them.
+  const keyFiles = reaching("manual")
+    .filter((place) => holdsKeys(place) || readBy(place, profile))
+    .map((place) => ({ path: place.path, ...(place.namedBy ? { variable: place.namedBy } : {}) }));
+  return { home: survey, keyFiles };
 }
 
 /** The home's own startup lines, and what its startup files (the machine's too) make a new shell of its user do. */
@@ -198,7 +201,7 @@ export async function readHomeShells(
   home: string,
 ): Promise<Pick<HomeSurvey, "exports" | "newShell">> {
   const reading = await readStartupFiles(ctx, home, { system: false });
-  const newShell = await judgeNewShells(reading.shells, ctx.env, home, (env) => ctx.aws.chainFiles(env));
+  const newShell = await judgeNewShells(reading.shells, ctx.env, home, (env) => ctx.aws.botocoreFiles(env));
   return { exports: reading.exports, ...(newShell ? { newShell } : {}) };
 }
 
@@ -227,7 +230,6 @@ async function identityNow(
   | {
       identity?: RecoverySurvey["identityBefore"];
       verdict: VerdictStatus;
-      source?: CredentialSource;
       silent: boolean;
       region: string;
     }
@@ -246,6 +248,5 @@ async function identityNow(
     verdict: now.verdict.status,
     silent: now.problem?.kind === "unreachable",
     region: now.region,
-    ...(now.credentialSource ? { source: now.credentialSource } : {}),
   };
 }

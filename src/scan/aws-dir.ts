@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import type { Context } from "../context";
-import { credentialProfiles, isLooserThanOwnerOnly, type ProfileFinding } from "../domain/aws-profiles";
+import type { Context, Env } from "../context";
+import { type KeyInventory, type KeyPlace, takeInventory } from "../identity/key-inventory";
 
 export interface AwsFileFinding {
   path: string;
@@ -14,7 +14,8 @@ export interface AwsFileFinding {
   uid?: number;
   mode?: number;
   looserThanOwnerOnly: boolean;
-  profiles: ProfileFinding[];
+  /** The places in it that hold keys or make botocore fetch them. */
+  profiles: KeyPlace[];
 }
 
 export interface AwsDirFinding {
@@ -24,38 +25,50 @@ export interface AwsDirFinding {
   present: boolean;
   /** Where `~/.aws` points when it is a symlink. */
   symlinkTarget?: string;
+  /** The shared credentials and config files botocore reads for this home. */
   files: AwsFileFinding[];
+  /** Every place botocore takes keys from for this home: its shared files, boto configs, AWS_CREDENTIAL_FILE's. */
+  inventory: KeyInventory;
   /** This user may not look inside the home at all (another user's, or /root, without sudo). */
   accessDenied: boolean;
-  /** Some profile supplies credentials, so the SDK would use it before the instance profile. */
+  /** Some profile of the shared files supplies credentials, so the SDK would use it before the instance profile. */
   hasCredentials: boolean;
 }
 
+/** Whose chain reads the home: this process's own (its variables, --profile), or by default another user's. */
+export interface ChainView {
+  env: Env;
+  profileFlag?: string;
+}
+
 /**
- * What `aws configure` (or anything else) left in a home's AWS files. For the invoking user pass the paths the
- * SDK uses (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE); for others the defaults under their home apply.
+ * What `aws configure` (or anything else) left in the files botocore reads for a home. For this process's own
+ * home pass its view (AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE, --profile, …); another user's SDK reads the
+ * files under their home with its default profile.
  */
 export async function scanAwsDir(
   ctx: Context,
   home: string,
-  paths = { credentialsPath: join(home, ".aws", "credentials"), configPath: join(home, ".aws", "config") },
+  view: ChainView = { env: {} },
 ): Promise<AwsDirFinding> {
   const dir = join(home, ".aws");
+  // botocore reads what it may and skips the rest: a home this user may not enter reads as empty.
+  const files = await ctx.aws.botocoreFiles({ ...view.env, HOME: home });
+  const inventory = takeInventory({ ...view, ...files });
   let dirInfo;
   try {
     dirInfo = await ctx.files.lstat(dir);
   } catch (error) {
     if ((error as { code?: string }).code !== "EACCES") throw error;
-    return { home, dir, present: false, files: [], accessDenied: true, hasCredentials: false };
+    return { home, dir, present: false, files: [], inventory, accessDenied: true, hasCredentials: false };
   }
-  const [parsed, credentials, config] = await Promise.all([
-    ctx.aws.sharedFiles(paths),
-    describeFile(ctx, paths.credentialsPath, "credentials"),
-    describeFile(ctx, paths.configPath, "config"),
-  ]);
-  const files = [
-    { ...credentials, profiles: credentials.readable ? credentialProfiles(parsed.credentials) : [] },
-    { ...config, profiles: config.readable ? credentialProfiles(parsed.config) : [] },
+  const inFile = (file: Omit<AwsFileFinding, "profiles">) => ({
+    ...file,
+    profiles: file.readable ? inventory.places.filter((place) => place.path === file.path) : [],
+  });
+  const described = [
+    inFile(await describeFile(ctx, files.credentials.path, "credentials")),
+    inFile(await describeFile(ctx, files.config.path, "config")),
   ];
   const symlinkTarget =
     dirInfo?.kind === "symlink" ? await ctx.files.readlink(dir).catch(() => "?") : undefined;
@@ -64,9 +77,10 @@ export async function scanAwsDir(
     dir,
     present: dirInfo !== undefined,
     ...(symlinkTarget === undefined ? {} : { symlinkTarget }),
-    files,
+    files: described,
+    inventory,
     accessDenied: false,
-    hasCredentials: files.some((file) => file.profiles.length > 0),
+    hasCredentials: described.some((file) => file.profiles.length > 0),
   };
 }
 
@@ -89,6 +103,7 @@ async function describeFile(
     ...(readError === undefined ? {} : { readError }),
     uid: info.uid,
     mode: info.mode,
-    looserThanOwnerOnly: info.kind === "file" && isLooserThanOwnerOnly(info.mode),
+    // Group or other may read it: `aws configure` writes 0600, anything looser leaks the key to other users.
+    looserThanOwnerOnly: info.kind === "file" && (info.mode & 0o077) !== 0,
   };
 }

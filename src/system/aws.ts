@@ -1,24 +1,14 @@
 import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
+import { getHomeDir } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { type ChainLink, resolveChain } from "../identity/botocore-chain";
-import { profileKeys, readBotocoreFiles, readKeyFiles } from "./botocore-files";
+import type { ChainLink } from "../identity/botocore-chain";
+import { type KeyPlace, takeInventory } from "../identity/key-inventory";
+import { readBotocoreFiles, sectionKeyPair } from "./botocore-files";
 import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
-import type {
-  AwsCallError,
-  AwsPort,
-  Env,
-  Logger,
-  ProfileSection,
-  ResolvedCredentials,
-  SharedFiles,
-} from "../context";
-
-/** Keys that must never leave this module. */
-const SECRET_KEYS = new Set(["aws_secret_access_key", "aws_session_token", "aws_security_token"]);
+import type { AwsCallError, AwsPort, Env, Logger, ResolvedCredentials } from "../context";
 
 /** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
 export const AWS_HTTP_TIMEOUTS = {
@@ -83,7 +73,11 @@ export function createAwsPort(
       // Nothing in the environment or config file: the instance knows its region, else STS's global one.
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
-      const chain = resolveChain({ env: chainEnv, profileFlag: options.profile, ...files.input });
+      const { chain, winner } = takeInventory({
+        env: chainEnv,
+        profileFlag: options.profile,
+        ...files.input,
+      });
       if (!chain.ok) return { region, chain, ...(await jsOpinion) };
 
       let credentials: AwsCredentialIdentity;
@@ -96,7 +90,13 @@ export function createAwsPort(
           clock: () => new Date(),
         });
       } catch (error) {
-        return { region, chain, credentialsError: fetchFailure(chain.link, error), ...(await jsOpinion) };
+        return {
+          region,
+          chain,
+          ...placed(winner),
+          credentialsError: fetchFailure(chain.link, error),
+          ...(await jsOpinion),
+        };
       }
       const resolved: ResolvedCredentials = {
         accessKeyId: credentials.accessKeyId,
@@ -119,11 +119,20 @@ export function createAwsPort(
           arn: answer.Arn,
           userId: answer.UserId ?? "",
         };
-        return { region, chain, credentials: resolved, identity, ...dated(serverDate), ...(await differs()) };
+        return {
+          region,
+          chain,
+          ...placed(winner),
+          credentials: resolved,
+          identity,
+          ...dated(serverDate),
+          ...(await differs()),
+        };
       } catch (error) {
         return {
           region,
           chain,
+          ...placed(winner),
           credentials: resolved,
           stsError: toCallError(error),
           ...dated(serverDate),
@@ -134,12 +143,10 @@ export function createAwsPort(
       }
     },
 
-    keyFiles: (home) => readKeyFiles(env, home, home === getHomeDir()),
+    botocoreFiles: async (filesEnv) => (await readBotocoreFiles(filesEnv)).input,
 
-    chainFiles: async (other) => (await readBotocoreFiles(other)).input,
-
-    async keyOwner(file, profile, region) {
-      const credentials = await profileKeys(file, profile);
+    async keyOwner(file, section, region) {
+      const credentials = await sectionKeyPair(file, section);
       if (!credentials) return undefined;
       const sts = new STSClient({ region, credentials, maxAttempts: 1, requestHandler: STS_HTTP_TIMEOUTS });
       try {
@@ -149,22 +156,6 @@ export function createAwsPort(
       } finally {
         sts.destroy();
       }
-    },
-
-    async sharedFiles(paths): Promise<SharedFiles> {
-      const { credentialsPath, configPath } = paths ?? sharedFilePaths(env);
-      refuseSpecialFiles(credentialsPath, configPath);
-      const { credentialsFile, configFile } = await loadSharedConfigFiles({
-        filepath: credentialsPath,
-        configFilepath: configPath,
-        ignoreCache: true,
-      });
-      return {
-        credentialsPath,
-        configPath,
-        credentials: redact(credentialsFile),
-        config: redact(configFile),
-      };
     },
   };
 }
@@ -192,23 +183,16 @@ function httpDate(text: string | undefined): Date | undefined {
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
+function placed(place: KeyPlace | undefined): { place?: KeyPlace } {
+  return place ? { place } : {};
+}
+
 function dated(serverDate: Date | undefined): { serverDate?: Date } {
   return serverDate ? { serverDate } : {};
 }
 
 function expandHome(path: string): string {
   return path.startsWith("~/") ? join(getHomeDir(), path.slice(2)) : path;
-}
-
-function redact(
-  sections: Record<string, Record<string, string | undefined>>,
-): Record<string, ProfileSection> {
-  return Object.fromEntries(
-    Object.entries(sections).map(([name, section]) => [
-      name,
-      Object.fromEntries(Object.entries(section).filter(([key]) => !SECRET_KEYS.has(key.toLowerCase()))),
-    ]),
-  );
 }
 
 /** Reduces an SDK or network error to its name, message and status; nothing else of it is kept. */

@@ -6,8 +6,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import type { Env, KeyFile } from "../context";
-import { maskKeyId } from "../domain/mask";
+import type { Env } from "../context";
 import type { ChainFiles, ReadIni } from "../identity/botocore-chain";
 import { parseIni, type IniSections } from "../identity/configparser";
 
@@ -51,7 +50,7 @@ export async function readBotocoreFiles(env: Env): Promise<BotocoreFiles> {
       ...(ec2CredentialFile
         ? {
             ec2CredentialFile: {
-              path: ec2CredentialFile.path,
+              ...ec2CredentialFile,
               ...(ec2CredentialFile.values ? { values: redactValues(ec2CredentialFile.values) } : {}),
             },
           }
@@ -60,71 +59,16 @@ export async function readBotocoreFiles(env: Env): Promise<BotocoreFiles> {
   };
 }
 
-/**
- * The key files botocore reads after the shared files, for one home: the boto config (BOTO_CONFIG's file, else
- * /etc/boto.cfg and ~/.boto) and AWS_CREDENTIAL_FILE's. Variables count only for the home this process reads.
- */
-export async function readKeyFiles(env: Env, home: string, ownHome: boolean): Promise<KeyFile[]> {
-  const named = (variable: "BOTO_CONFIG" | "AWS_CREDENTIAL_FILE") => (ownHome ? env[variable] : undefined);
-  const expand = (path: string) => expandPath(path, { ...env, HOME: home });
-  const boto = named("BOTO_CONFIG");
-  const botoPaths = boto !== undefined ? [boto] : ["/etc/boto.cfg", "~/.boto"];
-  const ec2 = named("AWS_CREDENTIAL_FILE");
-  const found = await Promise.all([
-    ...botoPaths.map(async (path): Promise<KeyFile> => {
-      const file = await readIni(expand(path));
-      const keyId = file.state === "parsed" ? file.sections.Credentials?.aws_access_key_id : undefined;
-      return keyFile(
-        file.path,
-        "boto-config",
-        boto !== undefined ? "BOTO_CONFIG" : undefined,
-        file.state !== "absent",
-        keyId,
-      );
-    }),
-    ...(ec2 === undefined
-      ? []
-      : [
-          readKeyValues(expand(ec2)).then((file) =>
-            keyFile(
-              file.path,
-              "ec2-credentials-file",
-              "AWS_CREDENTIAL_FILE",
-              file.values !== undefined,
-              file.values?.AWSAccessKeyId,
-            ),
-          ),
-        ]),
-  ]);
-  return found.filter((file) => file.exists);
-}
-
-function keyFile(
+/** The key pair of one section of an ini file, for asking STS whose it is; undefined when it is not there. */
+export async function sectionKeyPair(
   path: string,
-  kind: KeyFile["kind"],
-  namedBy: KeyFile["namedBy"],
-  exists: boolean,
-  keyId: string | undefined,
-): KeyFile {
-  return {
-    path,
-    kind,
-    exists,
-    ...(namedBy ? { namedBy } : {}),
-    ...(keyId !== undefined ? { accessKeyId: maskKeyId(keyId) } : {}),
-  };
-}
-
-/**
- * The key pair of one profile of an ini file (`[NAME]`, `[profile NAME]` or a boto `[Credentials]`), for asking
- * STS whose it is; undefined when the file or the pair is not there.
- */
-export async function profileKeys(path: string, profile: string): Promise<AwsCredentialIdentity | undefined> {
+  section: string,
+): Promise<AwsCredentialIdentity | undefined> {
   const file = await readIni(path);
   if (file.state !== "parsed") return undefined;
-  const section = file.sections[profile] ?? file.sections[`profile ${profile}`];
-  if (!section?.aws_access_key_id || !section.aws_secret_access_key) return undefined;
-  return sectionKeys(section);
+  const values = file.sections[section];
+  if (!values?.aws_access_key_id || !values.aws_secret_access_key) return undefined;
+  return sectionKeys(values);
 }
 
 /** A section's key pair; the token is the first of aws_security_token and aws_session_token, as in botocore. */
@@ -147,24 +91,28 @@ async function readIni(path: string): Promise<ReadIni> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return { path, state: "absent" };
   const text = await readUtf8(path);
-  if (text === undefined) return { path, state: "parsed", sections: {} };
+  if (text === undefined) return { path, state: "parsed", sections: {}, lines: {} };
   if (text === null) return { path, state: "broken", line: 1, reason: "not UTF-8 text" };
   const parsed = parseIni(text);
   return parsed.ok
-    ? { path, state: "parsed", sections: parsed.sections }
+    ? { path, state: "parsed", sections: parsed.sections, lines: parsed.lines }
     : { path, state: "broken", line: parsed.line, reason: parsed.reason };
 }
 
-/** `parse_key_val_file`: `key=value` lines, the rest ignored; a file that cannot be opened is not there. */
-async function readKeyValues(path: string): Promise<{ path: string; values?: Record<string, string> }> {
+/** `parse_key_val_file`: `key=value` lines (the last of a key counts), the rest ignored; unopenable: not there. */
+async function readKeyValues(path: string): Promise<NonNullable<ChainFiles["ec2CredentialFile"]>> {
   const text = await readUtf8(path);
   if (text === undefined || text === null) return { path };
   const values: Record<string, string> = {};
-  for (const line of text.split(/\r\n|\r|\n/u)) {
+  const lines: Record<string, number> = {};
+  for (const [index, line] of text.split(/\r\n|\r|\n/u).entries()) {
     const at = line.indexOf("=");
-    if (at >= 0) values[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    if (at < 0) continue;
+    const key = line.slice(0, at).trim();
+    values[key] = line.slice(at + 1).trim();
+    lines[key] = index + 1;
   }
-  return { path, values };
+  return { path, values, lines };
 }
 
 /** The text, undefined when it cannot be read, null when it is not UTF-8 (Python's strict decoding). */

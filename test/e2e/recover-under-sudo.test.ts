@@ -42,7 +42,7 @@ describe("sudo hpiam recover with keys in root's own ~/.aws", () => {
         user: "root",
         home: node.sandbox.rootHome,
         path: rootAws(),
-        found: "[default] static-keys",
+        found: expect.stringMatching(/^\[default\] static keys \(AKIA…\w{4}\)$/),
         command: "sudo hpiam recover --user root",
       },
     ]);
@@ -57,7 +57,7 @@ describe("sudo hpiam recover with keys in root's own ~/.aws", () => {
     // Done as asked, but root's keys are left: not a green result.
     expect(human.stdout).toMatch(/^! nothing-to-do /);
     expect(human.stdout).toMatch(
-      /still holds keys, not changed \(not asked\)\n +\S+\/root\/\.aws {2}\[default\] static-keys\n +sudo hpiam recover --user root/,
+      /still holds keys, not changed \(not asked\)\n +\S+\/root\/\.aws {2}\[default\] static keys \(AKIA…\w{4}\)\n +sudo hpiam recover --user root/,
     );
   });
 

@@ -9,22 +9,19 @@ import type {
   IamPort,
   Identification,
   InstanceProfile,
-  KeyFile,
   PasswdEntry,
   SageMakerPort,
-  SharedFiles,
   SsmPort,
 } from "../../src/context";
+import { botocoreFilesIn } from "./fake-botocore-files";
 import { HpiamError } from "../../src/errors";
 import { expect } from "vitest";
 
 export interface FakeOptions {
   identification?: Partial<Identification>;
   instanceProfile?: InstanceProfile;
-  sharedFiles?: Partial<SharedFiles>;
-  keyFiles?: KeyFile[];
-  /** What the chain model reads in another environment (a new shell's); by default no file is there. */
-  chainFiles?: AwsPort["chainFiles"];
+  /** What the chain model reads in another environment (a new shell's); by default the fake's files. */
+  botocoreFiles?: AwsPort["botocoreFiles"];
   env?: Record<string, string>;
   users?: PasswdEntry[];
   uid?: number;
@@ -56,6 +53,23 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
   const answers = [...(options.answers ?? [])];
   const home = "/home/ubuntu";
   const users = options.users ?? [{ name: "ubuntu", uid: 1000, gid: 1000, home, shell: "/bin/bash" }];
+  const files: Files = {
+    readText: NOTHING_HERE,
+    stat: async () => undefined,
+    lstat: async () => undefined,
+    readdir: NOTHING_HERE,
+    readlink: NOTHING_HERE,
+    realpath: async (path) => path,
+    rename: NOTHING_HERE,
+    remove: async () => {},
+    mkdir: async () => {},
+    chmod: async () => {},
+    writeText: async () => {},
+    createExclusive: async () => true,
+    createSymlink: async () => true,
+    chmodDirectory: async () => {},
+    ...options.files,
+  };
   return {
     logged,
     ran,
@@ -75,45 +89,16 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       which: async () => undefined,
       ...options.exec,
     },
-    files: {
-      readText: NOTHING_HERE,
-      stat: async () => undefined,
-      lstat: async () => undefined,
-      readdir: NOTHING_HERE,
-      readlink: NOTHING_HERE,
-      realpath: async (path) => path,
-      rename: NOTHING_HERE,
-      remove: async () => {},
-      mkdir: async () => {},
-      chmod: async () => {},
-      writeText: async () => {},
-      createExclusive: async () => true,
-      createSymlink: async () => true,
-      chmodDirectory: async () => {},
-      ...options.files,
-    },
+    files,
     aws: {
       identify: async () => ({
         region: "us-west-2",
         chain: linkWins({ method: "iam-role" }),
         ...options.identification,
       }),
-      keyFiles: async () => options.keyFiles ?? [],
-      chainFiles:
-        options.chainFiles ??
-        (async (env) => ({
-          config: { path: `${env.HOME ?? home}/.aws/config`, state: "absent" },
-          credentials: { path: `${env.HOME ?? home}/.aws/credentials`, state: "absent" },
-          botoFiles: [],
-        })),
+      // The AWS files are the fake's files, read where botocore reads them.
+      botocoreFiles: options.botocoreFiles ?? botocoreFilesIn(files),
       keyOwner: async () => undefined,
-      sharedFiles: async () => ({
-        credentialsPath: `${home}/.aws/credentials`,
-        configPath: `${home}/.aws/config`,
-        credentials: {},
-        config: {},
-        ...options.sharedFiles,
-      }),
     },
     sagemaker: {
       region: async (aws) => aws.region ?? "us-west-2",

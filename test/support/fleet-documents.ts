@@ -5,6 +5,7 @@ export const HEALTHY_WHOAMI = {
   identity: { arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker" },
   credentialSource: {
     provider: "instance-metadata",
+    method: "iam-role",
     accessKeyId: "ASIA…AAAA",
     local: false,
     longTerm: false,
@@ -17,6 +18,7 @@ export const OVERRIDDEN_WHOAMI = {
   identity: { arn: "arn:aws:iam::123456789012:user/alice" },
   credentialSource: {
     provider: "shared-credentials-file",
+    method: "shared-credentials-file",
     path: "/fsx/home/ubuntu/.aws/credentials",
     profile: "default",
     accessKeyId: "AKIA…WXYZ",

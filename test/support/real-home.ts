@@ -53,9 +53,7 @@ export function onRealHome(
     user: { ...base.user, home, ...(options.name ? { name: options.name } : {}) },
     aws: {
       identify: async () => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole),
-      sharedFiles: (given) => real.sharedFiles(given ?? paths),
-      keyFiles: (target) => real.keyFiles(target),
-      chainFiles: (env) => real.chainFiles(env),
+      botocoreFiles: (env) => real.botocoreFiles(env),
       keyOwner: async () => undefined,
     },
   };

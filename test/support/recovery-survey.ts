@@ -16,10 +16,14 @@ export function home(overrides: Partial<HomeSurvey> = {}): HomeSurvey {
       accessDenied: false,
       profiles: [
         {
+          path: `${HOME}/.aws/credentials`,
+          section: "default",
           profile: "default",
-          kind: "static-keys",
+          line: 2,
+          method: "shared-credentials-file",
           accessKeyId: "AKIA…MPLE",
-          file: `${HOME}/.aws/credentials`,
+          usedBy: ["default"],
+          wins: true,
         },
       ],
     },

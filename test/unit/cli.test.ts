@@ -65,7 +65,6 @@ describe("runCli", () => {
           userId: "AIDAEXAMPLE",
         },
       },
-      sharedFiles: { credentials: { default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" } } },
     });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(/^✖ overridden .*credentials \[default\]/);

@@ -63,20 +63,26 @@ describe("attributeLink: botocore's link, named for a person", () => {
 describe("attributeJsChain: the SDK for JavaScript's pick, from its $source marks", () => {
   const opinion = (features: string[]) => ({ accessKeyId: "AKIAIOSFODNN7EXAMPLE", features });
 
+  // Named in botocore's words (method) as whoami's own answer is, and in the JSON contract's (provider).
   it.each([
-    [["CREDENTIALS_ENV_VARS"], "environment"],
-    [["CREDENTIALS_PROFILE"], "shared-credentials-file"],
+    [["CREDENTIALS_ENV_VARS"], "env", "environment"],
+    [["CREDENTIALS_PROFILE"], "shared-credentials-file", "shared-credentials-file"],
     [
       ["CREDENTIALS_PROFILE_SOURCE_PROFILE", "CREDENTIALS_STS_ASSUME_ROLE", "CREDENTIALS_PROFILE"],
+      "assume-role",
       "config-file",
     ],
-    [["CREDENTIALS_PROFILE_SSO"], "sso"],
-    [["CREDENTIALS_PROFILE_PROCESS"], "process"],
-    [["CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID"], "web-identity"],
-    [["CREDENTIALS_HTTP"], "container"],
-    [[], "instance-metadata"],
-  ])("%j → %s", (features, provider) => {
-    expect(attributeJsChain(opinion(features), {}).provider).toBe(provider);
+    [["CREDENTIALS_PROFILE_SSO"], "sso", "sso"],
+    [["CREDENTIALS_PROFILE_PROCESS"], "custom-process", "process"],
+    [
+      ["CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID"],
+      "assume-role-with-web-identity",
+      "web-identity",
+    ],
+    [["CREDENTIALS_HTTP"], "container-role", "container"],
+    [[], "iam-role", "instance-metadata"],
+  ])("%j → %s (%s)", (features, method, provider) => {
+    expect(attributeJsChain(opinion(features), {})).toMatchObject({ method, provider });
   });
 
   it("reads AWS_PROFILE (never AWS_DEFAULT_PROFILE) for the profile it used", () => {

@@ -49,7 +49,6 @@ describe("caller-identity and credential-source", () => {
       {
         ...offNode,
         identification: userKeys,
-        sharedFiles: { credentials: { default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" } } },
       },
       { [RESOURCE_CONFIG]: undefined },
     );
@@ -117,7 +116,7 @@ describe("environment: what the startup files make a new shell do", () => {
   const profileDev = { "/home/ubuntu/.profile": "export AWS_PROFILE=dev\n" };
   /** The chain model's files: the credentials file holds keys in these profiles. */
   const keysIn = (...profiles: string[]): FakeOptions => ({
-    chainFiles: async (env) => ({
+    botocoreFiles: async (env) => ({
       config: { path: `${env.HOME}/.aws/config`, state: "absent" },
       credentials: {
         path: `${env.HOME}/.aws/credentials`,
@@ -128,6 +127,7 @@ describe("environment: what the startup files make a new shell do", () => {
             { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE", aws_secret_access_key: "(set)" },
           ]),
         ),
+        lines: {},
       },
       botoFiles: [],
     }),
@@ -170,14 +170,10 @@ describe("environment: what the startup files make a new shell do", () => {
 });
 
 describe("aws-files", () => {
+  const CREDENTIALS =
+    "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n[old]\naws_access_key_id = AKIAOLDOLDOLDOLDOLD1\n";
   const configured = (mode = 0o600) =>
     fakeNode({
-      sharedFiles: {
-        credentials: {
-          default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE" },
-          old: { aws_access_key_id: "AKIAOLDOLDOLDOLDOLD1" },
-        },
-      },
       files: {
         ...fakeNode().files,
         lstat: async (path) =>
@@ -188,7 +184,10 @@ describe("aws-files", () => {
           path === "/home/ubuntu/.aws/credentials"
             ? { kind: "file", mode, uid: 1000, gid: 1000, size: 1 }
             : undefined,
-        readText: async () => "",
+        readText: async (path) => {
+          if (path === "/home/ubuntu/.aws/credentials") return CREDENTIALS;
+          throw Object.assign(new Error("ENOENT"), { code: "ENOENT" });
+        },
       },
     });
 
@@ -201,6 +200,52 @@ describe("aws-files", () => {
       remediation: "hpiam recover; chmod 600 /home/ubuntu/.aws/credentials",
     });
     expect(JSON.stringify(result)).not.toContain("AKIAIOSFODNN7EXAMPLE");
+  });
+});
+
+describe("aws-files reads the files as botocore does", () => {
+  const CREDENTIALS = "/home/ubuntu/.aws/credentials";
+  const CONFIG = "/home/ubuntu/.aws/config";
+
+  it.each([
+    [
+      "option names in capitals",
+      { [CREDENTIALS]: "[default]\nAWS_ACCESS_KEY_ID = AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY = s\n" },
+      `static keys (AKIA…MPLE) in ${CREDENTIALS} [default] override the instance profile`,
+    ],
+    [
+      "an aws login session",
+      { [CONFIG]: "[default]\nregion = us-west-2\nlogin_session = arn:aws:iam::123456789012:user/alice\n" },
+      `an aws login session in ${CONFIG} [default] overrides the instance profile`,
+    ],
+    [
+      "the keys a role of the profile in use assumes with",
+      {
+        [CONFIG]: "[default]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = keys\n",
+        [CREDENTIALS]: "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n",
+      },
+      `static keys (AKIA…MPLE) in ${CREDENTIALS} [keys] override the instance profile`,
+    ],
+  ])("fails %s on a node", async (_what, files, message) => {
+    const result = await check("aws-files", fakeNode({}, files));
+    expect(result).toMatchObject({ status: "fail", remediation: "hpiam recover" });
+    expect(result.message.split("; ")).toContain(message);
+  });
+
+  it("fails a file botocore cannot parse: the AWS CLI stops at it", async () => {
+    const files = { [CREDENTIALS]: "[default]\nregion = us-west-2\n[default]\naws_access_key_id = AKIAX\n" };
+    expect(await check("aws-files", fakeNode({}, files))).toMatchObject({
+      status: "fail",
+      message: `botocore cannot parse ${CREDENTIALS} (line 3: duplicate section [default]): boto3 and the AWS CLI stop at it`,
+      remediation: "hpiam recover",
+    });
+  });
+
+  it("passes a profile that only names an SSO start page: it makes botocore fetch nothing", async () => {
+    const files = {
+      [CONFIG]: "[default]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://x\n",
+    };
+    expect((await check("aws-files", fakeNode({}, files))).status).toBe("pass");
   });
 });
 

@@ -14,8 +14,7 @@ describe("root-credentials (as root)", () => {
       uid: 0,
       users: [{ name: "root", uid: 0, gid: 0, home: ROOT_HOME, shell: "/bin/bash" }],
       identification: userKeys,
-      sharedFiles: { credentials: { default: { aws_access_key_id: keys } } },
-      files: memoryFiles({ [FILE]: "", ...agentFiles }),
+      files: memoryFiles({ [FILE]: `[default]\naws_access_key_id = ${keys}\n`, ...agentFiles }),
       exec,
     });
   const identity = (type: string, shareFile: string) =>

@@ -246,3 +246,40 @@ describe("hpiam recover", () => {
     expect(existsSync(join(leftover, "keep"))).toBe(true);
   });
 });
+
+describe("hpiam recover moves what botocore reads", () => {
+  const write = (name: string, text: string) => writeFile(join(home, ".aws", name), text);
+
+  it.each([
+    [
+      "keys under option names in capitals",
+      "credentials",
+      `[default]\nAWS_ACCESS_KEY_ID = ${KEY_ID}\nAWS_SECRET_ACCESS_KEY = ${SECRET}\n`,
+      "[default] static keys (AKIA…MPLE)",
+    ],
+    [
+      "an aws login session",
+      "config",
+      "[default]\nlogin_session = arn:aws:iam::123456789012:user/alice\n",
+      "[default] an aws login session",
+    ],
+    [
+      "a credentials file botocore cannot parse",
+      "credentials",
+      `[default]\nregion = us-west-2\n[default]\naws_access_key_id = ${KEY_ID}\n`,
+      "credentials cannot be parsed (line 3: duplicate section [default])",
+    ],
+  ])("%s: ~/.aws goes aside", async (_what, name, text, found) => {
+    await rm(join(home, ".aws", "credentials"));
+    await write(name, text);
+    const result = await run(node(), { dryRun: true });
+    expect(result.steps[0]).toMatchObject({ id: "move-aws-dir", what: expect.stringContaining(found) });
+  });
+
+  it("leaves a profile that makes botocore fetch nothing: an SSO session without an account", async () => {
+    await rm(join(home, ".aws", "credentials"));
+    await write("config", "[default]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://x\n");
+    const result = await run(node(), { dryRun: true });
+    expect(result).toMatchObject({ result: "nothing-to-do", steps: [] });
+  });
+});

@@ -52,12 +52,23 @@ describe("planRecovery", () => {
     const roleOnly = home({
       awsDir: {
         ...home().awsDir,
-        profiles: [{ profile: "ml", kind: "assume-role", file: `${HOME}/.aws/config` }],
+        profiles: [
+          {
+            path: `${HOME}/.aws/config`,
+            section: "profile ml",
+            profile: "ml",
+            line: 2,
+            method: "assume-role",
+            roleArn: "arn:aws:iam::123456789012:role/ML",
+            usedBy: ["ml"],
+            wins: false,
+          },
+        ],
       },
     });
     const plan = planRecovery(survey({ homes: [roleOnly] }), YES);
     expect(plan.steps).toEqual([]);
-    expect(plan.notes[0]).toMatch(/\[ml\] assume-role .* left in place/);
+    expect(plan.notes[0]).toMatch(/\[ml\] a role_arn profile .* left in place/);
   });
 
   it("refuses to reboot without --yes when there is no terminal, but not with --no-reboot", () => {

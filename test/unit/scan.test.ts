@@ -2,31 +2,11 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { credentialProfiles } from "../../src/domain/aws-profiles";
 import { scanAwsDir } from "../../src/scan/aws-dir";
 import { findShellExports } from "../../src/scan/shell-exports";
 import { createAwsPort } from "../../src/system/aws";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
-
-describe("credentialProfiles", () => {
-  it("names the profiles that supply credentials and masks their keys", () => {
-    expect(
-      credentialProfiles({
-        default: { aws_access_key_id: "AKIAIOSFODNN7EXAMPLE", region: "us-west-2" },
-        settings: { region: "us-east-1" },
-        ml: { role_arn: "arn:aws:iam::1:role/R", source_profile: "default" },
-        tool: { credential_process: "/usr/bin/get-creds" },
-        corp: { sso_session: "corp" },
-      }),
-    ).toEqual([
-      { profile: "default", kind: "static-keys", accessKeyId: "AKIA…MPLE" },
-      { profile: "ml", kind: "assume-role" },
-      { profile: "tool", kind: "credential-process" },
-      { profile: "corp", kind: "sso" },
-    ]);
-  });
-});
 
 describe("scanning a home", () => {
   let home: string;
@@ -57,7 +37,16 @@ describe("scanning a home", () => {
       readable: true,
       mode: 0o644,
       looserThanOwnerOnly: true,
-      profiles: [{ profile: "default", kind: "static-keys", accessKeyId: "AKIA…MPLE" }],
+      profiles: [
+        {
+          profile: "default",
+          line: 2,
+          method: "shared-credentials-file",
+          accessKeyId: "AKIA…MPLE",
+          usedBy: ["default"],
+          wins: true,
+        },
+      ],
     });
     expect(JSON.stringify(found)).not.toContain("s".repeat(40));
   });

@@ -8,8 +8,8 @@ import {
 } from "../../src/domain/node/ssm-agent";
 
 const ROOT_FILE = "/root/.aws/credentials";
-const leaked = { file: ROOT_FILE, profile: "default", accessKeyId: "AKIA…MPLE" };
-const agentsSection = { file: ROOT_FILE, profile: "default", accessKeyId: "ASIA…AGNT" };
+const leaked = { path: ROOT_FILE, profile: "default", accessKeyId: "AKIA…MPLE" };
+const agentsSection = { path: ROOT_FILE, profile: "default", accessKeyId: "ASIA…AGNT" };
 
 /** identity_config.json as the agent writes it (common/runtimeconfig), with `fields` changed. */
 const identityConfig = (fields: Record<string, string>) =>

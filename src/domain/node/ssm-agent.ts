@@ -36,10 +36,10 @@ export interface SsmAgentState {
   unit: string;
 }
 
-/** A profile of root's AWS files that supplies keys (accessKeyId masked, `AKIA…WXYZ`). */
+/** A place in root's AWS files that supplies keys (accessKeyId masked, `AKIA…WXYZ`). */
 export interface RootProfile {
-  file: string;
-  profile: string;
+  path: string;
+  profile?: string;
   accessKeyId?: string;
 }
 
@@ -133,16 +133,16 @@ function sharedSection(agent: SsmAgentState): { file: string; profile: string } 
 export function rootKeysImpact<P extends RootProfile>(
   agent: SsmAgentState,
   profiles: readonly P[],
+  readByDefault: (profile: P) => boolean = (p) => p.profile === "default",
 ): RootKeysFinding<P> {
   const shared = sharedSection(agent);
   const inShared =
     shared &&
     profiles.find(
-      (p) => posix.normalize(p.file) === posix.normalize(shared.file) && p.profile === shared.profile,
+      (p) => posix.normalize(p.path) === posix.normalize(shared.file) && p.profile === shared.profile,
     );
   const agentsOwn = inShared && inShared.accessKeyId?.startsWith("ASIA") ? inShared : undefined;
-  const used =
-    inShared && !agentsOwn ? inShared : profiles.find((p) => p.profile === "default" && p !== agentsOwn);
+  const used = inShared && !agentsOwn ? inShared : profiles.find((p) => readByDefault(p) && p !== agentsOwn);
   const own = agentsOwn ? { agentsOwn } : {};
   if (!used) return { impact: "none", ...own, says: "nothing root signs with by default" };
   const found = { used, ...own };

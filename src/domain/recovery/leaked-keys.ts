@@ -1,4 +1,4 @@
-import type { ProfileFinding } from "../aws-profiles";
+import type { KeyPlace } from "../../identity/key-inventory";
 import { deactivateKeyCommand } from "./manual-fixes";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
 
@@ -19,19 +19,15 @@ export interface LeakedKey {
  * The leaked key's IAM user is known when the identity before recover signed with that very key, or when STS
  * said whose it is (the survey asked with the key itself).
  */
-export function leakedKey(
-  home: HomeSurvey,
-  profile: ProfileFinding & { file: string },
-  survey: RecoverySurvey,
-): LeakedKey {
+export function leakedKey(home: HomeSurvey, place: KeyPlace, survey: RecoverySurvey): LeakedKey {
   const before = survey.identityBefore;
-  const accessKeyId = profile.accessKeyId ?? "…";
+  const accessKeyId = place.accessKeyId ?? "…";
   const signedBefore = before?.type === "iam-user" && before.accessKeyId === accessKeyId;
   const iamUser = (signedBefore ? before.name : survey.keyOwners?.[accessKeyId]) ?? null;
   return {
     user: home.user,
-    profile: profile.profile,
-    file: profile.file,
+    profile: place.profile ?? place.section ?? "",
+    file: place.path,
     accessKeyId,
     iamUser,
     command: deactivateKeyCommand(accessKeyId, iamUser ?? undefined) ?? null,

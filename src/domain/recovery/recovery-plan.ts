@@ -15,7 +15,8 @@ import type { LockHolder } from "../../recover/lock";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
 import { earlierRun } from "./recovery-resume";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";
-import { overridingProfiles } from "./untouched-keys";
+import { describeFound, overridingProfiles } from "./untouched-keys";
+import { describePlace, holdsKeys, type KeyPlace } from "../../identity/key-inventory";
 
 export interface PlanOptions {
   action: "recover" | "undo";
@@ -146,7 +147,7 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
       });
     }
   }
-  const statics = awsDir.profiles.filter((profile) => profile.kind === "static-keys");
+  const statics = awsDir.profiles.filter(holdsKeys);
   const overriding = overridingProfiles(home);
   const affected = overriding.length > 0;
   const link =
@@ -187,7 +188,7 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
   if (home.boto) planBoto(home, home.boto, survey, plan);
   if (!affected && awsDir.profiles.length > 0) {
     plan.notes.push(
-      `${awsDir.path}: ${awsDir.profiles.map((p) => `[${p.profile}] ${p.kind}`).join(", ")} — not used by default; left in place`,
+      `${awsDir.path}: ${awsDir.profiles.map(describeFound).join(", ")} — not used by default; left in place`,
     );
   }
   for (const file of home.unreadableFiles ?? []) {
@@ -210,17 +211,11 @@ function planHome(home: HomeSurvey, survey: RecoverySurvey, options: PlanOptions
 }
 
 /** `~/.boto` goes aside with `~/.aws`, under the same stamp, so that --undo puts both back together. */
-function planBoto(
-  home: HomeSurvey,
-  boto: NonNullable<HomeSurvey["boto"]>,
-  survey: RecoverySurvey,
-  plan: RecoveryPlan,
-): void {
+function planBoto(home: HomeSurvey, boto: KeyPlace, survey: RecoverySurvey, plan: RecoveryPlan): void {
   const to = join(home.home, freeCopyName(BOTO_BACKUP_PREFIX, survey.stamp, home.entries));
-  const found = `static keys (${boto.accessKeyId}) in [Credentials]`;
+  const found = `${describePlace(boto)} in [Credentials]`;
   plan.steps.push({ id: "move-boto", user: home.user, path: boto.path, to, what: `move it aside: ${found}` });
-  const profile = { profile: "Credentials", kind: "static-keys" as const, accessKeyId: boto.accessKeyId };
-  plan.leakedKeys.push(leakedKey(home, { ...profile, file: boto.path }, survey));
+  plan.leakedKeys.push(leakedKey(home, boto, survey));
   markReboot(plan, home.home);
 }
 

@@ -1,4 +1,4 @@
-import type { ProfileFinding } from "../aws-profiles";
+import type { KeyPlace, UnparseableFile } from "../../identity/key-inventory";
 import type { NamedCopy } from "./backup-names";
 import type { VerdictStatus } from "../../identity/verdict";
 import type { NotDone } from "./homes-not-done";
@@ -17,14 +17,17 @@ export interface HomeSurvey {
     /** It resolves to a place outside the home: only ever moved as a link, never followed. */
     outsideHome: boolean;
     accessDenied: boolean;
-    profiles: Array<ProfileFinding & { file: string }>;
+    /** Where its files hold keys or make botocore fetch them, and for which profiles. */
+    profiles: KeyPlace[];
   };
   /** Files of `~/.aws` that are there but could not be read (errno code): the SDK skips them as if empty. */
   unreadableFiles?: Array<{ path: string; code: string }>;
+  /** Files of `~/.aws` botocore cannot parse: every AWS command stops at them. */
+  unparseable?: UnparseableFile[];
   /** The profile the SDK uses for this user (`--profile`, AWS_PROFILE for the invoking user; else default). */
   activeProfile: string;
   /** `~/.boto` when its [Credentials] hold keys botocore signs with (BOTO_CONFIG does not point elsewhere). */
-  boto?: { path: string; accessKeyId: string };
+  boto?: KeyPlace;
   /** Where earlier runs moved `~/.boto` (`.aws.hpiam-boto-*`), oldest first. */
   botoBackups?: Array<NamedCopy & { path: string }>;
   /** hpiam's backups next to `~/.aws`, oldest first. */
@@ -61,7 +64,7 @@ export interface RecoverySurvey {
   stsSilentBefore?: boolean;
   /** Files outside `~/.aws` botocore takes keys from (boto configs, AWS_CREDENTIAL_FILE's, a shared file a
    * variable moved elsewhere), each with the variable that names it. */
-  keyFiles: Array<{ path: string; variable?: string; home?: string }>;
+  keyFiles: Array<{ path: string; variable?: string }>;
   isRoot: boolean;
   /** Homes or users this run could not look at (with --all-users). */
   notDone?: NotDone[];

@@ -1,3 +1,4 @@
+import { describePlace, holdsKeys, type KeyPlace, readBy } from "../../identity/key-inventory";
 import { shellWord } from "./manual-fixes";
 import type { HomeSurvey } from "./recovery-survey";
 
@@ -6,22 +7,28 @@ export interface UntouchedKeys {
   user: string;
   home: string;
   path: string;
-  /** `[default] static-keys, …` */
+  /** `[default] static keys (AKIA…WXYZ), …` */
   found: string;
   command: string;
 }
 
 /**
- * What in a home's `~/.aws` overrides the instance profile, as `[profile] kind` (none: an empty list): static
- * keys in any profile, or whatever the profile its SDK uses supplies.
+ * What in a home's `~/.aws` overrides the instance profile, as `[profile] what` (none: an empty list): keys in any
+ * profile, whatever the profile its SDK uses takes its keys from, and a file that stops botocore altogether.
  */
 export function overridingProfiles(home: HomeSurvey): string[] {
   const { awsDir } = home;
   if (awsDir.kind === "absent") return [];
-  const found = awsDir.profiles.filter(
-    (profile) => profile.kind === "static-keys" || profile.profile === home.activeProfile,
+  const found = awsDir.profiles.filter((place) => holdsKeys(place) || readBy(place, home.activeProfile));
+  const broken = (home.unparseable ?? []).map(
+    (file) => `${file.path} cannot be parsed (line ${file.line}: ${file.reason})`,
   );
-  return [...new Set(found.map((profile) => `[${profile.profile}] ${profile.kind}`))];
+  return [...new Set([...found.map(describeFound), ...broken])];
+}
+
+/** `[default] static keys (AKIA…WXYZ)`. */
+export function describeFound(place: KeyPlace): string {
+  return `[${place.profile ?? place.section}] ${describePlace(place)}`;
 }
 
 /** Under sudo, root's own `~/.aws`: what root runs signs with it, and the SSM agent may too. */
