@@ -1,3 +1,4 @@
+import type { AwsFilesDetails } from "../contract/check-details";
 import type { Context, KeyFile } from "../context";
 import { keyFileFix } from "../domain/recovery/manual-fixes";
 import type { ProfileFinding } from "../domain/aws-profiles";
@@ -13,7 +14,7 @@ import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check"
  * ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): keys, modes; and the
  * other files botocore takes keys from (~/.boto, /etc/boto.cfg, BOTO_CONFIG's, AWS_CREDENTIAL_FILE's).
  */
-export const awsFiles: Check = {
+export const awsFiles: Check<"aws-files"> = {
   id: "aws-files",
   title: "AWS shared files",
   async run({ facts, options }, ctx) {
@@ -173,7 +174,7 @@ export function describeProfile(profile: ProfileFinding): string {
   }
 }
 
-function describeScan(scan: AwsDirFinding): Record<string, unknown> {
+function describeScan(scan: AwsDirFinding): AwsFilesDetails {
   return {
     dir: scan.dir,
     present: scan.present,

@@ -4,7 +4,7 @@ import { describeSource } from "../identity/verdict";
 import { asInvoked, type Check } from "./check";
 
 /** Which link of botocore's chain won; on a node, anything local beats the instance profile. */
-export const credentialSource: Check = {
+export const credentialSource: Check<"credential-source"> = {
   id: "credential-source",
   title: "Credential source",
   async run({ facts }, ctx) {

@@ -2,7 +2,7 @@ import { checkEksRole } from "./iam/check-eks-role";
 import type { Check } from "./check";
 
 /** Seed 001: EC2 may assume the EKS node group role, and the worker node, ECR and CNI policies are attached. */
-export const eksNodeRole: Check = {
+export const eksNodeRole: Check<"eks-node-role"> = {
   id: "eks-node-role",
   title: "EKS node group role (IAM)",
   needs: "iam",

@@ -5,36 +5,22 @@
 import type { Context, Identification, InstanceProfile, KeyFile, SharedFiles } from "../context";
 import { classifyPrincipal, type Principal } from "../domain/arn";
 import { controllerGroupOnNode, headInstance } from "../domain/node/head-node";
-import { findSelf, type NodeRole } from "../domain/node/resource-config";
-import { HpiamError } from "../errors";
+import { findSelf } from "../domain/node/resource-config";
+import { type ErrorCode, HpiamError } from "../errors";
 import type { CredentialSource } from "../identity/credential-source";
-import { type IdentityReport, judgeIdentification, recoverFixFor } from "../identity/identify";
+import { judgeIdentification, recoverFixFor } from "../identity/identify";
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { invokingUserHome, type UserHome } from "../scan/homes";
 import { type ExportFinding, findShellExports } from "../scan/shell-exports";
 import type { DiagnoseOptions } from "./check";
-
-/** This node as resource_config.json describes it: the `node` of diagnose's JSON. */
-export interface NodeSummary {
-  cluster: string | null;
-  clusterArn: string | null;
-  clusterId: string | null;
-  /** This node's instance group, instance and Slurm role; null when IMDS did not say which instance this is. */
-  group: string | null;
-  instanceId: string | null;
-  instanceName: string | null;
-  instanceType: string | null;
-  role: NodeRole | null;
-  controllerGroup: string;
-  controllerAddress: string | null;
-  resourceConfig: string;
-}
+import type { NodeSummary } from "../contract/diagnose";
+import type { WhoamiResult } from "../contract/whoami";
 
 export type NodeLookup =
   | { state: "absent"; path: string }
   /** There, but unreadable or malformed: `code` is the CannotRunError's (permission-denied, bad-node-file, …). */
-  | { state: "unreadable"; path: string; code: string; message: string; hint?: string }
+  | { state: "unreadable"; path: string; code: ErrorCode; message: string; hint?: string }
   | { state: "found"; path: string; summary: NodeSummary; provisioningParameters: boolean };
 
 export interface DiagnoseFacts {
@@ -43,7 +29,7 @@ export interface DiagnoseFacts {
   instanceProfile(): Promise<InstanceProfile>;
   sharedFiles(): Promise<SharedFiles>;
   /** The identity as whoami judges it (botocore's link, STS's answer, the verdict). */
-  identity(): Promise<IdentityReport>;
+  identity(): Promise<WhoamiResult>;
   /** Which link of the chain supplied the keys; undefined when none did. */
   credentialSource(): Promise<CredentialSource | undefined>;
   node(): Promise<NodeLookup>;

@@ -6,6 +6,7 @@ import {
   ROLE_AGENT,
 } from "../domain/node/imds-redirect";
 import { CannotRunError } from "../errors";
+import type { ImdsProxyDetails, ImdsRedirectDetails } from "../contract/check-details";
 import type { Check, CheckInput, CheckOutcome } from "./check";
 
 /** Where the seed 002 sample installs its units (`make install-service`), and its older variant's. */
@@ -20,7 +21,7 @@ const BLOCK_DIRECT_ACCESS =
  * The downgraded-role IMDS proxy of seed 002: an intentional setup, explained rather than reported as broken.
  * As root it reads iptables; without root it says what hints at a proxy.
  */
-export const imdsProxy: Check = {
+export const imdsProxy: Check<"imds-proxy"> = {
   id: "imds-proxy",
   title: "IMDS proxy (downgraded role)",
   needs: "root",
@@ -45,7 +46,7 @@ export const imdsProxy: Check = {
     }
     const redirects = parseImdsRedirects(saved.stdout);
     const setup = classifyImdsSetup(redirects);
-    const details: Record<string, unknown> = { setup, ...redirects, units };
+    const details: ImdsRedirectDetails = { setup, ...redirects, units };
     switch (setup) {
       case "none":
         return units.length > 0
@@ -78,8 +79,8 @@ async function explainProxy(
   ctx: Context,
   rootView: { roleName?: string },
   redirects: ImdsRedirects,
-  details: Record<string, unknown>,
-): Promise<CheckOutcome> {
+  details: ImdsRedirectDetails,
+): Promise<CheckOutcome<ImdsProxyDetails>> {
   const proxy = redirects.nonRoot ?? "";
   const served = await ctx.imds.describeAt(`http://${proxy}`);
   details.proxyRole = served.roleName ?? null;
@@ -105,7 +106,10 @@ async function explainProxy(
 }
 
 /** iptables needs root; the unit files and the identity IMDS gives this user still hint at a proxy. */
-async function guessWithoutRoot({ facts }: CheckInput, ctx: Context): Promise<CheckOutcome> {
+async function guessWithoutRoot(
+  { facts }: CheckInput,
+  ctx: Context,
+): Promise<CheckOutcome<ImdsProxyDetails>> {
   const [units, principal, source, imds, node] = await Promise.all([
     installedUnits(ctx),
     facts.principal(),

@@ -4,7 +4,7 @@ const TOKEN_PROBE =
   "curl -s -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60'";
 
 /** IMDSv2 answers with a role, and that role is the identity in use. */
-export const instanceProfile: Check = {
+export const instanceProfile: Check<"instance-profile"> = {
   id: "instance-profile",
   title: "Instance profile (IMDSv2)",
   async run({ facts }) {

@@ -1,5 +1,5 @@
 import type { Env } from "../context";
-import type { IdentityReport } from "../identity/identify";
+import type { WhoamiResult } from "../contract/whoami";
 import type { CheckOutcome } from "./check";
 
 /**
@@ -7,7 +7,7 @@ import type { CheckOutcome } from "./check";
  * environment check. botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE (the SDK for JavaScript never
  * reads it), stops on a profile no file defines, and stops on a key id without its secret.
  */
-export function profileChoiceFindings(env: Env, identity: IdentityReport): CheckOutcome[] {
+export function profileChoiceFindings(env: Env, identity: WhoamiResult): CheckOutcome[] {
   const findings: CheckOutcome[] = [];
   const error = identity.chainError;
   if (error?.kind === "profile-not-found" || error?.provider === "env") {

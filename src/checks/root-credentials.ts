@@ -6,7 +6,7 @@ import type { Check, CheckInput } from "./check";
 export const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
 /** /root/.aws: the SSM agent runs as root and may sign with keys there, so the node can drop off SSM (seed 000). */
-export const rootCredentials: Check = {
+export const rootCredentials: Check<"root-credentials"> = {
   id: "root-credentials",
   title: "root's AWS credentials",
   needs: "root",

@@ -8,7 +8,7 @@ const UNITS = ["amazon-ssm-agent", "snap.amazon-ssm-agent.amazon-ssm-agent"];
 const STATE_CODES = [0, 3, 4];
 
 /** The SSM agent runs: without it the node cannot be reached over SSM (connect-head, Run Command). */
-export const ssmAgent: Check = {
+export const ssmAgent: Check<"ssm-agent"> = {
   id: "ssm-agent",
   title: "SSM agent",
   async run({ facts }, ctx) {

@@ -1,16 +1,13 @@
 import type { AwsOptions, Context } from "../context";
 import { parseRoleRef } from "../domain/arn";
 import { ExitCode, UsageError } from "../errors";
-import { identifyNode, type IdentityReport } from "../identity/identify";
+import { identifyNode } from "../identity/identify";
+import type { WhoamiResult } from "../contract/whoami";
 
-export type { Identity } from "../identity/identify";
+export type { WhoamiResult } from "../contract/whoami";
 
 export interface WhoamiOptions extends AwsOptions {
   expectRole?: string;
-}
-
-export interface WhoamiResult extends IdentityReport {
-  schemaVersion: 1;
 }
 
 export async function whoami(options: WhoamiOptions, ctx: Context): Promise<WhoamiResult> {
@@ -21,12 +18,11 @@ export async function whoami(options: WhoamiOptions, ctx: Context): Promise<Whoa
       "Give a name like MyExecutionRole or an ARN like arn:aws:iam::123456789012:role/MyExecutionRole.",
     );
   }
-  const report = await identifyNode(ctx, {
+  return identifyNode(ctx, {
     profile: options.profile,
     region: options.region,
     ...(expectRole ? { expectRole } : {}),
   });
-  return { schemaVersion: 1, ...report };
 }
 
 /** 0 healthy, 1 any other verdict, 3 when there is nothing to judge (no keys, or STS unreachable). */

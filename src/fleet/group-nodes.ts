@@ -1,23 +1,20 @@
-import type { NodeUnavailable } from "./engine";
+import type { NodeUnread } from "./node-documents";
 import type { NodeFinding } from "./node-findings";
 
-/** One node's line of the fleet report. */
-export interface FleetNodeReport {
+/** One node's line of the fleet report: `answered` with what its document says, or why there is none to read. */
+export type FleetNodeReport = {
   name: string;
-  /** `answered`, or why there is no document. */
-  status: "answered" | NodeUnavailable;
   reason: string | null;
   /** The engine's state of the node (Slurm: IDLE, DOWN+NOT_RESPONDING, …), when known. */
   state: string | null;
-  finding: NodeFinding | null;
   /** The node's own document, as it printed it. */
   document: unknown;
-}
+} & ({ status: "answered"; finding: NodeFinding } | { status: NodeUnread; finding: null });
 
 export interface FleetGroup {
   /** One line: the cause these nodes share. */
   cause: string;
-  verdict: string;
+  verdict: NodeFinding["verdict"] | NodeUnread;
   nodes: string[];
   /** The nodes in the engine's short form (`n[2-3]`); filled in by the command. */
   nodelist: string;
@@ -25,7 +22,7 @@ export interface FleetGroup {
   sharedHome: string | null;
 }
 
-const NOT_ANSWERED: Record<NodeUnavailable, true> = {
+const NOT_ANSWERED: Record<NodeUnread, true> = {
   busy: true,
   down: true,
   drained: true,
@@ -35,9 +32,11 @@ const NOT_ANSWERED: Record<NodeUnavailable, true> = {
   "unknown-node": true,
   "not-connected": true,
   refused: true,
+  error: true,
+  "bad-document": true,
 };
 
-/** A verdict that is why a node gave no document (busy, down, not connected…), not what it said. */
+/** A verdict that is why a node gave no document to read (busy, down, not connected…), not what it said. */
 export const isUnanswered = (verdict: string): boolean => Object.hasOwn(NOT_ANSWERED, verdict);
 
 /** Problems first, then nodes that gave no answer, healthy ones last. */
@@ -57,14 +56,14 @@ export function groupByCause(nodes: readonly FleetNodeReport[]): FleetGroup[] {
 }
 
 function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, "nodes" | "nodelist"> } {
-  const finding = node.finding;
-  if (node.status !== "answered" || !finding) {
+  if (node.status !== "answered") {
     const reason = node.reason ?? node.status;
     return {
       key: `${node.status}\n${reason}`,
       group: { verdict: node.status, cause: `${node.status}: ${reason}`, sharedHome: null },
     };
   }
+  const { finding } = node;
   const parts = [
     finding.identity ? `signs as ${finding.identity}` : null,
     finding.source ? `from ${finding.source}` : null,

@@ -1,45 +1,16 @@
 /**
- * The one answer to "which identity does this node sign with": botocore's link, its keys' owner according to
- * STS, and the verdict against the instance profile. whoami prints it, diagnose's checks read it, recover
- * verifies with it.
+ * Judges what the chain and STS said into the whoami document (src/contract/whoami.ts): whoami prints it,
+ * diagnose's checks read it, recover verifies with it.
  */
-import type {
-  AwsOptions,
-  CallerIdentity,
-  Context,
-  Env,
-  Identification,
-  InstanceProfile,
-  UserPort,
-} from "../context";
-import { classifyPrincipal, type Principal, type RoleRef } from "../domain/arn";
-import { classifyAwsError, type ClassifiedError } from "../domain/aws-errors";
+import type { WhoamiResult } from "../contract/whoami";
+import type { AwsOptions, Context, Env, Identification, InstanceProfile, UserPort } from "../context";
+import { classifyPrincipal, type RoleRef } from "../domain/arn";
+import { classifyAwsError } from "../domain/aws-errors";
 import { shellWord } from "../domain/recovery/manual-fixes";
 import type { ChainLink } from "./botocore-chain";
 import { type ChainError, chainErrors } from "./chain-errors";
-import { attributeJsChain, attributeLink, type CredentialSource } from "./credential-source";
-import { judge, type Verdict } from "./verdict";
-
-/** STS's answer and what its ARN names; `name` and `sessionName` are null where the principal has none. */
-export type Identity = CallerIdentity & {
-  type: Principal["type"];
-  name: string | null;
-  sessionName: string | null;
-};
-
-export interface IdentityReport {
-  identity: Identity | null;
-  credentialSource: CredentialSource | null;
-  instanceProfile: InstanceProfile;
-  verdict: Verdict;
-  /** Why the chain or STS failed, when one did. */
-  problem: ClassifiedError | null;
-  /** Where botocore stops with an error (the AWS CLI's own message), when it does. */
-  chainError: ChainError | null;
-  /** What Node.js tools (the SDK for JavaScript's chain) sign with, when that is other keys than botocore's. */
-  nodeJs: CredentialSource | null;
-  region: string;
-}
+import { attributeJsChain, attributeLink } from "./credential-source";
+import { judge } from "./verdict";
 
 export interface JudgeOptions extends AwsOptions {
   expectRole?: RoleRef;
@@ -65,12 +36,12 @@ export function judgeIdentification(
   instanceProfile: InstanceProfile,
   env: Env,
   options: JudgeOptions,
-): IdentityReport {
+): WhoamiResult {
   const chainError = brokenChain(found);
   const source =
     found.chain.ok && found.credentials ? attributeLink(found.chain.link, found.credentials) : undefined;
   const principal = found.identity ? classifyPrincipal(found.identity.arn) : undefined;
-  const identity: Identity | undefined = found.identity &&
+  const identity: WhoamiResult["identity"] | undefined = found.identity &&
     principal && {
       ...found.identity,
       type: principal.type,
@@ -79,6 +50,7 @@ export function judgeIdentification(
     };
   const failure = found.stsError ?? found.credentialsError;
   return {
+    schemaVersion: 1,
     identity: identity ?? null,
     credentialSource: source ?? null,
     instanceProfile,
@@ -122,7 +94,7 @@ const RETRIEVAL_FIXES: Partial<Record<ChainLink["method"], string>> = {
     "unset AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI outside a container",
 };
 
-export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<IdentityReport> {
+export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<WhoamiResult> {
   const [found, instanceProfile] = await Promise.all([
     ctx.aws.identify({
       profile: options.profile,

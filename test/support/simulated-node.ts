@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
 import { type AwsWorld, EXECUTION_ROLE, REGION, seedWorld } from "./aws-world";
+import { expectContract, isContractCommand } from "./contract";
 import { type FakeImds, type ImdsConfig, startImds } from "./imds";
 import { type Moto, type MotoOptions, startMoto } from "./moto";
 import { requireTool, useStarted } from "./processes";
@@ -105,7 +106,13 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       imds,
       env,
       instanceId: worker.InstanceId,
-      hpiam: (args, extraEnv, how) => run([process.execPath, CLI, ...args], extraEnv, how),
+      hpiam: async (args, extraEnv, how) => {
+        const result = await run([process.execPath, CLI, ...args], extraEnv, how);
+        // Every whoami, diagnose and recover document a test makes is one a script can rely on.
+        if (args.includes("--json") && isContractCommand(args[0]) && result.stdout.trim())
+          expectContract(args[0], result.stdout);
+        return result;
+      },
       aws: (args, extraEnv) => run(["aws", ...args], extraEnv),
       // v2.9 joins the IMDS endpoint and its paths without a slash of its own.
       awsV2: (args, extraEnv) =>
