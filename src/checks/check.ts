@@ -3,7 +3,7 @@ import type { CheckDetails, CheckId, CheckStatus } from "../contract/diagnose";
 import type { AwsOptions, Context } from "../context";
 import type { DiagnoseFacts } from "./facts";
 
-export type { CheckResult, CheckStatus } from "../contract/diagnose";
+export type { CheckStatus } from "../contract/diagnose";
 
 /**
  * What a check found; the runner adds its id and title. `Details` is its check's details type (see

@@ -15,7 +15,7 @@ import { ExitCode, HpiamError, UsageError } from "../errors";
 import { validateIamOptions } from "../checks/iam/find-execution-role";
 
 export type { DiagnoseOptions } from "../checks/check";
-export type { DiagnoseResult, DiagnoseSummary } from "../contract/diagnose";
+export type { DiagnoseResult } from "../contract/diagnose";
 
 /** Each check's own bound; they run side by side, so the whole report takes about this long at worst. */
 export const CHECK_TIMEOUT_MS = 5000;

@@ -61,7 +61,7 @@ export type CallerIdentityDetails =
   | { problem: AwsProblem; region: string };
 
 /** A profile that supplies keys, and the file it is in. */
-export type FileProfile = ProfileFinding & { file: string };
+type FileProfile = ProfileFinding & { file: string };
 
 export interface AwsFilesDetails {
   dir: string;

@@ -54,13 +54,6 @@ export const number: Decoder<number> = (value, at) =>
 export const boolean: Decoder<boolean> = (value, at) =>
   typeof value === "boolean" ? value : wrong(at, "true or false", value);
 
-/** An ISO time, as JSON.stringify writes a Date. */
-export const date: Decoder<Date> = (value, at) => {
-  const text = string(value, at);
-  const time = new Date(text);
-  return Number.isNaN(time.getTime()) ? wrong(at, "an ISO time", value) : time;
-};
-
 /** Exactly this value (`schemaVersion: 1`, a variant's tag). */
 export function literal<const T extends string | number | boolean>(expected: T): Decoder<T> {
   return (value, at) => (value === expected ? expected : wrong(at, JSON.stringify(expected), value));

@@ -76,7 +76,7 @@ export interface RecoverResult {
   notes: string[];
 }
 
-export const RECOVER_OUTCOMES: Record<RecoverOutcome, true> = {
+const RECOVER_OUTCOMES: Record<RecoverOutcome, true> = {
   recovered: true,
   restored: true,
   "nothing-to-do": true,

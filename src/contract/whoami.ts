@@ -8,7 +8,6 @@ import type { CredentialSource, Provider } from "../identity/credential-source";
 import type { Verdict, VerdictStatus } from "../identity/verdict";
 import {
   boolean,
-  date,
   type Decoded,
   decodeWith,
   type Decoder,
@@ -42,7 +41,7 @@ export interface WhoamiResult {
   region: string;
 }
 
-export const VERDICTS: Record<VerdictStatus, true> = {
+const VERDICTS: Record<VerdictStatus, true> = {
   healthy: true,
   overridden: true,
   mismatch: true,
@@ -51,7 +50,7 @@ export const VERDICTS: Record<VerdictStatus, true> = {
   unknown: true,
 };
 
-export const AWS_PROBLEMS: Record<AwsProblem, true> = {
+const AWS_PROBLEMS: Record<AwsProblem, true> = {
   "no-credentials": true,
   "invalid-key": true,
   "expired-token": true,
@@ -63,7 +62,7 @@ export const AWS_PROBLEMS: Record<AwsProblem, true> = {
   other: true,
 };
 
-export const CHAIN_ERRORS: Record<ChainError["kind"], true> = {
+const CHAIN_ERRORS: Record<ChainError["kind"], true> = {
   "profile-not-found": true,
   "partial-credentials": true,
   "parse-error": true,
@@ -131,7 +130,6 @@ export const instanceProfile = object<InstanceProfile>({
   instanceId: optional(string),
   localIpv4: optional(string),
   region: optional(string),
-  serverDate: optional(date),
   error: optional(string),
 });
 

@@ -4,6 +4,7 @@ import { CHECK_IDS } from "../../src/checks/catalogue";
 import { diagnose } from "../../src/commands/diagnose";
 import { recover } from "../../src/commands/recover";
 import { whoami } from "../../src/commands/whoami";
+import { CHECK_DETAILS } from "../../src/contract/check-details";
 import { checkOf, decodeDiagnose, detailsOf } from "../../src/contract/diagnose";
 import { decodeError } from "../../src/contract/error";
 import { decodeRecover } from "../../src/contract/recover";
@@ -180,6 +181,10 @@ describe("a document with a renamed or missing field is refused, naming the fiel
 });
 
 describe("check details typed by check id", () => {
+  it("the contract types the details of every check diagnose runs, and of no other", () => {
+    expect(Object.keys(CHECK_DETAILS).sort()).toEqual([...CHECK_IDS].sort());
+  });
+
   it("a check that said nothing more has no details to read; the others read as their id says", async () => {
     const result = await diagnose({}, fakeNode({ identification: userKeys }));
     expect(checkOf(result, "other-users")?.details).toEqual({});
