@@ -1,4 +1,5 @@
-import { detailsOf, type DiagnoseResult } from "../contract/diagnose";
+import type { CallerIdentityDetails } from "../contract/check-details";
+import { type CheckId, detailsOf, type DiagnoseResult } from "../contract/diagnose";
 import type { WhoamiResult } from "../contract/whoami";
 import type { CredentialSource } from "../identity/credential-source";
 import { describeSource, type VerdictStatus } from "../identity/verdict";
@@ -47,11 +48,13 @@ export function diagnoseFinding(doc: DiagnoseResult): NodeFinding {
   };
 }
 
+type CallerIdentityProblem = Extract<CallerIdentityDetails, { problem: string }>["problem"];
+
 /** diagnose's summary in whoami's words, where its checks say which. */
 function diagnoseVerdict(
   summary: DiagnoseResult["summary"]["status"],
-  failing: readonly string[],
-  problem: string | null,
+  failing: readonly CheckId[],
+  problem: CallerIdentityProblem | null,
 ): NodeFinding["verdict"] {
   if (summary === "healthy" || summary === "unknown") return summary;
   if (problem === "broken-chain") return "broken";
