@@ -67,7 +67,7 @@ export function renderLargeReport(runs: number): number {
   const times: number[] = [];
   for (let round = 0; round < runs; round++) {
     const started = process.hrtime.bigint();
-    const nodes = answers.map((answer) => toNodeReport(answer.name, "IDLE", answer));
+    const nodes = answers.map((answer) => toNodeReport("whoami", answer.name, "IDLE", answer));
     const report: FleetReport = {
       schemaVersion: 1,
       command: "whoami",

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Context } from "./context";
+import type { ErrorDocument } from "./contract/error";
 import { printable } from "./domain/printable";
 import { scrubSecrets } from "./domain/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
@@ -255,8 +256,10 @@ function reportError(error: unknown, argv: readonly string[], io: Io): ExitCode 
           "unexpected",
           `unexpected error: ${(error as Error)?.message ?? error}`,
         );
-  if (argv.includes("--json"))
-    io.stdout(`${JSON.stringify({ schemaVersion: 1, error: known.toJSON() }, null, 2)}\n`);
+  if (argv.includes("--json")) {
+    const document: ErrorDocument = { schemaVersion: 1, error: known.toJSON() };
+    io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+  }
   const hint = known.hint ? `  ${printable(known.hint)}\n` : "";
   io.stderr(scrubSecrets(`hpiam: ${printable(known.message)}\n${hint}`));
   if (argv.includes("--verbose") && error instanceof Error && error.stack)

@@ -154,8 +154,7 @@ export interface InstanceProfile {
   instanceId?: string;
   localIpv4?: string;
   region?: string;
-  /** The `Date` header of an IMDS answer, for clock-skew checks. */
-  serverDate?: Date;
+  /** Why IMDS did not answer. */
   error?: string;
 }
 

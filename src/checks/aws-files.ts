@@ -1,3 +1,4 @@
+import type { AwsFilesDetails } from "../contract/check-details";
 import type { Context } from "../context";
 import { recoverReach } from "../domain/recovery/key-places";
 import { keyFileFix } from "../domain/recovery/manual-fixes";
@@ -20,7 +21,7 @@ import { asInvoked, type Check, type CheckOutcome, foldFindings } from "./check"
  * ~/.aws/credentials and ~/.aws/config (or AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE): keys, modes; and the
  * other files botocore takes keys from (~/.boto, /etc/boto.cfg, BOTO_CONFIG's, AWS_CREDENTIAL_FILE's).
  */
-export const awsFiles: Check = {
+export const awsFiles: Check<"aws-files"> = {
   id: "aws-files",
   title: "AWS shared files",
   async run({ facts }, ctx) {
@@ -190,7 +191,7 @@ function describeKeyFile(place: KeyPlace): string {
     : `${place.path}${named}`;
 }
 
-function describeScan(scan: AwsDirFinding): Record<string, unknown> {
+function describeScan(scan: AwsDirFinding): AwsFilesDetails {
   return {
     dir: scan.dir,
     present: scan.present,

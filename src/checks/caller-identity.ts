@@ -1,8 +1,9 @@
+import { classifyPrincipal } from "../domain/arn";
 import { classifyAwsError, refusedByAws } from "../domain/aws-errors";
 import type { Check } from "./check";
 
 /** STS GetCallerIdentity through the default chain, its failures classified. */
-export const callerIdentity: Check = {
+export const callerIdentity: Check<"caller-identity"> = {
   id: "caller-identity",
   title: "Caller identity (STS)",
   async run({ facts }) {
@@ -19,11 +20,10 @@ export const callerIdentity: Check = {
       };
     }
     if (found.identity) {
-      const principal = await facts.principal();
       return {
         status: "pass",
         message: found.identity.arn,
-        details: { ...found.identity, ...principal, region: found.region },
+        details: { ...found.identity, ...classifyPrincipal(found.identity.arn), region: found.region },
       };
     }
     const problem = classified ?? classifyAwsError({ name: "Error", message: "STS gave no answer" });

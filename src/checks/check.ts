@@ -1,26 +1,21 @@
 /** What a diagnose check is and what it reports (README: `hpiam diagnose`). */
+import type { CheckDetails, CheckId, CheckStatus } from "../contract/diagnose";
 import type { AwsOptions, Context } from "../context";
 import type { DiagnoseFacts } from "./facts";
 
-export type CheckStatus = "pass" | "warn" | "fail" | "skip" | "error";
+export type { CheckStatus } from "../contract/diagnose";
 
-/** What a check found; the runner adds its id and title. */
-export interface CheckOutcome {
+/**
+ * What a check found; the runner adds its id and title. `Details` is its check's details type (see
+ * CheckDetailsById); a finding folded into an outcome has none.
+ */
+export interface CheckOutcome<Details = never> {
   status: CheckStatus;
   /** One line, read in the table. */
   message: string;
   /** The exact command or action that fixes it, where there is one. */
   remediation?: string;
-  details?: Record<string, unknown>;
-}
-
-export interface CheckResult {
-  id: string;
-  title: string;
-  status: CheckStatus;
-  message: string;
-  remediation: string | null;
-  details: Record<string, unknown>;
+  details?: Details;
 }
 
 export interface DiagnoseOptions extends AwsOptions {
@@ -46,16 +41,16 @@ export interface CheckInput {
   facts: DiagnoseFacts;
 }
 
-export interface Check {
-  id: string;
+export interface Check<Id extends CheckId = CheckId> {
+  id: Id;
   title: string;
   /**
    * `root`: without root the runner skips it ("run with sudo"), or asks `unprivileged` for something better.
    * `iam`: needs IAM read (the execution-role and ssm-access checks of a later issue).
    */
   needs?: "root" | "iam";
-  unprivileged?(input: CheckInput, ctx: Context): Promise<CheckOutcome>;
-  run(input: CheckInput, ctx: Context): Promise<CheckOutcome>;
+  unprivileged?(input: CheckInput, ctx: Context): Promise<CheckOutcome<CheckDetails<Id>>>;
+  run(input: CheckInput, ctx: Context): Promise<CheckOutcome<CheckDetails<Id>>>;
 }
 
 const SEVERITY: Record<CheckStatus, number> = { pass: 0, skip: 1, warn: 2, error: 3, fail: 4 };
@@ -64,11 +59,11 @@ const SEVERITY: Record<CheckStatus, number> = { pass: 0, skip: 1, warn: 2, error
  * Folds several findings of one check into its outcome: the worst status, the worst findings' messages, every
  * remediation once, in order. `otherwise` is the outcome when nothing was found.
  */
-export function foldFindings(
-  findings: readonly CheckOutcome[],
-  otherwise: CheckOutcome,
-  details: Record<string, unknown>,
-): CheckOutcome {
+export function foldFindings<Details>(
+  findings: readonly CheckOutcome<unknown>[],
+  otherwise: CheckOutcome<unknown>,
+  details: Details,
+): CheckOutcome<Details> {
   if (findings.length === 0) return { ...otherwise, details };
   const worst = Math.max(...findings.map((finding) => SEVERITY[finding.status]));
   const top = findings.filter((finding) => SEVERITY[finding.status] === worst);

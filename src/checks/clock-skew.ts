@@ -5,7 +5,7 @@ const REJECTED_MS = 5 * 60_000;
 const WARN_MS = 60_000;
 
 /** The local clock against the `Date` of STS's answer (an error answer's too: a skew rejection has one). */
-export const clockSkew: Check = {
+export const clockSkew: Check<"clock-skew"> = {
   id: "clock-skew",
   title: "Clock skew",
   async run({ facts }, ctx) {

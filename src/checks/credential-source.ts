@@ -1,10 +1,11 @@
+import { sourceDocument } from "../contract/whoami";
 import { environmentFix } from "../domain/recovery/manual-fixes";
 import { credentialVariablesIn } from "../domain/shell/shell-exports";
 import { describeSource } from "../identity/verdict";
 import { asInvoked, type Check } from "./check";
 
 /** Which link of botocore's chain won; on a node, anything local beats the instance profile. */
-export const credentialSource: Check = {
+export const credentialSource: Check<"credential-source"> = {
   id: "credential-source",
   title: "Credential source",
   async run({ facts }, ctx) {
@@ -23,7 +24,7 @@ export const credentialSource: Check = {
     if (!source) {
       return { status: "skip", message: "no link of the chain supplied credentials (see caller-identity)" };
     }
-    const details = { ...source };
+    const details = sourceDocument(source);
     const what = describeSource(source);
     if (source.method === "iam-role") {
       // whoami's verdict decides: as root (who bypasses a local proxy) keys of a role IMDS does not list fail.

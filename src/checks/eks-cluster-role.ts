@@ -2,7 +2,7 @@ import { checkEksRole } from "./iam/check-eks-role";
 import type { Check } from "./check";
 
 /** "HyperPod IAM Policies": EKS may assume the EKS cluster role, and AmazonEKSClusterPolicy is attached to it. */
-export const eksClusterRole: Check = {
+export const eksClusterRole: Check<"eks-cluster-role"> = {
   id: "eks-cluster-role",
   title: "EKS cluster role (IAM)",
   needs: "iam",

@@ -5,7 +5,7 @@ import { type Check, type CheckOutcome, foldFindings } from "./check";
 import { profileChoiceFindings } from "./profile-choice";
 
 /** AWS_* credential variables in this process, and `export AWS_…` lines in shell startup files (file:line). */
-export const environment: Check = {
+export const environment: Check<"environment"> = {
   id: "environment",
   title: "AWS variables and shell startup files",
   async run({ facts, options }, ctx) {

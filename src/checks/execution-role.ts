@@ -4,6 +4,7 @@ import { permissionsOf } from "../domain/iam-policy/policy-template";
 import { findExecutionRoles, iamAsked, type RoleTarget } from "./iam/find-execution-role";
 import { loadRoleDocuments, unreadRole } from "./iam/role-documents";
 import { simulatePermissions } from "./iam/simulate";
+import type { IamDetails } from "../contract/check-details";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 
 const NOT_ASKED: CheckOutcome = {
@@ -12,7 +13,7 @@ const NOT_ASKED: CheckOutcome = {
 };
 
 /** "HyperPod IAM Policies", checked with IAM reads: the trust for SageMaker, the policies, the permissions listed. */
-export const executionRole: Check = {
+export const executionRole: Check<"execution-role"> = {
   id: "execution-role",
   title: "Cluster execution role (IAM)",
   needs: "iam",
@@ -36,7 +37,7 @@ async function checkRole(
   ctx: Context,
   target: RoleTarget,
   aws: { profile?: string; region: string },
-): Promise<CheckOutcome> {
+): Promise<CheckOutcome<IamDetails>> {
   const about = {
     role: { name: target.name, from: target.from, ...(target.groups ? { groups: target.groups } : {}) },
   };

@@ -5,9 +5,9 @@
 import type { Context, Identification, InstanceProfile } from "../context";
 import { classifyPrincipal, type Principal } from "../domain/arn";
 import { controllerGroupOnNode, headInstance } from "../domain/node/head-node";
-import { findSelf, type NodeRole } from "../domain/node/resource-config";
+import { findSelf } from "../domain/node/resource-config";
 import type { SsmAgentState } from "../domain/node/ssm-agent";
-import { HpiamError } from "../errors";
+import { type ErrorCode, HpiamError } from "../errors";
 import type { CredentialSource } from "../identity/credential-source";
 import { type IdentityReport, judgeIdentification, recoverFixFor } from "../identity/identify";
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
@@ -17,27 +17,12 @@ import { judgeNewShells, type NewShellOutcome } from "../identity/new-shells";
 import { type ExportFinding, readStartupFiles } from "../scan/shell-exports";
 import { readSsmAgent } from "../scan/ssm-agent";
 import type { DiagnoseOptions } from "./check";
-
-/** This node as resource_config.json describes it: the `node` of diagnose's JSON. */
-export interface NodeSummary {
-  cluster: string | null;
-  clusterArn: string | null;
-  clusterId: string | null;
-  /** This node's instance group, instance and Slurm role; null when IMDS did not say which instance this is. */
-  group: string | null;
-  instanceId: string | null;
-  instanceName: string | null;
-  instanceType: string | null;
-  role: NodeRole | null;
-  controllerGroup: string;
-  controllerAddress: string | null;
-  resourceConfig: string;
-}
+import type { NodeSummary } from "../contract/diagnose";
 
 export type NodeLookup =
   | { state: "absent"; path: string }
   /** There, but unreadable or malformed: `code` is the CannotRunError's (permission-denied, bad-node-file, …). */
-  | { state: "unreadable"; path: string; code: string; message: string; hint?: string }
+  | { state: "unreadable"; path: string; code: ErrorCode; message: string; hint?: string }
   | { state: "found"; path: string; summary: NodeSummary; provisioningParameters: boolean };
 
 export interface DiagnoseFacts {

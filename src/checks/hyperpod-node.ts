@@ -1,7 +1,7 @@
 import type { Check } from "./check";
 
 /** resource_config.json (and provisioning_parameters.json): which cluster, which node this is. */
-export const hyperpodNode: Check = {
+export const hyperpodNode: Check<"hyperpod-node"> = {
   id: "hyperpod-node",
   title: "HyperPod node",
   async run({ facts }) {

@@ -6,6 +6,7 @@ import {
   ROLE_AGENT,
 } from "../domain/node/imds-redirect";
 import { CannotRunError } from "../errors";
+import type { ImdsProxyDetails, ImdsRedirectDetails } from "../contract/check-details";
 import type { Check, CheckInput, CheckOutcome } from "./check";
 
 /** Where the downgraded-role proxy's sample installs its units (`make install-service`), and its older one's. */
@@ -21,7 +22,7 @@ const BLOCK_DIRECT_ACCESS =
  * for non-root users"): an intentional setup, explained rather than reported as broken.
  * As root it reads iptables; without root it says what hints at a proxy.
  */
-export const imdsProxy: Check = {
+export const imdsProxy: Check<"imds-proxy"> = {
   id: "imds-proxy",
   title: "IMDS proxy (downgraded role)",
   needs: "root",
@@ -46,7 +47,7 @@ export const imdsProxy: Check = {
     }
     const redirects = parseImdsRedirects(saved.stdout);
     const setup = classifyImdsSetup(redirects);
-    const details: Record<string, unknown> = { setup, ...redirects, units };
+    const details: ImdsRedirectDetails = { setup, ...redirects, units };
     switch (setup) {
       case "none":
         return units.length > 0
@@ -79,8 +80,8 @@ async function explainProxy(
   ctx: Context,
   rootView: { roleName?: string },
   redirects: ImdsRedirects,
-  details: Record<string, unknown>,
-): Promise<CheckOutcome> {
+  details: ImdsRedirectDetails,
+): Promise<CheckOutcome<ImdsProxyDetails>> {
   const proxy = redirects.nonRoot ?? "";
   const served = await ctx.imds.describeAt(`http://${proxy}`);
   details.proxyRole = served.roleName ?? null;
@@ -106,7 +107,10 @@ async function explainProxy(
 }
 
 /** iptables needs root; the unit files and the identity IMDS gives this user still hint at a proxy. */
-async function guessWithoutRoot({ facts }: CheckInput, ctx: Context): Promise<CheckOutcome> {
+async function guessWithoutRoot(
+  { facts }: CheckInput,
+  ctx: Context,
+): Promise<CheckOutcome<ImdsProxyDetails>> {
   const [units, principal, source, imds, node] = await Promise.all([
     installedUnits(ctx),
     facts.principal(),

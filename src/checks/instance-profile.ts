@@ -1,15 +1,16 @@
+import { instanceProfileDocument } from "../contract/whoami";
 import type { Check } from "./check";
 
 const TOKEN_PROBE =
   "curl -s -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60'";
 
 /** IMDSv2 answers with a role, and that role is the identity in use. */
-export const instanceProfile: Check = {
+export const instanceProfile: Check<"instance-profile"> = {
   id: "instance-profile",
   title: "Instance profile (IMDSv2)",
   async run({ facts }) {
     const [imds, lookup] = await Promise.all([facts.instanceProfile(), facts.node()]);
-    const details = { ...imds };
+    const details = instanceProfileDocument(imds);
     const hyperpod = lookup.state !== "absent";
     if (!imds.reachable) {
       return hyperpod

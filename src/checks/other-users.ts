@@ -15,7 +15,7 @@ const NOT_ASKED: CheckOutcome = {
 const UNLISTED_FIX = "name each domain user: sudo hpiam recover --dry-run --user NAME";
 
 /** With --all-users (root): keys in every user's home from the user database, shared homes included. */
-export const otherUsers: Check = {
+export const otherUsers: Check<"other-users"> = {
   id: "other-users",
   title: "Other users' AWS credentials",
   needs: "root",

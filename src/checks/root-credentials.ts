@@ -11,7 +11,7 @@ export const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstance
  * /root/.aws: every command root runs signs with keys there, the SSM agent's documents too; whether the agent's own
  * connection breaks depends on its identity (identity_config.json), which `details.agentImpact` says.
  */
-export const rootCredentials: Check = {
+export const rootCredentials: Check<"root-credentials"> = {
   id: "root-credentials",
   title: "root's AWS credentials",
   needs: "root",

@@ -2,7 +2,7 @@ import { homeMount } from "../scan/home-mount";
 import { asInvoked, type Check } from "./check";
 
 /** The home's filesystem: on Lustre, NFS or ZFS, credentials written there reach every node that mounts it. */
-export const sharedHome: Check = {
+export const sharedHome: Check<"shared-home"> = {
   id: "shared-home",
   title: "Shared home folder",
   async run({ facts }, ctx) {

@@ -9,6 +9,7 @@ import { INSTALL_GUIDE, type SessionTool } from "../domain/connect/ssm-session";
 import { judgeCallerPermissions } from "./iam/caller-permissions";
 import { describeCluster, iamAsked } from "./iam/find-execution-role";
 import { checkSshHelperSetup } from "./iam/ssh-helper-setup";
+import type { IamDetails } from "../contract/check-details";
 import { type Check, type CheckInput, type CheckOutcome, foldFindings } from "./check";
 
 type Options = CheckInput["options"];
@@ -22,7 +23,7 @@ const NOT_ASKED: CheckOutcome = {
  * What `connect-head` off the cluster needs: the two programs, ssm:StartSession, and SageMaker SSH Helper's IAM
  * and SSM setup.
  */
-export const ssmAccess: Check = {
+export const ssmAccess: Check<"ssm-access"> = {
   id: "ssm-access",
   title: "SSM access to the nodes",
   needs: "iam",
@@ -70,7 +71,7 @@ async function accessFindings(
   ctx: Context,
   { options, facts }: { options: Options; facts: CheckInput["facts"] },
   aws: { profile?: string; region: string; account?: string },
-): Promise<{ findings: CheckOutcome[]; summary: string; details: Record<string, unknown> }> {
+): Promise<{ findings: CheckOutcome<IamDetails>[]; summary: string; details: IamDetails }> {
   const target = await clusterArn(ctx, options, facts);
   const { identity } = await facts.identification();
   if (!target.arn || !identity) {
@@ -90,7 +91,7 @@ async function accessFindings(
   const onCluster = verdicts.slice(0, 1);
   const others = verdicts.slice(1);
   const absent = (v: PermissionVerdict) => v.standing === "missing" || v.standing === "denied";
-  const findings: CheckOutcome[] = [];
+  const findings: CheckOutcome<IamDetails>[] = [];
   const fix = (missing: readonly PermissionVerdict[]) => {
     const wanted = required.filter((p) =>
       missing.some((m) => m.action === p.action && m.resource === p.resource),

@@ -1,4 +1,5 @@
 import type { Context, RunResult } from "../context";
+import type { SsmAgentIdentityDetails } from "../contract/check-details";
 import { AGENT_UNITS, describeAgent, type SsmAgentState } from "../domain/node/ssm-agent";
 import { CannotRunError } from "../errors";
 import type { Check } from "./check";
@@ -11,7 +12,7 @@ const STATE_CODES = [0, 3, 4];
  * The SSM agent runs: without it the node cannot be reached over SSM (connect-head, Run Command). Its identity and
  * version are reported too: they decide what root's keys break (root-credentials).
  */
-export const ssmAgent: Check = {
+export const ssmAgent: Check<"ssm-agent"> = {
   id: "ssm-agent",
   title: "SSM agent",
   async run({ facts }, ctx) {
@@ -58,7 +59,7 @@ export const ssmAgent: Check = {
 };
 
 /** `identityType`, `shareFile`, … of identity_config.json (null where unknown, and `identityUnknown` says why). */
-function agentDetails({ identity, shareCreds, version }: SsmAgentState): Record<string, unknown> {
+function agentDetails({ identity, shareCreds, version }: SsmAgentState): SsmAgentIdentityDetails {
   if ("unread" in identity) {
     const none = { identityType: null, credentialSource: null, shareFile: null, shareProfile: null };
     return { ...none, shareCreds, version, identityUnknown: identity.unread };

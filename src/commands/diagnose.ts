@@ -1,36 +1,25 @@
 import { CATALOGUE, CHECK_IDS } from "../checks/catalogue";
+import type { Check, CheckInput, CheckOutcome, DiagnoseOptions } from "../checks/check";
+import { createFacts } from "../checks/facts";
 import type {
-  Check,
-  CheckInput,
-  CheckOutcome,
+  CheckDetails,
+  CheckId,
   CheckResult,
   CheckStatus,
-  DiagnoseOptions,
-} from "../checks/check";
-import { createFacts, type NodeSummary } from "../checks/facts";
+  DiagnoseResult,
+  DiagnoseSummary,
+} from "../contract/diagnose";
 import type { Context } from "../context";
 import { scrubSecrets } from "../domain/scrub";
 import { type ExitCode, HpiamError, UsageError } from "../errors";
 import { validateIamOptions } from "../checks/iam/find-execution-role";
-import { healthExitCode, healthOf, type NodeHealth } from "./node-health";
+import { healthExitCode, healthOf } from "./node-health";
 
 export type { DiagnoseOptions } from "../checks/check";
+export type { DiagnoseResult } from "../contract/diagnose";
 
 /** Each check's own bound; they run side by side, so the whole report takes about this long at worst. */
 export const CHECK_TIMEOUT_MS = 5000;
-
-/** `unknown`: nothing failed, but a check could not decide (it ended `error`), or none decided anything. */
-export interface DiagnoseSummary extends Record<CheckStatus, number> {
-  status: NodeHealth;
-}
-
-export interface DiagnoseResult {
-  schemaVersion: 1;
-  summary: DiagnoseSummary;
-  checks: CheckResult[];
-  /** This node as resource_config.json describes it; null off HyperPod. */
-  node: NodeSummary | null;
-}
 
 export async function diagnose(
   options: DiagnoseOptions,
@@ -76,14 +65,14 @@ export function selectChecks(list: string | undefined): readonly Check[] {
 }
 
 /** One check, bounded; whatever it throws becomes its own `error`, never the report's. */
-async function runCheck(
-  check: Check,
+async function runCheck<Id extends CheckId>(
+  check: Check<Id>,
   input: CheckInput,
   ctx: Context,
   timeoutMs: number,
-): Promise<CheckResult> {
+): Promise<CheckResult<Id>> {
   const privileged = check.needs !== "root" || ctx.user.uid === 0;
-  let outcome: CheckOutcome;
+  let outcome: CheckOutcome<CheckDetails<Id>>;
   try {
     const work = Promise.resolve().then(() =>
       privileged

@@ -1,8 +1,15 @@
 import type { Context } from "../context";
 import { printable } from "../domain/printable";
 import { ExitCode, UsageError } from "../errors";
-import type { FleetEngine, NodeAnswer, RebootResult } from "../fleet/engine";
-import { oneNodePerHome, sharedHomes, type SharedHome, verdictOf } from "../fleet/recover-outcomes";
+import type { FleetEngine, FleetNode, NodeAnswer, RebootResult } from "../fleet/engine";
+import {
+  type NodeRecovery,
+  oneNodePerHome,
+  recheckOf,
+  recoveryOf,
+  sharedHomes,
+  type SharedHome,
+} from "../fleet/recover-outcomes";
 import { engineFor, type FleetOptions, nodeFlags, runWithProgress, timeoutOf } from "./fleet";
 
 export interface FleetRecoverOptions extends FleetOptions {
@@ -13,7 +20,7 @@ export interface FleetRecoverOptions extends FleetOptions {
 export interface FleetRecoverNode {
   name: string;
   /** The node's recover result (`recovered`, `nothing-to-do`, `planned`, `failed`, `refused`), or why none. */
-  status: string;
+  status: NodeRecovery["status"];
   reason: string | null;
   /** Its identity checked afresh and healthy: the node is rebooted. */
   verified: boolean;
@@ -66,17 +73,17 @@ export async function fleetRecover(
   const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
   const flags = nodeFlags(engine, options, "recover");
   const dryArgs = ["recover", "--dry-run", "--json", ...flags];
-  const plans = await runWithProgress(engine, askable, dryArgs, timeoutMs, ctx);
-  const affected = askable.filter((name) => verdictOf(plans.get(name)).status === "planned");
+  const plans = readAll(await runWithProgress(engine, askable, dryArgs, timeoutMs, ctx), recoveryOf);
+  const affected = askable.filter((name) => plans.get(name)?.status === "planned");
   const report = (
-    answers: ReadonlyMap<string, NodeAnswer>,
+    replies: ReadonlyMap<string, NodeRecovery>,
     verified: ReadonlySet<string>,
     args: string[],
     dryRun: boolean,
   ) =>
     buildReport({
       selected,
-      answers,
+      replies,
       verified,
       dryRun,
       plans,
@@ -95,21 +102,23 @@ export async function fleetRecover(
 
   const actArgs = ["recover", "--yes", "--no-reboot", "--json", ...flags];
   const leaders = oneNodePerHome(affected, plans);
-  const done = await runWithProgress(engine, leaders, actArgs, timeoutMs, ctx);
-  const verified = new Set(leaders.filter((name) => verdictOf(done.get(name)).verified));
+  const done = readAll(await runWithProgress(engine, leaders, actArgs, timeoutMs, ctx), recoveryOf);
+  const verified = new Set(leaders.filter((name) => done.get(name)?.verified));
   // The other nodes of a shared home: the home is recovered, their identity is asked afresh.
   const others = affected.filter((name) => !leaders.includes(name));
-  const rechecked = await runWithProgress(
-    engine,
-    others,
-    ["whoami", "--json", ...nodeFlags(engine, options)],
-    timeoutMs,
-    ctx,
+  const rechecked = readAll(
+    await runWithProgress(
+      engine,
+      others,
+      ["whoami", "--json", ...nodeFlags(engine, options)],
+      timeoutMs,
+      ctx,
+    ),
+    recheckOf,
   );
-  for (const name of others) if (verdictOf(rechecked.get(name)).healthy) verified.add(name);
+  for (const name of others) if (rechecked.get(name)?.healthy) verified.add(name);
 
-  const answers = new Map([...plans, ...done, ...rechecked]);
-  const result = report(answers, verified, actArgs, false);
+  const result = report(new Map([...plans, ...done, ...rechecked]), verified, actArgs, false);
   const toReboot = affected.filter((name) => verified.has(name));
   const reboot = toReboot.length ? { ...(await engine.reboot(toReboot)), nodes: toReboot } : null;
   // Recovered but not rebooted: processes keep the old keys, so a refused reboot is a failure too.
@@ -125,10 +134,19 @@ export function fleetRecoverExitCode(report: FleetRecoverReport): ExitCode {
   return status === "failed" ? ExitCode.problems : ExitCode.ok;
 }
 
+/** Each node's answer, read through the contract once. */
+function readAll(
+  answers: ReadonlyMap<string, NodeAnswer>,
+  read: (answer: NodeAnswer) => NodeRecovery,
+): Map<string, NodeRecovery> {
+  return new Map([...answers].map(([name, answer]) => [name, read(answer)]));
+}
+
 interface ReportInput {
-  selected: ReadonlyArray<{ name: string; unavailable?: string; reason?: string }>;
-  answers: ReadonlyMap<string, NodeAnswer>;
-  plans: ReadonlyMap<string, NodeAnswer>;
+  selected: readonly FleetNode[];
+  /** The latest reply of each node asked. */
+  replies: ReadonlyMap<string, NodeRecovery>;
+  plans: ReadonlyMap<string, NodeRecovery>;
   verified: ReadonlySet<string>;
   dryRun: boolean;
   engine: FleetRecoverReport["engine"];
@@ -136,26 +154,25 @@ interface ReportInput {
 
 function buildReport({
   selected,
-  answers,
+  replies,
   plans,
   verified,
   dryRun,
   engine,
 }: ReportInput): FleetRecoverReport {
-  const shared = sharedHomes(plans, answers);
+  const shared = sharedHomes(plans, replies);
   const nodes = selected.map((node): FleetRecoverNode => {
-    const answer = answers.get(node.name);
-    if (!answer?.document) {
-      const why = answer ?? node;
+    const outcome = replies.get(node.name);
+    const document = outcome?.answer.document;
+    if (!outcome || document === undefined) {
       return {
         name: node.name,
-        status: why.unavailable ?? "no-answer",
-        reason: why.reason ?? null,
+        status: outcome?.status ?? node.unavailable ?? "no-answer",
+        reason: outcome ? outcome.reason : (node.reason ?? null),
         verified: false,
         document: null,
       };
     }
-    const outcome = verdictOf(answer);
     const ok = verified.has(node.name) && !dryRun;
     const home = shared.find((h) => h.movedBy && h.movedBy !== node.name && h.nodes.includes(node.name));
     if (home && !dryRun) {
@@ -166,18 +183,12 @@ function buildReport({
         status: ok ? "recovered" : "failed",
         reason,
         verified: ok,
-        document: answer.document,
+        document,
       };
     }
-    return {
-      name: node.name,
-      status: outcome.status,
-      reason: outcome.reason,
-      verified: ok,
-      document: answer.document,
-    };
+    return { name: node.name, status: outcome.status, reason: outcome.reason, verified: ok, document };
   });
-  const asked = [...answers.values()].some((answer) => !answer.notAsked);
+  const asked = [...replies.values()].some((reply) => !reply.answer.notAsked);
   const settled = (node: FleetRecoverNode) =>
     node.status === "nothing-to-do" ||
     (dryRun ? node.status === "planned" : node.status === "recovered" && node.verified);

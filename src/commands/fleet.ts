@@ -2,7 +2,10 @@ import type { Context } from "../context";
 import { ExitCode, UsageError } from "../errors";
 import type { FleetEngine, NodeAnswer, NodeSelection } from "../fleet/engine";
 import { type FleetGroup, type FleetNodeReport, groupByCause } from "../fleet/group-nodes";
-import { findingOf } from "../fleet/node-findings";
+import { decodeDiagnose } from "../contract/diagnose";
+import { decodeWhoami } from "../contract/whoami";
+import { type NodeUnreadable, readAnswer } from "../fleet/node-documents";
+import { diagnoseFinding, type NodeFinding, whoamiFinding } from "../fleet/node-findings";
 import { createSlurmEngine } from "../fleet/slurm-engine";
 import { createSsmEngine } from "../fleet/ssm-engine";
 import { validateClusterFlags } from "../connect/session-tools";
@@ -56,7 +59,7 @@ export async function fleetSurvey(
   const answers = await runWithProgress(engine, askable, args, timeoutMs, ctx);
   const nodes = selected.map((node): FleetNodeReport => {
     const answer = answers.get(node.name);
-    return toNodeReport(node.name, node.state ?? null, answer ?? node);
+    return toNodeReport(command, node.name, node.state ?? null, answer ?? node);
   });
   const groups = await compressGroups(engine, groupByCause(nodes));
   return {
@@ -75,24 +78,26 @@ export function fleetExitCode(report: { summary: { status: string } }): ExitCode
   return report.summary.status === "not-asked" ? ExitCode.cannotRun : ExitCode.problems;
 }
 
-export function toNodeReport(name: string, state: string | null, answer: NodeAnswer): FleetNodeReport {
-  if (answer.document === undefined)
-    return {
-      name,
-      status: answer.unavailable ?? "no-answer",
-      reason: answer.reason ?? null,
-      state,
-      finding: null,
-      document: null,
-    };
-  return {
-    name,
-    status: "answered",
-    reason: null,
-    state,
-    finding: findingOf(answer.document),
-    document: answer.document,
-  };
+/** A node's line: its document read through the contract, or why there is none to read (with that why). */
+export function toNodeReport(
+  command: "whoami" | "diagnose",
+  name: string,
+  state: string | null,
+  answer: NodeAnswer,
+): FleetNodeReport {
+  const document = answer.document ?? null;
+  const finding = findingOf(command, answer);
+  if ("status" in finding) return { name, ...finding, state, finding: null, document };
+  return { name, status: "answered", reason: null, state, finding, document };
+}
+
+function findingOf(command: "whoami" | "diagnose", answer: NodeAnswer): NodeFinding | NodeUnreadable {
+  if (command === "whoami") {
+    const read = readAnswer(answer, decodeWhoami, command);
+    return "document" in read ? whoamiFinding(read.document) : read;
+  }
+  const read = readAnswer(answer, decodeDiagnose, command);
+  return "document" in read ? diagnoseFinding(read.document) : read;
 }
 
 export async function runWithProgress(

@@ -1,58 +1,21 @@
-import type { AwsOptions, Context, InstanceProfile } from "../context";
+import type { AwsOptions, Context } from "../context";
 import { parseRoleRef } from "../domain/arn";
-import type { ClassifiedError } from "../domain/aws-errors";
-import { type ExitCode, UsageError } from "../errors";
-import type { ChainError } from "../identity/chain-errors";
-import type { CredentialSource } from "../identity/credential-source";
-import { type Identity, identifyNode, type IdentityReport } from "../identity/identify";
-import type { Verdict } from "../identity/verdict";
+import type { ExitCode } from "../errors";
+import { UsageError } from "../errors";
+import { identifyNode, type IdentityReport } from "../identity/identify";
+import {
+  chainErrorDocument,
+  instanceProfileDocument,
+  sourceDocument,
+  verdictDocument,
+  type WhoamiResult,
+} from "../contract/whoami";
 import { healthExitCode, verdictHealth } from "./node-health";
 
-export type { Identity } from "../identity/identify";
+export type { WhoamiResult } from "../contract/whoami";
 
 export interface WhoamiOptions extends AwsOptions {
   expectRole?: string;
-}
-
-/** Every field of T present, `null` where it has no value. */
-type Present<T> = { [K in keyof T]-?: undefined extends T[K] ? Exclude<T[K], undefined> | null : T[K] };
-
-/** The fields README's JSON contract lists for each part of the document, in its order; nothing else goes out. */
-const SOURCE = [
-  "provider",
-  "method",
-  "profile",
-  "path",
-  "roleArn",
-  "accessKeyId",
-  "local",
-  "longTerm",
-] as const;
-const INSTANCE_PROFILE = [
-  "reachable",
-  "roleName",
-  "instanceProfileArn",
-  "instanceId",
-  "localIpv4",
-  "region",
-  "error",
-] as const;
-const VERDICT = ["status", "reason", "expectedRole", "expectedFrom", "fix"] as const;
-const CHAIN_ERROR = ["kind", "message", "detail", "fix", "provider", "path", "line"] as const;
-
-export type SourceDocument = Present<Pick<CredentialSource, (typeof SOURCE)[number]>>;
-
-/** whoami's JSON document: every field README lists, `null` where it does not apply. */
-export interface WhoamiResult {
-  schemaVersion: 1;
-  identity: Identity | null;
-  credentialSource: SourceDocument | null;
-  instanceProfile: Present<Pick<InstanceProfile, (typeof INSTANCE_PROFILE)[number]>>;
-  verdict: Present<Verdict>;
-  problem: ClassifiedError | null;
-  chainError: Present<ChainError> | null;
-  nodeJs: SourceDocument | null;
-  region: string;
 }
 
 export async function whoami(options: WhoamiOptions, ctx: Context): Promise<WhoamiResult> {
@@ -72,22 +35,17 @@ export async function whoami(options: WhoamiOptions, ctx: Context): Promise<Whoa
 }
 
 export function whoamiDocument(report: IdentityReport): WhoamiResult {
-  const source = (found: CredentialSource | null) => found && fields(found, SOURCE);
   return {
     schemaVersion: 1,
     identity: report.identity,
-    credentialSource: source(report.credentialSource),
-    instanceProfile: fields(report.instanceProfile, INSTANCE_PROFILE),
-    verdict: fields(report.verdict, VERDICT),
+    credentialSource: report.credentialSource && sourceDocument(report.credentialSource),
+    instanceProfile: instanceProfileDocument(report.instanceProfile),
+    verdict: verdictDocument(report.verdict),
     problem: report.problem,
-    chainError: report.chainError && fields(report.chainError, CHAIN_ERROR),
-    nodeJs: source(report.nodeJs),
+    chainError: report.chainError && chainErrorDocument(report.chainError),
+    nodeJs: report.nodeJs && sourceDocument(report.nodeJs),
     region: report.region,
   };
-}
-
-function fields<T extends object, K extends keyof T>(value: T, keys: readonly K[]): Present<Pick<T, K>> {
-  return Object.fromEntries(keys.map((key) => [key, value[key] ?? null])) as Present<Pick<T, K>>;
 }
 
 /** diagnose's rule: 0 healthy, 1 overridden, mismatch or broken, 3 no-credentials or unknown (could not decide). */

@@ -1,24 +1,20 @@
-import { record, text } from "./document-fields";
-import type { NodeUnavailable } from "./engine";
+import type { NodeUnread } from "./node-documents";
 import type { NodeFinding } from "./node-findings";
 
-/** One node's line of the fleet report. */
-export interface FleetNodeReport {
+/** One node's line of the fleet report: `answered` with what its document says, or why there is none to read. */
+export type FleetNodeReport = {
   name: string;
-  /** `answered`, or why there is no document. */
-  status: "answered" | NodeUnavailable;
   reason: string | null;
   /** The engine's state of the node (Slurm: IDLE, DOWN+NOT_RESPONDING, …), when known. */
   state: string | null;
-  finding: NodeFinding | null;
   /** The node's own document, as it printed it. */
   document: unknown;
-}
+} & ({ status: "answered"; finding: NodeFinding } | { status: NodeUnread; finding: null });
 
 export interface FleetGroup {
   /** One line: the cause these nodes share. */
   cause: string;
-  verdict: string;
+  verdict: NodeFinding["verdict"] | NodeUnread;
   nodes: string[];
   /** The nodes in the engine's short form (`n[2-3]`); filled in by the command. */
   nodelist: string;
@@ -26,7 +22,7 @@ export interface FleetGroup {
   sharedHome: string | null;
 }
 
-const NOT_ANSWERED: Record<NodeUnavailable, true> = {
+const NOT_ANSWERED: Record<NodeUnread, true> = {
   busy: true,
   down: true,
   drained: true,
@@ -36,9 +32,11 @@ const NOT_ANSWERED: Record<NodeUnavailable, true> = {
   "unknown-node": true,
   "not-connected": true,
   refused: true,
+  error: true,
+  "bad-document": true,
 };
 
-/** A verdict that is why a node gave no document (busy, down, not connected…), not what it said. */
+/** A verdict that is why a node gave no document to read (busy, down, not connected…), not what it said. */
 export const isUnanswered = (verdict: string): boolean => Object.hasOwn(NOT_ANSWERED, verdict);
 
 /** Problems first, then nodes that gave no answer, healthy ones last. */
@@ -61,21 +59,20 @@ export function groupByCause(nodes: readonly FleetNodeReport[]): FleetGroup[] {
 }
 
 function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, "nodes" | "nodelist"> } {
-  const finding = node.finding;
-  if (node.status !== "answered" || !finding) {
+  if (node.status !== "answered") {
     const reason = node.reason ?? node.status;
     return {
       key: `${node.status}\n${reason}`,
       group: { verdict: node.status, cause: `${node.status}: ${reason}`, sharedHome: null },
     };
   }
-  const agent = agentImpactOf(node.document);
+  const { finding } = node;
   const parts = [
     finding.identity ? `signs as ${finding.identity}` : null,
     finding.source ? `from ${finding.source}` : null,
     finding.accessKeyId,
     finding.failing.length ? `failing ${finding.failing.join(", ")}` : null,
-    agent ? `SSM agent: ${agent}` : null,
+    finding.agentImpact ? `SSM agent: ${finding.agentImpact}` : null,
   ].filter((part): part is string => part !== null);
   const sharedHome = finding.accessKeyId && finding.sharedHome ? finding.sharedHome : null;
   const key = [
@@ -85,7 +82,7 @@ function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, 
     finding.accessKeyId,
     finding.failing.join(","),
     sharedHome,
-    agent,
+    finding.agentImpact,
   ].join("\n");
   return {
     key,
@@ -95,12 +92,4 @@ function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, 
       sharedHome,
     },
   };
-}
-
-/** diagnose's root-credentials `agentImpact` where it fails: the same keys break one agent's connection, not another's. */
-function agentImpactOf(document: unknown): string | null {
-  const checks = record(document)?.checks;
-  if (!Array.isArray(checks)) return null;
-  const root = checks.map(record).find((check) => check?.id === "root-credentials");
-  return root?.status === "fail" ? text(record(root.details)?.agentImpact) : null;
 }

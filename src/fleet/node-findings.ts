@@ -1,12 +1,12 @@
-import type { CredentialSource } from "../identity/credential-source";
-import { printable } from "../domain/printable";
-import { describeSource } from "../identity/verdict";
-import { type Doc, record, text } from "./document-fields";
+import type { CallerIdentityDetails } from "../contract/check-details";
+import { type CheckId, detailsOf, type DiagnoseResult } from "../contract/diagnose";
+import type { SourceDocument, WhoamiResult } from "../contract/whoami";
+import { describeSource, type VerdictStatus } from "../identity/verdict";
 
 /** What the report shows of one node's document: verdict, identity, where its keys come from, failed checks. */
 export interface NodeFinding {
-  /** healthy, overridden, mismatch, broken, no-credentials, unknown (whoami); diagnose adds unhealthy. */
-  verdict: string;
+  /** whoami's verdict; a diagnose document is told in whoami's words where its checks say which, else `unhealthy`. */
+  verdict: VerdictStatus | "unhealthy";
   /** The ARN the node signs as. */
   identity: string | null;
   /** Which link of the chain supplied the keys, in words (`static keys in /home/ubuntu/.aws/credentials …`). */
@@ -16,56 +16,61 @@ export interface NodeFinding {
   failing: string[];
   /** The mount point of a shared filesystem (Lustre, NFS) the node's home is on, when it is. */
   sharedHome: string | null;
+  /** What root's keys break on the node's SSM agent, where root-credentials fails: one agent's connection, not another's. */
+  agentImpact: string | null;
 }
 
-/** Reads a node's whoami or diagnose document; a document of another shape reads as `unknown`. */
-export function findingOf(document: unknown): NodeFinding {
-  const doc = record(document) ?? {};
-  return Array.isArray(doc.checks) ? diagnoseFinding(doc) : whoamiFinding(doc);
-}
-
-function whoamiFinding(doc: Doc): NodeFinding {
-  const source = sourceOf(record(doc.credentialSource));
+export function whoamiFinding(doc: WhoamiResult): NodeFinding {
   return {
-    verdict: text(record(doc.verdict)?.status) ?? "unknown",
-    identity: text(record(doc.identity)?.arn),
-    ...source,
+    verdict: doc.verdict.status,
+    identity: doc.identity?.arn ?? null,
+    ...sourceOf(doc.credentialSource),
     failing: [],
     sharedHome: null,
+    agentImpact: null,
   };
 }
 
-function diagnoseFinding(doc: Doc): NodeFinding {
-  const checks = (doc.checks as unknown[]).map(record).filter((check): check is Doc => check !== undefined);
-  const check = (id: string) => checks.find((c) => c.id === id);
-  const failing = checks
-    .filter((c) => c.status === "fail" || c.status === "error")
-    .map((c) => text(c.id) ?? "?");
-  const identityDetails = record(check("caller-identity")?.details);
-  const home = record(check("shared-home")?.details);
-  const verdict = diagnoseVerdict(text(record(doc.summary)?.status), failing, identityDetails?.problem);
+export function diagnoseFinding(doc: DiagnoseResult): NodeFinding {
+  const failing = doc.checks
+    .filter((check) => check.status === "fail" || check.status === "error")
+    .map((check) => check.id);
+  const caller = detailsOf(doc, "caller-identity");
+  const home = detailsOf(doc, "shared-home");
   return {
-    verdict,
-    identity: text(identityDetails?.arn),
-    ...sourceOf(record(check("credential-source")?.details)),
+    verdict: diagnoseVerdict(
+      doc.summary.status,
+      failing,
+      caller && "problem" in caller ? caller.problem : null,
+    ),
+    identity: caller && "arn" in caller ? caller.arn : null,
+    ...sourceOf(detailsOf(doc, "credential-source") ?? null),
     failing,
-    sharedHome: home?.shared === true ? text(home.mountPoint) : null,
+    sharedHome: home?.shared ? home.mountPoint : null,
+    agentImpact: failing.includes("root-credentials")
+      ? (detailsOf(doc, "root-credentials")?.agentImpact ?? null)
+      : null,
   };
 }
+
+type CallerIdentityProblem = Extract<CallerIdentityDetails, { problem: string }>["problem"];
 
 /** diagnose's summary in whoami's words, where its checks say which. */
-function diagnoseVerdict(summary: string | null, failing: string[], problem: unknown): string {
+function diagnoseVerdict(
+  summary: DiagnoseResult["summary"]["status"],
+  failing: readonly CheckId[],
+  problem: CallerIdentityProblem | null,
+): NodeFinding["verdict"] {
   if (summary === "healthy" || summary === "unknown") return summary;
   if (problem === "broken-chain") return "broken";
   if (failing.includes("credential-source")) return "overridden";
   return problem === "no-credentials" ? "no-credentials" : "unhealthy";
 }
 
-function sourceOf(details: Doc | undefined): Pick<NodeFinding, "source" | "accessKeyId"> {
-  if (typeof details?.method !== "string") return { source: null, accessKeyId: null };
-  const source = details as unknown as CredentialSource;
+function sourceOf(source: SourceDocument | null): Pick<NodeFinding, "source" | "accessKeyId"> {
+  if (!source) return { source: null, accessKeyId: null };
   return {
-    source: printable(describeSource(source)),
-    accessKeyId: source.local && source.longTerm ? text(source.accessKeyId) : null,
+    source: describeSource(source),
+    accessKeyId: source.local && source.longTerm ? source.accessKeyId : null,
   };
 }

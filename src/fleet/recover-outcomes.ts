@@ -1,15 +1,21 @@
-import { record, text } from "./document-fields";
+import { decodeRecover, type RecoverOutcome } from "../contract/recover";
+import { decodeWhoami } from "../contract/whoami";
+import type { VerdictStatus } from "../identity/verdict";
 import type { NodeAnswer } from "./engine";
+import { type NodeUnread, readAnswer } from "./node-documents";
 
-/** What one node's recover (or whoami) document says, as fleet recover needs it. */
-export interface RecoverOutcome {
-  /** recover's `result`, whoami's verdict, or `no-answer`. */
-  status: string;
+/** One node's answer to fleet recover, and what its recover (or whoami) document says, read once. */
+export interface NodeRecovery {
+  answer: NodeAnswer;
+  /** recover's `result`, whoami's verdict (a node of a shared home, asked afresh), or why there is neither. */
+  status: RecoverOutcome | VerdictStatus | NodeUnread;
   reason: string | null;
   /** Recovered and its fresh identity is the instance-profile role. */
   verified: boolean;
   /** A whoami document with a healthy verdict. */
   healthy: boolean;
+  /** The `~/.aws` folders its recover is about. */
+  awsDirs: string[];
 }
 
 export interface SharedHome {
@@ -20,30 +26,33 @@ export interface SharedHome {
   movedBy: string | null;
 }
 
-export function verdictOf(answer: NodeAnswer | undefined): RecoverOutcome {
-  const doc = record(answer?.document);
-  if (!doc)
-    return {
-      status: answer?.unavailable ?? "no-answer",
-      reason: answer?.reason ?? null,
-      verified: false,
-      healthy: false,
-    };
-  const verdict = text(record(doc.verdict)?.status);
-  if (verdict)
-    return {
-      status: verdict,
-      reason: text(record(doc.verdict)?.reason),
-      verified: false,
-      healthy: verdict === "healthy",
-    };
-  const status = text(doc.result) ?? "unknown";
-  const verification = text(record(doc.verification)?.status);
+/** A node's `recover --json` answer. */
+export function recoveryOf(answer: NodeAnswer): NodeRecovery {
+  const read = readAnswer(answer, decodeRecover, "recover");
+  if (!("document" in read)) return { answer, ...read, verified: false, healthy: false, awsDirs: [] };
+  const { result, reason, verification, users } = read.document;
   return {
-    status,
-    reason: text(doc.reason),
-    verified: status === "recovered" && verification === "healthy",
+    answer,
+    status: result,
+    reason,
+    verified: result === "recovered" && verification?.status === "healthy",
     healthy: false,
+    awsDirs: users.map((user) => user.awsDir.path),
+  };
+}
+
+/** A node's `whoami --json` answer, once another node recovered the home it shares. */
+export function recheckOf(answer: NodeAnswer): NodeRecovery {
+  const read = readAnswer(answer, decodeWhoami, "whoami");
+  if (!("document" in read)) return { answer, ...read, verified: false, healthy: false, awsDirs: [] };
+  const { verdict } = read.document;
+  return {
+    answer,
+    status: verdict.status,
+    reason: verdict.reason,
+    verified: false,
+    healthy: verdict.status === "healthy",
+    awsDirs: [],
   };
 }
 
@@ -51,10 +60,10 @@ export function verdictOf(answer: NodeAnswer | undefined): RecoverOutcome {
  * The nodes that recover runs on: one per `~/.aws` folder. A node whose folders an earlier node already
  * covers (one shared home) is left to that node; two runs on one home would race for the same backup name.
  */
-export function oneNodePerHome(nodes: readonly string[], plans: ReadonlyMap<string, NodeAnswer>): string[] {
+export function oneNodePerHome(nodes: readonly string[], plans: ReadonlyMap<string, NodeRecovery>): string[] {
   const covered = new Set<string>();
   return nodes.filter((name) => {
-    const dirs = awsDirs(plans.get(name)?.document);
+    const dirs = plans.get(name)?.awsDirs ?? [];
     if (dirs.length > 0 && dirs.every((dir) => covered.has(dir))) return false;
     dirs.forEach((dir) => covered.add(dir));
     return true;
@@ -63,28 +72,19 @@ export function oneNodePerHome(nodes: readonly string[], plans: ReadonlyMap<stri
 
 /** `~/.aws` folders that more than one node planned to move: one shared home, moved by one of them. */
 export function sharedHomes(
-  plans: ReadonlyMap<string, NodeAnswer>,
-  done: ReadonlyMap<string, NodeAnswer>,
+  plans: ReadonlyMap<string, NodeRecovery>,
+  done: ReadonlyMap<string, NodeRecovery>,
 ): SharedHome[] {
   const byPath = new Map<string, string[]>();
-  for (const [name, answer] of plans) {
-    if (verdictOf(answer).status !== "planned") continue;
-    for (const path of awsDirs(answer.document)) byPath.set(path, [...(byPath.get(path) ?? []), name]);
+  for (const [name, plan] of plans) {
+    if (plan.status !== "planned") continue;
+    for (const path of plan.awsDirs) byPath.set(path, [...(byPath.get(path) ?? []), name]);
   }
   return [...byPath]
     .filter(([, nodes]) => nodes.length > 1)
     .map(([path, nodes]) => ({
       path,
       nodes,
-      movedBy: nodes.find((name) => verdictOf(done.get(name)).status === "recovered") ?? null,
+      movedBy: nodes.find((name) => done.get(name)?.status === "recovered") ?? null,
     }));
-}
-
-function awsDirs(document: unknown): string[] {
-  const users = record(document)?.users;
-  if (!Array.isArray(users)) return [];
-  return users.flatMap((user) => {
-    const path = text(record(record(user)?.awsDir)?.path);
-    return path ? [path] : [];
-  });
 }

@@ -7,14 +7,14 @@ import {
   parseResourceConfig,
   type ResourceConfig,
 } from "../domain/node/resource-config";
-import { CannotRunError } from "../errors";
+import { CannotRunError, type ErrorCode } from "../errors";
 
 export const RESOURCE_CONFIG_PATH = "/opt/ml/config/resource_config.json";
 
 /** resource_config.json is a few KB even on large clusters; anything this big is not one. */
 const MAX_NODE_FILE_BYTES = 16 * 1024 * 1024;
 
-const OPTIONAL_MISSING = new Set(["not-hyperpod", "permission-denied"]);
+const OPTIONAL_MISSING: ReadonlySet<ErrorCode> = new Set(["not-hyperpod", "permission-denied"]);
 
 export interface NodeFiles {
   resourceConfigPath: string;

@@ -1,9 +1,12 @@
 import type { FleetRecoverReport } from "../commands/fleet-recover";
+import { printableTree } from "../domain/printable";
 import { mark } from "./fleet";
 import type { Style } from "./style";
 
 /** Each node's result, the shared homes, then the reboot Slurm or SageMaker was asked for (or would be). */
-export function renderFleetRecover(report: FleetRecoverReport, style: Style): string {
+export function renderFleetRecover(raw: FleetRecoverReport, style: Style): string {
+  // What the nodes printed reaches this terminal: their control characters escaped (the documents are not shown).
+  const report = printableTree({ ...raw, nodes: raw.nodes.map((node) => ({ ...node, document: null })) });
   const width = Math.max(4, ...report.nodes.map((node) => node.name.length));
   const statusWidth = Math.max(...report.nodes.map((node) => node.status.length), 6);
   const rows = report.nodes.map((node) => {

@@ -1,9 +1,12 @@
 import type { FleetReport } from "../commands/fleet";
+import { printableTree } from "../domain/printable";
 import { type FleetGroup, type FleetNodeReport, isUnanswered } from "../fleet/group-nodes";
 import type { Style } from "./style";
 
 /** The table of nodes, the nodes grouped by cause, and a summary line. */
-export function renderFleet(report: FleetReport, style: Style): string {
+export function renderFleet(raw: FleetReport, style: Style): string {
+  // What the nodes printed reaches this terminal: their control characters escaped (the documents are not shown).
+  const report = printableTree({ ...raw, nodes: raw.nodes.map((node) => ({ ...node, document: null })) });
   return [
     nodeTable(report.nodes, style),
     `${style.bold("by cause")}\n${report.groups.map((group) => groupLine(group, style)).join("\n")}`,

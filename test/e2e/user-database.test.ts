@@ -81,7 +81,7 @@ describe("--all-users when the user database fails, hangs or lists local users o
     );
     expect(report.exitCode).toBe(3);
     expect(report.doc.summary.status).toBe("unknown");
-    for (const id of ["other-users", "root-credentials"]) {
+    for (const id of ["other-users", "root-credentials"] as const) {
       expect(report.check(id)).toMatchObject({
         status: "error",
         message: "could not run: cannot read the user database: getent passwd did not answer within 3 s",

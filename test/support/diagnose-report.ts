@@ -1,5 +1,4 @@
-import type { CheckResult } from "../../src/checks/check";
-import type { DiagnoseResult } from "../../src/commands/diagnose";
+import { checkOf, type CheckId, type CheckResult, type DiagnoseResult } from "../../src/contract/diagnose";
 import { expect } from "vitest";
 import type { RunResult } from "./cli";
 import type { SimulatedNode } from "./simulated-node";
@@ -7,16 +6,16 @@ import type { SimulatedNode } from "./simulated-node";
 export interface Report {
   exitCode: number;
   doc: DiagnoseResult;
-  /** The check with this id; a test about a check that is not in the report fails here. */
-  check: (id: string) => CheckResult;
+  /** The check with this id, its details typed; a test about a check that is not in the report fails here. */
+  check: <Id extends CheckId>(id: Id) => CheckResult<Id>;
   result: RunResult;
 }
 
-/** `hpiam diagnose --json`'s answer, parsed. */
+/** `hpiam diagnose --json`'s answer, parsed (the harness has checked it against the contract). */
 export function diagnoseReport(result: RunResult): Report {
   const doc = JSON.parse(result.stdout) as DiagnoseResult;
-  const check = (id: string) => {
-    const found = doc.checks.find((c) => c.id === id);
+  const check = <Id extends CheckId>(id: Id) => {
+    const found = checkOf(doc, id);
     if (!found) throw new Error(`no ${id} check in the report`);
     return found;
   };

@@ -1,28 +1,147 @@
+import type { RecoverResult } from "../../src/contract/recover";
+import type { WhoamiResult } from "../../src/contract/whoami";
+
+const INSTANCE_PROFILE: WhoamiResult["instanceProfile"] = {
+  reachable: true,
+  roleName: "ExecRole",
+  instanceProfileArn: "arn:aws:iam::123456789012:instance-profile/ExecRole",
+  instanceId: "i-0123456789abcdef0",
+  localIpv4: "10.1.2.3",
+  region: "us-west-2",
+  error: null,
+};
+
 /** whoami documents as nodes print them: one healthy, one overridden by keys in a shared home. */
-export const HEALTHY_WHOAMI = {
+export const HEALTHY_WHOAMI: WhoamiResult = {
   schemaVersion: 1,
-  verdict: { status: "healthy" },
-  identity: { arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker" },
+  identity: {
+    account: "123456789012",
+    arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker",
+    userId: "AROAEXAMPLE:SageMaker",
+    type: "assumed-role",
+    name: "ExecRole",
+    sessionName: "SageMaker",
+  },
   credentialSource: {
     provider: "instance-metadata",
     method: "iam-role",
+    profile: null,
+    path: null,
+    line: null,
+    roleArn: null,
     accessKeyId: "ASIA…AAAA",
     local: false,
     longTerm: false,
   },
+  instanceProfile: INSTANCE_PROFILE,
+  verdict: {
+    status: "healthy",
+    reason: "using role ExecRole",
+    expectedRole: "ExecRole",
+    expectedFrom: "instance-profile",
+    fix: null,
+  },
+  problem: null,
+  chainError: null,
+  nodeJs: null,
+  region: "us-west-2",
 };
 
-export const OVERRIDDEN_WHOAMI = {
-  schemaVersion: 1,
-  verdict: { status: "overridden" },
-  identity: { arn: "arn:aws:iam::123456789012:user/alice" },
+export const OVERRIDDEN_WHOAMI: WhoamiResult = {
+  ...HEALTHY_WHOAMI,
+  identity: {
+    account: "123456789012",
+    arn: "arn:aws:iam::123456789012:user/alice",
+    userId: "AIDAEXAMPLE",
+    type: "iam-user",
+    name: "alice",
+    sessionName: null,
+  },
   credentialSource: {
     provider: "shared-credentials-file",
     method: "shared-credentials-file",
     path: "/fsx/home/ubuntu/.aws/credentials",
     profile: "default",
+    line: 1,
+    roleArn: null,
     accessKeyId: "AKIA…WXYZ",
     local: true,
     longTerm: true,
   },
+  verdict: {
+    status: "overridden",
+    reason:
+      "the instance profile role ExecRole is overridden by static keys in /fsx/home/ubuntu/.aws/credentials [default]",
+    expectedRole: "ExecRole",
+    expectedFrom: "instance-profile",
+    fix: "hpiam recover",
+  },
 };
+
+/** A node's `recover --json` document about one home's `~/.aws` (`awsDir`): planned, recovered or idle. */
+export function recoverDocument(result: RecoverResult["result"], awsDir?: string): RecoverResult {
+  const home = awsDir?.replace(/\/\.aws$/, "");
+  const users = home
+    ? [
+        {
+          user: "ubuntu",
+          home,
+          awsDir: {
+            path: `${home}/.aws`,
+            kind: "directory" as const,
+            symlinkTarget: null,
+            outsideHome: false,
+            accessDenied: false,
+            profiles: [
+              {
+                path: `${home}/.aws/credentials`,
+                section: "default",
+                profile: "default",
+                line: 2,
+                method: "shared-credentials-file" as const,
+                accessKeyId: "AKIA…WXYZ",
+                usedBy: ["default"],
+                wins: true,
+              },
+            ],
+          },
+          backups: [],
+        },
+      ]
+    : [];
+  const reason = {
+    planned: "would move ~/.aws aside, verify the identity, reboot",
+    recovered: "moved ~/.aws aside; using role ExecRole",
+    "nothing-to-do": "no credentials in ~/.aws override the instance profile: no reboot needed",
+  }[result as "planned" | "recovered" | "nothing-to-do"];
+  return {
+    schemaVersion: 1,
+    action: "recover",
+    result,
+    reason,
+    dryRun: result === "planned",
+    users,
+    identityBefore: null,
+    steps: [],
+    backups: [],
+    manual: [],
+    leakedKeys: [],
+    untouched: [],
+    notDone: [],
+    undo: "hpiam recover --undo",
+    sharedHomes: [],
+    reboot: {
+      needed: result !== "nothing-to-do",
+      why: null,
+      command: ["systemctl", "reboot"],
+      alternative: null,
+      slurm: null,
+    },
+    verification:
+      result === "recovered"
+        ? { status: "healthy", reason: "using role ExecRole", arn: HEALTHY_WHOAMI.identity?.arn ?? null }
+        : null,
+    blockers: [],
+    notes: [],
+  };
+}

@@ -1,5 +1,5 @@
-import type { CheckOutcome, DiagnoseOptions } from "../../src/checks/check";
-import type { executionRole } from "../../src/checks/execution-role";
+import type { Check, CheckOutcome, DiagnoseOptions } from "../../src/checks/check";
+import type { CheckDetails, CheckId } from "../../src/contract/diagnose";
 import { createFacts } from "../../src/checks/facts";
 import type { IamPort } from "../../src/context";
 import { fillPolicy } from "../../src/domain/iam-policy/policy-template";
@@ -70,11 +70,11 @@ export const onNode: FakeOptions = {
   },
 };
 
-export async function run(
-  check: typeof executionRole,
+export async function run<Id extends CheckId>(
+  check: Check<Id>,
   fake: FakeOptions,
   options: DiagnoseOptions = { iam: true },
-): Promise<CheckOutcome> {
+): Promise<CheckOutcome<CheckDetails<Id>>> {
   const ctx = fakeContext(fake);
   return check.run({ options, facts: createFacts(ctx, options) }, ctx);
 }

@@ -2,6 +2,7 @@ import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from "@aws-sdk/cli
 import { execa } from "execa";
 import { expect } from "vitest";
 import { motoAdmin } from "./aws-world";
+import type { CheckId } from "../../src/contract/diagnose";
 import { diagnoseReport } from "./diagnose-report";
 import type { RunResult } from "./cli";
 import type { SimulatedNode } from "./simulated-node";
@@ -42,7 +43,7 @@ export interface CheckJson {
 }
 
 /** The check with this id in `diagnose --json`'s answer, typed with the IAM checks' details. */
-export function check(result: RunResult, id: string): CheckJson {
+export function check(result: RunResult, id: CheckId): CheckJson {
   return diagnoseReport(result).check(id) as CheckJson;
 }
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { expect } from "vitest";
 import { type AwsWorld, EXECUTION_ROLE, REGION, seedWorld } from "./aws-world";
 import { type CliResult, type RunHow, type RunResult, runHpiam, runProgram } from "./cli";
+import { expectContract, isContractCommand } from "./contract";
 import { type FakeImds, type ImdsConfig, startImds } from "./imds";
 import { type Moto, type MotoOptions, startMoto } from "./moto";
 import { requireTool, useStarted } from "./processes";
@@ -76,7 +77,13 @@ export async function startSimulatedNode(options: NodeOptions = {}): Promise<Sim
       imds,
       env,
       instanceId: worker.InstanceId,
-      hpiam: (args, extraEnv = {}, how = {}) => runHpiam(args, { ...env, ...extraEnv }, how),
+      hpiam: async (args, extraEnv = {}, how = {}) => {
+        const result = await runHpiam(args, { ...env, ...extraEnv }, how);
+        // Every whoami, diagnose and recover document a test makes is one a script can rely on.
+        if (args.includes("--json") && isContractCommand(args[0]) && result.stdout.trim())
+          expectContract(args[0], result.stdout);
+        return result;
+      },
       aws: (args, extraEnv) => run(["aws", ...args], extraEnv),
       // v2.9 joins the IMDS endpoint and its paths without a slash of its own.
       awsV2: (args, extraEnv) =>

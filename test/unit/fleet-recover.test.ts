@@ -2,25 +2,9 @@ import { describe, expect, it } from "vitest";
 import { fleetRecover, fleetRecoverExitCode } from "../../src/commands/fleet-recover";
 import { fakeContext, failure } from "../support/fake-context";
 import { scriptedEngine } from "../support/fleet-engine";
+import { HEALTHY_WHOAMI, recoverDocument } from "../support/fleet-documents";
 
 const SHARED = "/fsx/home/ubuntu/.aws";
-const users = (path: string) => [{ user: "ubuntu", home: path.replace(/\/\.aws$/, ""), awsDir: { path } }];
-const plan = (path: string) => ({
-  schemaVersion: 1,
-  result: "planned",
-  reason: "would move ~/.aws aside",
-  users: users(path),
-});
-const recovered = (path: string) => ({
-  schemaVersion: 1,
-  result: "recovered",
-  reason: "done",
-  users: users(path),
-  verification: { status: "healthy" },
-});
-const nothing = { schemaVersion: 1, result: "nothing-to-do", reason: "nothing to do", users: [] };
-const whoamiHealthy = { schemaVersion: 1, verdict: { status: "healthy", reason: "using role R" } };
-
 /** a and b share one home on FSx, c has its own keys, d has none. */
 function cluster(runs: string[][], reboots: string[][]) {
   const homes: Record<string, string> = { a: SHARED, b: SHARED, c: "/home/c/.aws" };
@@ -28,9 +12,9 @@ function cluster(runs: string[][], reboots: string[][]) {
     ["a", "b", "c", "d"].map((name) => ({ name })),
     (name, args) => {
       const home = homes[name];
-      if (args[0] === "whoami") return whoamiHealthy;
-      if (!home) return nothing;
-      return args.includes("--dry-run") ? plan(home) : recovered(home);
+      if (args[0] === "whoami") return HEALTHY_WHOAMI;
+      if (!home) return recoverDocument("nothing-to-do");
+      return recoverDocument(args.includes("--dry-run") ? "planned" : "recovered", home);
     },
     runs,
     reboots,
@@ -84,7 +68,7 @@ describe("fleet recover", () => {
       ["c", "recovered", true],
       ["d", "nothing-to-do", false],
     ]);
-    expect(report.nodes[1]?.reason).toMatch(/^one shared home, moved aside by a; using role R/);
+    expect(report.nodes[1]?.reason).toMatch(/^one shared home, moved aside by a; using role ExecRole$/);
     expect(reboots).toEqual([["a", "b", "c"]]);
     expect(fleetRecoverExitCode(report)).toBe(0);
   });
@@ -119,5 +103,20 @@ describe("fleet recover", () => {
     expect(shown).toEqual(["planned"]);
     expect(runs).toHaveLength(1);
     expect(fleetRecoverExitCode(report)).toBe(2);
+  });
+
+  it("a node whose plan does not decode is named with why, not recovered, and the run is failed", async () => {
+    const runs: string[][] = [];
+    const renamed = { ...recoverDocument("planned", "/home/c/.aws"), outcome: "planned", result: undefined };
+    const engine = scriptedEngine([{ name: "c" }], () => JSON.parse(JSON.stringify(renamed)), runs);
+    const report = await fleetRecover({ nodes: "c", yes: true }, fakeContext(), {}, engine);
+    expect(report.nodes[0]).toMatchObject({
+      status: "bad-document",
+      verified: false,
+      reason: expect.stringMatching(/^its recover document does not read as this hpiam's: result: missing/),
+    });
+    expect(runs).toHaveLength(1);
+    expect(report.summary.status).toBe("failed");
+    expect(fleetRecoverExitCode(report)).toBe(1);
   });
 });

@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { diagnose } from "../../src/commands/diagnose";
 import { fleetExitCode, fleetSurvey } from "../../src/commands/fleet";
 import type { FleetNode } from "../../src/fleet/engine";
 import { renderFleet } from "../../src/render/fleet";
 import { createStyle } from "../../src/render/style";
 import { fakeContext, failure } from "../support/fake-context";
+import { fakeNode, userKeys } from "../support/fake-node";
 import { HEALTHY_WHOAMI as healthy, OVERRIDDEN_WHOAMI as overridden } from "../support/fleet-documents";
 import { scriptedEngine } from "../support/fleet-engine";
 
@@ -39,8 +41,18 @@ describe("fleet whoami over many nodes", () => {
   it("tells nodes apart by what root's keys break on their SSM agent (diagnose's root-credentials)", async () => {
     const rootKeys = (agentImpact: string) => ({
       schemaVersion: 1,
-      summary: { status: "unhealthy" },
-      checks: [{ id: "root-credentials", status: "fail", details: { agentImpact } }],
+      summary: { status: "unhealthy", pass: 0, warn: 0, fail: 1, skip: 0, error: 0 },
+      checks: [
+        {
+          id: "root-credentials",
+          title: "root's AWS credentials",
+          status: "fail",
+          message: "static keys (AKIA…MPLE) in /root/.aws/credentials [default]",
+          remediation: "sudo hpiam recover --user root",
+          details: { dir: "/root/.aws", present: true, profiles: [], agentImpact },
+        },
+      ],
+      node: null,
     });
     const report = await fleetSurvey(
       "diagnose",
@@ -125,5 +137,98 @@ describe("fleet whoami over many nodes", () => {
     expect((await failure(fleetSurvey("whoami", { hpiam: "bin/hpiam" }, fakeContext()))).message).toMatch(
       /^--hpiam: "bin\/hpiam" is not an absolute path/,
     );
+  });
+});
+
+describe("fleet reads each node's document through the contract", () => {
+  it("names a node whose document does not decode, with the field at fault, instead of calling it unknown", async () => {
+    const renamed = { ...healthy, verdict: { state: "healthy", reason: "using role ExecRole" } };
+    const report = await fleetSurvey(
+      "whoami",
+      {},
+      fakeContext(),
+      scriptedEngine([{ name: "a" }, { name: "b" }], { a: healthy, b: renamed }),
+    );
+    const b = report.nodes[1];
+    expect(b).toMatchObject({ status: "bad-document", finding: null, document: renamed });
+    expect(b?.reason).toBe(
+      "its whoami document does not read as this hpiam's: verdict.status: missing (expected one of healthy, overridden, mismatch, broken, no-credentials, unknown) (another version of hpiam there?)",
+    );
+    expect(report.summary).toMatchObject({ status: "unhealthy", healthy: 1, unavailable: 1 });
+    expect(fleetExitCode(report)).toBe(1);
+    expect(renderFleet(report, style)).toMatch(
+      /^– b +bad-document +— +its whoami document .*verdict\.status: missing/m,
+    );
+  });
+
+  it("names a node where hpiam stopped with its error document, with that error", async () => {
+    const stopped = {
+      schemaVersion: 1,
+      error: {
+        code: "bad-aws-file",
+        message: "/home/ubuntu/.aws/credentials cannot be parsed",
+        hint: "Fix line 3.",
+      },
+    };
+    const report = await fleetSurvey(
+      "whoami",
+      {},
+      fakeContext(),
+      scriptedEngine([{ name: "a" }], { a: stopped }),
+    );
+    expect(report.nodes[0]).toMatchObject({
+      status: "error",
+      reason:
+        "hpiam whoami stopped there (bad-aws-file): /home/ubuntu/.aws/credentials cannot be parsed Fix line 3.",
+    });
+    expect(fleetExitCode(report)).toBe(1);
+  });
+
+  it("reads diagnose documents as diagnose prints them: verdict, identity, key source, failing checks", async () => {
+    const printed = async (ctx: ReturnType<typeof fakeNode>) =>
+      JSON.parse(JSON.stringify(await diagnose({}, ctx))) as unknown;
+    const documents = {
+      a: await printed(fakeNode()),
+      b: await printed(fakeNode({ identification: userKeys })),
+    };
+    const report = await fleetSurvey(
+      "diagnose",
+      {},
+      fakeContext(),
+      scriptedEngine([{ name: "a" }, { name: "b" }], documents),
+    );
+    expect(report.nodes.map((node) => node.finding)).toEqual([
+      {
+        verdict: "healthy",
+        identity: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker",
+        source: "the instance metadata service",
+        accessKeyId: null,
+        failing: [],
+        sharedHome: null,
+        agentImpact: null,
+      },
+      {
+        verdict: "overridden",
+        identity: "arn:aws:iam::123456789012:user/alice",
+        source: "static keys in /home/ubuntu/.aws/credentials [default]",
+        accessKeyId: "AKIA…MPLE",
+        failing: ["credential-source"],
+        sharedHome: null,
+        agentImpact: null,
+      },
+    ]);
+  });
+
+  it("escapes what a node printed before it reaches the terminal", async () => {
+    const hostile = {
+      ...healthy,
+      identity: { ...healthy.identity, arn: "arn:aws:sts::1:assumed-role/R/\u001b[2Jx" },
+    };
+    const text = renderFleet(
+      await fleetSurvey("whoami", {}, fakeContext(), scriptedEngine([{ name: "a" }], { a: hostile })),
+      style,
+    );
+    expect(text).not.toContain("\u001b");
+    expect(text).toContain("R/\\u001b[2Jx");
   });
 });

@@ -1,3 +1,4 @@
+import type { IamDetails } from "../../contract/check-details";
 import type { CheckOutcome } from "../check";
 import type { DiagnoseFacts } from "../facts";
 import type { AwsOptions, Context } from "../../context";
@@ -9,7 +10,7 @@ import { simulatePermissions } from "./simulate";
 /** `inline`: the role's inline policy names (unknown for a user), so that a fix never overwrites one. */
 export type CallerVerdicts =
   | { ok: true; principal: string; verdicts: PermissionVerdict[]; inline: string[] }
-  | { ok: false; outcome: CheckOutcome };
+  | { ok: false; outcome: CheckOutcome<IamDetails> };
 
 /**
  * Whether the identity hpiam runs as (what `aws ssm start-session` would use) holds these permissions. A role's

@@ -1,3 +1,4 @@
+import type { IamDetails } from "../../contract/check-details";
 import type { CheckInput, CheckOutcome } from "../check";
 import type { Context } from "../../context";
 import { auditEksRole, EKS_ROLES } from "../../domain/iam-policy/eks-role-audit";
@@ -13,7 +14,7 @@ export async function checkEksRole(
   { options, facts }: CheckInput,
   ctx: Context,
   kind: EksRoleKind,
-): Promise<CheckOutcome> {
+): Promise<CheckOutcome<IamDetails>> {
   const expected = EKS_ROLES[kind];
   if (!iamAsked(options))
     return {

@@ -1,3 +1,4 @@
+import type { IamDetails } from "../../contract/check-details";
 import type { CheckOutcome } from "../check";
 import type { DiagnoseFacts } from "../facts";
 import type { Context } from "../../context";
@@ -14,7 +15,8 @@ export interface EksRoleTarget {
   eksCluster?: string;
 }
 
-export type EksRoleSearch = { ok: true; role: EksRoleTarget } | { ok: false; outcome: CheckOutcome };
+export type EksRoleSearch =
+  { ok: true; role: EksRoleTarget } | { ok: false; outcome: CheckOutcome<IamDetails> };
 
 /** The flag that names each EKS role. */
 export const EKS_ROLE_FLAG: Record<EksRoleKind, "--eks-cluster-role" | "--eks-node-role"> = {

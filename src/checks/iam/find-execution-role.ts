@@ -4,6 +4,7 @@ import { parseRoleRef } from "../../domain/arn";
 import { shellWord } from "../../domain/recovery/manual-fixes";
 import { printable } from "../../domain/printable";
 import { refusalOf, refusalStatus } from "../../domain/call-refusal";
+import type { IamDetails } from "../../contract/check-details";
 import type { CheckOutcome } from "../check";
 import type { DiagnoseFacts } from "../facts";
 
@@ -62,7 +63,7 @@ export interface RoleTarget {
   groups?: string[];
 }
 
-export type RoleSearch = { ok: true; roles: RoleTarget[] } | { ok: false; outcome: CheckOutcome };
+export type RoleSearch = { ok: true; roles: RoleTarget[] } | { ok: false; outcome: CheckOutcome<IamDetails> };
 
 const WHICH_ROLE = "hpiam diagnose --iam --role NAME (or --cluster NAME)";
 

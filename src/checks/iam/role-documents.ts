@@ -1,3 +1,4 @@
+import type { IamDetails } from "../../contract/check-details";
 import type { CheckOutcome } from "../check";
 import type { AwsAnswer, AwsOptions, Context, RoleDescription } from "../../context";
 import { refusalOf, type Refusal } from "../../domain/call-refusal";
@@ -86,9 +87,9 @@ async function read(ctx: Context, roleName: string, options: Options): Promise<R
 export function unreadRole(
   roleName: string,
   refusal: Refusal,
-  details: Record<string, unknown>,
+  details: IamDetails,
   rerun: string,
-): CheckOutcome {
+): CheckOutcome<IamDetails> {
   if (refusal.kind === "not-found")
     return { status: "fail", message: `role ${roleName} does not exist`, details };
   return {
