@@ -77,6 +77,7 @@ describe("hpiam recover keeps README's smaller promises", () => {
         lines: null,
         variables: ["AWS_PROFILE"],
         variable: null,
+        newShell: null,
         credential: false,
         command: "unset AWS_PROFILE",
       },

@@ -47,7 +47,7 @@ describe("sudo hpiam recover with keys in root's own ~/.aws", () => {
       },
     ]);
     expect(doc.reason).toMatch(
-      /still holds \[default\] static-keys: what root runs signs with them, and the SSM agent may too: sudo hpiam recover --user root$/,
+      /still holds \[default\] static keys \(AKIA…\w{4}\): what root runs signs with them, and the SSM agent may too: sudo hpiam recover --user root$/,
     );
     // ubuntu's home signs as the node's role: that is the "before" of the home this run is about.
     expect(doc.identityBefore?.arn).toContain(`assumed-role/${EXECUTION_ROLE}/`);

@@ -126,7 +126,17 @@ describe("hpiam whoami off EC2 and with bad input", () => {
 describe("hpiam whoami --json keeps README's fields: every one present, `null` where it has no value", () => {
   const node = useSimulatedNode();
   const keysOf = (value: unknown) => Object.keys(value as object).sort();
-  const SOURCE = ["accessKeyId", "local", "longTerm", "method", "path", "profile", "provider", "roleArn"];
+  const SOURCE = [
+    "accessKeyId",
+    "line",
+    "local",
+    "longTerm",
+    "method",
+    "path",
+    "profile",
+    "provider",
+    "roleArn",
+  ];
   const INSTANCE_PROFILE = [
     "error",
     "instanceId",
@@ -153,7 +163,7 @@ describe("hpiam whoami --json keeps README's fields: every one present, `null` w
     const doc = JSON.parse((await node.hpiam(["whoami", "--json"])).stdout);
     expect(keysOf(doc)).toEqual(DOCUMENT);
     expect(keysOf(doc.credentialSource)).toEqual(SOURCE);
-    expect(doc.credentialSource).toMatchObject({ profile: null, path: null, roleArn: null });
+    expect(doc.credentialSource).toMatchObject({ profile: null, path: null, line: null, roleArn: null });
     expect(keysOf(doc.instanceProfile)).toEqual(INSTANCE_PROFILE);
     expect(doc.instanceProfile.error).toBeNull();
     expect(keysOf(doc.verdict)).toEqual(VERDICT);
