@@ -11,6 +11,7 @@ import type {
   AwsCallError,
   AwsPort,
   Env,
+  Executor,
   Logger,
   ProfileSection,
   ResolvedCredentials,
@@ -34,6 +35,7 @@ export function createAwsPort(
   env: Env,
   log: Logger,
   fallbackRegion: () => Promise<string | undefined>,
+  exec: Executor,
 ): AwsPort {
   const sdkLogger = {
     debug() {},
@@ -54,7 +56,7 @@ export function createAwsPort(
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
       const filesRead = readBotocoreFiles(chainEnv);
       // The second opinion runs beside all the rest, never in front of the STS call.
-      const jsOpinion = secondOpinion(options.profile, options.sharedFiles);
+      const jsOpinion = secondOpinion(options.profile, options.sharedFiles, filesRead);
       let serverDate: Date | undefined;
       const client = (region: string | undefined, credentials: AwsCredentialIdentity | undefined) => {
         const sts = new STSClient({
@@ -94,6 +96,7 @@ export function createAwsPort(
           region,
           requestHandler: STS_HTTP_TIMEOUTS,
           clock: () => new Date(),
+          exec,
         });
       } catch (error) {
         return { region, chain, credentialsError: fetchFailure(chain.link, error), ...(await jsOpinion) };
