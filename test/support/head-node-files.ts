@@ -20,6 +20,7 @@ export function writableFiles(
     stat: async (path) =>
       store.has(path) ? { kind: "file", mode: 0o600, uid: 1000, gid: 1000, size: 1 } : undefined,
     writeText: async (path, content) => void store.set(path, content),
+    createExclusive: async (path, content) => !store.has(path) && Boolean(store.set(path, content)),
     rename: async (from, to) => {
       store.set(to, store.get(from) ?? "");
       store.delete(from);
