@@ -83,6 +83,8 @@ describe("scrubSecrets", () => {
 
   it.each([
     "arn:aws:iam::aws:policy/AmazonSageMakerClusterInstanceRolePolicy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+    "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSOAdministratorAccessForTheOrg",
     "attach AmazonSageMakerClusterInstanceRolePolicy to HyperPodClusterExecutionRoleForTheTeamA",
     "arn:aws:sts::123456789012:assumed-role/AmazonSageMakerHyperPodExecutionRoleForML/SageMaker",
     "account 123456789012, user AIDAEXAMPLEUSERID1234, role AROAEXAMPLEROLEID1234:SageMaker",
