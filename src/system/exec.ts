@@ -5,7 +5,7 @@ import { inGroup } from "./process-groups";
 // Loaded on first use: a command that never starts a process (whoami, --help) does not parse execa.
 const loadExeca = async () => (await import("execa")).execa;
 
-/** A shell's `command -v` looks at PATH only. */
+/** `command -v` only looks along PATH: a bound it never comes near. */
 const WHICH_TIMEOUT_MS = 3000;
 
 /** The one place child processes start: argv arrays, no shell, so injection is impossible by construction. */
