@@ -53,9 +53,10 @@ export type Act = <O extends CommonOptions, T>(
 /** Parses argv, runs one command and returns the exit code; never throws, never exits. */
 export async function runCli(
   argv: readonly string[],
-  io: Io,
+  rawIo: Io,
   createContext: ContextFactory,
 ): Promise<ExitCode> {
+  const io = scrubbed(rawIo);
   let exitCode: ExitCode = ExitCode.ok;
   const program = new Command("hpiam")
     .description(
@@ -218,6 +219,15 @@ export async function runCli(
   }
 }
 
+/** The output boundary: whatever hpiam prints, a document or a message, passes the one scrubber. */
+function scrubbed(io: Io): Io {
+  return {
+    ...io,
+    stdout: (text) => io.stdout(scrubSecrets(text)),
+    stderr: (text) => io.stderr(scrubSecrets(text)),
+  };
+}
+
 export function withCommonOptions(command: Command): Command {
   return command
     .option("--json", "print one JSON document on stdout and nothing else there")
@@ -261,8 +271,7 @@ function reportError(error: unknown, argv: readonly string[], io: Io): ExitCode 
     io.stdout(`${JSON.stringify(document, null, 2)}\n`);
   }
   const hint = known.hint ? `  ${printable(known.hint)}\n` : "";
-  io.stderr(scrubSecrets(`hpiam: ${printable(known.message)}\n${hint}`));
-  if (argv.includes("--verbose") && error instanceof Error && error.stack)
-    io.stderr(`${scrubSecrets(error.stack)}\n`);
+  io.stderr(`hpiam: ${printable(known.message)}\n${hint}`);
+  if (argv.includes("--verbose") && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
   return known.exitCode;
 }

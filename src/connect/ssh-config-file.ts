@@ -41,8 +41,7 @@ export async function writeSshHostEntry(ctx: Context, host: string, entry: strin
     if (!(await ctx.files.stat(dir))) await ctx.files.mkdir(dir, 0o700);
     // A config that is a symlink (dotfile managers) keeps being one: write where it points.
     const target = info ? await ctx.files.realpath(path) : path;
-    const backup = info ? `${target}.hpiam-backup-${stamp}` : null;
-    if (backup) await ctx.files.writeText(backup, current, 0o600);
+    const backup = info ? await backUp(ctx, `${target}.hpiam-backup-${stamp}`, current, info.mode) : null;
     const temporary = join(dirname(target), `.config.hpiam-${stamp}-${Math.random().toString(36).slice(2)}`);
     await ctx.files.writeText(temporary, edit.text, 0o600);
     await ctx.files.rename(temporary, target).catch(async (error: unknown) => {
@@ -57,6 +56,24 @@ export async function writeSshHostEntry(ctx: Context, host: string, entry: strin
       "ssh-config-unwritable",
     );
   }
+}
+
+/** More runs than any person makes in a second: past it, something else is taking the names. */
+const MAX_BACKUPS_A_SECOND = 100;
+
+/**
+ * The old file, with its mode, under a name no other backup has (created exclusively): a second run in the
+ * same second (of another Host) must not write its copy over the pristine one.
+ */
+async function backUp(ctx: Context, name: string, content: string, mode: number): Promise<string> {
+  for (let n = 1; n <= MAX_BACKUPS_A_SECOND; n++) {
+    const backup = n === 1 ? name : `${name}-${n}`;
+    if (await ctx.files.createExclusive(backup, content, 0o600)) {
+      await ctx.files.chmod(backup, mode & 0o777);
+      return backup;
+    }
+  }
+  throw new Error(`${name} and ${MAX_BACKUPS_A_SECOND - 1} more names like it are taken`);
 }
 
 async function readConfig(ctx: Context, path: string): Promise<string> {

@@ -8,7 +8,7 @@ import { readBotocoreFiles, sectionKeyPair } from "./botocore-files";
 import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
-import type { AwsCallError, AwsPort, Env, Logger, ResolvedCredentials } from "../context";
+import type { AwsCallError, AwsPort, Env, Executor, Logger, ResolvedCredentials } from "../context";
 
 /** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
 export const AWS_HTTP_TIMEOUTS = {
@@ -24,6 +24,7 @@ export function createAwsPort(
   env: Env,
   log: Logger,
   fallbackRegion: () => Promise<string | undefined>,
+  exec: Executor,
 ): AwsPort {
   const sdkLogger = {
     debug() {},
@@ -44,7 +45,7 @@ export function createAwsPort(
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
       const filesRead = readBotocoreFiles(chainEnv);
       // The second opinion runs beside all the rest, never in front of the STS call.
-      const jsOpinion = secondOpinion(options.profile, options.sharedFiles);
+      const jsOpinion = secondOpinion(options.profile, options.sharedFiles, filesRead);
       let serverDate: Date | undefined;
       const client = (region: string | undefined, credentials: AwsCredentialIdentity | undefined) => {
         const sts = new STSClient({
@@ -88,6 +89,7 @@ export function createAwsPort(
           region,
           requestHandler: STS_HTTP_TIMEOUTS,
           clock: () => new Date(),
+          exec,
         });
       } catch (error) {
         return {

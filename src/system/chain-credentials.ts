@@ -6,9 +6,10 @@
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { readFile } from "node:fs/promises";
-import type { Env } from "../context";
+import type { Env, Executor } from "../context";
 import type { ChainLink, ReadIni } from "../identity/botocore-chain";
 import { configProfiles } from "../identity/botocore-config";
+import { readProcessOutput, splitCommandLine } from "../identity/credential-process";
 import { type BotocoreFiles, keyPair, sectionKeys } from "./botocore-files";
 
 export interface FetchContext {
@@ -18,7 +19,11 @@ export interface FetchContext {
   /** Bounded HTTP settings for STS. */
   requestHandler: object;
   clock: () => Date;
+  exec: Executor;
 }
+
+/** A credential process answers in well under a second; below diagnose's 5 s per check, so it is the one named. */
+const CREDENTIAL_PROCESS_TIMEOUT_MS = 3000;
 
 export async function fetchLinkCredentials(
   link: ChainLink,
@@ -54,10 +59,8 @@ export async function fetchLinkCredentials(
       const { fromLoginCredentials } = await import("@aws-sdk/credential-provider-login");
       return fromLoginCredentials({ profile: link.profile, ...sharedPaths(files) })();
     }
-    case "custom-process": {
-      const { fromProcess } = await import("@aws-sdk/credential-provider-process");
-      return fromProcess({ profile: link.profile, ...sharedPaths(files) })();
-    }
+    case "custom-process":
+      return credentialProcess(link.command, ctx.exec);
     case "container-role": {
       const { fromHttp } = await import("@aws-sdk/credential-provider-http");
       return fromHttp({ timeout: 2000, maxRetries: 1 })();
@@ -69,6 +72,24 @@ export async function fetchLinkCredentials(
       return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
     }
   }
+}
+
+/** Run as botocore runs it (no shell; the SDK's provider would use one), in a group that its deadline ends. */
+async function credentialProcess(command: string, exec: Executor): Promise<AwsCredentialIdentity> {
+  const argv = splitCommandLine(command);
+  if (argv.length === 0) throw new Error("credential_process is empty");
+  const answer = await exec.run(argv, { timeoutMs: CREDENTIAL_PROCESS_TIMEOUT_MS });
+  if (answer.timedOut) {
+    throw new Error(`the process did not answer within ${CREDENTIAL_PROCESS_TIMEOUT_MS / 1000} s`);
+  }
+  // botocore's message is the process's stderr, whatever it is.
+  if (answer.exitCode !== 0)
+    throw new Error(answer.stderr.trim() || `the process exited with ${answer.exitCode}`);
+  const keys = readProcessOutput(answer.stdout);
+  return {
+    ...keyPair(keys.accessKeyId, keys.secretAccessKey, keys.sessionToken),
+    ...(keys.expiration ? { expiration: keys.expiration } : {}),
+  };
 }
 
 async function assumeRole(

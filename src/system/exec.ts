@@ -1,33 +1,45 @@
 import type { Executor } from "../context";
 import { CannotRunError } from "../errors";
+import { inGroup } from "./process-groups";
 
 // Loaded on first use: a command that never starts a process (whoami, --help) does not parse execa.
 const loadExeca = async () => (await import("execa")).execa;
 
+/** `command -v` only looks along PATH: a bound it never comes near. */
+const WHICH_TIMEOUT_MS = 3000;
+
 /** The one place child processes start: argv arrays, no shell, so injection is impossible by construction. */
 export function createExecutor(): Executor {
+  const run: Executor["run"] = async (argv, options = {}) => {
+    const [command = "", ...args] = argv;
+    const execa = await loadExeca();
+    const group = inGroup(
+      () =>
+        execa(command, args, {
+          reject: false,
+          // A group of its own, killed whole at the deadline (see process-groups.ts).
+          detached: true,
+          stdin: options.input === undefined ? "ignore" : "pipe",
+          ...(options.input === undefined ? {} : { input: options.input }),
+        }),
+      options.timeoutMs,
+    );
+    const { child } = group;
+    if (options.onStdout)
+      child.stdout?.on("data", (chunk: Buffer) => options.onStdout?.(chunk.toString("utf8")));
+    const result = await child.finally(() => group.done());
+    if (isNotFound(result)) throw notFound(command);
+    return {
+      exitCode: result.exitCode ?? 128,
+      stdout: String(result.stdout ?? ""),
+      stderr: String(result.stderr ?? ""),
+      timedOut: group.timedOut,
+    };
+  };
   return {
-    async run(argv, options = {}) {
-      const [command = "", ...args] = argv;
-      const execa = await loadExeca();
-      const child = execa(command, args, {
-        reject: false,
-        stdin: options.input === undefined ? "ignore" : "pipe",
-        ...(options.input === undefined ? {} : { input: options.input }),
-        ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
-      });
-      if (options.onStdout)
-        child.stdout?.on("data", (chunk: Buffer) => options.onStdout?.(chunk.toString("utf8")));
-      const result = await child;
-      if (isNotFound(result)) throw notFound(command);
-      return {
-        exitCode: result.exitCode ?? 128,
-        stdout: String(result.stdout ?? ""),
-        stderr: String(result.stderr ?? ""),
-        timedOut: Boolean(result.timedOut),
-      };
-    },
+    run,
 
+    // A session with the terminal stays in hpiam's own group: it reads the terminal and takes its Ctrl-C.
     async attach(argv) {
       const [command = "", ...args] = argv;
       const execa = await loadExeca();
@@ -51,9 +63,10 @@ export function createExecutor(): Executor {
     },
 
     async which(command) {
-      const execa = await loadExeca();
-      const result = await execa("sh", ["-c", 'command -v -- "$1"', "which", command], { reject: false });
-      const path = String(result.stdout ?? "").trim();
+      const result = await run(["sh", "-c", 'command -v -- "$1"', "which", command], {
+        timeoutMs: WHICH_TIMEOUT_MS,
+      });
+      const path = result.stdout.trim();
       return result.exitCode === 0 && path ? path : undefined;
     },
   };

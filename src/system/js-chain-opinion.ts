@@ -1,15 +1,21 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { AwsOptions, Identification } from "../context";
+import type { ReadIni } from "../identity/botocore-chain";
+import type { BotocoreFiles } from "./botocore-files";
 
 /**
  * What the SDK for JavaScript's own default chain (Node.js tools: the CDK, Lambda tooling) would sign with,
- * bounded. Never the answer, only a second opinion.
+ * bounded. Never the answer, only a second opinion. None where the files name a credential_process: the SDK
+ * would run it a second time, through a shell and with no deadline that ends it.
  */
 export async function secondOpinion(
   profile: string | undefined,
   files: AwsOptions["sharedFiles"],
+  read: Promise<BotocoreFiles>,
 ): Promise<Pick<Identification, "jsChain">> {
   try {
+    const { raw } = await read;
+    if (namesProcess(raw.config) || namesProcess(raw.credentials)) return {};
     const paths = files ? { filepath: files.credentialsPath, configFilepath: files.configPath } : {};
     const credentials = await withDeadline(
       defaultProvider({ profile, ignoreCache: true, logger: quiet, ...paths })(),
@@ -20,6 +26,12 @@ export async function secondOpinion(
   } catch {
     return {};
   }
+}
+
+function namesProcess(file: ReadIni): boolean {
+  return (
+    file.state === "parsed" && Object.values(file.sections).some((section) => "credential_process" in section)
+  );
 }
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };

@@ -10,7 +10,7 @@ const NOT_FOUND = 2;
 
 /** The current user, and the user database as `getent` sees it (local files, SSSD/LDAP on HyperPod). */
 export function createUserPort(env: Env, exec: Executor): UserPort {
-  const me = userInfo();
+  const me = currentUser(env);
   async function getent(...keys: string[]): Promise<PasswdEntry[]> {
     // `--`: a key is never an option to getent, whatever it starts with.
     const argv = ["getent", "passwd", ...(keys.length > 0 ? ["--", ...keys] : [])];
@@ -26,12 +26,33 @@ export function createUserPort(env: Env, exec: Executor): UserPort {
   }
   return {
     uid: me.uid,
-    name: env.USER ?? me.username,
-    home: homedir(),
+    name: env.USER ?? me.name,
+    home: me.home,
     ...(env.SUDO_USER && me.uid === 0 ? { sudoUser: env.SUDO_USER } : {}),
     lookup: async (name) => (await getent(name))[0],
     all: () => getent(),
   };
+}
+
+/**
+ * This process's user. A uid the user database does not know (SSSD down, a container's arbitrary uid) is named by
+ * its number, and its home is HOME, as it is for the SDK and botocore.
+ */
+function currentUser(env: Env): { uid: number; name: string; home: string } {
+  try {
+    const me = userInfo();
+    return { uid: me.uid, name: me.username, home: homedir() };
+  } catch (error) {
+    const uid = process.getuid?.() ?? -1;
+    if (!env.HOME) {
+      throw new CannotRunError(
+        `no home: HOME is not set and the user database does not know uid ${uid} (${(error as Error).message})`,
+        "Set HOME to your home folder, or check the directory service (systemctl status sssd)",
+        "user-database",
+      );
+    }
+    return { uid, name: String(uid), home: env.HOME };
+  }
 }
 
 function userDatabaseError(why: string): CannotRunError {

@@ -183,6 +183,40 @@ process.exit(Number(process.env.STUB_AWS_EXIT ?? 0));
     expect((await readdir(sshDir)).sort()).toEqual(["config", ...backups]);
   });
 
+  it("--ssh-config never writes a backup over another: runs in one second keep the pristine file and its mode", async () => {
+    const home = join(node.sandbox.root, "busy-home");
+    const sshDir = join(home, ".ssh");
+    await mkdir(sshDir, { recursive: true, mode: 0o700 });
+    const pristine = "Host *.internal\n    User admin\n";
+    await writeFile(join(sshDir, "config"), pristine, { mode: 0o644 });
+    // Another run's backups of this second and the next ones: the names these runs would take first.
+    const now = Date.now();
+    const taken = Array.from({ length: 30 }, (_, second) => {
+      const stamp = new Date(now + (second - 1) * 1000).toISOString().replace(/[-:]|\.\d+/g, "");
+      return `config.hpiam-backup-${stamp}`;
+    });
+    for (const name of taken) await writeFile(join(sshDir, name), "another run's backup\n");
+
+    for (const host of ["one", "two"]) {
+      const run = await hpiam(["--cluster", "ml-cluster", "--ssh-config", host], { HOME: home });
+      expect(run.exitCode, run.stderr).toBe(0);
+    }
+    for (const name of taken)
+      expect(await readFile(join(sshDir, name), "utf8"), name).toBe("another run's backup\n");
+    const made = (await readdir(sshDir)).filter(
+      (name) => name.startsWith("config.hpiam-backup-") && !taken.includes(name),
+    );
+    expect(made).toHaveLength(2);
+    const backups = await Promise.all(
+      made.map(async (name) => ({
+        text: await readFile(join(sshDir, name), "utf8"),
+        mode: (await stat(join(sshDir, name))).mode & 0o777,
+      })),
+    );
+    expect(backups).toContainEqual({ text: pristine, mode: 0o644 });
+    expect(backups).toContainEqual({ text: expect.stringContaining("Host one\n"), mode: 0o600 });
+  });
+
   it("creates ~/.ssh (0700) when there is none, and never overwrites someone else's Host", async () => {
     const home = join(node.sandbox.root, "fresh-home");
     await mkdir(home);

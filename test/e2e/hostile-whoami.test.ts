@@ -1,9 +1,9 @@
 import { execa } from "execa";
-import { chmod, mkdir, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { type ScriptedAnswer, startScriptedEndpoint } from "../support/imds";
-import { expectCalm, useSimulatedNode } from "../support/simulated-node";
+import { expectCalm, ends, useSimulatedNode } from "../support/simulated-node";
 
 // Hostile input for whoami: every case ends in its documented exit code, a short message, no stack trace,
 // no secret, and nothing written anywhere.
@@ -89,6 +89,26 @@ describe("whoami with hostile AWS files", () => {
     expectCalm(node, result);
     expect(result.exitCode).toBe(1);
     expect(JSON.parse(result.stdout).credentialSource.path).toBe(join(aws(), "credentials"));
+  });
+  it("bounds a credential_process whose child hangs, and ends the child with it", async () => {
+    await mkdir(aws(), { recursive: true });
+    const pidFile = join(aws(), "child.pid");
+    await writeFile(
+      join(aws(), "config"),
+      `[default]\ncredential_process = sh -c 'sleep 30 & echo $! > "$0"; wait' ${pidFile}\n`,
+    );
+    const result = await node.hpiam(["whoami", "--json"]);
+    expectCalm(node, result);
+    expect(result.exitCode).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      verdict: { status: "broken" },
+      chainError: {
+        message: "Error when retrieving credentials from custom-process",
+        detail: "the process did not answer within 3 s",
+      },
+    });
+    const child = Number(await readFile(pidFile, "utf8"));
+    expect(await ends(child), `the process's child ${child}`).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { RunResult } from "../support/cli";
 import { useSimulatedNode } from "../support/simulated-node";
 
@@ -70,6 +70,33 @@ describe("no secret ever leaves hpiam", () => {
     for (const path of written) {
       const text = await readFile(path, "utf8");
       for (const secret of node.world.secrets) expect(text, path).not.toContain(secret);
+    }
+  });
+
+  it("when a credential process puts a key pair in its command line and its error", async () => {
+    const { accessKeyId, secretAccessKey } = node.world.leakedKey;
+    const aws = join(node.sandbox.home, ".aws");
+    await mkdir(aws, { recursive: true });
+    onTestFinished(() => rm(aws, { recursive: true, force: true }));
+    await writeFile(
+      join(aws, "config"),
+      `[default]\ncredential_process = sh -c 'echo "denied for ${accessKeyId} ${secretAccessKey}" >&2; exit 3' ${secretAccessKey}\n`,
+    );
+    const masked = `${accessKeyId.slice(0, 4)}…${accessKeyId.slice(-4)}`;
+    for (const args of [
+      ["whoami"],
+      ["whoami", "--json"],
+      ["whoami", "--verbose"],
+      ["diagnose"],
+      ["diagnose", "--json"],
+    ]) {
+      const { stdout, stderr } = await node.hpiam(args);
+      const what = `hpiam ${args.join(" ")}`;
+      // Still says what the process said, with the key id as hpiam shows one.
+      expect(stdout, what).toContain(`denied for ${masked}`);
+      expect(stdout + stderr, what).not.toContain(secretAccessKey);
+      expect(stdout + stderr, what).not.toContain(accessKeyId);
+      if (args.includes("--json")) expect(() => JSON.parse(stdout) as unknown, what).not.toThrow();
     }
   });
 });

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
-import { chmod, mkdir, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecoverResult } from "../../src/recover/types";
 import { diagnoseReport } from "../support/diagnose-report";
-import { expectNoSecrets, leakedCredentials, useSimulatedNode } from "../support/simulated-node";
+import { expectNoSecrets, leakedCredentials, ends, useSimulatedNode } from "../support/simulated-node";
 
 // An admin's `sudo hpiam … --all-users` while the directory service (SSSD) fails, hangs, or does not enumerate.
 describe("--all-users when the user database fails, hangs or lists local users only", () => {
@@ -35,6 +35,8 @@ describe("--all-users when the user database fails, hangs or lists local users o
     const stubs = {
       failing: "#!/bin/sh\necho 'getent: cannot contact sssd' >&2\nexit 1\n",
       hanging: "#!/bin/sh\nexec sleep 60\n",
+      // A wrapper whose child hangs (an `sss` call, a `sleep`): the child's pid is left for the test to look at.
+      "hanging-child": '#!/bin/sh\nsleep 30 &\necho $! > "$0.child"\nwait\n',
       // SSSD with enumerate = false: enumeration lists local users only; a lookup by name still finds alice.
       local: `#!/bin/sh\n[ $# -gt 1 ] && exec ${join(node.sandbox.binDir, "getent")} "$@"\n${join(node.sandbox.binDir, "getent")} passwd | grep -v '^alice:'\n`,
     };
@@ -144,5 +146,41 @@ describe("--all-users when the user database fails, hangs or lists local users o
     expect(alice.exitCode, alice.stdout).toBe(0);
     expect(existsSync(join(node.sandbox.aliceHome, ".aws"))).toBe(false);
     expectNoSecrets(node, result, human, alice);
+  });
+
+  it("a getent whose child hangs: bounded with its child, and only the checks that read users say so", async () => {
+    const report = diagnoseReport(
+      await node.hpiam(["diagnose", "--all-users", "--json"], withGetent("hanging-child")),
+    );
+    const readers = ["root-credentials", "other-users"] as const;
+    for (const id of readers) {
+      expect(report.check(id)).toMatchObject({
+        status: "error",
+        message: "could not run: cannot read the user database: getent passwd did not answer within 3 s",
+      });
+    }
+    // No other check is blamed for the wait (`did not finish within 5 s (an endpoint that does not answer?)`).
+    for (const check of report.doc.checks.filter((c) => !(readers as readonly string[]).includes(c.id)))
+      expect(check.message, check.id).not.toMatch(/did not finish within/);
+    const child = Number(await readFile(join(bin("hanging-child"), "getent.child"), "utf8"));
+    expect(await ends(child), `getent's child ${child}`).toBe(true);
+  });
+
+  it("a uid the user database does not know: whoami and diagnose answer, with HOME as the home", async () => {
+    const uid = 4242;
+    const home = join(node.sandbox.root, "home", "unlisted");
+    await mkdir(home, { recursive: true });
+    await chown(home, uid, uid);
+    await chmod(node.sandbox.root, 0o755);
+    const as = { within: ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups"] };
+    const whoami = await node.hpiam(["whoami", "--json"], { HOME: home }, as);
+    expect(whoami.exitCode, whoami.stderr).toBe(0);
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ verdict: { status: "healthy" } });
+    const report = diagnoseReport(await node.hpiam(["diagnose", "--json"], { HOME: home }, as));
+    expect(report.check("aws-files")).toMatchObject({
+      status: "pass",
+      message: expect.stringContaining(home),
+    });
+    expect(report.result.stderr).not.toMatch(/unexpected error/);
   });
 });

@@ -29,6 +29,7 @@ export function memoryFiles(
     stat: info,
     lstat: info,
     writeText: async (path, content) => void store.set(path, content),
+    createExclusive: async (path, content) => !store.has(path) && Boolean(store.set(path, content)),
     rename: async (from, to) => {
       const text = store.get(from);
       if (text === undefined) throw missing(from);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context, Files, Identification } from "../../src/context";
 import { createAwsPort } from "../../src/system/aws";
+import { createExecutor } from "../../src/system/exec";
 import { createFiles } from "../../src/system/files";
 import { fakeContext, type FakeOptions } from "./fake-context";
 import { NODE_ROLE, nodeIdentity } from "./fake-node";
@@ -42,7 +43,7 @@ export function onRealHome(
   options: FakeOptions & { files?: Files; name?: string } = {},
 ): Context & { ran: string[][] } {
   const base = fakeContext({ instanceProfile: { reachable: true, roleName: NODE_ROLE }, ...options });
-  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined);
+  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined, createExecutor());
   const paths = {
     credentialsPath: join(home, ".aws", "credentials"),
     configPath: join(home, ".aws", "config"),

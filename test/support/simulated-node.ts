@@ -168,3 +168,16 @@ export function expectOneLineError(
 /** A credentials file holding the leaked IAM user's key, as `aws configure` writes it. */
 export const leakedCredentials = (node: SimulatedNode) =>
   `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`;
+
+/**
+ * Whether the process with this pid ends (or is a zombie: killed, waiting for init) within a few seconds: a
+ * signal sent to it lands once the kernel schedules it.
+ */
+export async function ends(pid: number): Promise<boolean> {
+  for (let waited = 0; waited < 5000; waited += 50) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    if (!stat || /^\d+ \(.*\) Z/.test(stat)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { judgeIdentification } from "../../src/identity/identify";
 import { createAwsPort } from "../../src/system/aws";
+import { createExecutor } from "../../src/system/exec";
 import { type FakeImds, startImds } from "../support/imds";
 
 // The real adapter reads real files; these tests check that hpiam names the link botocore's chain picks.
@@ -60,7 +61,7 @@ afterEach(async () => {
 });
 
 async function judged(profile?: string) {
-  const aws = createAwsPort(process.env, log, async () => undefined);
+  const aws = createAwsPort(process.env, log, async () => undefined, createExecutor());
   const found = await aws.identify({ profile });
   return judgeIdentification(found, { reachable: true, roleName: "ExecRole" }, process.env, { profile });
 }

@@ -86,4 +86,32 @@ describe("runCli", () => {
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toBe("hpiam: unexpected error: boom\n");
   });
+
+  it("masks keys that a failing credential process printed, in every output", async () => {
+    const keyId = "AKIAZZ3EXAMPLEKEYWXY";
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzEXAMPLEKEY";
+    const process: FakeOptions = {
+      identification: {
+        chain: linkWins({
+          method: "custom-process",
+          profile: "default",
+          path: "/home/ubuntu/.aws/config",
+          command: `vault ${secret}`,
+        }),
+        credentialsError: { name: "CredentialsProviderError", message: `denied for ${keyId} ${secret}` },
+      },
+    };
+    for (const argv of [
+      ["whoami"],
+      ["whoami", "--json"],
+      ["whoami", "--verbose"],
+      ["diagnose"],
+      ["diagnose", "--json"],
+    ]) {
+      const result = await run(argv, process);
+      expect(result.stdout, argv.join(" ")).toContain("AKIA…YWXY");
+      expect(result.stdout + result.stderr, argv.join(" ")).not.toContain(secret);
+      expect(result.stdout + result.stderr, argv.join(" ")).not.toContain(keyId);
+    }
+  });
 });

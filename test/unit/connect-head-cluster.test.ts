@@ -102,6 +102,23 @@ describe("connect-head --cluster", () => {
     expect([...files.store.keys()].filter((path) => path.includes("hpiam-backup"))).toHaveLength(1);
   });
 
+  it("keeps every backup when two runs come in one second: the pristine file is never written over", async () => {
+    const pristine = "Host *\n    ServerAliveInterval 60\n";
+    const files = memoryFiles({ "/home/ubuntu/.ssh/config": pristine });
+    const ctx = offCluster({ files });
+    const backupOf = async (host: string) => {
+      const result = await connectHead({ cluster: "ml-cluster", sshConfig: host }, ctx);
+      return "sshConfig" in result ? (result.sshConfig?.backup ?? "") : "";
+    };
+    const first = await backupOf("one");
+    const afterFirst = files.store.get("/home/ubuntu/.ssh/config");
+    const second = await backupOf("two");
+    expect(first).toBe("/home/ubuntu/.ssh/config.hpiam-backup-20261123T120000Z");
+    expect(second).toBe("/home/ubuntu/.ssh/config.hpiam-backup-20261123T120000Z-2");
+    expect(files.store.get(first)).toBe(pristine);
+    expect(files.store.get(second)).toBe(afterFirst);
+  });
+
   it("refuses (exit 2) to overwrite a Host entry someone else wrote", async () => {
     const files = memoryFiles({ "/home/ubuntu/.ssh/config": "Host ml-cluster\n    HostName 10.0.0.1\n" });
     const error = await failure(

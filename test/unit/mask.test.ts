@@ -29,4 +29,79 @@ describe("scrubSecrets", () => {
     expect(scrubbed).not.toContain(token.slice(0, 40));
     expect(scrubbed).toContain("AKIA…MPLE");
   });
+
+  const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
+  // Key pairs as AWS makes them: an id of 16 capitals and digits after AKIA/ASIA, random bytes for the rest.
+  const keyId = fc
+    .tuple(
+      fc.constantFrom("AKIA", "ASIA"),
+      fc.string({
+        unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+        minLength: 16,
+        maxLength: 16,
+      }),
+    )
+    .map(([prefix, rest]) => prefix + rest);
+  const secretKey = fc.uint8Array({ minLength: 30, maxLength: 30 }).map(base64);
+  const sessionToken = fc.uint8Array({ minLength: 150, maxLength: 800 }).map(base64);
+  // Whatever ends a word around a key: a space, a quote, `=`, a newline, JSON's escapes...
+  const edge = fc.string({
+    unit: fc.constantFrom(..." \t\n\"'=:;,()[]{}<>|&@#!?*%$~^-_.\\`"),
+    minLength: 1,
+    maxLength: 3,
+  });
+  const text = fc.string({ maxLength: 60 });
+
+  it("never lets a key pair through, whatever text surrounds it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(text, edge, fc.oneof(keyId, secretKey, sessionToken), edge), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        text,
+        (pieces, tail) => {
+          const input = pieces.map((piece) => piece.join("")).join("") + tail;
+          const scrubbed = scrubSecrets(input);
+          for (const [, , secret] of pieces) expect(scrubbed).not.toContain(secret);
+        },
+      ),
+    );
+  });
+
+  it("never lets a secret through a JSON document either", () => {
+    fc.assert(
+      fc.property(text, secretKey, keyId, (words, secret, id) => {
+        const document = JSON.stringify({ detail: `${words}\n${id}\n${secret}\t${words}` }, null, 2);
+        const scrubbed = scrubSecrets(document);
+        expect(scrubbed).not.toContain(secret);
+        expect(scrubbed).not.toContain(id);
+        expect(() => JSON.parse(scrubbed) as unknown).not.toThrow();
+      }),
+    );
+  });
+
+  it.each([
+    "arn:aws:iam::aws:policy/AmazonSageMakerClusterInstanceRolePolicy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+    "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSOAdministratorAccessForTheOrg",
+    "attach AmazonSageMakerClusterInstanceRolePolicy to HyperPodClusterExecutionRoleForTheTeamA",
+    "arn:aws:sts::123456789012:assumed-role/AmazonSageMakerHyperPodExecutionRoleForML/SageMaker",
+    "account 123456789012, user AIDAEXAMPLEUSERID1234, role AROAEXAMPLEROLEID1234:SageMaker",
+    "AKIA…WXYZ (long-term) and [redacted]",
+    "sed -i '/^export AWS_SECRET_ACCESS_KEY=/d' /home/ubuntu/.bashrc",
+    "/usr/share/doc/bash/examples/startup-files and /home/ubuntu/projects/training/checkpoints/latest",
+    "i-0123456789abcdef0 at 10.1.2.3, sagemaker-cluster:abcdef123456_worker-group-1-i-0123456789abcdef0",
+  ])("leaves what is not a secret as it is: %s", (line) => {
+    expect(scrubSecrets(line)).toBe(line);
+  });
+
+  it("is idempotent: the masked forms stay masked", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), keyId, secretKey, (words, id, secret) => {
+        const once = scrubSecrets(`${words} ${id} ${secret} ${words}`);
+        expect(scrubSecrets(once)).toBe(once);
+      }),
+    );
+  });
 });
