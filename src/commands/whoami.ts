@@ -29,10 +29,13 @@ export async function whoami(options: WhoamiOptions, ctx: Context): Promise<Whoa
   return { schemaVersion: 1, ...report };
 }
 
-/** 0 healthy, 1 any other verdict, 3 when there is nothing to judge (no keys, or STS unreachable). */
+/**
+ * 0 healthy, 1 any other verdict, 3 when there is nothing to judge (no keys, STS unreachable, or a chain
+ * setting hpiam cannot evaluate).
+ */
 export function whoamiExitCode(result: WhoamiResult): ExitCode {
   if (result.verdict.status === "healthy") return ExitCode.ok;
-  if (result.verdict.status === "no-credentials") return ExitCode.cannotRun;
+  if (result.verdict.status === "no-credentials" || result.undecided) return ExitCode.cannotRun;
   if (result.verdict.status === "unknown" && result.problem?.kind === "unreachable")
     return ExitCode.cannotRun;
   return ExitCode.problems;

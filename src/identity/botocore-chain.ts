@@ -13,9 +13,12 @@ import {
   type ProfileChoice,
 } from "./botocore-config";
 import { type ChainError, chainErrors } from "./chain-errors";
-import { ChainStop, sectionsOf, stop } from "./chain-stop";
+import { ChainStop, ChainUndecidable, type ChainUndecided, sectionsOf, stop, undecided } from "./chain-stop";
+import { checkExpiry } from "./expiry";
+import { imdsReached, imdsSettings, type ImdsSettings } from "./imds-settings";
 import { botoConfig, checkSso, ec2CredentialFile } from "./late-links";
 import type { IniSections } from "./configparser";
+import { pythonInt } from "./python-forms";
 
 /** A file as botocore finds it: not there (skipped), or parsed, or unparseable (an error where it is read). */
 export type ReadIni =
@@ -33,6 +36,8 @@ export interface ChainInput {
   ec2CredentialFile?: { path: string; values?: Record<string, string> };
   /** BOTO_CONFIG's file, else /etc/boto.cfg then ~/.boto, in that order. */
   botoFiles: ReadIni[];
+  /** For keys that say when they expire. */
+  now: Date;
 }
 
 export type ChainLink =
@@ -47,6 +52,8 @@ export type ChainLink =
       durationSeconds?: number;
       /** The file that defines role_arn for the profile. */
       path: string;
+      /** credential_source, where it names the link that signs the AssumeRole call. */
+      credentialSource?: string;
       /** What signs the AssumeRole call. */
       source: ChainLink;
     }
@@ -64,11 +71,17 @@ export type ChainLink =
   | { method: "shared-credentials-file" | "config-file" | "boto-config"; profile?: string; path: string }
   | { method: "ec2-credentials-file"; path: string }
   | { method: "container-role" }
-  | { method: "iam-role" };
+  /** attempts: metadata_service_num_attempts (0 when botocore asks nothing). */
+  | { method: "iam-role"; attempts?: number };
 
+/**
+ * The link that signs; or where botocore stops (the AWS CLI's error); or a setting whose effect hpiam cannot
+ * evaluate exactly (the verdict is then unknown, never healthy).
+ */
 export type ChainDecision =
-  | { ok: true; link: ChainLink; profile: ProfileChoice }
-  | { ok: false; error: ChainError; profile: ProfileChoice };
+  | { kind: "link"; link: ChainLink; profile: ProfileChoice }
+  | { kind: "broken"; error: ChainError; profile: ProfileChoice }
+  | { kind: "undecided"; undecided: ChainUndecided; profile: ProfileChoice };
 
 const CANONICAL_SOURCES: Record<string, "env" | "container-role" | "iam-role"> = {
   Environment: "env",
@@ -80,11 +93,19 @@ const CANONICAL_SOURCES: Record<string, "env" | "container-role" | "iam-role"> =
 export function resolveChain(input: ChainInput): ChainDecision {
   const profile = chooseProfile(input.env, input.profileFlag);
   try {
-    return { ok: true, link: walk(input, profile), profile };
+    return { kind: "link", link: walk(input, profile), profile };
   } catch (error) {
-    if (error instanceof ChainStop) return { ok: false, error: error.detail, profile };
+    const decision = stoppedBy(error, profile);
+    if (decision) return decision;
     throw error;
   }
+}
+
+/** The decision a stop or an undecidable setting makes, where fetching the link's keys raised one. */
+export function stoppedBy(error: unknown, profile: ProfileChoice): ChainDecision | undefined {
+  if (error instanceof ChainStop) return { kind: "broken", error: error.detail, profile };
+  if (error instanceof ChainUndecidable) return { kind: "undecided", undecided: error.detail, profile };
+  return undefined;
 }
 
 function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
@@ -93,16 +114,16 @@ function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
   const config = sectionsOf(input.config);
   const credentials = sectionsOf(input.credentials);
   const full = fullConfig(config, credentials);
-  if (choice.namedBy && !(choice.name in full.profiles)) stop(chainErrors.profileNotFound(choice));
+  const asked = choice.named ?? choice.name;
+  if (choice.namedBy && !(asked in full.profiles)) stop(chainErrors.profileNotFound(choice));
+  // Checked as the chain is built, before any link is asked.
+  const imds = imdsSettings(env, full.profiles[asked] ?? {});
   const envAllowed = choice.namedBy !== "--profile";
   const name = choice.name;
 
-  if (envAllowed && env.AWS_ACCESS_KEY_ID) {
-    if (!env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
-    return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
-  }
+  if (envAllowed && env.AWS_ACCESS_KEY_ID) return environmentKeys(input);
   const profile = full.profiles[name] ?? {};
-  if (isAssumeRole(profile)) return assumeRole(input, full.profiles, name, [name]);
+  if (isAssumeRole(profile)) return assumeRole(input, full.profiles, name, [name], imds);
   return (
     profileLinks(input, full, name, envAllowed) ??
     ec2CredentialFile(input) ??
@@ -110,8 +131,45 @@ function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
     (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI !== undefined ||
     env.AWS_CONTAINER_CREDENTIALS_FULL_URI !== undefined
       ? { method: "container-role" }
-      : { method: "iam-role" })
+      : { method: "iam-role", ...imdsReached(imds) })
   );
+}
+
+/** `EnvProvider`: both keys, and an expiry (when set) that has not passed. */
+function environmentKeys({ env, now }: ChainInput): ChainLink {
+  if (!env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
+  if (env.AWS_CREDENTIAL_EXPIRATION)
+    checkExpiry(env.AWS_CREDENTIAL_EXPIRATION, "AWS_CREDENTIAL_EXPIRATION", now);
+  return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
+}
+
+/** The keys the chain reads as one value: configparser's nested block (`key =` then indented lines) is not. */
+const CHAIN_KEYS = [
+  "aws_access_key_id",
+  "aws_secret_access_key",
+  "aws_session_token",
+  "aws_security_token",
+  "role_arn",
+  "source_profile",
+  "credential_source",
+  "role_session_name",
+  "external_id",
+  "mfa_serial",
+  "duration_seconds",
+  "web_identity_token_file",
+  "credential_process",
+  "sso_session",
+  "sso_account_id",
+  "sso_role_name",
+];
+
+function checkPlain(profile: Profile, name: string): void {
+  const nested = CHAIN_KEYS.find((key) => profile[key]?.startsWith("\n"));
+  if (nested)
+    undecided(
+      `${nested} in [${name}]`,
+      "botocore reads its indented lines as a nested block of settings, not as the one value it expects",
+    );
 }
 
 /** `ProfileProviderBuilder.providers`: web identity, SSO, credentials file, login, process, config file. */
@@ -122,6 +180,7 @@ function profileLinks(
   envAllowed: boolean,
 ): ChainLink | undefined {
   const profile = full.profiles[name] ?? {};
+  checkPlain(profile, name);
   const fromEnv = (variable: string) => (envAllowed ? input.env[variable] : undefined);
   const tokenFile = fromEnv("AWS_WEB_IDENTITY_TOKEN_FILE") ?? profile.web_identity_token_file;
   if (tokenFile) {
@@ -176,8 +235,10 @@ function assumeRole(
   profiles: Record<string, Profile>,
   name: string,
   visited: string[],
+  imds: ImdsSettings,
 ): ChainLink {
   const profile = profiles[name] ?? {};
+  checkPlain(profile, name);
   const { source_profile: sourceProfile, credential_source: credentialSource } = profile;
   const role = {
     method: "assume-role" as const,
@@ -187,7 +248,7 @@ function assumeRole(
     ...optional("sessionName", profile.role_session_name),
     ...optional("externalId", profile.external_id),
     ...optional("mfaSerial", profile.mfa_serial),
-    ...durationOf(profile.duration_seconds),
+    ...durationOf(profile.duration_seconds, name),
   };
   if (credentialSource !== undefined && sourceProfile !== undefined) stop(chainErrors.bothSources(name));
   if (credentialSource === undefined && sourceProfile === undefined)
@@ -197,7 +258,7 @@ function assumeRole(
       ? CANONICAL_SOURCES[credentialSource]
       : undefined;
     if (!method) stop(chainErrors.badCredentialSource(credentialSource, name));
-    return { ...role, source: namedSource(input, method, name, credentialSource) };
+    return { ...role, credentialSource, source: namedSource(input, method, name, credentialSource, imds) };
   }
   const sourceName = sourceProfile ?? "";
   const source = profiles[sourceName];
@@ -211,19 +272,29 @@ function assumeRole(
     if (!link) stop(chainErrors.sourceWithoutCredentials(sourceName));
     return { ...role, source: link };
   }
-  return { ...role, source: assumeRole(input, profiles, sourceName, path) };
+  return { ...role, source: assumeRole(input, profiles, sourceName, path, imds) };
 }
 
+/** `CanonicalNameCredentialSourcer`: the named provider alone; when it finds nothing, botocore says so. */
 function namedSource(
   input: ChainInput,
   method: "env" | "container-role" | "iam-role",
   profile: string,
   canonical: string,
+  imds: ImdsSettings,
 ): ChainLink {
-  if (method !== "env") return { method };
-  if (!input.env.AWS_ACCESS_KEY_ID) stop(chainErrors.emptyCredentialSource(canonical, profile));
-  if (!input.env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
-  return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
+  const { env } = input;
+  if (method === "iam-role") return { method, ...imdsReached(imds) };
+  if (method === "container-role") {
+    if (
+      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI === undefined &&
+      env.AWS_CONTAINER_CREDENTIALS_FULL_URI === undefined
+    )
+      stop(chainErrors.emptyCredentialSource(canonical, profile));
+    return { method };
+  }
+  if (!env.AWS_ACCESS_KEY_ID) stop(chainErrors.emptyCredentialSource(canonical, profile));
+  return environmentKeys(input);
 }
 
 /** The credentials file when its section of the profile sets one of the keys (it wins the merge), else config. */
@@ -236,7 +307,14 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
-function durationOf(text: string | undefined): { durationSeconds?: number } {
-  const seconds = text === undefined ? Number.NaN : Number.parseInt(text, 10);
-  return Number.isNaN(seconds) ? {} : { durationSeconds: seconds };
+/** `int(duration_seconds)`; botocore drops a value that is not an integer. */
+function durationOf(text: string | undefined, profile: string): { durationSeconds?: number } {
+  if (text === undefined) return {};
+  const seconds = pythonInt(text);
+  if (seconds === "unsure")
+    undecided(
+      `duration_seconds in [${profile}]`,
+      `Python's int() reads "${text}" in ways hpiam does not follow`,
+    );
+  return seconds === "invalid" ? {} : { durationSeconds: seconds };
 }

@@ -4,6 +4,7 @@
  */
 import type { Env } from "../context";
 import type { IniSections } from "./configparser";
+import { shlexSplit } from "./python-forms";
 
 export type Profile = Record<string, string>;
 
@@ -33,27 +34,37 @@ export function fullConfig(config: IniSections, credentials: IniSections): Profi
 }
 
 /**
- * `profile NAME` names NAME when the header is exactly two words (botocore splits it with shlex; a quoted name
- * with spaces in it is the one form this reads differently, and no AWS tool writes one).
+ * `profile NAME` names NAME when shlex splits the header into exactly two words: `[profile "dev"]` is dev,
+ * `[profile 'ops team']` is ops team, and a header shlex cannot split (an unclosed quote) names nothing.
+ * shlex splits only at space, tab and line ends: a no-break space stays inside the word.
  */
 function assignNamed(into: Record<string, Profile>, header: string, values: Profile): void {
-  const words = header.trim().split(/\s+/u);
-  if (words.length === 2 && words[1] !== undefined) into[words[1]] = values;
+  const split = shlexSplit(header);
+  if (!("words" in split) || split.words.length !== 2) return;
+  const [, name] = split.words;
+  if (name !== undefined) into[name] = values;
 }
 
 export interface ProfileChoice {
-  /** The profile the chain reads (`default` when none is named). */
+  /** The profile the chain reads (`default` when none is named, or the name is empty). */
   name: string;
+  /** The name as given, where it differs: an empty AWS_PROFILE names a profile `()` the AWS CLI looks for. */
+  named?: string;
   /** Named by --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE: then it must exist. */
   namedBy?: "--profile" | "AWS_DEFAULT_PROFILE" | "AWS_PROFILE";
 }
 
-/** --profile, then AWS_DEFAULT_PROFILE, then AWS_PROFILE (botocore's order: the older name wins), else default. */
+/**
+ * --profile, then AWS_DEFAULT_PROFILE, then AWS_PROFILE (botocore's order: the older name wins), else default.
+ * The AWS CLI ignores an empty --profile; an empty variable is a name the CLI looks for (and does not find),
+ * while the chain itself reads default.
+ */
 export function chooseProfile(env: Env, flag?: string): ProfileChoice {
-  if (flag !== undefined) return { name: flag || "default", namedBy: "--profile" };
+  if (flag) return { name: flag, namedBy: "--profile" };
   for (const variable of ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"] as const) {
     const value = env[variable];
-    if (value !== undefined) return { name: value || "default", namedBy: variable };
+    if (value !== undefined)
+      return { name: value || "default", namedBy: variable, ...(value ? {} : { named: "" }) };
   }
   return { name: "default" };
 }

@@ -13,7 +13,7 @@ export type IniParse =
   | { ok: false; line: number; reason: string };
 
 /** Python's whitespace (str.isspace, `\s`): not JavaScript's, which counts a byte-order mark and not \x1c–\x1f. */
-const SPACE =
+export const SPACE =
   "[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 const SECTION = /^\[(?<header>.+)\]/su;
 const OPTION = new RegExp(`^(?<option>.*?)${SPACE}*(?<vi>[=:])${SPACE}*(?<value>.*)$`, "su");
@@ -25,12 +25,56 @@ const NOT_SPACE = new RegExp(`(?!${SPACE}).`, "u");
 const strip = (text: string) => text.replace(LEADING, "").replace(TRAILING, "");
 const DEFAULT_SECTION = "DEFAULT";
 
+/** One line of an option's value, and where it is. */
+interface Part {
+  text: string;
+  line: number;
+}
+
 /** Parses text as configparser would; [DEFAULT]'s options are inherited by every other section. */
 export function parseIni(text: string): IniParse {
-  const sections = new Map<string, Map<string, string[]>>();
-  const defaults = new Map<string, string[]>();
+  const read = readOptions(text);
+  if (!read.ok) return read;
+  const sections = Object.fromEntries([...read.sections].map(([name, options]) => [name, joined(options)]));
+  return { ok: true, sections };
+}
+
+/**
+ * Parses text as botocore's `raw_config_parse` does: configparser, then a value that starts on the line after its
+ * key (`s3 =` and indented lines) must be `key = value` lines, or the file is unparseable.
+ */
+export function parseBotocoreIni(text: string): IniParse {
+  const read = readOptions(text);
+  if (!read.ok) return read;
+  for (const options of read.sections.values()) {
+    for (const [option, parts] of options) {
+      if (!joined(new Map([[option, parts]]))[option]?.startsWith("\n")) continue;
+      const bad = parts.find((part) => part.text !== "" && !part.text.includes("="));
+      if (bad) return { ok: false, line: bad.line, reason: `an indented line of ${option} without "="` };
+    }
+  }
+  return parseIni(text);
+}
+
+const joined = (options: Map<string, Part[]>) =>
+  Object.fromEntries(
+    [...options].map(([key, parts]) => [
+      key,
+      parts
+        .map((part) => part.text)
+        .join("\n")
+        .replace(TRAILING, ""),
+    ]),
+  );
+
+/** Each section's options (with [DEFAULT]'s inherited), each value as its lines; or Python's first error. */
+function readOptions(
+  text: string,
+): { ok: true; sections: Map<string, Map<string, Part[]>> } | { ok: false; line: number; reason: string } {
+  const sections = new Map<string, Map<string, Part[]>>();
+  const defaults = new Map<string, Part[]>();
   const seen = new Set<string>();
-  let current: Map<string, string[]> | undefined;
+  let current: Map<string, Part[]> | undefined;
   let sectionName = "";
   let option: string | undefined;
   let indentLevel = 0;
@@ -44,12 +88,12 @@ export function parseIni(text: string): IniParse {
     const value = comment ? "" : strip(line);
     if (!value) {
       // A blank line inside a value stays part of it (empty_lines_in_values); a comment line does not.
-      if (!comment && current && option !== undefined) current.get(option)?.push("");
+      if (!comment && current && option !== undefined) current.get(option)?.push({ text: "", line: lineNo });
       continue;
     }
     const indent = line.search(NOT_SPACE);
     if (current && option !== undefined && indent > indentLevel) {
-      current.get(option)?.push(value);
+      current.get(option)?.push({ text: value, line: lineNo });
       continue;
     }
     indentLevel = indent;
@@ -80,17 +124,11 @@ export function parseIni(text: string): IniParse {
       return { ok: false, line: lineNo, reason: `duplicate key ${option} in [${sectionName}]` };
     }
     seen.add(`${sectionName}\0${option}`);
-    current.set(option, [strip(parsed.value ?? "")]);
+    current.set(option, [{ text: strip(parsed.value ?? ""), line: lineNo }]);
   }
   if (firstError) return { ok: false, ...firstError };
-
-  const joined = (options: Map<string, string[]>) =>
-    Object.fromEntries([...options].map(([key, parts]) => [key, parts.join("\n").replace(TRAILING, "")]));
-  const inherited = joined(defaults);
   return {
     ok: true,
-    sections: Object.fromEntries(
-      [...sections].map(([name, options]) => [name, { ...inherited, ...joined(options) }]),
-    ),
+    sections: new Map([...sections].map(([name, options]) => [name, new Map([...defaults, ...options])])),
   };
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { getHomeDir, loadSharedConfigFiles } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { type ChainLink, resolveChain } from "../identity/botocore-chain";
+import { type ChainLink, resolveChain, stoppedBy } from "../identity/botocore-chain";
 import { profileKeys, readBotocoreFiles, readKeyFiles } from "./botocore-files";
 import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
@@ -83,8 +83,9 @@ export function createAwsPort(
       // Nothing in the environment or config file: the instance knows its region, else STS's global one.
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
-      const chain = resolveChain({ env: chainEnv, profileFlag: options.profile, ...files.input });
-      if (!chain.ok) return { region, chain, ...(await jsOpinion) };
+      const now = new Date();
+      const chain = resolveChain({ env: chainEnv, profileFlag: options.profile, ...files.input, now });
+      if (chain.kind !== "link") return { region, chain, ...(await jsOpinion) };
 
       let credentials: AwsCredentialIdentity;
       try {
@@ -93,9 +94,12 @@ export function createAwsPort(
           files: files.raw,
           region,
           requestHandler: STS_HTTP_TIMEOUTS,
-          clock: () => new Date(),
+          clock: () => now,
         });
       } catch (error) {
+        // botocore stops (or hpiam cannot tell) on what the link gave: the chain's outcome, not a fetch failure.
+        const stopped = stoppedBy(error, chain.profile);
+        if (stopped) return { region, chain: stopped, ...(await jsOpinion) };
         return { region, chain, credentialsError: fetchFailure(chain.link, error), ...(await jsOpinion) };
       }
       const resolved: ResolvedCredentials = {
