@@ -2,7 +2,8 @@
  * Credential layouts for the differential test of botocore's chain: one line each, so anyone can add one.
  * Files are relative to the layout's own HOME. Placeholders: {bob} (an ini key pair), {bob.id}, {bob.secret},
  * {HOME}, {DEV_ROLE}, {WEB_ROLE}, {NODE} (this Node.js), {SCRIPT} (a credential_process printing bob's keys),
- * {BYTE_FF} (a byte that is not UTF-8). The layouts after the first block are the long tail: each is a form the
+ * {BYTE_FF} (a byte that is not UTF-8), {SYSTEM_PATH} (this machine's PATH without the sandbox's stubbed
+ * commands: its real user database, which Python's expanduser reads). The layouts after the first block are the long tail: each is a form the
  * AWS CLI reads its own way (parse errors, path expansion, validations before signing, shlex profile names,
  * empty variables, expiry, its exact messages).
  */
@@ -318,17 +319,17 @@ export const LAYOUTS: Layout[] = [
   // --- paths botocore expands (or not) ---
   {
     name: "`~root/..` in AWS_SHARED_CREDENTIALS_FILE is expanded",
-    env: { AWS_SHARED_CREDENTIALS_FILE: "~root/..{HOME}/keys.ini" },
+    env: { AWS_SHARED_CREDENTIALS_FILE: "~root/..{HOME}/keys.ini", PATH: "{SYSTEM_PATH}" },
     files: { "keys.ini": "[default]\n{bob}" },
   },
   {
     name: "`~root/..` in AWS_CONFIG_FILE is expanded",
-    env: { AWS_CONFIG_FILE: "~root/..{HOME}/cfg.ini", AWS_PROFILE: "dev" },
+    env: { AWS_CONFIG_FILE: "~root/..{HOME}/cfg.ini", PATH: "{SYSTEM_PATH}", AWS_PROFILE: "dev" },
     files: { "cfg.ini": "[profile dev]\n{carol}" },
   },
   {
     name: "`~root/..` in BOTO_CONFIG is expanded",
-    env: { BOTO_CONFIG: "~root/..{HOME}/boto.cfg" },
+    env: { BOTO_CONFIG: "~root/..{HOME}/boto.cfg", PATH: "{SYSTEM_PATH}" },
     files: { "boto.cfg": "[Credentials]\n{bob}" },
   },
   {
