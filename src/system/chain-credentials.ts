@@ -23,7 +23,7 @@ const PROCESS_FIX = "make the credential_process command work, or remove it from
 const TOKEN_FIX = "check the web identity token file and role, or unset AWS_WEB_IDENTITY_TOKEN_FILE";
 const CONTAINER_FIX =
   "unset AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI outside a container";
-/** A credential_process that has not answered by then is not waited for (botocore would wait on). */
+/** A credential_process that has not answered by then is not waited for: botocore would wait on, undecided. */
 const PROCESS_TIMEOUT_MS = 30_000;
 
 export interface FetchContext {
@@ -185,8 +185,10 @@ async function runProcess(
     timeout: PROCESS_TIMEOUT_MS,
   });
   const where = `credential_process of [${link.profile}]`;
+  if (result.timedOut)
+    undecided(where, `it did not finish within ${PROCESS_TIMEOUT_MS / 1000} s, and botocore waits for it`);
   if (result.exitCode === undefined) {
-    const text = result.timedOut ? undefined : osErrorText(result.code, file);
+    const text = osErrorText(result.code, file);
     if (text === undefined) throw new Error(`${where} did not run: ${result.shortMessage}`);
     stop(chainErrors.python(text, PROCESS_FIX));
   }
