@@ -6,6 +6,7 @@
  */
 import type { Env } from "../context";
 import {
+  checkPlainValues,
   chooseProfile,
   configProfiles,
   fullConfig,
@@ -143,35 +144,6 @@ function environmentKeys({ env, now }: ChainInput): ChainLink {
   return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
 }
 
-/** The keys the chain reads as one value: configparser's nested block (`key =` then indented lines) is not. */
-const CHAIN_KEYS = [
-  "aws_access_key_id",
-  "aws_secret_access_key",
-  "aws_session_token",
-  "aws_security_token",
-  "role_arn",
-  "source_profile",
-  "credential_source",
-  "role_session_name",
-  "external_id",
-  "mfa_serial",
-  "duration_seconds",
-  "web_identity_token_file",
-  "credential_process",
-  "sso_session",
-  "sso_account_id",
-  "sso_role_name",
-];
-
-function checkPlain(profile: Profile, name: string): void {
-  const nested = CHAIN_KEYS.find((key) => profile[key]?.startsWith("\n"));
-  if (nested)
-    undecided(
-      `${nested} in [${name}]`,
-      "botocore reads its indented lines as a nested block of settings, not as the one value it expects",
-    );
-}
-
 /** `ProfileProviderBuilder.providers`: web identity, SSO, credentials file, login, process, config file. */
 function profileLinks(
   input: ChainInput,
@@ -180,7 +152,7 @@ function profileLinks(
   envAllowed: boolean,
 ): ChainLink | undefined {
   const profile = full.profiles[name] ?? {};
-  checkPlain(profile, name);
+  checkPlainValues(profile, name);
   const fromEnv = (variable: string) => (envAllowed ? input.env[variable] : undefined);
   const tokenFile = fromEnv("AWS_WEB_IDENTITY_TOKEN_FILE") ?? profile.web_identity_token_file;
   if (tokenFile) {
@@ -238,7 +210,7 @@ function assumeRole(
   imds: ImdsSettings,
 ): ChainLink {
   const profile = profiles[name] ?? {};
-  checkPlain(profile, name);
+  checkPlainValues(profile, name);
   const { source_profile: sourceProfile, credential_source: credentialSource } = profile;
   const role = {
     method: "assume-role" as const,

@@ -3,6 +3,7 @@
  * `Session.full_config`, botocore 1.43), and which profile a run uses.
  */
 import type { Env } from "../context";
+import { undecided } from "./chain-stop";
 import type { IniSections } from "./configparser";
 import { shlexSplit } from "./python-forms";
 
@@ -67,4 +68,33 @@ export function chooseProfile(env: Env, flag?: string): ProfileChoice {
       return { name: value || "default", namedBy: variable, ...(value ? {} : { named: "" }) };
   }
   return { name: "default" };
+}
+
+/** The keys the chain reads as one value: configparser's nested block (`key =` then indented lines) is not. */
+const CHAIN_KEYS = [
+  "aws_access_key_id",
+  "aws_secret_access_key",
+  "aws_session_token",
+  "aws_security_token",
+  "role_arn",
+  "source_profile",
+  "credential_source",
+  "role_session_name",
+  "external_id",
+  "mfa_serial",
+  "duration_seconds",
+  "web_identity_token_file",
+  "credential_process",
+  "sso_session",
+  "sso_account_id",
+  "sso_role_name",
+];
+
+export function checkPlainValues(profile: Profile, name: string): void {
+  const nested = CHAIN_KEYS.find((key) => profile[key]?.startsWith("\n"));
+  if (nested)
+    undecided(
+      `${nested} in [${name}]`,
+      "botocore reads its indented lines as a nested block of settings, not as the one value it expects",
+    );
 }
