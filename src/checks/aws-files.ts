@@ -118,7 +118,8 @@ function unparseable(
 ): CheckOutcome[] {
   const { chain } = inventory;
   return inventory.unparseable.map((file) => {
-    const stops = !chain.ok && chain.error.kind === "parse-error" && chain.error.path === file.path;
+    const stops =
+      chain.kind === "broken" && chain.error.kind === "parse-error" && chain.error.path === file.path;
     return {
       status: stops ? "fail" : "warn",
       message: `botocore cannot parse ${file.path} (line ${file.line}: ${file.reason}): boto3 and the AWS CLI stop at it${stops ? "" : " once their chain gets that far"}`,

@@ -7,10 +7,19 @@ export const callerIdentity: Check<"caller-identity"> = {
   id: "caller-identity",
   title: "Caller identity (STS)",
   async run({ facts }) {
-    const [found, { chainError, problem: classified }] = await Promise.all([
+    const [found, { chainError, undecided, verdict, problem: classified }] = await Promise.all([
       facts.identification(),
       facts.identity(),
     ]);
+    // Not decided is not passed: the check could not finish, and the node is unknown.
+    if (undecided) {
+      return {
+        status: "error",
+        message: verdict.reason,
+        ...(verdict.fix ? { remediation: verdict.fix } : {}),
+        details: { problem: "undecided-chain", setting: undecided.setting, region: found.region },
+      };
+    }
     if (chainError) {
       return {
         status: "fail",

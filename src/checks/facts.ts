@@ -85,7 +85,7 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
     }),
     shellExports: once(async () => (await startup()).exports),
     newShell: once(async () =>
-      judgeNewShells((await startup()).shells, ctx.env, (await home()).home, (env) =>
+      judgeNewShells((await startup()).shells, ctx.env, (await home()).home, ctx.clock.now(), (env) =>
         ctx.aws.botocoreFiles(env),
       ),
     ),

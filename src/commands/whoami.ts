@@ -7,6 +7,7 @@ import {
   chainErrorDocument,
   instanceProfileDocument,
   sourceDocument,
+  undecidedDocument,
   verdictDocument,
   type WhoamiResult,
 } from "../contract/whoami";
@@ -43,6 +44,7 @@ export function whoamiDocument(report: IdentityReport): WhoamiResult {
     verdict: verdictDocument(report.verdict),
     problem: report.problem,
     chainError: report.chainError && chainErrorDocument(report.chainError),
+    undecided: report.undecided && undecidedDocument(report.undecided),
     nodeJs: report.nodeJs && sourceDocument(report.nodeJs),
     region: report.region,
   };

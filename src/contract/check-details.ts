@@ -67,6 +67,8 @@ export type CallerIdentityDetails =
   | (CallerIdentity & Principal & { region: string })
   /** botocore stops before STS is asked: `error` is the chain error's kind. */
   | { problem: "broken-chain"; error: ChainError["kind"]; region: string }
+  /** A chain setting hpiam cannot evaluate exactly (the check is `error`). */
+  | { problem: "undecided-chain"; setting: string; region: string }
   | { problem: AwsProblem; region: string };
 
 export interface AwsFilesDetails {
@@ -236,6 +238,8 @@ const hyperpodNode: Decoder<HyperpodNodeDetails> = variants<HyperpodNodeDetails>
 const callerIdentity: Decoder<CallerIdentityDetails> = variants<CallerIdentityDetails>((value) => {
   if (value.problem === "broken-chain")
     return object({ problem: literal("broken-chain"), error: chainErrorKind, region: string });
+  if (value.problem === "undecided-chain")
+    return object({ problem: literal("undecided-chain"), setting: string, region: string });
   if ("problem" in value) return object({ problem: awsProblem, region: string });
   return object<CallerIdentity & Principal & { region: string }>({
     account: string,

@@ -4,6 +4,7 @@ import type { IdentityType } from "../domain/arn";
 import type { AwsProblem, ClassifiedError } from "../domain/aws-errors";
 import type { ChainLink } from "../identity/botocore-chain";
 import type { ChainError } from "../identity/chain-errors";
+import type { ChainUndecided } from "../identity/chain-stop";
 import type { CredentialSource, Provider } from "../identity/credential-source";
 import type { Verdict, VerdictStatus } from "../identity/verdict";
 import {
@@ -38,6 +39,7 @@ export const WHOAMI_FIELDS = {
   ],
   verdict: ["status", "reason", "expectedRole", "expectedFrom", "fix"],
   chainError: ["kind", "message", "detail", "fix", "provider", "path", "line"],
+  undecided: ["setting", "why", "path"],
 } as const;
 
 type Fields = typeof WHOAMI_FIELDS;
@@ -58,6 +60,9 @@ export const verdictDocument = (verdict: Verdict): WhoamiResult["verdict"] =>
 
 export const chainErrorDocument = (error: ChainError): NonNullable<WhoamiResult["chainError"]> =>
   present(error, WHOAMI_FIELDS.chainError);
+
+export const undecidedDocument = (undecided: ChainUndecided): NonNullable<WhoamiResult["undecided"]> =>
+  present(undecided, WHOAMI_FIELDS.undecided);
 export type SourceDocument = Present<Pick<CredentialSource, Fields["source"][number]>>;
 
 /** STS's answer and what its ARN names; `name` and `sessionName` are null where the principal has none. */
@@ -78,6 +83,8 @@ export interface WhoamiResult {
   problem: ClassifiedError | null;
   /** Where botocore stops with an error (the AWS CLI's own message), when it does. */
   chainError: Present<Pick<ChainError, Fields["chainError"][number]>> | null;
+  /** The chain setting hpiam cannot evaluate exactly, when there is one: the verdict is then `unknown`. */
+  undecided: Present<ChainUndecided> | null;
   /** What Node.js tools (the SDK for JavaScript's chain) sign with, when that is other keys than botocore's. */
   nodeJs: SourceDocument | null;
   region: string;
@@ -112,6 +119,9 @@ const CHAIN_ERRORS: Record<ChainError["kind"], true> = {
   loop: true,
   "config-not-found": true,
   "retrieval-failed": true,
+  "invalid-parameter": true,
+  expired: true,
+  "needs-mfa-code": true,
 };
 
 const IDENTITY_TYPES: Record<IdentityType, true> = {
@@ -216,6 +226,9 @@ const whoamiResult: Decoder<WhoamiResult> = object<WhoamiResult>({
   verdict,
   problem: nullable(object<ClassifiedError>({ kind: awsProblem, message: string, hint: string })),
   chainError: nullable(chainError),
+  undecided: nullable(
+    object<Present<ChainUndecided>>({ setting: string, why: string, path: nullable(string) }),
+  ),
   nodeJs: nullable(credentialSource),
   region: string,
 });

@@ -6,6 +6,7 @@
  */
 import type { Env } from "../context";
 import {
+  checkPlainValues,
   chooseProfile,
   configProfiles,
   fullConfig,
@@ -13,9 +14,12 @@ import {
   type ProfileChoice,
 } from "./botocore-config";
 import { type ChainError, chainErrors } from "./chain-errors";
-import { ChainStop, sectionsOf, stop } from "./chain-stop";
+import { ChainStop, ChainUndecidable, type ChainUndecided, sectionsOf, stop, undecided } from "./chain-stop";
+import { checkExpiry } from "./expiry";
+import { imdsReached, imdsSettings, type ImdsSettings } from "./imds-settings";
 import { botoConfig, checkSso, ec2CredentialFile } from "./late-links";
 import type { IniLines, IniSections } from "./configparser";
+import { pythonInt } from "./python-forms";
 
 /** A file as botocore finds it: not there (skipped), or parsed, or unparseable (an error where it is read). */
 export type ReadIni =
@@ -27,6 +31,8 @@ export interface ChainInput extends ChainFiles {
   env: Env;
   /** --profile. */
   profileFlag?: string;
+  /** For keys that say when they expire. */
+  now: Date;
 }
 
 /** The files botocore reads, where the environment sends it. */
@@ -51,6 +57,8 @@ export type ChainLink =
       durationSeconds?: number;
       /** The file that defines role_arn for the profile. */
       path: string;
+      /** credential_source, where it names the link that signs the AssumeRole call. */
+      credentialSource?: string;
       /** What signs the AssumeRole call. */
       source: ChainLink;
     }
@@ -68,11 +76,17 @@ export type ChainLink =
   | { method: "shared-credentials-file" | "config-file" | "boto-config"; profile?: string; path: string }
   | { method: "ec2-credentials-file"; path: string }
   | { method: "container-role" }
-  | { method: "iam-role" };
+  /** attempts: metadata_service_num_attempts (0 when botocore asks nothing). */
+  | { method: "iam-role"; attempts?: number };
 
+/**
+ * The link that signs; or where botocore stops (the AWS CLI's error); or a setting whose effect hpiam cannot
+ * evaluate exactly (the verdict is then unknown, never healthy).
+ */
 export type ChainDecision =
-  | { ok: true; link: ChainLink; profile: ProfileChoice }
-  | { ok: false; error: ChainError; profile: ProfileChoice };
+  | { kind: "link"; link: ChainLink; profile: ProfileChoice }
+  | { kind: "broken"; error: ChainError; profile: ProfileChoice }
+  | { kind: "undecided"; undecided: ChainUndecided; profile: ProfileChoice };
 
 const CANONICAL_SOURCES: Record<string, "env" | "container-role" | "iam-role"> = {
   Environment: "env",
@@ -84,11 +98,19 @@ const CANONICAL_SOURCES: Record<string, "env" | "container-role" | "iam-role"> =
 export function resolveChain(input: ChainInput): ChainDecision {
   const profile = chooseProfile(input.env, input.profileFlag);
   try {
-    return { ok: true, link: walk(input, profile), profile };
+    return { kind: "link", link: walk(input, profile), profile };
   } catch (error) {
-    if (error instanceof ChainStop) return { ok: false, error: error.detail, profile };
+    const decision = stoppedBy(error, profile);
+    if (decision) return decision;
     throw error;
   }
+}
+
+/** The decision a stop or an undecidable setting makes, where fetching the link's keys raised one. */
+export function stoppedBy(error: unknown, profile: ProfileChoice): ChainDecision | undefined {
+  if (error instanceof ChainStop) return { kind: "broken", error: error.detail, profile };
+  if (error instanceof ChainUndecidable) return { kind: "undecided", undecided: error.detail, profile };
+  return undefined;
 }
 
 function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
@@ -97,16 +119,16 @@ function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
   const config = sectionsOf(input.config);
   const credentials = sectionsOf(input.credentials);
   const full = fullConfig(config, credentials);
-  if (choice.namedBy && !(choice.name in full.profiles)) stop(chainErrors.profileNotFound(choice));
+  const asked = choice.named ?? choice.name;
+  if (choice.namedBy && !(asked in full.profiles)) stop(chainErrors.profileNotFound(choice));
+  // Checked as the chain is built, before any link is asked.
+  const imds = imdsSettings(env, full.profiles[asked] ?? {});
   const envAllowed = choice.namedBy !== "--profile";
   const name = choice.name;
 
-  if (envAllowed && env.AWS_ACCESS_KEY_ID) {
-    if (!env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
-    return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
-  }
+  if (envAllowed && env.AWS_ACCESS_KEY_ID) return environmentKeys(input);
   const profile = full.profiles[name] ?? {};
-  if (isAssumeRole(profile)) return assumeRole(input, full.profiles, name, [name]);
+  if (isAssumeRole(profile)) return assumeRole(input, full.profiles, name, [name], imds);
   return (
     profileLinks(input, full, name, envAllowed) ??
     ec2CredentialFile(input) ??
@@ -114,8 +136,16 @@ function walk(input: ChainInput, choice: ProfileChoice): ChainLink {
     (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI !== undefined ||
     env.AWS_CONTAINER_CREDENTIALS_FULL_URI !== undefined
       ? { method: "container-role" }
-      : { method: "iam-role" })
+      : { method: "iam-role", ...imdsReached(imds) })
   );
+}
+
+/** `EnvProvider`: both keys, and an expiry (when set) that has not passed. */
+function environmentKeys({ env, now }: ChainInput): ChainLink {
+  if (!env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
+  if (env.AWS_CREDENTIAL_EXPIRATION)
+    checkExpiry(env.AWS_CREDENTIAL_EXPIRATION, "AWS_CREDENTIAL_EXPIRATION", now);
+  return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
 }
 
 /** `ProfileProviderBuilder.providers`: web identity, SSO, credentials file, login, process, config file. */
@@ -126,6 +156,7 @@ function profileLinks(
   envAllowed: boolean,
 ): ChainLink | undefined {
   const profile = full.profiles[name] ?? {};
+  checkPlainValues(profile, name);
   const fromEnv = (variable: string) => (envAllowed ? input.env[variable] : undefined);
   const tokenFile = fromEnv("AWS_WEB_IDENTITY_TOKEN_FILE") ?? profile.web_identity_token_file;
   if (tokenFile) {
@@ -180,8 +211,10 @@ function assumeRole(
   profiles: Record<string, Profile>,
   name: string,
   visited: string[],
+  imds: ImdsSettings,
 ): ChainLink {
   const profile = profiles[name] ?? {};
+  checkPlainValues(profile, name);
   const { source_profile: sourceProfile, credential_source: credentialSource } = profile;
   const role = {
     method: "assume-role" as const,
@@ -191,7 +224,7 @@ function assumeRole(
     ...optional("sessionName", profile.role_session_name),
     ...optional("externalId", profile.external_id),
     ...optional("mfaSerial", profile.mfa_serial),
-    ...durationOf(profile.duration_seconds),
+    ...durationOf(profile.duration_seconds, name),
   };
   if (credentialSource !== undefined && sourceProfile !== undefined) stop(chainErrors.bothSources(name));
   if (credentialSource === undefined && sourceProfile === undefined)
@@ -201,7 +234,7 @@ function assumeRole(
       ? CANONICAL_SOURCES[credentialSource]
       : undefined;
     if (!method) stop(chainErrors.badCredentialSource(credentialSource, name));
-    return { ...role, source: namedSource(input, method, name, credentialSource) };
+    return { ...role, credentialSource, source: namedSource(input, method, name, credentialSource, imds) };
   }
   const sourceName = sourceProfile ?? "";
   const source = profiles[sourceName];
@@ -215,19 +248,29 @@ function assumeRole(
     if (!link) stop(chainErrors.sourceWithoutCredentials(sourceName));
     return { ...role, source: link };
   }
-  return { ...role, source: assumeRole(input, profiles, sourceName, path) };
+  return { ...role, source: assumeRole(input, profiles, sourceName, path, imds) };
 }
 
+/** `CanonicalNameCredentialSourcer`: the named provider alone; when it finds nothing, botocore says so. */
 function namedSource(
   input: ChainInput,
   method: "env" | "container-role" | "iam-role",
   profile: string,
   canonical: string,
+  imds: ImdsSettings,
 ): ChainLink {
-  if (method !== "env") return { method };
-  if (!input.env.AWS_ACCESS_KEY_ID) stop(chainErrors.emptyCredentialSource(canonical, profile));
-  if (!input.env.AWS_SECRET_ACCESS_KEY) stop(chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"));
-  return { method: "env", variable: "AWS_ACCESS_KEY_ID" };
+  const { env } = input;
+  if (method === "iam-role") return { method, ...imdsReached(imds) };
+  if (method === "container-role") {
+    if (
+      env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI === undefined &&
+      env.AWS_CONTAINER_CREDENTIALS_FULL_URI === undefined
+    )
+      stop(chainErrors.emptyCredentialSource(canonical, profile));
+    return { method };
+  }
+  if (!env.AWS_ACCESS_KEY_ID) stop(chainErrors.emptyCredentialSource(canonical, profile));
+  return environmentKeys(input);
 }
 
 /** The credentials file when its section of the profile sets one of the keys (it wins the merge), else config. */
@@ -240,7 +283,14 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
 }
 
-function durationOf(text: string | undefined): { durationSeconds?: number } {
-  const seconds = text === undefined ? Number.NaN : Number.parseInt(text, 10);
-  return Number.isNaN(seconds) ? {} : { durationSeconds: seconds };
+/** `int(duration_seconds)`; botocore drops a value that is not an integer. */
+function durationOf(text: string | undefined, profile: string): { durationSeconds?: number } {
+  if (text === undefined) return {};
+  const seconds = pythonInt(text);
+  if (seconds === "unsure")
+    undecided(
+      `duration_seconds in [${profile}]`,
+      `Python's int() reads "${text}" in ways hpiam does not follow`,
+    );
+  return seconds === "invalid" ? {} : { durationSeconds: seconds };
 }

@@ -3,7 +3,9 @@
  * `Session.full_config`, botocore 1.43), and which profile a run uses.
  */
 import type { Env } from "../context";
+import { undecided } from "./chain-stop";
 import type { IniSections } from "./configparser";
+import { shlexSplit } from "./python-forms";
 
 export type Profile = Record<string, string>;
 
@@ -39,12 +41,13 @@ export function fullConfig(config: IniSections, credentials: IniSections): Profi
 }
 
 /**
- * `profile NAME` names NAME when the header is exactly two words (botocore splits it with shlex; a quoted name
- * with spaces in it is the one form this reads differently, and no AWS tool writes one).
+ * `profile NAME` names NAME when shlex splits the header into exactly two words: `[profile "dev"]` is dev,
+ * `[profile 'ops team']` is ops team, and a header shlex cannot split (an unclosed quote) names nothing.
+ * shlex splits only at space, tab and line ends: a no-break space stays inside the word.
  */
 function twoWordName(header: string): string | undefined {
-  const words = header.trim().split(/\s+/u);
-  return words.length === 2 ? words[1] : undefined;
+  const split = shlexSplit(header);
+  return "words" in split && split.words.length === 2 ? split.words[1] : undefined;
 }
 
 function assignNamed(into: Record<string, Profile>, header: string, values: Profile): void {
@@ -53,18 +56,54 @@ function assignNamed(into: Record<string, Profile>, header: string, values: Prof
 }
 
 export interface ProfileChoice {
-  /** The profile the chain reads (`default` when none is named). */
+  /** The profile the chain reads (`default` when none is named, or the name is empty). */
   name: string;
+  /** The name as given, where it differs: an empty AWS_PROFILE names a profile `()` the AWS CLI looks for. */
+  named?: string;
   /** Named by --profile, AWS_DEFAULT_PROFILE or AWS_PROFILE: then it must exist. */
   namedBy?: "--profile" | "AWS_DEFAULT_PROFILE" | "AWS_PROFILE";
 }
 
-/** --profile, then AWS_DEFAULT_PROFILE, then AWS_PROFILE (botocore's order: the older name wins), else default. */
+/**
+ * --profile, then AWS_DEFAULT_PROFILE, then AWS_PROFILE (botocore's order: the older name wins), else default.
+ * The AWS CLI ignores an empty --profile; an empty variable is a name the CLI looks for (and does not find),
+ * while the chain itself reads default.
+ */
 export function chooseProfile(env: Env, flag?: string): ProfileChoice {
-  if (flag !== undefined) return { name: flag || "default", namedBy: "--profile" };
+  if (flag) return { name: flag, namedBy: "--profile" };
   for (const variable of ["AWS_DEFAULT_PROFILE", "AWS_PROFILE"] as const) {
     const value = env[variable];
-    if (value !== undefined) return { name: value || "default", namedBy: variable };
+    if (value !== undefined)
+      return { name: value || "default", namedBy: variable, ...(value ? {} : { named: "" }) };
   }
   return { name: "default" };
+}
+
+/** The keys the chain reads as one value: configparser's nested block (`key =` then indented lines) is not. */
+const CHAIN_KEYS = [
+  "aws_access_key_id",
+  "aws_secret_access_key",
+  "aws_session_token",
+  "aws_security_token",
+  "role_arn",
+  "source_profile",
+  "credential_source",
+  "role_session_name",
+  "external_id",
+  "mfa_serial",
+  "duration_seconds",
+  "web_identity_token_file",
+  "credential_process",
+  "sso_session",
+  "sso_account_id",
+  "sso_role_name",
+];
+
+export function checkPlainValues(profile: Profile, name: string): void {
+  const nested = CHAIN_KEYS.find((key) => profile[key]?.startsWith("\n"));
+  if (nested)
+    undecided(
+      `${nested} in [${name}]`,
+      "botocore reads its indented lines as a nested block of settings, not as the one value it expects",
+    );
 }

@@ -3,6 +3,7 @@
  * CLI prints (botocore/exceptions.py), the fix what a person does about it.
  */
 import type { ProfileChoice } from "./botocore-config";
+import { pythonRepr } from "./python-forms";
 
 export interface ChainError {
   kind:
@@ -12,7 +13,10 @@ export interface ChainError {
     | "invalid-config"
     | "loop"
     | "config-not-found"
-    | "retrieval-failed";
+    | "retrieval-failed"
+    | "invalid-parameter"
+    | "expired"
+    | "needs-mfa-code";
   /** What the AWS CLI prints (its first part, where the rest comes from the failing link). */
   message: string;
   /** What the failing link said, where hpiam's fetch of it failed (it may word it unlike botocore). */
@@ -30,7 +34,7 @@ const invalid = (message: string, fix: string): ChainError => ({ kind: "invalid-
 export const chainErrors = {
   profileNotFound: (choice: ProfileChoice): ChainError => ({
     kind: "profile-not-found",
-    message: `The config profile (${choice.name}) could not be found`,
+    message: `The config profile (${choice.named ?? choice.name}) could not be found`,
     fix:
       choice.namedBy === "--profile"
         ? `name a profile that exists (aws configure list-profiles), or drop --profile`
@@ -105,6 +109,50 @@ export const chainErrors = {
       `The profile "${profile}" is configured to use SSO but is missing required configuration: ${missing.join(", ")}`,
       `run aws configure sso --profile ${profile}, or remove its sso_* keys`,
     ),
+  notAnInteger: (setting: string, value: string): ChainError =>
+    invalid(
+      `invalid literal for int() with base 10: ${pythonRepr(value)}`,
+      `give ${setting} a whole number of ${setting.includes("TIMEOUT") || setting.endsWith("timeout") ? "seconds" : "attempts"}, or unset it`,
+    ),
+  imdsEndpoint: (endpoint: string): ChainError =>
+    invalid(
+      `Invalid endpoint EC2 Instance Metadata endpoint: ${endpoint}`,
+      "set AWS_EC2_METADATA_SERVICE_ENDPOINT to a URL such as http://169.254.169.254, or unset it",
+    ),
+  imdsEndpointMode: (mode: string): ChainError =>
+    invalid(
+      `Invalid EC2 Instance Metadata endpoint mode: ${mode} Valid endpoint modes (case-insensitive): ('ipv4', 'ipv6').`,
+      "set the IMDS endpoint mode to IPv4 or IPv6, or unset it",
+    ),
+  imdsTimeout: (seconds: number): ChainError =>
+    invalid(
+      `An HTTP Client raised an unhandled exception: Attempted to set connect timeout to ${seconds}, but the timeout cannot be set to a value less than or equal to 0.`,
+      "unset AWS_METADATA_SERVICE_TIMEOUT (and metadata_service_timeout), or give it 1 or more seconds",
+    ),
+  containerHost: (host: string | null): ChainError =>
+    invalid(
+      `Unsupported host '${host ?? "None"}'.  Can only retrieve metadata from a loopback address or one of these hosts: 169.254.170.2, 169.254.170.23, fd00:ec2::23, localhost`,
+      "unset AWS_CONTAINER_CREDENTIALS_FULL_URI outside a container, or point it at https:// or a loopback address",
+    ),
+  /** botocore's validation of the AssumeRole call's parameters, before it is sent. */
+  parameters: (report: readonly string[], fix: string): ChainError => ({
+    kind: "invalid-parameter",
+    message: `Parameter validation failed:\n${report.join("\n")}`,
+    fix: `${fix} (role_arn takes 20 or more characters, role_session_name and external_id 2 or more, duration_seconds 900 or more, a web identity token 4 or more)`,
+  }),
+  /** Keys whose expiry has passed: botocore refreshes them once, gets the same, and stops. */
+  stillExpired: (where: string): ChainError => ({
+    kind: "expired",
+    message: "Credentials were refreshed, but the refreshed credentials are still expired.",
+    fix: `${where} gives keys that have expired: renew them or remove that setting`,
+  }),
+  mfaCode: (serial: string, profile: string): ChainError => ({
+    kind: "needs-mfa-code",
+    message: `Enter MFA code for ${serial}:`,
+    fix: `[${profile}] asks for an MFA code at each new session (mfa_serial): boto3 scripts and the AWS CLI without a terminal cannot sign; use a profile without mfa_serial on the node`,
+  }),
+  /** What Python raised where botocore does not catch it (a file it opens, a command it splits). */
+  python: (message: string, fix: string): ChainError => ({ kind: "retrieval-failed", message, fix }),
   retrieval: (provider: string, detail: string, fix: string): ChainError => ({
     kind: "retrieval-failed",
     message:

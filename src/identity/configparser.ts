@@ -16,7 +16,7 @@ export type IniParse =
   | { ok: false; line: number; reason: string };
 
 /** Python's whitespace (str.isspace, `\s`): not JavaScript's, which counts a byte-order mark and not \x1c–\x1f. */
-const SPACE =
+export const SPACE =
   "[\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
 const SECTION = /^\[(?<header>.+)\]/su;
 const OPTION = new RegExp(`^(?<option>.*?)${SPACE}*(?<vi>[=:])${SPACE}*(?<value>.*)$`, "su");
@@ -28,13 +28,62 @@ const NOT_SPACE = new RegExp(`(?!${SPACE}).`, "u");
 const strip = (text: string) => text.replace(LEADING, "").replace(TRAILING, "");
 const DEFAULT_SECTION = "DEFAULT";
 
+/** One line of an option's value, and where it is. */
+interface Part {
+  text: string;
+  line: number;
+}
+
 /** Parses text as configparser would; [DEFAULT]'s options are inherited by every other section. */
 export function parseIni(text: string): IniParse {
-  const sections = new Map<string, Map<string, string[]>>();
-  const defaults = new Map<string, string[]>();
-  const starts = new Map<Map<string, string[]>, Map<string, number>>([[defaults, new Map()]]);
+  const read = readOptions(text);
+  if (!read.ok) return read;
+  const sections = Object.fromEntries([...read.sections].map(([name, options]) => [name, joined(options)]));
+  const lines = Object.fromEntries(
+    [...read.sections].map(([name, options]) => [
+      name,
+      Object.fromEntries([...options].map(([key, parts]) => [key, parts[0]?.line ?? 0])),
+    ]),
+  );
+  return { ok: true, sections, lines };
+}
+
+/**
+ * Parses text as botocore's `raw_config_parse` does: configparser, then a value that starts on the line after its
+ * key (`s3 =` and indented lines) must be `key = value` lines, or the file is unparseable.
+ */
+export function parseBotocoreIni(text: string): IniParse {
+  const read = readOptions(text);
+  if (!read.ok) return read;
+  for (const options of read.sections.values()) {
+    for (const [option, parts] of options) {
+      if (!joined(new Map([[option, parts]]))[option]?.startsWith("\n")) continue;
+      const bad = parts.find((part) => part.text !== "" && !part.text.includes("="));
+      if (bad) return { ok: false, line: bad.line, reason: `an indented line of ${option} without "="` };
+    }
+  }
+  return parseIni(text);
+}
+
+const joined = (options: Map<string, Part[]>) =>
+  Object.fromEntries(
+    [...options].map(([key, parts]) => [
+      key,
+      parts
+        .map((part) => part.text)
+        .join("\n")
+        .replace(TRAILING, ""),
+    ]),
+  );
+
+/** Each section's options (with [DEFAULT]'s inherited), each value as its lines; or Python's first error. */
+function readOptions(
+  text: string,
+): { ok: true; sections: Map<string, Map<string, Part[]>> } | { ok: false; line: number; reason: string } {
+  const sections = new Map<string, Map<string, Part[]>>();
+  const defaults = new Map<string, Part[]>();
   const seen = new Set<string>();
-  let current: Map<string, string[]> | undefined;
+  let current: Map<string, Part[]> | undefined;
   let sectionName = "";
   let option: string | undefined;
   let indentLevel = 0;
@@ -48,12 +97,12 @@ export function parseIni(text: string): IniParse {
     const value = comment ? "" : strip(line);
     if (!value) {
       // A blank line inside a value stays part of it (empty_lines_in_values); a comment line does not.
-      if (!comment && current && option !== undefined) current.get(option)?.push("");
+      if (!comment && current && option !== undefined) current.get(option)?.push({ text: "", line: lineNo });
       continue;
     }
     const indent = line.search(NOT_SPACE);
     if (current && option !== undefined && indent > indentLevel) {
-      current.get(option)?.push(value);
+      current.get(option)?.push({ text: value, line: lineNo });
       continue;
     }
     indentLevel = indent;
@@ -63,9 +112,8 @@ export function parseIni(text: string): IniParse {
       else if (seen.has(`[${header}`))
         return { ok: false, line: lineNo, reason: `duplicate section [${header}]` };
       else {
-        current = new Map();
+        current = sections.get(header) ?? new Map();
         sections.set(header, current);
-        starts.set(current, new Map());
         seen.add(`[${header}`);
       }
       sectionName = header;
@@ -85,23 +133,11 @@ export function parseIni(text: string): IniParse {
       return { ok: false, line: lineNo, reason: `duplicate key ${option} in [${sectionName}]` };
     }
     seen.add(`${sectionName}\0${option}`);
-    current.set(option, [strip(parsed.value ?? "")]);
-    starts.get(current)?.set(option, lineNo);
+    current.set(option, [{ text: strip(parsed.value ?? ""), line: lineNo }]);
   }
   if (firstError) return { ok: false, ...firstError };
-
-  const joined = (options: Map<string, string[]>) =>
-    Object.fromEntries([...options].map(([key, parts]) => [key, parts.join("\n").replace(TRAILING, "")]));
-  const inherited = joined(defaults);
-  const lineOf = (options: Map<string, string[]>) => Object.fromEntries(starts.get(options) ?? []);
-  const inheritedLines = lineOf(defaults);
   return {
     ok: true,
-    sections: Object.fromEntries(
-      [...sections].map(([name, options]) => [name, { ...inherited, ...joined(options) }]),
-    ),
-    lines: Object.fromEntries(
-      [...sections].map(([name, options]) => [name, { ...inheritedLines, ...lineOf(options) }]),
-    ),
+    sections: new Map([...sections].map(([name, options]) => [name, new Map([...defaults, ...options])])),
   };
 }

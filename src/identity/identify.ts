@@ -17,6 +17,7 @@ import { classifyAwsError, type ClassifiedError, refusedByAws } from "../domain/
 import { shellWord } from "../domain/recovery/manual-fixes";
 import type { ChainLink } from "./botocore-chain";
 import { type ChainError, chainErrors } from "./chain-errors";
+import type { ChainUndecided } from "./chain-stop";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./credential-source";
 import { judge, type Verdict } from "./verdict";
 
@@ -36,6 +37,8 @@ export interface IdentityReport {
   problem: ClassifiedError | null;
   /** Where botocore stops with an error (the AWS CLI's own message), when it does. */
   chainError: ChainError | null;
+  /** A chain setting hpiam cannot evaluate exactly, when there is one: the verdict is then unknown. */
+  undecided: ChainUndecided | null;
   /** What Node.js tools (the SDK for JavaScript's chain) sign with, when that is other keys than botocore's. */
   nodeJs: CredentialSource | null;
   region: string;
@@ -67,8 +70,9 @@ export function judgeIdentification(
   options: JudgeOptions,
 ): IdentityReport {
   const chainError = brokenChain(found);
+  const undecided = found.chain.kind === "undecided" ? found.chain.undecided : null;
   const source =
-    found.chain.ok && found.credentials
+    found.chain.kind === "link" && found.credentials
       ? attributeLink(found.chain.link, found.credentials, found.place)
       : undefined;
   const principal = found.identity ? classifyPrincipal(found.identity.arn) : undefined;
@@ -85,27 +89,40 @@ export function judgeIdentification(
     identity: identity ?? null,
     credentialSource: source ?? null,
     instanceProfile,
-    verdict: judge({
-      ...(chainError ? { broken: chainError } : {}),
-      source,
-      principal,
-      ...(problem && refusedByAws(problem) ? { refused: problem } : {}),
-      account: identity?.account,
-      instanceProfile,
-      expectRole: options.expectRole,
-      nonRoot: options.nonRoot,
-      recoverFix: options.recoverFix,
-    }),
+    verdict: undecided
+      ? undecidedVerdict(undecided)
+      : judge({
+          ...(chainError ? { broken: chainError } : {}),
+          source,
+          principal,
+          ...(problem && refusedByAws(problem) ? { refused: problem } : {}),
+          account: identity?.account,
+          instanceProfile,
+          expectRole: options.expectRole,
+          nonRoot: options.nonRoot,
+          recoverFix: options.recoverFix,
+        }),
     problem,
     chainError,
+    undecided,
     nodeJs: found.jsChain ? attributeJsChain(found.jsChain, env, options.profile) : null,
     region: found.region,
   };
 }
 
+/** Never healthy: what boto3 and the AWS CLI sign with depends on a setting hpiam cannot evaluate. */
+function undecidedVerdict(undecided: ChainUndecided): Verdict {
+  return {
+    status: "unknown",
+    reason: `cannot tell what boto3 and the AWS CLI do with ${undecided.setting}: ${undecided.why}`,
+    fix: `run \`aws sts get-caller-identity\` as this user to see, or remove ${undecided.setting}`,
+  };
+}
+
 /** botocore stops where the model says, and where the winning link (other than IMDS) fails to give keys. */
 function brokenChain(found: Identification): ChainError | null {
-  if (!found.chain.ok) return found.chain.error;
+  if (found.chain.kind === "broken") return found.chain.error;
+  if (found.chain.kind === "undecided") return null;
   const { link } = found.chain;
   if (found.credentialsError && link.method !== "iam-role") {
     const detail = found.credentialsError.message.split("\n")[0] ?? "";
@@ -119,7 +136,6 @@ const RETRIEVAL_FIX =
 
 const RETRIEVAL_FIXES: Partial<Record<ChainLink["method"], string>> = {
   sso: "aws sso login (or remove the profile's sso_* settings)",
-  "custom-process": "make the credential_process command work, or remove it from the profile",
   "assume-role-with-web-identity":
     "check the web identity token file and role, or unset AWS_WEB_IDENTITY_TOKEN_FILE",
   "container-role":

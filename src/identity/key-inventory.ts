@@ -221,7 +221,7 @@ function ec2Places(input: ChainInput): FoundPlace[] {
 
 /** The places a decision signs with: the winning link's, and for an assumed role its source's too. */
 function usedPlaces(decision: ChainDecision, places: readonly FoundPlace[]): FoundPlace[] {
-  if (!decision.ok) return [];
+  if (decision.kind !== "link") return [];
   const walk = (link: ChainLink): FoundPlace[] => {
     const here =
       "path" in link && link.path !== undefined

@@ -5,7 +5,8 @@
 import type { Profile } from "./botocore-config";
 import type { ChainInput, ChainLink } from "./botocore-chain";
 import { chainErrors } from "./chain-errors";
-import { sectionsOf, stop } from "./chain-stop";
+import { sectionsOf, stop, undecided } from "./chain-stop";
+import { urlHostname } from "./python-forms";
 
 /** `SSOProvider._load_sso_config`: a profile that starts SSO must have the rest of it. */
 export function checkSso(profile: Profile, sessions: Record<string, Profile>, name: string): void {
@@ -41,4 +42,29 @@ export function botoConfig(input: ChainInput): ChainLink | undefined {
     return { method: "boto-config", path: file.path };
   }
   return undefined;
+}
+
+const CONTAINER_HOSTS = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost"];
+
+/**
+ * `ContainerMetadataFetcher._validate_allowed_url`: https, a loopback address or one of ECS's and EKS's hosts;
+ * any other host stops the chain before a request is made.
+ */
+export function checkContainerHost(uri: string): void {
+  if (/^https:/iu.test(uri)) return;
+  const host = urlHostname(uri);
+  if (host === undefined)
+    undecided("the container credentials URI", `hpiam does not follow how Python splits the URL "${uri}"`);
+  if (host !== null && (isLoopback(host) || CONTAINER_HOSTS.includes(host))) return;
+  stop(chainErrors.containerHost(host));
+}
+
+/** Python's `ip_address(host).is_loopback` for a dotted IPv4 address (no leading zeros): 127.0.0.0/8. */
+function isLoopback(host: string): boolean {
+  const octets = host.split(".");
+  return (
+    octets.length === 4 &&
+    octets[0] === "127" &&
+    octets.every((octet) => /^(?:0|[1-9]\d{0,2})$/u.test(octet) && Number(octet) <= 255)
+  );
 }

@@ -27,6 +27,7 @@ export async function judgeNewShells(
   shells: readonly NewShellVariables[],
   env: Env,
   home: string,
+  now: Date,
   chainFiles: (env: Env) => Promise<ChainFiles>,
 ): Promise<NewShellOutcome | undefined> {
   // A new login starts without this session's own AWS_* variables: it has what its startup files export.
@@ -34,7 +35,8 @@ export async function judgeNewShells(
     ...Object.fromEntries(Object.entries(env).filter(([name]) => !isWatchedVariable(name))),
     HOME: home,
   };
-  const resolve = async (shellEnv: Env) => resolveChain({ env: shellEnv, ...(await chainFiles(shellEnv)) });
+  const resolve = async (shellEnv: Env) =>
+    resolveChain({ env: shellEnv, now, ...(await chainFiles(shellEnv)) });
   let without: Promise<ChainDecision> | undefined;
   for (const shell of shells) {
     const chosen = Object.entries(shell).filter(([name]) => SELECTION_VARIABLES.includes(name));
@@ -51,7 +53,14 @@ export async function judgeNewShells(
 }
 
 function judged(decision: ChainDecision): Omit<NewShellOutcome, "variables"> | undefined {
-  if (!decision.ok) return { status: "broken", reason: `new shells stop with: ${decision.error.message}` };
+  if (decision.kind === "broken")
+    return { status: "broken", reason: `new shells stop with: ${decision.error.message}` };
+  // Never read as fine: what hpiam cannot evaluate in a new shell's chain fails it as a stop would.
+  if (decision.kind === "undecided")
+    return {
+      status: "broken",
+      reason: `hpiam cannot tell what new shells sign with (${decision.undecided.setting}: ${decision.undecided.why})`,
+    };
   const source = linkSource(decision.link);
   if (!source.local) return undefined;
   return {
@@ -61,6 +70,12 @@ function judged(decision: ChainDecision): Omit<NewShellOutcome, "variables"> | u
 }
 
 function sameEnd(a: ChainDecision, b: ChainDecision): boolean {
-  if (!a.ok || !b.ok) return !a.ok && !b.ok && a.error.message === b.error.message;
-  return JSON.stringify(linkSource(a.link)) === JSON.stringify(linkSource(b.link));
+  if (a.kind === "link" && b.kind === "link")
+    return JSON.stringify(linkSource(a.link)) === JSON.stringify(linkSource(b.link));
+  return (
+    a.kind !== "link" && b.kind !== "link" && JSON.stringify(outcomeOf(a)) === JSON.stringify(outcomeOf(b))
+  );
 }
+
+const outcomeOf = (decision: Exclude<ChainDecision, { kind: "link" }>) =>
+  decision.kind === "broken" ? decision.error.message : decision.undecided;

@@ -201,7 +201,9 @@ export async function readHomeShells(
   home: string,
 ): Promise<Pick<HomeSurvey, "exports" | "newShell">> {
   const reading = await readStartupFiles(ctx, home, { system: false });
-  const newShell = await judgeNewShells(reading.shells, ctx.env, home, (env) => ctx.aws.botocoreFiles(env));
+  const newShell = await judgeNewShells(reading.shells, ctx.env, home, ctx.clock.now(), (env) =>
+    ctx.aws.botocoreFiles(env),
+  );
   return { exports: reading.exports, ...(newShell ? { newShell } : {}) };
 }
 

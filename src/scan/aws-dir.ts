@@ -54,7 +54,7 @@ export async function scanAwsDir(
   const dir = join(home, ".aws");
   // botocore reads what it may and skips the rest: a home this user may not enter reads as empty.
   const files = await ctx.aws.botocoreFiles({ ...view.env, HOME: home });
-  const inventory = takeInventory({ ...view, ...files });
+  const inventory = takeInventory({ ...view, ...files, now: ctx.clock.now() });
   let dirInfo;
   try {
     dirInfo = await ctx.files.lstat(dir);

@@ -2,13 +2,13 @@ import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { getHomeDir } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import type { ChainLink } from "../identity/botocore-chain";
+import { type ChainLink, stoppedBy } from "../identity/botocore-chain";
 import { type KeyPlace, takeInventory } from "../identity/key-inventory";
 import { readBotocoreFiles, sectionKeyPair } from "./botocore-files";
 import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
-import type { AwsCallError, AwsPort, Env, Executor, Logger, ResolvedCredentials } from "../context";
+import type { AwsCallError, AwsPort, Env, Logger, ResolvedCredentials } from "../context";
 
 /** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
 export const AWS_HTTP_TIMEOUTS = {
@@ -24,7 +24,6 @@ export function createAwsPort(
   env: Env,
   log: Logger,
   fallbackRegion: () => Promise<string | undefined>,
-  exec: Executor,
 ): AwsPort {
   const sdkLogger = {
     debug() {},
@@ -74,12 +73,14 @@ export function createAwsPort(
       // Nothing in the environment or config file: the instance knows its region, else STS's global one.
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
+      const now = new Date();
       const { chain, winner } = takeInventory({
         env: chainEnv,
         profileFlag: options.profile,
         ...files.input,
+        now,
       });
-      if (!chain.ok) return { region, chain, ...(await jsOpinion) };
+      if (chain.kind !== "link") return { region, chain, ...(await jsOpinion) };
 
       let credentials: AwsCredentialIdentity;
       try {
@@ -88,10 +89,12 @@ export function createAwsPort(
           files: files.raw,
           region,
           requestHandler: STS_HTTP_TIMEOUTS,
-          clock: () => new Date(),
-          exec,
+          clock: () => now,
         });
       } catch (error) {
+        // botocore stops (or hpiam cannot tell) on what the link gave: the chain's outcome, not a fetch failure.
+        const stopped = stoppedBy(error, chain.profile);
+        if (stopped) return { region, chain: stopped, ...(await jsOpinion) };
         return {
           region,
           chain,

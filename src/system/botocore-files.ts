@@ -3,12 +3,13 @@
  * AWS_CREDENTIAL_FILE, BOTO_CONFIG, /etc/boto.cfg, ~/.boto), as it reads them: a path that is not a regular
  * file is absent, an unreadable file is empty, bytes that are not UTF-8 are a parse error.
  */
+import { execa } from "execa";
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Env } from "../context";
 import type { ChainFiles, ReadIni } from "../identity/botocore-chain";
-import { parseIni, type IniSections } from "../identity/configparser";
+import { parseBotocoreIni, type IniSections } from "../identity/configparser";
 
 /** Values that never leave the adapters: the model sees only that they are there. */
 const SECRET_KEYS = new Set([
@@ -30,10 +31,12 @@ export async function readBotocoreFiles(env: Env): Promise<BotocoreFiles> {
   const expand = (path: string) => expandPath(path, env);
   const botoPaths = env.BOTO_CONFIG !== undefined ? [env.BOTO_CONFIG] : ["/etc/boto.cfg", "~/.boto"];
   const [config, credentials, ec2CredentialFile, ...botoFiles] = await Promise.all([
-    readIni(expand(env.AWS_CONFIG_FILE ?? "~/.aws/config")),
-    readIni(expand(env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials")),
-    env.AWS_CREDENTIAL_FILE === undefined ? undefined : readKeyValues(expand(env.AWS_CREDENTIAL_FILE)),
-    ...botoPaths.map((path) => readIni(expand(path))),
+    expand(env.AWS_CONFIG_FILE ?? "~/.aws/config").then(readIni),
+    expand(env.AWS_SHARED_CREDENTIALS_FILE ?? "~/.aws/credentials").then(readIni),
+    env.AWS_CREDENTIAL_FILE === undefined
+      ? undefined
+      : expandUser(env.AWS_CREDENTIAL_FILE, env).then(readKeyValues),
+    ...botoPaths.map((path) => expand(path).then(readIni)),
   ]);
   const raw = {
     config,
@@ -93,7 +96,7 @@ async function readIni(path: string): Promise<ReadIni> {
   const text = await readUtf8(path);
   if (text === undefined) return { path, state: "parsed", sections: {}, lines: {} };
   if (text === null) return { path, state: "broken", line: 1, reason: "not UTF-8 text" };
-  const parsed = parseIni(text);
+  const parsed = parseBotocoreIni(text);
   return parsed.ok
     ? { path, state: "parsed", sections: parsed.sections, lines: parsed.lines }
     : { path, state: "broken", line: parsed.line, reason: parsed.reason };
@@ -130,14 +133,36 @@ async function readUtf8(path: string): Promise<string | undefined | null> {
   }
 }
 
-/** os.path.expandvars then expanduser, as botocore applies them to every file name. */
-function expandPath(path: string, env: Env): string {
+/**
+ * os.path.expandvars then expanduser, as botocore's ini reader applies them to the config, credentials and boto
+ * files' names (AWS_CREDENTIAL_FILE gets expanduser alone).
+ */
+function expandPath(path: string, env: Env): Promise<string> {
   const vars = path.replace(/\$(\w+)|\$\{([^}]+)\}/gu, (whole, bare?: string, braced?: string) => {
     const value = env[bare ?? braced ?? ""];
     return value ?? whole;
   });
-  if (vars !== "~" && !vars.startsWith("~/")) return vars;
-  return (env.HOME || homedir()) + vars.slice(1);
+  return expandUser(vars, env);
+}
+
+/**
+ * Python's os.path.expanduser: `~` is HOME (even empty), `~user` that user's home from the user database, and a
+ * user it does not know leaves the path as it is.
+ */
+async function expandUser(path: string, env: Env): Promise<string> {
+  if (!path.startsWith("~")) return path;
+  const slash = path.indexOf("/", 1);
+  const end = slash < 0 ? path.length : slash;
+  const name = path.slice(1, end);
+  const home = name === "" ? (env.HOME ?? homedir()) : await homeOf(name);
+  if (home === undefined) return path;
+  return home.replace(/\/+$/u, "") + path.slice(end) || "/";
+}
+
+/** A user's home as getpwnam finds it (`getent passwd`, so SSSD/LDAP users too); undefined when unknown. */
+async function homeOf(user: string): Promise<string | undefined> {
+  const found = await execa("getent", ["passwd", "--", user], { reject: false, timeout: 5000 });
+  return found.exitCode === 0 ? found.stdout.split("\n")[0]?.split(":")[5] : undefined;
 }
 
 function redactValues(values: Record<string, string>): Record<string, string> {

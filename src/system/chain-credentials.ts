@@ -1,16 +1,34 @@
 /**
  * Fetches the keys of the link botocore's chain picked (src/identity/botocore-chain.ts): static keys from the
- * variables or the file that holds them, STS for roles, and the SDK's own providers for SSO, login, processes,
- * containers and the instance metadata service. Nothing here chooses a link; it only follows the choice.
+ * variables or the file that holds them, STS for roles, a credential_process run as botocore runs it, and the
+ * SDK's own providers for SSO, login, containers and the instance metadata service. Nothing here chooses a
+ * link; it only follows the choice, and stops (ChainStop) where botocore stops on what it reads on the way.
  */
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { execa } from "execa";
 import { readFile } from "node:fs/promises";
-import type { Env, Executor } from "../context";
+import type { Env } from "../context";
 import type { ChainLink, ReadIni } from "../identity/botocore-chain";
 import { configProfiles } from "../identity/botocore-config";
-import { readProcessOutput, splitCommandLine } from "../identity/credential-process";
+import { chainErrors } from "../identity/chain-errors";
+import { ChainStop, ChainUndecidable, stop, undecided } from "../identity/chain-stop";
+import { checkContainerHost } from "../identity/late-links";
+import { processKeys } from "../identity/process-output";
+import { osErrorText, shlexSplit } from "../identity/python-forms";
+import { assumeRoleReport, webIdentityReport } from "../identity/sts-params";
 import { type BotocoreFiles, keyPair, sectionKeys } from "./botocore-files";
+import { inGroup } from "./process-groups";
+
+const PROCESS_FIX = "make the credential_process command work, or remove it from the profile";
+const TOKEN_FIX = "check the web identity token file and role, or unset AWS_WEB_IDENTITY_TOKEN_FILE";
+const CONTAINER_FIX =
+  "unset AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI outside a container";
+/**
+ * A credential_process answers in well under a second; one that has not by then is not waited for (botocore would
+ * wait on: undecided). Below diagnose's 5 s per check, so it is the one named.
+ */
+const PROCESS_TIMEOUT_MS = 3000;
 
 export interface FetchContext {
   env: Env;
@@ -19,11 +37,7 @@ export interface FetchContext {
   /** Bounded HTTP settings for STS. */
   requestHandler: object;
   clock: () => Date;
-  exec: Executor;
 }
-
-/** A credential process answers in well under a second; below diagnose's 5 s per check, so it is the one named. */
-const CREDENTIAL_PROCESS_TIMEOUT_MS = 3000;
 
 export async function fetchLinkCredentials(
   link: ChainLink,
@@ -60,52 +74,38 @@ export async function fetchLinkCredentials(
       return fromLoginCredentials({ profile: link.profile, ...sharedPaths(files) })();
     }
     case "custom-process":
-      return credentialProcess(link.command, ctx.exec);
+      return runProcess(link, ctx);
     case "container-role": {
+      await checkContainer(env);
       const { fromHttp } = await import("@aws-sdk/credential-provider-http");
       return fromHttp({ timeout: 2000, maxRetries: 1 })();
     }
     case "iam-role": {
       // botocore's fetcher honours the switch itself; the SDK's provider leaves it to its default chain.
       if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") throw new Error("IMDS is disabled");
+      if (link.attempts !== undefined && link.attempts < 1)
+        throw new Error("metadata_service_num_attempts is 0: botocore never asks IMDS");
       const { fromInstanceMetadata } = await import("@smithy/credential-provider-imds");
       return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
     }
   }
 }
 
-/** Run as botocore runs it (no shell; the SDK's provider would use one), in a group that its deadline ends. */
-async function credentialProcess(command: string, exec: Executor): Promise<AwsCredentialIdentity> {
-  const argv = splitCommandLine(command);
-  if (argv.length === 0) throw new Error("credential_process is empty");
-  const answer = await exec.run(argv, { timeoutMs: CREDENTIAL_PROCESS_TIMEOUT_MS });
-  if (answer.timedOut) {
-    throw new Error(`the process did not answer within ${CREDENTIAL_PROCESS_TIMEOUT_MS / 1000} s`);
-  }
-  // botocore's message is the process's stderr, whatever it is.
-  if (answer.exitCode !== 0)
-    throw new Error(answer.stderr.trim() || `the process exited with ${answer.exitCode}`);
-  const keys = readProcessOutput(answer.stdout);
-  return {
-    ...keyPair(keys.accessKeyId, keys.secretAccessKey, keys.sessionToken),
-    ...(keys.expiration ? { expiration: keys.expiration } : {}),
-  };
-}
-
 async function assumeRole(
   link: Extract<ChainLink, { method: "assume-role" }>,
   ctx: FetchContext,
 ): Promise<AwsCredentialIdentity> {
-  if (link.mfaSerial !== undefined) {
-    throw new Error(`[${link.profile}] asks for an MFA code (mfa_serial), which hpiam does not prompt for`);
-  }
-  const source = await fetchLinkCredentials(link.source, ctx);
+  const source = await sourceKeys(link, ctx);
+  // botocore asks for the code on the terminal; without one (scripts, cron, this) it cannot sign.
+  if (link.mfaSerial !== undefined) stop(chainErrors.mfaCode(link.mfaSerial, link.profile));
+  const report = assumeRoleReport(link);
+  if (report.length > 0) stop(chainErrors.parameters(report, `fix the role settings of [${link.profile}]`));
   const sts = new STSClient({ region: ctx.region, credentials: source, requestHandler: ctx.requestHandler });
   try {
     const answer = await sts.send(
       new AssumeRoleCommand({
         RoleArn: link.roleArn,
-        RoleSessionName: link.sessionName ?? botocoreSessionName(ctx.clock()),
+        RoleSessionName: link.sessionName || botocoreSessionName(ctx.clock()),
         ...(link.externalId !== undefined ? { ExternalId: link.externalId } : {}),
         ...(link.durationSeconds !== undefined ? { DurationSeconds: link.durationSeconds } : {}),
       }),
@@ -120,7 +120,13 @@ async function webIdentity(
   link: Extract<ChainLink, { method: "assume-role-with-web-identity" }>,
   ctx: FetchContext,
 ): Promise<AwsCredentialIdentity> {
-  const token = await readFile(link.tokenFile, "utf8");
+  const token = await readAsPython(
+    link.tokenFile,
+    TOKEN_FIX,
+    `the web identity token file ${link.tokenFile}`,
+  );
+  const report = webIdentityReport(link, token);
+  if (report.length > 0) stop(chainErrors.parameters(report, TOKEN_FIX));
   // AssumeRoleWithWebIdentity is not signed: the token is the proof.
   const sts = new STSClient({
     region: ctx.region,
@@ -132,7 +138,7 @@ async function webIdentity(
     const answer = await sts.send(
       new AssumeRoleWithWebIdentityCommand({
         RoleArn: link.roleArn,
-        RoleSessionName: link.sessionName ?? botocoreSessionName(ctx.clock()),
+        RoleSessionName: link.sessionName || botocoreSessionName(ctx.clock()),
         WebIdentityToken: token,
       }),
     );
@@ -140,6 +146,114 @@ async function webIdentity(
   } finally {
     sts.destroy();
   }
+}
+
+/**
+ * The keys that sign AssumeRole. A credential_source that gives none stops botocore with its own words: IMDS
+ * answering nothing is "No credentials found in credential_source", a failing container endpoint its error.
+ */
+async function sourceKeys(
+  link: Extract<ChainLink, { method: "assume-role" }>,
+  ctx: FetchContext,
+): Promise<AwsCredentialIdentity> {
+  try {
+    return await fetchLinkCredentials(link.source, ctx);
+  } catch (error) {
+    if (error instanceof ChainStop || error instanceof ChainUndecidable) throw error;
+    if (link.source.method === "iam-role")
+      stop(chainErrors.emptyCredentialSource(link.credentialSource ?? "Ec2InstanceMetadata", link.profile));
+    if (link.source.method === "container-role")
+      stop(chainErrors.retrieval("container-role", firstLine(error), CONTAINER_FIX));
+    throw error;
+  }
+}
+
+/**
+ * `ProcessProvider`: the command split as shlex splits it and run without a shell (no `$HOME`, no `~`), its
+ * exit code and output read as botocore reads them.
+ */
+async function runProcess(
+  link: Extract<ChainLink, { method: "custom-process" }>,
+  ctx: FetchContext,
+): Promise<AwsCredentialIdentity> {
+  const split = shlexSplit(link.command);
+  if ("error" in split) stop(chainErrors.python(split.error, PROCESS_FIX));
+  const [file, ...args] = split.words;
+  if (file === undefined) stop(chainErrors.python("list index out of range", PROCESS_FIX));
+  // Run as botocore runs it (no shell), in a process group of its own that the deadline ends whole.
+  const group = inGroup(
+    () =>
+      execa(file, args, {
+        env: ctx.env,
+        extendEnv: false,
+        reject: false,
+        stdin: "ignore",
+        encoding: "buffer",
+        detached: true,
+      }),
+    PROCESS_TIMEOUT_MS,
+  );
+  const result = await group.child.finally(() => group.done());
+  const where = `credential_process of [${link.profile}]`;
+  if (group.timedOut)
+    undecided(where, `it did not finish within ${PROCESS_TIMEOUT_MS / 1000} s, and botocore waits for it`);
+  if (result.exitCode === undefined) {
+    const text = osErrorText(result.code, file);
+    if (text === undefined) throw new Error(`${where} did not run: ${result.shortMessage}`);
+    stop(chainErrors.python(text, PROCESS_FIX));
+  }
+  if (result.exitCode !== 0)
+    stop(chainErrors.retrieval("custom-process", Buffer.from(result.stderr).toString("utf8"), PROCESS_FIX));
+  const stdout =
+    utf8(result.stdout) ?? undecided(where, "its output is not UTF-8, which botocore cannot decode");
+  const keys = processKeys(stdout, where, ctx.clock());
+  return keyPair(keys.accessKeyId, keys.secretAccessKey, keys.sessionToken);
+}
+
+/**
+ * `ContainerProvider`: the authorization token (file, else variable) is read before the host is checked; a
+ * missing file is Python's OSError, a token with a line break a ValueError.
+ */
+async function checkContainer(env: Env): Promise<void> {
+  const tokenFile = env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+  const token =
+    tokenFile !== undefined
+      ? await readAsPython(tokenFile, CONTAINER_FIX, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")
+      : env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+  if (token !== undefined && /[\r\n]/u.test(token))
+    stop(chainErrors.python("Auth token value is not a legal header value", CONTAINER_FIX));
+  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+  checkContainerHost(
+    relative !== undefined
+      ? `http://169.254.170.2${relative}`
+      : (env.AWS_CONTAINER_CREDENTIALS_FULL_URI ?? ""),
+  );
+}
+
+/** A text file as Python's open() reads it (UTF-8, universal newlines); its OSError as botocore lets it out. */
+async function readAsPython(path: string, fix: string, what: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const text = osErrorText((error as NodeJS.ErrnoException).code, path);
+    if (text === undefined) throw error;
+    stop(chainErrors.python(text, fix));
+  }
+  const text = utf8(bytes) ?? undecided(what, "it is not UTF-8 text, which Python cannot read");
+  return text.replace(/\r\n?/gu, "\n");
+}
+
+function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 }
 
 /** botocore names a session it starts `botocore-session-<epoch seconds>`. */

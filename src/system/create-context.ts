@@ -35,7 +35,7 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
   return {
     exec,
     files: createFiles(),
-    aws: createAwsPort(env, log, async () => (await imds.describe()).region, exec),
+    aws: createAwsPort(env, log, async () => (await imds.describe()).region),
     sagemaker: createSageMakerPort(log, async () => (await imds.describe()).region),
     iam: createIamPort(log),
     ssm: createSsmPort(log),

@@ -69,7 +69,8 @@ describe("hpiam whoami agrees with the AWS CLI on botocore's credential chain", 
         .replaceAll("{DEV_ROLE}", world.devRoleArn)
         .replaceAll("{WEB_ROLE}", world.webRoleArn)
         .replaceAll("{NODE}", process.execPath)
-        .replaceAll("{SCRIPT}", script);
+        .replaceAll("{SCRIPT}", script)
+        .replaceAll("{SYSTEM_PATH}", process.env.PATH ?? "");
     for (const [path, text] of Object.entries(layout.files ?? {})) {
       const full = join(home, path);
       await mkdir(dirname(full), { recursive: true });

@@ -2,7 +2,7 @@ import type { ChainDecision, ChainLink } from "../../src/identity/botocore-chain
 
 /** botocore's chain picked this link (for fakes of the AWS port). */
 export function linkWins(link: ChainLink, profile = "default"): ChainDecision {
-  return { ok: true, link, profile: { name: profile } };
+  return { kind: "link", link, profile: { name: profile } };
 }
 
 /** `aws configure`'s keys in the home's credentials file [default]. */

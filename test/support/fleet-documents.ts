@@ -43,6 +43,7 @@ export const HEALTHY_WHOAMI: WhoamiResult = {
   },
   problem: null,
   chainError: null,
+  undecided: null,
   nodeJs: null,
   region: "us-west-2",
 };

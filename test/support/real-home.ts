@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Context, Files, Identification } from "../../src/context";
 import { createAwsPort } from "../../src/system/aws";
-import { createExecutor } from "../../src/system/exec";
 import { createFiles } from "../../src/system/files";
 import { fakeContext, type FakeOptions } from "./fake-context";
 import { NODE_ROLE, nodeIdentity } from "./fake-node";
@@ -43,7 +42,7 @@ export function onRealHome(
   options: FakeOptions & { files?: Files; name?: string } = {},
 ): Context & { ran: string[][] } {
   const base = fakeContext({ instanceProfile: { reachable: true, roleName: NODE_ROLE }, ...options });
-  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined, createExecutor());
+  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined);
   const paths = {
     credentialsPath: join(home, ".aws", "credentials"),
     configPath: join(home, ".aws", "config"),

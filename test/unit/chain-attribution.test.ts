@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { judgeIdentification } from "../../src/identity/identify";
 import { createAwsPort } from "../../src/system/aws";
-import { createExecutor } from "../../src/system/exec";
 import { type FakeImds, startImds } from "../support/imds";
 
 // The real adapter reads real files; these tests check that hpiam names the link botocore's chain picks.
@@ -61,7 +60,7 @@ afterEach(async () => {
 });
 
 async function judged(profile?: string) {
-  const aws = createAwsPort(process.env, log, async () => undefined, createExecutor());
+  const aws = createAwsPort(process.env, log, async () => undefined);
   const found = await aws.identify({ profile });
   return judgeIdentification(found, { reachable: true, roleName: "ExecRole" }, process.env, { profile });
 }
@@ -155,5 +154,96 @@ describe("botocore's chain, as the adapter follows it", () => {
       `[default]\ncredential_process = ${process.execPath} ${script}\n`,
     );
     expect(await winner()).toMatchObject({ provider: "process", profile: "default", local: true });
+  });
+});
+
+describe("where botocore stops on what a link gives, the adapter stops with its words", () => {
+  const config = (text: string) => writeFile(join(home, ".aws", "config"), text);
+  const stopped = async () => (await judged()).chainError?.message;
+  const printing = async (output: string, code = 0) => {
+    const script = join(home, "creds.js");
+    await writeFile(script, `process.stdout.write(${JSON.stringify(output)}); process.exitCode = ${code};`);
+    await config(`[default]\ncredential_process = ${process.execPath} ${script}\n`);
+  };
+  const keys = (extra = "") =>
+    `{"Version": 1, "AccessKeyId": "ASIAPROCESSPROVIDER1", "SecretAccessKey": "${"p".repeat(40)}"${extra}}`;
+
+  it("runs credential_process without a shell: `$HOME` stays literal", async () => {
+    await config("[default]\ncredential_process = $HOME/creds.sh\n");
+    expect(await stopped()).toBe("[Errno 2] No such file or directory: '$HOME/creds.sh'");
+  });
+
+  it("reads credential_process's output as botocore does", async () => {
+    await printing("not json");
+    expect(await stopped()).toBe("Expecting value: line 1 column 1 (char 0)");
+    await printing("[1]");
+    expect(await stopped()).toBe("'list' object has no attribute 'get'");
+    await printing(keys().replace('"Version": 1', '"Version": 2'));
+    expect((await judged()).chainError?.detail).toBe(
+      "Unsupported version '2' for credential process provider, supported versions: 1",
+    );
+    await printing(keys(', "Expiration": "2000-01-01T00:00:00Z"'));
+    expect(await stopped()).toBe(
+      "Credentials were refreshed, but the refreshed credentials are still expired.",
+    );
+    await printing(keys(', "Expiration": "next week"'));
+    expect(await judged()).toMatchObject({
+      verdict: { status: "unknown" },
+      undecided: { setting: "credential_process of [default]" },
+      identity: null,
+    });
+    await printing(keys(', "Expiration": "2099-01-01T00:00:00Z"'));
+    expect(await winner()).toMatchObject({ provider: "process", accessKeyId: "ASIA…DER1" });
+  });
+
+  it("checks a web identity token and a role's parameters before any STS call", async () => {
+    vi.stubEnv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/Web");
+    vi.stubEnv("AWS_WEB_IDENTITY_TOKEN_FILE", join(home, "token"));
+    expect(await stopped()).toBe(`[Errno 2] No such file or directory: '${join(home, "token")}'`);
+    await writeFile(join(home, "token"), "abc");
+    expect(await stopped()).toBe(
+      "Parameter validation failed:\nInvalid length for parameter WebIdentityToken, value: 3, valid min length: 4",
+    );
+    vi.unstubAllEnvs();
+    vi.stubEnv("HOME", home);
+    vi.stubEnv("AWS_REGION", "us-west-2");
+    await config(
+      `[default]\nrole_arn = arn:aws:iam::123456789012:role/Dev\nsource_profile = keys\nrole_session_name = x\nduration_seconds = 100\n[profile keys]\n${staticKeys(FILE_KEY)}`,
+    );
+    expect(await stopped()).toBe(
+      "Parameter validation failed:\nInvalid length for parameter RoleSessionName, value: 1, valid min length: 2\nInvalid value for parameter DurationSeconds, value: 100, valid min value: 900",
+    );
+  });
+
+  it("stops where botocore would ask for an MFA code, or finds no keys in a credential_source", async () => {
+    await config(
+      `[default]\nrole_arn = arn:aws:iam::123456789012:role/Dev\nsource_profile = keys\nmfa_serial = arn:aws:iam::123456789012:mfa/bob\n[profile keys]\n${staticKeys(FILE_KEY)}`,
+    );
+    expect(await stopped()).toBe("Enter MFA code for arn:aws:iam::123456789012:mfa/bob:");
+    await config(
+      "[default]\nrole_arn = arn:aws:iam::123456789012:role/Dev\ncredential_source = Ec2InstanceMetadata\n",
+    );
+    vi.stubEnv("AWS_EC2_METADATA_DISABLED", "true");
+    expect(await stopped()).toBe(
+      "Error when retrieving credentials from Ec2InstanceMetadata: No credentials found in credential_source referenced in profile default",
+    );
+  });
+
+  it("refuses a container endpoint on a host botocore refuses", async () => {
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://example.com/creds");
+    expect(await stopped()).toMatch(/^Unsupported host 'example.com'\. {2}Can only retrieve metadata/);
+  });
+
+  it("expands `~user` in the file variables as Python does, and only `~` in AWS_CREDENTIAL_FILE", async () => {
+    await writeCredentials(`[default]\n${staticKeys(FILE_KEY)}`, join(home, "keys.ini"));
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", `~root/..${home}/keys.ini`);
+    expect(await winner()).toMatchObject({
+      provider: "shared-credentials-file",
+      path: `/root/..${home}/keys.ini`,
+    });
+    vi.stubEnv("AWS_SHARED_CREDENTIALS_FILE", undefined);
+    vi.stubEnv("AWS_CREDENTIAL_FILE", "$HOME/ec2.txt");
+    await writeFile(join(home, "ec2.txt"), `AWSAccessKeyId=${FILE_KEY}\nAWSSecretKey=${"x".repeat(40)}\n`);
+    expect(await stopped()).toBe("The specified config file ($HOME/ec2.txt) could not be found.");
   });
 });

@@ -36,7 +36,7 @@ const WHOAMI_NODES: Record<string, Context> = {
   "broken chain": fakeNode({
     identification: {
       chain: {
-        ok: false,
+        kind: "broken",
         error: chainErrors.partial("env", "AWS_SECRET_ACCESS_KEY"),
         profile: { name: "default" },
       },

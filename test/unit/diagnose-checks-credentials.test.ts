@@ -29,6 +29,24 @@ describe("caller-identity and credential-source", () => {
     });
   });
 
+  it("cannot decide on a chain setting hpiam cannot evaluate: error, never pass", async () => {
+    const ctx = fakeNode({
+      identification: {
+        chain: {
+          kind: "undecided",
+          undecided: { setting: "AWS_CREDENTIAL_EXPIRATION", why: "dateutil reads it" },
+          profile: { name: "default" },
+        },
+        region: "us-west-2",
+      },
+    });
+    expect(await check("caller-identity", ctx)).toMatchObject({
+      status: "error",
+      message: expect.stringContaining("AWS_CREDENTIAL_EXPIRATION: dateutil reads it"),
+      remediation: expect.stringMatching(/aws sts get-caller-identity/),
+    });
+  });
+
   it("fails keys from the environment on a node, with the unset command", async () => {
     const ctx = fakeNode({
       env: { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "s" },
@@ -73,7 +91,7 @@ describe("environment", () => {
   it("unsets each variable once: a profile no file defines, AWS_DEFAULT_PROFILE, then the others", async () => {
     const missing = (namedBy: "AWS_PROFILE" | "AWS_DEFAULT_PROFILE") => ({
       chain: {
-        ok: false as const,
+        kind: "broken" as const,
         error: chainErrors.profileNotFound({ name: "dev", namedBy }),
         profile: { name: "dev", namedBy },
       },

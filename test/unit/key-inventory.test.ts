@@ -27,6 +27,7 @@ function ini(path: string, text: string | undefined): ReadIni {
 function home(files: { credentials?: string; config?: string; boto?: string }, env: Env = {}): ChainInput {
   return {
     env,
+    now: new Date(),
     credentials: ini(CREDENTIALS, files.credentials),
     config: ini(CONFIG, files.config),
     botoFiles: [ini("/etc/boto.cfg", undefined), ini(BOTO, files.boto)],
@@ -131,7 +132,7 @@ describe("takeInventory: every place botocore takes keys from, and which of them
     expect(inventory.unparseable).toEqual([
       { path: CREDENTIALS, line: 3, reason: "duplicate section [default]" },
     ]);
-    expect(inventory.chain.ok).toBe(false);
+    expect(inventory.chain.kind).toBe("broken");
   });
 });
 
@@ -242,7 +243,7 @@ describe("the inventory's winner is the chain's link, for generated layouts", ()
         const inventory = takeInventory(input);
         const decision = resolveChain(input);
         // This run: the winner is where the chain's link is set, at the line of the setting that makes it.
-        const [link] = decision.ok ? filesOf(decision.link) : [];
+        const [link] = decision.kind === "link" ? filesOf(decision.link) : [];
         expect(inventory.winner && whereOf(inventory.winner)).toEqual(link);
         for (const place of inventory.places) {
           const text = { [CREDENTIALS]: files.credentials, [CONFIG]: files.config, [BOTO]: files.boto }[
@@ -250,15 +251,15 @@ describe("the inventory's winner is the chain's link, for generated layouts", ()
           ];
           expect(SETTINGS[place.method]).toContain(optionAt(text, place.line));
           expect(place.wins).toBe(
-            decision.ok && filesOf(decision.link).some((used) => equal(used, whereOf(place))),
+            decision.kind === "link" && filesOf(decision.link).some((used) => equal(used, whereOf(place))),
           );
         }
         // Each profile a file defines: the places that say they serve it are the ones its chain signs with.
         for (const name of PROFILES) {
           const chosen = resolveChain({ ...input, profileFlag: name });
-          if (!chosen.ok && chosen.error.kind === "profile-not-found") continue;
+          if (chosen.kind === "broken" && chosen.error.kind === "profile-not-found") continue;
           const serving = inventory.places.filter((place) => place.usedBy.includes(name)).map(whereOf);
-          expect(sorted(serving)).toEqual(sorted(chosen.ok ? filesOf(chosen.link) : []));
+          expect(sorted(serving)).toEqual(sorted(chosen.kind === "link" ? filesOf(chosen.link) : []));
         }
       }),
       { numRuns: 1000, seed: 20261207 },

@@ -5,7 +5,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { scanAwsDir } from "../../src/scan/aws-dir";
 import { findShellExports } from "../../src/scan/shell-exports";
 import { createAwsPort } from "../../src/system/aws";
-import { createExecutor } from "../../src/system/exec";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
 
@@ -20,7 +19,7 @@ describe("scanning a home", () => {
   const realContext = () => ({
     ...fakeContext(),
     files: createFiles(),
-    aws: createAwsPort({}, { debug() {}, info() {} }, async () => undefined, createExecutor()),
+    aws: createAwsPort({}, { debug() {}, info() {} }, async () => undefined),
   });
 
   it("finds the keys `aws configure` wrote and a loose file mode", async () => {

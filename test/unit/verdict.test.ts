@@ -3,6 +3,8 @@ import type { Principal } from "../../src/domain/arn";
 import type { CredentialSource } from "../../src/identity/credential-source";
 import { chainErrors } from "../../src/identity/chain-errors";
 import { judge } from "../../src/identity/verdict";
+import { judgeIdentification } from "../../src/identity/identify";
+import { whoamiDocument, whoamiExitCode } from "../../src/commands/whoami";
 
 const node = { reachable: true, roleName: "ExecRole" };
 const offEc2 = { reachable: false };
@@ -127,5 +129,29 @@ describe("judge", () => {
 
   it("says so when there are no credentials", () => {
     expect(judge({ instanceProfile: offEc2 }).status).toBe("no-credentials");
+  });
+});
+
+describe("a chain setting hpiam cannot evaluate", () => {
+  it("is unknown with why, never healthy, and whoami exits 3", () => {
+    const report = judgeIdentification(
+      {
+        chain: {
+          kind: "undecided",
+          undecided: { setting: "AWS_CREDENTIAL_EXPIRATION", why: "dateutil reads it" },
+          profile: { name: "default" },
+        },
+        region: "us-west-2",
+      },
+      node,
+      {},
+      {},
+    );
+    expect(report).toMatchObject({
+      identity: null,
+      chainError: null,
+      verdict: { status: "unknown", reason: expect.stringContaining("AWS_CREDENTIAL_EXPIRATION") as string },
+    });
+    expect(whoamiExitCode(whoamiDocument(report))).toBe(3);
   });
 });
