@@ -2,7 +2,7 @@
 // 3 a second), and the real wall time of `hpiam fleet whoami --cluster` over 20 stand-in nodes (sessions run here).
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { DEFAULT_CONCURRENCY, DEFAULT_RATE } from "../src/commands/fleet-pacing";
+import { DEFAULT_CONCURRENCY, DEFAULT_RATE } from "../src/fleet/fleet-pacing";
 import { mostStartsInASecond, paceOnVirtualClock } from "../test/support/pacing-schedule";
 import { CLI } from "../test/support/cli";
 import type { SimulatedNode } from "../test/support/simulated-node";

@@ -2,12 +2,12 @@
 // `hpiam diagnose` and `srun -N 4 true` (the engine's own cost), and the rendering of a 2,000-node report.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { FleetReport } from "../src/commands/fleet";
-import { summarize, toNodeReport } from "../src/commands/fleet";
-import { groupByCause } from "../src/fleet/group-nodes";
+import type { FleetReport } from "../src/fleet/fleet";
+import { summarize, toNodeReport } from "../src/fleet/fleet";
+import { groupByCause } from "../src/fleet/model/group-nodes";
 import { TASK_EXPORT } from "../src/fleet/slurm-engine";
-import { renderFleet } from "../src/render/fleet";
-import { createStyle } from "../src/render/style";
+import { renderFleet } from "../src/fleet/render-fleet";
+import { createStyle } from "../src/output/style";
 import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI } from "../test/support/fleet-documents";
 import type { SimulatedNode } from "../test/support/simulated-node";
 import { startSlurmCluster, type SlurmCluster } from "../test/support/slurm-cluster";

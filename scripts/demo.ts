@@ -2,7 +2,7 @@
 import { execa } from "execa";
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
-import { maskKeyId } from "../src/domain/mask";
+import { maskKeyId } from "../src/identity/model/mask";
 import { startSimulatedNode, type SimulatedNode } from "../test/support/simulated-node";
 
 const bold = (text: string) => (process.stdout.isTTY ? `\u001b[1m${text}\u001b[22m` : text);

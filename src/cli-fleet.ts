@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { type Act, type CommonOptions, type Io, withCommonOptions } from "./cli";
-import type { FleetOptions } from "./commands/fleet";
-import type { FleetRecoverOptions, FleetRecoverReport } from "./commands/fleet-recover";
+import type { FleetOptions } from "./fleet/fleet";
+import type { FleetRecoverOptions, FleetRecoverReport } from "./fleet/fleet-recover";
 import { UsageError } from "./errors";
 
 /** `hpiam fleet whoami|diagnose|recover`: the commands of one node, on every node (Slurm, or SSM with --cluster). */
@@ -23,8 +23,8 @@ export function registerFleet(program: Command, act: Act, io: Io): void {
       .description(what)
       .action(
         act(async (options: CommonOptions & FleetOptions, ctx) => {
-          const { fleetSurvey, fleetExitCode } = await import("./commands/fleet");
-          const { renderFleet } = await import("./render/fleet");
+          const { fleetSurvey, fleetExitCode } = await import("./fleet/fleet");
+          const { renderFleet } = await import("./fleet/render-fleet");
           return {
             result: await fleetSurvey(name, options, ctx),
             render: renderFleet,
@@ -42,8 +42,8 @@ export function registerFleet(program: Command, act: Act, io: Io): void {
     .option("-y, --yes", "no questions (needed without a terminal)")
     .action(
       act(async (options: CommonOptions & FleetRecoverOptions, ctx, { style }) => {
-        const { fleetRecover, fleetRecoverExitCode } = await import("./commands/fleet-recover");
-        const { renderFleetRecover } = await import("./render/fleet-recover");
+        const { fleetRecover, fleetRecoverExitCode } = await import("./fleet/fleet-recover");
+        const { renderFleetRecover } = await import("./fleet/render-fleet-recover");
         const confirm = async (plan: FleetRecoverReport) => {
           io.stderr(`hpiam fleet recover will:\n\n${renderFleetRecover(plan, style)}\n`);
           return ctx.prompt.confirm("Recover these nodes and reboot them once verified?", false);

@@ -1,15 +1,15 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Context } from "./context";
 import type { ErrorDocument } from "./contract/error";
-import { printable } from "./domain/printable";
-import { scrubSecrets } from "./domain/scrub";
+import { printable } from "./output/printable";
+import { scrubSecrets } from "./output/scrub";
 import { ExitCode, HpiamError, UsageError } from "./errors";
-import type { ConnectHeadOptions } from "./commands/connect-head";
-import type { DiagnoseOptions } from "./commands/diagnose";
-import type { PolicyOptions } from "./commands/policy";
+import type { ConnectHeadOptions } from "./connect/connect-head";
+import type { DiagnoseOptions } from "./diagnose/diagnose";
+import type { PolicyOptions } from "./iam/policy";
 import type { RecoverOptions, RecoverResult } from "./recover/types";
 import { registerFleet } from "./cli-fleet";
-import type { Style } from "./render/style";
+import type { Style } from "./output/style";
 
 /** Where output goes; main() passes the process's, tests pass buffers. */
 export interface Io {
@@ -81,7 +81,7 @@ export async function runCli(
       const options = args[args.length - 2] as O;
       validateCommon(options);
       const ctx = await createContext({ verbose: Boolean(options.verbose) });
-      const { createStyle } = await import("./render/style"); // chalk loads only once a command runs
+      const { createStyle } = await import("./output/style"); // chalk loads only once a command runs
       const style = createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
       const operands = args.slice(0, -2).flat() as Array<string | undefined>;
       const { result, render, exitCode: codeOf } = await run(options, ctx, { operands, style });
@@ -97,8 +97,8 @@ export async function runCli(
     )
     .action(
       act(async (options: CommonOptions & { expectRole?: string }, ctx) => {
-        const { whoami, whoamiExitCode } = await import("./commands/whoami");
-        const { renderWhoami } = await import("./render/whoami");
+        const { whoami, whoamiExitCode } = await import("./identity/whoami");
+        const { renderWhoami } = await import("./identity/render-whoami");
         return { result: await whoami(options, ctx), render: renderWhoami, exitCode: whoamiExitCode };
       }),
     );
@@ -120,8 +120,8 @@ export async function runCli(
     .option("--resource-config <path>", "the node's resource_config.json (default: /opt/ml/config/…)")
     .action(
       act(async (options: CommonOptions & ConnectHeadOptions, ctx, { operands }) => {
-        const { connectHead, connectHeadExitCode, passThroughArgs } = await import("./commands/connect-head");
-        const { renderConnectHead } = await import("./render/connect-head");
+        const { connectHead, connectHeadExitCode, passThroughArgs } = await import("./connect/connect-head");
+        const { renderConnectHead } = await import("./connect/render-connect-head");
         const passThrough = passThroughArgs(
           operands.filter((o) => o !== undefined),
           argv,
@@ -146,8 +146,8 @@ export async function runCli(
     .option("--force", "reboot even while Slurm jobs run on this node")
     .action(
       act(async (options: CommonOptions & RecoverOptions, ctx, { style }) => {
-        const { recover, recoverExitCode } = await import("./commands/recover");
-        const { renderRecover, renderRecoverPlan } = await import("./render/recover");
+        const { recover, recoverExitCode } = await import("./recover/recover");
+        const { renderRecover, renderRecoverPlan } = await import("./recover/render-recover");
         const showPlan = (plan: RecoverResult) =>
           io.stderr(`hpiam recover will:\n\n${renderRecoverPlan(plan, style)}\n\n`);
         return {
@@ -173,8 +173,8 @@ export async function runCli(
     .option("--data-bucket <name>", "data and model-artifacts bucket (node-role, s3-scoped)")
     .action(
       act(async (options: CommonOptions & PolicyOptions, ctx, { operands: [name] }) => {
-        const { policy } = await import("./commands/policy");
-        const { renderPolicy } = await import("./render/policy");
+        const { policy } = await import("./iam/policy");
+        const { renderPolicy } = await import("./iam/render-policy");
         return {
           result: await policy(name, options, ctx),
           render: renderPolicy,
@@ -205,8 +205,8 @@ export async function runCli(
     .option("--eks-node-role <name|arn>", "with --iam: the EKS node group role to check")
     .action(
       act(async (options: CommonOptions & DiagnoseOptions, ctx) => {
-        const { diagnose, diagnoseExitCode } = await import("./commands/diagnose");
-        const { renderDiagnose } = await import("./render/diagnose");
+        const { diagnose, diagnoseExitCode } = await import("./diagnose/diagnose");
+        const { renderDiagnose } = await import("./diagnose/render-diagnose");
         return { result: await diagnose(options, ctx), render: renderDiagnose, exitCode: diagnoseExitCode };
       }),
     );

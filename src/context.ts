@@ -3,8 +3,8 @@
  * src/system build the real one and tests build one with fakes.
  */
 
-import type { ChainDecision, ChainFiles } from "./identity/botocore-chain";
-import type { KeyPlace } from "./identity/key-inventory";
+import type { ChainDecision, ChainFiles } from "./identity/model/botocore-chain";
+import type { KeyPlace } from "./identity/model/key-inventory";
 import type { EksPort, IamPort, SageMakerPort, SsmPort } from "./service-ports";
 
 // The ports of the AWS services beyond STS (SageMaker, IAM, SSM, EKS) live in service-ports.ts.

@@ -1,4 +1,4 @@
-import type { AwsProblem } from "./domain/aws-errors";
+import type { AwsProblem } from "./identity/model/aws-errors";
 
 /** Exit codes of the script contract (README, Exit codes). */
 export const ExitCode = {

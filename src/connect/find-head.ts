@@ -1,5 +1,5 @@
 import type { AwsCallError, AwsOptions, ClusterDescription, Context } from "../context";
-import { classifyAwsError } from "../domain/aws-errors";
+import { classifyAwsError } from "../identity/model/aws-errors";
 import {
   controllerGroupOfCluster,
   controllerGroupOnNode,
@@ -9,10 +9,10 @@ import {
   headClusterNode,
   headInstance,
   listNames,
-} from "../domain/node/head-node";
-import { ssmClusterId, ssmTarget } from "../domain/connect/ssm-session";
+} from "../node/model/head-node";
+import { ssmClusterId, ssmTarget } from "./model/ssm-session";
 import { CannotRunError } from "../errors";
-import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
+import { loadNodeFiles, resourceConfigPath } from "../node/node-files";
 
 /** The head node, found on a node (its address) or through the SageMaker API (its SSM target). */
 export type HeadNode = {

@@ -1,5 +1,5 @@
 import type { Context } from "../context";
-import { INSTALL_GUIDE, type SessionTool } from "../domain/connect/ssm-session";
+import { INSTALL_GUIDE, type SessionTool } from "./model/ssm-session";
 import { CannotRunError, UsageError } from "../errors";
 
 /** An SSM session needs the AWS CLI and the Session Manager plugin here; where to get them, with the command. */

@@ -1,8 +1,8 @@
 import { dirname, join } from "node:path";
 import type { Context } from "../context";
-import { placeHostEntry } from "../domain/connect/ssh-config";
+import { placeHostEntry } from "./model/ssh-config";
 import { CannotRunError, UsageError } from "../errors";
-import { resolvesOutside } from "../scan/outside-home";
+import { resolvesOutside } from "../node/outside-home";
 
 export interface SshConfigWrite {
   path: string;

@@ -3,16 +3,16 @@
  * renderers read them. A check id is a key of CheckDetailsById; the decoders below read each one back.
  */
 import type { CallerIdentity } from "../context";
-import type { Principal } from "../domain/arn";
-import type { AwsProblem } from "../domain/aws-errors";
-import type { Mount } from "../domain/node/mounts";
-import type { ImdsRedirects, ImdsSetup } from "../domain/node/imds-redirect";
-import type { NodeRole } from "../domain/node/resource-config";
+import type { Principal } from "../identity/model/arn";
+import type { AwsProblem } from "../identity/model/aws-errors";
+import type { Mount } from "../node/model/mounts";
+import type { ImdsRedirects, ImdsSetup } from "../node/model/imds-redirect";
+import type { NodeRole } from "../node/model/resource-config";
 import type { ErrorCode } from "../errors";
-import type { ChainError } from "../identity/chain-errors";
-import type { FileVariable, KeyPlace, PlaceMethod } from "../identity/key-inventory";
-import type { NewShellOutcome } from "../identity/new-shells";
-import type { AgentImpact } from "../domain/node/ssm-agent";
+import type { ChainError } from "../identity/model/chain-errors";
+import type { FileVariable, KeyPlace, PlaceMethod } from "../identity/model/key-inventory";
+import type { NewShellOutcome } from "../identity/model/new-shells";
+import type { AgentImpact } from "../node/model/ssm-agent";
 import {
   anyObject,
   array,

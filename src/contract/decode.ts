@@ -3,7 +3,7 @@
  * node's document, say) and returns it typed, or says which field is wrong and how. Fields a document has beyond
  * the contract's are left out, not refused: an older reader still reads a newer document.
  */
-import { printable } from "../domain/printable";
+import { printable } from "../output/printable";
 
 /** Reads `value`, found at `at` (`verdict.status`, `checks[2].details`); throws a DecodeError where it is wrong. */
 export type Decoder<T> = (value: unknown, at: string) => T;

@@ -1,11 +1,11 @@
 /** `hpiam recover --json`: the document (its plan with --dry-run), and its decoder. */
-import type { NewShellEffect } from "../domain/recovery/manual-fixes";
-import type { Blocker } from "../domain/recovery/recovery-blockers";
-import type { LeakedKey, RecoveryPlan, StepId } from "../domain/recovery/recovery-plan";
-import type { HomeSurvey, RecoverySurvey, SlurmState } from "../domain/recovery/recovery-survey";
-import type { UntouchedKeys } from "../domain/recovery/untouched-keys";
-import type { NotDone } from "../domain/recovery/homes-not-done";
-import type { VerdictStatus } from "../identity/verdict";
+import type { NewShellEffect } from "../recover/model/manual-fixes";
+import type { Blocker } from "../recover/model/recovery-blockers";
+import type { LeakedKey, RecoveryPlan, StepId } from "../recover/model/recovery-plan";
+import type { HomeSurvey, RecoverySurvey, SlurmState } from "../recover/model/recovery-survey";
+import type { UntouchedKeys } from "../recover/model/untouched-keys";
+import type { NotDone } from "../recover/model/homes-not-done";
+import type { VerdictStatus } from "../identity/model/verdict";
 import type { SharedHomeReach } from "../recover/shared-homes";
 import { keyPlace } from "./check-details";
 import {

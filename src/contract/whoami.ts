@@ -1,12 +1,12 @@
 /** `hpiam whoami --json`: the document, and its decoder for readers of another node's (fleet). */
 import type { CallerIdentity, InstanceProfile } from "../context";
-import type { IdentityType } from "../domain/arn";
-import type { AwsProblem, ClassifiedError } from "../domain/aws-errors";
-import type { ChainLink } from "../identity/botocore-chain";
-import type { ChainError } from "../identity/chain-errors";
-import type { ChainUndecided } from "../identity/chain-stop";
-import type { CredentialSource, Provider } from "../identity/credential-source";
-import type { Verdict, VerdictStatus } from "../identity/verdict";
+import type { IdentityType } from "../identity/model/arn";
+import type { AwsProblem, ClassifiedError } from "../identity/model/aws-errors";
+import type { ChainLink } from "../identity/model/botocore-chain";
+import type { ChainError } from "../identity/model/chain-errors";
+import type { ChainUndecided } from "../identity/model/chain-stop";
+import type { CredentialSource, Provider } from "../identity/model/credential-source";
+import type { Verdict, VerdictStatus } from "../identity/model/verdict";
 import {
   boolean,
   type Decoded,

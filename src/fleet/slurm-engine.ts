@@ -1,9 +1,9 @@
 import type { Context } from "../context";
-import { printable } from "../domain/printable";
+import { printable } from "../output/printable";
 import { CannotRunError, UsageError } from "../errors";
-import type { FleetEngine, FleetNode, NodeAnswer, NodeSelection, RunRequest } from "./engine";
-import { countFinished, firstLine, parseDocument, splitLabelled } from "./labelled-output";
-import { nodePartitions, parseNodes } from "./slurm-nodes";
+import type { FleetEngine, FleetNode, NodeAnswer, NodeSelection, RunRequest } from "./model/engine";
+import { countFinished, firstLine, parseDocument, splitLabelled } from "./model/labelled-output";
+import { nodePartitions, parseNodes } from "./model/slurm-nodes";
 
 const SCONTROL_TIMEOUT_MS = 15_000;
 /** How long srun may wait for nodes that are finishing a job; past it srun gives up (`--immediate`). */

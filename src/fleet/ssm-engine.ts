@@ -1,13 +1,13 @@
 import { clusterCallFailed, describeClusterOf, type FoundCluster } from "../connect/find-head";
 import { requireSessionTools } from "../connect/session-tools";
 import type { AwsOptions, ClusterNodeSummary, Context } from "../context";
-import { listNames } from "../domain/node/head-node";
-import { printable } from "../domain/printable";
-import { ssmTarget, startSessionCommand } from "../domain/connect/ssm-session";
+import { listNames } from "../node/model/head-node";
+import { printable } from "../output/printable";
+import { ssmTarget, startSessionCommand } from "../connect/model/ssm-session";
 import { UsageError } from "../errors";
-import type { FleetEngine, FleetNode, NodeSelection, RebootResult, RunRequest } from "./engine";
-import { judgeSession, throttledAnswer } from "./session-output";
-import { type Pacing, paced, type PacingClock, realClock } from "./session-pacing";
+import type { FleetEngine, FleetNode, NodeSelection, RebootResult, RunRequest } from "./model/engine";
+import { judgeSession, throttledAnswer } from "./model/session-output";
+import { type Pacing, paced, type PacingClock, realClock } from "./model/session-pacing";
 
 export const SESSION_DOCUMENT = "AWS-StartNonInteractiveCommand";
 

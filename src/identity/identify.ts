@@ -12,14 +12,14 @@ import type {
   InstanceProfile,
   UserPort,
 } from "../context";
-import { classifyPrincipal, type Principal, type RoleRef } from "../domain/arn";
-import { classifyAwsError, type ClassifiedError, refusedByAws } from "../domain/aws-errors";
-import { shellWord } from "../domain/recovery/manual-fixes";
-import type { ChainLink } from "./botocore-chain";
-import { type ChainError, chainErrors } from "./chain-errors";
-import type { ChainUndecided } from "./chain-stop";
-import { attributeJsChain, attributeLink, type CredentialSource } from "./credential-source";
-import { judge, type Verdict } from "./verdict";
+import { classifyPrincipal, type Principal, type RoleRef } from "./model/arn";
+import { classifyAwsError, type ClassifiedError, refusedByAws } from "./model/aws-errors";
+import { shellWord } from "../recover/model/manual-fixes";
+import type { ChainLink } from "./model/botocore-chain";
+import { type ChainError, chainErrors } from "./model/chain-errors";
+import type { ChainUndecided } from "./model/chain-stop";
+import { attributeJsChain, attributeLink, type CredentialSource } from "./model/credential-source";
+import { judge, type Verdict } from "./model/verdict";
 
 /** STS's answer and what its ARN names; `name` and `sessionName` are null where the principal has none. */
 export type Identity = CallerIdentity & {

@@ -1,9 +1,9 @@
 import type { RecoverOptions, RecoverResult, StepResult, Verification } from "../recover/types";
 import { identifyNode } from "../identity/identify";
 import type { Context } from "../context";
-import { rebootOwedNote, type RecoveryPlan } from "../domain/recovery/recovery-plan";
-import { describeFileFailure } from "../domain/file-errors";
-import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
+import { rebootOwedNote, type RecoveryPlan } from "./model/recovery-plan";
+import { describeFileFailure } from "../output/file-errors";
+import type { HomeSurvey, RecoverySurvey } from "./model/recovery-survey";
 import { CannotRunError } from "../errors";
 import type { HomeLocks } from "./lock";
 import { settleRebootDue } from "./reboot-due";

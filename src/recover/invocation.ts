@@ -1,6 +1,6 @@
 import type { Context } from "../context";
-import { shellWord } from "../domain/recovery/manual-fixes";
-import { printable } from "../domain/printable";
+import { shellWord } from "./model/manual-fixes";
+import { printable } from "../output/printable";
 import type { TargetOptions } from "./survey";
 
 /** `sudo hpiam recover --all-users`: what hints repeat, so that a printed command reaches the same homes. */

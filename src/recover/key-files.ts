@@ -1,8 +1,8 @@
 /** Who owns each static key recover sets aside, for the admin's deactivate command. */
 import type { Context } from "../context";
-import { classifyPrincipal } from "../domain/arn";
-import type { HomeSurvey } from "../domain/recovery/recovery-survey";
-import { holdsKeys } from "../identity/key-inventory";
+import { classifyPrincipal } from "../identity/model/arn";
+import type { HomeSurvey } from "./model/recovery-survey";
+import { holdsKeys } from "../identity/model/key-inventory";
 
 /**
  * The IAM user of each static key recover is about to set aside, asked of STS with that key (once each), so the

@@ -14,9 +14,9 @@
  */
 import { join } from "node:path";
 import type { Context, FileOwner } from "../context";
-import { describeFileFailure } from "../domain/file-errors";
-import { printable } from "../domain/printable";
-import { shellWord } from "../domain/recovery/manual-fixes";
+import { describeFileFailure } from "../output/file-errors";
+import { printable } from "../output/printable";
+import { shellWord } from "./model/manual-fixes";
 import { CannotRunError } from "../errors";
 import { homeOwner } from "./home-owner";
 

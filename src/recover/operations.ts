@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import type { Context } from "../context";
 import { homeOwner } from "./home-owner";
-import { modeRecordOf, parseModeRecord } from "../domain/recovery/backup-names";
+import { modeRecordOf, parseModeRecord } from "./model/backup-names";
 
 /**
  * The changes recover makes, each a rename(2) within the home (atomic: a crash leaves the old name or the new

@@ -1,6 +1,6 @@
 import type { Context } from "../context";
-import { formatRebootDue } from "../domain/recovery/reboot-due";
-import { readRebootDue, rebootDuePath } from "../scan/recover-traces";
+import { formatRebootDue } from "./model/reboot-due";
+import { readRebootDue, rebootDuePath } from "./recover-traces";
 import { homeOwner } from "./home-owner";
 
 /**

@@ -1,7 +1,7 @@
 import type { Context } from "../context";
-import type { RecoveryPlan } from "../domain/recovery/recovery-plan";
-import type { HomeSurvey } from "../domain/recovery/recovery-survey";
-import { homeMount } from "../scan/home-mount";
+import type { RecoveryPlan } from "./model/recovery-plan";
+import type { HomeSurvey } from "./model/recovery-survey";
+import { homeMount } from "../node/home-mount";
 
 /** A home this run changes that other nodes mount too: the change reaches them, and what each then needs. */
 export interface SharedHomeReach {

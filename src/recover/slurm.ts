@@ -1,5 +1,5 @@
 import type { Context } from "../context";
-import type { SlurmState } from "../domain/recovery/recovery-survey";
+import type { SlurmState } from "./model/recovery-survey";
 
 const SQUEUE_TIMEOUT_MS = 10_000;
 

@@ -1,27 +1,21 @@
 import { isAbsolute, join } from "node:path";
 import type { AwsOptions, Context } from "../context";
-import {
-  BACKUP_PREFIX,
-  BOTO_BACKUP_PREFIX,
-  copiesIn,
-  DELETING_PREFIX,
-  utcStamp,
-} from "../domain/recovery/backup-names";
-import { shellWord } from "../domain/recovery/manual-fixes";
-import { printable } from "../domain/printable";
-import { recoverReach } from "../domain/recovery/key-places";
-import type { HomeSurvey, RecoverySurvey } from "../domain/recovery/recovery-survey";
-import { credentialVariablesIn } from "../domain/shell/shell-exports";
+import { BACKUP_PREFIX, BOTO_BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "./model/backup-names";
+import { shellWord } from "./model/manual-fixes";
+import { printable } from "../output/printable";
+import { recoverReach } from "./model/key-places";
+import type { HomeSurvey, RecoverySurvey } from "./model/recovery-survey";
+import { credentialVariablesIn } from "../shell/model/shell-exports";
 import { identifyNode } from "../identity/identify";
-import { holdsKeys, readBy } from "../identity/key-inventory";
-import type { VerdictStatus } from "../identity/verdict";
+import { holdsKeys, readBy } from "../identity/model/key-inventory";
+import type { VerdictStatus } from "../identity/model/verdict";
 import { UsageError } from "../errors";
-import { type ChainView, scanAwsDir } from "../scan/aws-dir";
-import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../scan/homes";
-import { resolvesOutside } from "../scan/outside-home";
-import { judgeNewShells } from "../identity/new-shells";
-import { findShellExports, readStartupFiles } from "../scan/shell-exports";
-import { readRebootDue } from "../scan/recover-traces";
+import { type ChainView, scanAwsDir } from "../identity/aws-dir";
+import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../node/homes";
+import { resolvesOutside } from "../node/outside-home";
+import { judgeNewShells } from "../identity/model/new-shells";
+import { findShellExports, readStartupFiles } from "../shell/find-exports";
+import { readRebootDue } from "./recover-traces";
 import { type HomeLocks, readLock } from "./lock";
 import { ownersOfKeys } from "./key-files";
 

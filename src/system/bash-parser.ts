@@ -1,5 +1,5 @@
 import { Language, Parser } from "web-tree-sitter";
-import type { ShellNode } from "../domain/shell/shell-syntax";
+import type { ShellNode } from "../shell/model/shell-syntax";
 import { bashGrammarBinaries } from "./bash-grammar";
 
 /** A shell file's syntax tree; `dispose` frees it (trees live in WebAssembly memory). */

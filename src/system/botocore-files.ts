@@ -8,8 +8,8 @@ import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { Env } from "../context";
-import type { ChainFiles, ReadIni } from "../identity/botocore-chain";
-import { parseBotocoreIni, type IniSections } from "../identity/configparser";
+import type { ChainFiles, ReadIni } from "../identity/model/botocore-chain";
+import { parseBotocoreIni, type IniSections } from "../identity/model/configparser";
 
 /** Values that never leave the adapters: the model sees only that they are there. */
 const SECRET_KEYS = new Set([

@@ -1,5 +1,5 @@
 /**
- * Fetches the keys of the link botocore's chain picked (src/identity/botocore-chain.ts): static keys from the
+ * Fetches the keys of the link botocore's chain picked (src/identity/model/botocore-chain.ts): static keys from the
  * variables or the file that holds them, STS for roles, a credential_process run as botocore runs it, and the
  * SDK's own providers for SSO, login, containers and the instance metadata service. Nothing here chooses a
  * link; it only follows the choice, and stops (ChainStop) where botocore stops on what it reads on the way.
@@ -9,14 +9,14 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { execa } from "execa";
 import { readFile } from "node:fs/promises";
 import type { Env } from "../context";
-import type { ChainLink, ReadIni } from "../identity/botocore-chain";
-import { configProfiles } from "../identity/botocore-config";
-import { chainErrors } from "../identity/chain-errors";
-import { ChainStop, ChainUndecidable, stop, undecided } from "../identity/chain-stop";
-import { checkContainerHost } from "../identity/late-links";
-import { processKeys } from "../identity/process-output";
-import { osErrorText, shlexSplit } from "../identity/python-forms";
-import { assumeRoleReport, webIdentityReport } from "../identity/sts-params";
+import type { ChainLink, ReadIni } from "../identity/model/botocore-chain";
+import { configProfiles } from "../identity/model/botocore-config";
+import { chainErrors } from "../identity/model/chain-errors";
+import { ChainStop, ChainUndecidable, stop, undecided } from "../identity/model/chain-stop";
+import { checkContainerHost } from "../identity/model/late-links";
+import { processKeys } from "../identity/model/process-output";
+import { osErrorText, shlexSplit } from "../identity/model/python-forms";
+import { assumeRoleReport, webIdentityReport } from "../identity/model/sts-params";
 import { type BotocoreFiles, keyPair, sectionKeys } from "./botocore-files";
 import { inGroup } from "./process-groups";
 

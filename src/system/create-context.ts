@@ -1,5 +1,5 @@
 import type { Context, Logger } from "../context";
-import { scrubSecrets } from "../domain/scrub";
+import { scrubSecrets } from "../output/scrub";
 import { createAwsPort } from "./aws";
 import { createEksPort } from "./eks";
 import { createExecutor } from "./exec";

@@ -1,6 +1,6 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { AwsOptions, Identification } from "../context";
-import type { ReadIni } from "../identity/botocore-chain";
+import type { ReadIni } from "../identity/model/botocore-chain";
 import type { BotocoreFiles } from "./botocore-files";
 
 /**

@@ -1,6 +1,6 @@
 import { homedir, userInfo } from "node:os";
 import type { Env, Executor, PasswdEntry, UserPort } from "../context";
-import { parsePasswd } from "../domain/node/passwd";
+import { parsePasswd } from "../node/model/passwd";
 import { CannotRunError } from "../errors";
 
 /** Below diagnose's 5 s per check, so a hanging directory service is named as such, not as a timeout. */

@@ -1,7 +1,7 @@
 import { execa } from "execa";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startupFileFix } from "../../src/domain/recovery/manual-fixes";
-import { type ExportFinding, findShellExports } from "../../src/scan/shell-exports";
+import { startupFileFix } from "../../src/recover/model/manual-fixes";
+import { type ExportFinding, findShellExports } from "../../src/shell/find-exports";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
 import { bashLoginExports, createLoginSandbox, type LoginSandbox } from "../support/login-shell";

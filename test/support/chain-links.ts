@@ -1,4 +1,4 @@
-import type { ChainDecision, ChainLink } from "../../src/identity/botocore-chain";
+import type { ChainDecision, ChainLink } from "../../src/identity/model/botocore-chain";
 
 /** botocore's chain picked this link (for fakes of the AWS port). */
 export function linkWins(link: ChainLink, profile = "default"): ChainDecision {

@@ -1,6 +1,6 @@
 import type { Env, Files } from "../../src/context";
-import type { ChainFiles, ReadIni } from "../../src/identity/botocore-chain";
-import { parseIni } from "../../src/identity/configparser";
+import type { ChainFiles, ReadIni } from "../../src/identity/model/botocore-chain";
+import { parseIni } from "../../src/identity/model/configparser";
 
 /**
  * The adapter's `botocoreFiles` over a fake's files: the same paths botocore reads under that environment, parsed

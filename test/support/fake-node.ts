@@ -1,5 +1,5 @@
 import { credentialsFileLink, linkWins } from "./chain-links";
-import { diagnose } from "../../src/commands/diagnose";
+import { diagnose } from "../../src/diagnose/diagnose";
 import type { Context, Identification, RunResult } from "../../src/context";
 import { fakeContext, type FakeOptions } from "./fake-context";
 import { memoryFiles, stockNode } from "./memory-files";

@@ -1,4 +1,4 @@
-import type { FleetEngine, FleetNode, NodeAnswer } from "../../src/fleet/engine";
+import type { FleetEngine, FleetNode, NodeAnswer } from "../../src/fleet/model/engine";
 
 /** What a scripted node prints for one run of hpiam (its arguments given); undefined: it does not answer. */
 export type NodeScript = Record<string, unknown> | ((name: string, args: readonly string[]) => unknown);

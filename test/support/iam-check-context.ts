@@ -1,9 +1,9 @@
-import type { Check, CheckOutcome, DiagnoseOptions } from "../../src/checks/check";
+import type { Check, CheckOutcome, DiagnoseOptions } from "../../src/diagnose/checks/check";
 import type { CheckDetails, CheckId } from "../../src/contract/diagnose";
-import { createFacts } from "../../src/checks/facts";
+import { createFacts } from "../../src/diagnose/checks/facts";
 import type { IamPort } from "../../src/context";
-import { fillPolicy } from "../../src/domain/iam-policy/policy-template";
-import { POLICY_CATALOG } from "../../src/domain/iam-policy/policy-catalog";
+import { fillPolicy } from "../../src/iam/model/policy-template";
+import { POLICY_CATALOG } from "../../src/iam/model/policy-catalog";
 import { fakeContext, type FakeOptions } from "./fake-context";
 
 export const ACCOUNT = "123456789012";

@@ -3,7 +3,7 @@ import { appendFile, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "n
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isWatchedVariable } from "../../src/domain/shell/shell-exports";
+import { isWatchedVariable } from "../../src/shell/model/shell-exports";
 
 const UBUNTU = fileURLToPath(new URL("../fixtures/ubuntu/", import.meta.url));
 

@@ -1,4 +1,4 @@
-import { paced, type Pacing } from "../../src/fleet/session-pacing";
+import { paced, type Pacing } from "../../src/fleet/model/session-pacing";
 import { virtualClock } from "./virtual-clock";
 
 export interface Schedule {

@@ -1,4 +1,4 @@
-import { type PolicyDocument, parsePolicy } from "../../src/domain/iam-policy/document";
+import { type PolicyDocument, parsePolicy } from "../../src/iam/model/document";
 
 /** The role ARN the policy tests match and evaluate against. */
 export const ROLE = "arn:aws:iam::123456789012:role/HyperPodNodeRole";

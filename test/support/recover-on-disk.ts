@@ -1,7 +1,7 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { recover } from "../../src/commands/recover";
+import { recover } from "../../src/recover/recover";
 import type { RecoverOptions, RecoverResult } from "../../src/recover/types";
 import type { Context, PasswdEntry } from "../../src/context";
 import { createFiles } from "../../src/system/files";

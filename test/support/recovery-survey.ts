@@ -1,4 +1,4 @@
-import type { HomeSurvey, RecoverySurvey } from "../../src/domain/recovery/recovery-survey";
+import type { HomeSurvey, RecoverySurvey } from "../../src/recover/model/recovery-survey";
 
 /** The second the recover under test started, as its backup names spell it. */
 export const STAMP = "20261123T061500Z";

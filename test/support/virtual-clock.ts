@@ -1,5 +1,5 @@
 import { setImmediate as macrotask } from "node:timers/promises";
-import type { PacingClock } from "../../src/fleet/session-pacing";
+import type { PacingClock } from "../../src/fleet/model/session-pacing";
 
 /**
  * A clock whose time moves only when everything waiting on it is asleep: `settle(work)` runs the promise to its

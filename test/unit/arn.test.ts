@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { classifyPrincipal, parseRoleRef } from "../../src/domain/arn";
+import { classifyPrincipal, parseRoleRef } from "../../src/identity/model/arn";
 
 describe("classifyPrincipal", () => {
   it.each([

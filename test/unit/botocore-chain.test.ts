@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type ChainInput, type ReadIni, resolveChain } from "../../src/identity/botocore-chain";
-import { parseBotocoreIni } from "../../src/identity/configparser";
+import { type ChainInput, type ReadIni, resolveChain } from "../../src/identity/model/botocore-chain";
+import { parseBotocoreIni } from "../../src/identity/model/configparser";
 
 // The chain model on parsed files: each case is a form botocore reads its own way (the differential test runs
 // the same forms through the real AWS CLI).

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseIni } from "../../src/identity/configparser";
+import { parseIni } from "../../src/identity/model/configparser";
 
 // Python's own configparser is the truth (botocore reads every ini file with it): one python3 run judges a
 // whole batch of generated files, and hpiam's reading must match it: the same sections, keys and values, or

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectHead } from "../../src/commands/connect-head";
+import { connectHead } from "../../src/connect/connect-head";
 import type { ClusterDescription } from "../../src/context";
 import { failure, fakeContext, type FakeOptions } from "../support/fake-context";
 import { memoryFiles } from "../support/memory-files";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectHead } from "../../src/commands/connect-head";
+import { connectHead } from "../../src/connect/connect-head";
 import { failure, fakeContext, type FakeOptions } from "../support/fake-context";
 import { hyperpodFixture as fixture } from "../support/fixtures";
 import { memoryFiles, PROVISIONING_PARAMETERS, RESOURCE_CONFIG, stockNode } from "../support/memory-files";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ChainLink } from "../../src/identity/botocore-chain";
-import { attributeJsChain, attributeLink } from "../../src/identity/credential-source";
+import type { ChainLink } from "../../src/identity/model/botocore-chain";
+import { attributeJsChain, attributeLink } from "../../src/identity/model/credential-source";
 
 const temporary = { accessKeyId: "ASIAIOSFODNN7EXAMPLE", hasSessionToken: true };
 const longTerm = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", hasSessionToken: false };

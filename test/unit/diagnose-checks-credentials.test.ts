@@ -1,4 +1,4 @@
-import { chainErrors } from "../../src/identity/chain-errors";
+import { chainErrors } from "../../src/identity/model/chain-errors";
 import { environmentLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
 import type { FakeOptions } from "../support/fake-context";

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CHECK_IDS } from "../../src/checks/catalogue";
-import { diagnose, diagnoseExitCode, selectChecks, withTimeout } from "../../src/commands/diagnose";
+import { CHECK_IDS } from "../../src/diagnose/catalogue";
+import { diagnose, diagnoseExitCode, selectChecks, withTimeout } from "../../src/diagnose/diagnose";
 import type { Context } from "../../src/context";
 import { UsageError } from "../../src/errors";
-import { renderDiagnose } from "../../src/render/diagnose";
-import { createStyle } from "../../src/render/style";
+import { renderDiagnose } from "../../src/diagnose/render-diagnose";
+import { createStyle } from "../../src/output/style";
 import { fakeNode as node } from "../support/fake-node";
 
 const statusOf = async (ctx: Context, options = {}) => {

@@ -2,7 +2,7 @@ import { DescribeClusterCommand as DescribeEksCluster, EKSClient } from "@aws-sd
 import { DescribeClusterCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { refusalOf } from "../../src/domain/call-refusal";
+import { refusalOf } from "../../src/iam/model/call-refusal";
 import { createEksPort } from "../../src/system/eks";
 import { createSageMakerPort } from "../../src/system/sagemaker";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fleetRecover, fleetRecoverExitCode } from "../../src/commands/fleet-recover";
+import { fleetRecover, fleetRecoverExitCode } from "../../src/fleet/fleet-recover";
 import { fakeContext, failure } from "../support/fake-context";
 import { scriptedEngine } from "../support/fleet-engine";
 import { HEALTHY_WHOAMI, recoverDocument } from "../support/fleet-documents";

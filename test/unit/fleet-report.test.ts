@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { diagnose } from "../../src/commands/diagnose";
-import { fleetExitCode, fleetSurvey } from "../../src/commands/fleet";
-import type { FleetNode } from "../../src/fleet/engine";
-import { renderFleet } from "../../src/render/fleet";
-import { createStyle } from "../../src/render/style";
+import { diagnose } from "../../src/diagnose/diagnose";
+import { fleetExitCode, fleetSurvey } from "../../src/fleet/fleet";
+import type { FleetNode } from "../../src/fleet/model/engine";
+import { renderFleet } from "../../src/fleet/render-fleet";
+import { createStyle } from "../../src/output/style";
 import { fakeContext, failure } from "../support/fake-context";
 import { fakeNode, userKeys } from "../support/fake-node";
 import { HEALTHY_WHOAMI as healthy, OVERRIDDEN_WHOAMI as overridden } from "../support/fleet-documents";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countFinished, parseDocument, splitLabelled } from "../../src/fleet/labelled-output";
-import { judgeState, parseNodes } from "../../src/fleet/slurm-nodes";
+import { countFinished, parseDocument, splitLabelled } from "../../src/fleet/model/labelled-output";
+import { judgeState, parseNodes } from "../../src/fleet/model/slurm-nodes";
 
 // Lines as Slurm 22.05's `scontrol show node -o` prints them (trimmed to the fields hpiam reads).
 const TABLE = [

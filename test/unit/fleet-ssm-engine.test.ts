@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { engineFor, fleetExitCode, fleetSurvey } from "../../src/commands/fleet";
+import { engineFor, fleetExitCode, fleetSurvey } from "../../src/fleet/fleet";
 import { UsageError } from "../../src/errors";
 import type { RunResult } from "../../src/context";
-import { sessionDocument } from "../../src/fleet/session-output";
+import { sessionDocument } from "../../src/fleet/model/session-output";
 import { createSsmEngine } from "../../src/fleet/ssm-engine";
 import { fakeContext } from "../support/fake-context";
 import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI } from "../support/fleet-documents";

@@ -6,12 +6,12 @@ import {
   controllerGroupOnNode,
   headClusterNode,
   headInstance,
-} from "../../src/domain/node/head-node";
+} from "../../src/node/model/head-node";
 import {
   NodeFileFormatError,
   parseProvisioningParameters,
   parseResourceConfig,
-} from "../../src/domain/node/resource-config";
+} from "../../src/node/model/resource-config";
 
 describe("the head node on a node", () => {
   it("is the first instance of controller-machine in the stock files", () => {

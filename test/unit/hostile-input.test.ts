@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Context, PasswdEntry } from "../../src/context";
-import { printable, quoted } from "../../src/domain/printable";
+import { printable, quoted } from "../../src/output/printable";
 import { UsageError } from "../../src/errors";
-import { recover } from "../../src/commands/recover";
-import { loadNodeFiles } from "../../src/hyperpod/node-files";
+import { recover } from "../../src/recover/recover";
+import { loadNodeFiles } from "../../src/node/node-files";
 import { targetHomes } from "../../src/recover/survey";
-import { invokingUserHome, namedUserHome, userNameProblem } from "../../src/scan/homes";
+import { invokingUserHome, namedUserHome, userNameProblem } from "../../src/node/homes";
 import { createUserPort } from "../../src/system/user";
 import { fakeContext } from "../support/fake-context";
 import { hyperpodFixture } from "../support/fixtures";

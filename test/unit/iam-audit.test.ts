@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { refusalOf } from "../../src/domain/call-refusal";
-import { unusedName } from "../../src/domain/iam-policy/execution-role-audit";
-import { trustFixCommand } from "../../src/domain/iam-policy/role-finding";
+import { refusalOf } from "../../src/iam/model/call-refusal";
+import { unusedName } from "../../src/iam/model/execution-role-audit";
+import { trustFixCommand } from "../../src/iam/model/role-finding";
 
 describe("refusalOf", () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { eksClusterRole } from "../../src/checks/eks-cluster-role";
-import { eksNodeRole } from "../../src/checks/eks-node-role";
-import { diagnose } from "../../src/commands/diagnose";
+import { eksClusterRole } from "../../src/iam/eks-cluster-role-check";
+import { eksNodeRole } from "../../src/iam/eks-node-role-check";
+import { diagnose } from "../../src/diagnose/diagnose";
 import type { EksPort, SageMakerPort } from "../../src/context";
 import { fakeContext, failure, type FakeOptions } from "../support/fake-context";
 import { ACCOUNT, iamWith, onNode, run, catalog } from "../support/iam-check-context";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { executionRole } from "../../src/checks/execution-role";
+import { executionRole } from "../../src/iam/execution-role-check";
 import type { IamPort, SimulatedDecision } from "../../src/context";
 import type { FakeOptions } from "../support/fake-context";
 import { ACCOUNT, iamWith, onNode, ROLE, run, catalog } from "../support/iam-check-context";

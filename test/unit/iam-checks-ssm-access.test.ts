@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ssmAccess } from "../../src/checks/ssm-access";
+import { ssmAccess } from "../../src/iam/ssm-access-check";
 import type { IamPort, SimulatedDecision } from "../../src/context";
 import type { FakeOptions } from "../support/fake-context";
 import { ACCOUNT, iamWith, onNode, ROLE, run, catalog } from "../support/iam-check-context";

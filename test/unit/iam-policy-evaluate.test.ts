@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluate, trusts } from "../../src/domain/iam-policy/evaluate";
+import { evaluate, trusts } from "../../src/iam/model/evaluate";
 import { policy, ROLE } from "../support/policy-document";
 
 describe("evaluate", () => {

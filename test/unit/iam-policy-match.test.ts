@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { matchAction, matchResource } from "../../src/domain/iam-policy/match";
+import { matchAction, matchResource } from "../../src/iam/model/match";
 import { ROLE } from "../support/policy-document";
 
 describe("wildcard matching", () => {

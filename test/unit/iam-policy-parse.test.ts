@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parsePolicy } from "../../src/domain/iam-policy/document";
+import { parsePolicy } from "../../src/iam/model/document";
 
 describe("parsePolicy", () => {
   const doc = {

@@ -6,9 +6,9 @@ import {
   type ChainLink,
   type ReadIni,
   resolveChain,
-} from "../../src/identity/botocore-chain";
-import { parseIni } from "../../src/identity/configparser";
-import { type KeyPlace, type PlaceMethod, takeInventory } from "../../src/identity/key-inventory";
+} from "../../src/identity/model/botocore-chain";
+import { parseIni } from "../../src/identity/model/configparser";
+import { type KeyPlace, type PlaceMethod, takeInventory } from "../../src/identity/model/key-inventory";
 
 const HOME = "/home/ubuntu";
 const CREDENTIALS = `${HOME}/.aws/credentials`;

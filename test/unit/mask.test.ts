@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { maskKeyId } from "../../src/domain/mask";
-import { scrubSecrets } from "../../src/domain/scrub";
+import { maskKeyId } from "../../src/identity/model/mask";
+import { scrubSecrets } from "../../src/output/scrub";
 
 describe("maskKeyId", () => {
   it("keeps the first and last four characters of a key id", () => {

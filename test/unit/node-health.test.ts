@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { diagnose, diagnoseExitCode } from "../../src/commands/diagnose";
-import { whoami, whoamiExitCode } from "../../src/commands/whoami";
+import { diagnose, diagnoseExitCode } from "../../src/diagnose/diagnose";
+import { whoami, whoamiExitCode } from "../../src/identity/whoami";
 import type { Context, Identification } from "../../src/context";
-import { renderDiagnose } from "../../src/render/diagnose";
-import { createStyle } from "../../src/render/style";
+import { renderDiagnose } from "../../src/diagnose/render-diagnose";
+import { createStyle } from "../../src/output/style";
 import { environmentLink, linkWins } from "../support/chain-links";
 import { fakeNode, nodeIdentity, offNode, proxiedIdentity } from "../support/fake-node";
 import { RESOURCE_CONFIG } from "../support/memory-files";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { classifyImdsSetup, parseImdsRedirects } from "../../src/domain/node/imds-redirect";
-import { isSharedFilesystem, mountContaining, parseMounts } from "../../src/domain/node/mounts";
+import { classifyImdsSetup, parseImdsRedirects } from "../../src/node/model/imds-redirect";
+import { isSharedFilesystem, mountContaining, parseMounts } from "../../src/node/model/mounts";
 
 describe("parseMounts and mountContaining", () => {
   const mounts = parseMounts(

@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { runHpiamInProcess } from "../support/cli";
-import { parsePolicy } from "../../src/domain/iam-policy/document";
-import { evaluate, trusts } from "../../src/domain/iam-policy/evaluate";
-import {
-  fillPolicy,
-  permissionsOf,
-  placeholdersOf,
-  policyFor,
-} from "../../src/domain/iam-policy/policy-template";
-import { POLICY_CATALOG, POLICY_NAMES } from "../../src/domain/iam-policy/policy-catalog";
+import { parsePolicy } from "../../src/iam/model/document";
+import { evaluate, trusts } from "../../src/iam/model/evaluate";
+import { fillPolicy, permissionsOf, placeholdersOf, policyFor } from "../../src/iam/model/policy-template";
+import { POLICY_CATALOG, POLICY_NAMES } from "../../src/iam/model/policy-catalog";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
 
 async function run(argv: string[], options: FakeOptions = {}) {

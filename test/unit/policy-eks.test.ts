@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { runHpiamInProcess } from "../support/cli";
-import { parsePolicy } from "../../src/domain/iam-policy/document";
-import { trusts } from "../../src/domain/iam-policy/evaluate";
+import { parsePolicy } from "../../src/iam/model/document";
+import { trusts } from "../../src/iam/model/evaluate";
 import { fakeContext } from "../support/fake-context";
 
 async function run(argv: string[]) {

@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { parseBotocoreIni } from "../../src/identity/configparser";
+import { parseBotocoreIni } from "../../src/identity/model/configparser";
 import {
   jsonValueError,
   pythonInt,
   pythonRepr,
   shlexSplit,
   urlHostname,
-} from "../../src/identity/python-forms";
+} from "../../src/identity/model/python-forms";
 
 // Python is the truth for each form: one python3 run answers a batch, hpiam's reading must match it.
 function python<T>(program: string, inputs: string[]): T[] {

@@ -1,7 +1,7 @@
 import { readdir, rm } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runHpiamInProcess } from "../support/cli";
-import { recover } from "../../src/commands/recover";
+import { recover } from "../../src/recover/recover";
 import type { RecoverOptions } from "../../src/recover/types";
 import type { Context } from "../../src/context";
 import { HpiamError, UsageError } from "../../src/errors";

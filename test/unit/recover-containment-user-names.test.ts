@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { RecoverOptions } from "../../src/recover/types";
 import type { PasswdEntry } from "../../src/context";
 import { UsageError } from "../../src/errors";
-import { PROC_MOUNTS } from "../../src/scan/home-mount";
+import { PROC_MOUNTS } from "../../src/node/home-mount";
 import { LEAKED_KEY_ID as KEY_ID, credentialsFor } from "../support/real-home";
 import { attempt, inTempRoot, onDisk } from "../support/recover-on-disk";
 

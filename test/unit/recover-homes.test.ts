@@ -1,7 +1,7 @@
 import { cp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { recover, recoverExitCode } from "../../src/commands/recover";
+import { recover, recoverExitCode } from "../../src/recover/recover";
 import type { FileOwner, Files, PasswdEntry } from "../../src/context";
 import { createFiles } from "../../src/system/files";
 import { backupsIn, configuredHome, CREDENTIALS, onRealHome } from "../support/real-home";

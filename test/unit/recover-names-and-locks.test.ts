@@ -2,8 +2,8 @@ import { lstat, mkdtemp, readdir, readlink, rm, symlink } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { copiesIn, freeCopyName, utcStamp } from "../../src/domain/recovery/backup-names";
-import { deactivateKeyCommand, startupFileFix } from "../../src/domain/recovery/manual-fixes";
+import { copiesIn, freeCopyName, utcStamp } from "../../src/recover/model/backup-names";
+import { deactivateKeyCommand, startupFileFix } from "../../src/recover/model/manual-fixes";
 import { judgeLock, lockHomes, parseLock, readLock } from "../../src/recover/lock";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";

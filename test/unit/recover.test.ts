@@ -3,9 +3,9 @@ import { existsSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { renderRecover } from "../../src/render/recover";
-import { createStyle } from "../../src/render/style";
-import { recover, recoverExitCode } from "../../src/commands/recover";
+import { renderRecover } from "../../src/recover/render-recover";
+import { createStyle } from "../../src/output/style";
+import { recover, recoverExitCode } from "../../src/recover/recover";
 import type { RecoverOptions } from "../../src/recover/types";
 import type { Context } from "../../src/context";
 import {

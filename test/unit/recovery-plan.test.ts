@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type PlanOptions, planRecovery } from "../../src/domain/recovery/recovery-plan";
+import { type PlanOptions, planRecovery } from "../../src/recover/model/recovery-plan";
 import { HOME, home, STAMP, survey } from "../support/recovery-survey";
 
 const YES: PlanOptions = {

@@ -6,7 +6,7 @@ import {
   NodeFileFormatError,
   parseProvisioningParameters,
   parseResourceConfig,
-} from "../../src/domain/node/resource-config";
+} from "../../src/node/model/resource-config";
 
 describe("parseResourceConfig", () => {
   const config = parseResourceConfig(hyperpodFixture("resource_config.json"));

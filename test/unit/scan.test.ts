@@ -2,8 +2,8 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { scanAwsDir } from "../../src/scan/aws-dir";
-import { findShellExports } from "../../src/scan/shell-exports";
+import { scanAwsDir } from "../../src/identity/aws-dir";
+import { findShellExports } from "../../src/shell/find-exports";
 import { createAwsPort } from "../../src/system/aws";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";

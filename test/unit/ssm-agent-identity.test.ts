@@ -5,7 +5,7 @@ import {
   parseShareCreds,
   rootKeysImpact,
   type SsmAgentState,
-} from "../../src/domain/node/ssm-agent";
+} from "../../src/node/model/ssm-agent";
 
 const ROOT_FILE = "/root/.aws/credentials";
 const leaked = { path: ROOT_FILE, profile: "default", accessKeyId: "AKIA…MPLE" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { placeHostEntry, renderHostEntry } from "../../src/domain/connect/ssh-config";
+import { placeHostEntry, renderHostEntry } from "../../src/connect/model/ssh-config";
 import {
   explainRefusal,
   isPlainTarget,
@@ -7,7 +7,7 @@ import {
   ssmClusterId,
   ssmTarget,
   startSessionCommand,
-} from "../../src/domain/connect/ssm-session";
+} from "../../src/connect/model/ssm-session";
 
 const TARGET = "sagemaker-cluster:aa11bbbbb222_controller-machine-i-0123456789abcdef0";
 

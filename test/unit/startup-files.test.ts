@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { findShellExports } from "../../src/scan/shell-exports";
+import { findShellExports } from "../../src/shell/find-exports";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
 

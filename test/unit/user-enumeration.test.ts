@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { partialEnumeration, passwdSources, sssdEnumerates } from "../../src/domain/node/user-enumeration";
+import { partialEnumeration, passwdSources, sssdEnumerates } from "../../src/node/model/user-enumeration";
 
 describe("whether getent passwd lists every user", () => {
   it("reads the passwd sources of nsswitch.conf, actions and comments aside", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Principal } from "../../src/domain/arn";
-import type { CredentialSource } from "../../src/identity/credential-source";
-import { chainErrors } from "../../src/identity/chain-errors";
-import { judge } from "../../src/identity/verdict";
+import type { Principal } from "../../src/identity/model/arn";
+import type { CredentialSource } from "../../src/identity/model/credential-source";
+import { chainErrors } from "../../src/identity/model/chain-errors";
+import { judge } from "../../src/identity/model/verdict";
 import { judgeIdentification } from "../../src/identity/identify";
-import { whoamiDocument, whoamiExitCode } from "../../src/commands/whoami";
+import { whoamiDocument, whoamiExitCode } from "../../src/identity/whoami";
 
 const node = { reachable: true, roleName: "ExecRole" };
 const offEc2 = { reachable: false };

@@ -1,0 +1,91 @@
+import { placesInHome } from "../../recover/model/key-places";
+import { shellWord, startupFileFix } from "../../recover/model/manual-fixes";
+import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
+import { allUserHomes } from "../../node/homes";
+import { findShellExports } from "../../shell/find-exports";
+import { describePlace, describeWhere, readBy, holdsKeys } from "../../identity/model/key-inventory";
+import { type Check, type CheckOutcome, foldFindings } from "./check";
+import { describeExport } from "./environment";
+
+const NOT_ASKED: CheckOutcome = {
+  status: "skip",
+  message: "not asked: `sudo hpiam diagnose --all-users` scans every user's home",
+};
+
+const UNLISTED_FIX = "name each domain user: sudo hpiam recover --dry-run --user NAME";
+
+/** With --all-users (root): keys in every user's home from the user database, shared homes included. */
+export const otherUsers: Check<"other-users"> = {
+  id: "other-users",
+  title: "Other users' AWS credentials",
+  needs: "root",
+  unprivileged: async () => NOT_ASKED,
+  async run({ options }, ctx) {
+    if (!options.allUsers) return NOT_ASKED;
+    const { homes, unlisted } = await allUserHomes(ctx);
+    const scanned = await Promise.all(
+      homes.map(async (home) => ({
+        ...home,
+        scan: await scanAwsDir(ctx, home.home),
+        exports: await findShellExports(ctx, home.home, { system: false }),
+      })),
+    );
+    const findings: CheckOutcome[] = [];
+    for (const { user, scan, exports } of scanned) {
+      if (cannotRead(scan)) {
+        findings.push({
+          status: "error",
+          message: `${user}: root cannot read ${scan.dir} (permission denied: a root-squashed NFS home?)`,
+          remediation: `sudo -u ${shellWord(user)} -H hpiam diagnose`,
+        });
+      }
+      for (const place of placesInHome(scan.inventory.places, scan.home)) {
+        const used = readBy(place, "default");
+        if (!used && !holdsKeys(place)) continue;
+        findings.push({
+          status: used ? "fail" : "warn",
+          message: `${user}: ${describePlace(place)} in ${describeWhere(place)}`,
+          remediation: "sudo hpiam recover --all-users",
+        });
+      }
+      const keyLines = exports.filter((line) => line.credential);
+      for (const path of new Set(keyLines.map((line) => line.path))) {
+        const lines = keyLines.filter((line) => line.path === path);
+        findings.push({
+          status: "fail",
+          message: `${user}: ${lines.map((line) => describeExport(line)).join(", ")}`,
+          remediation: startupFileFix(path, lines).command,
+        });
+      }
+    }
+    if (unlisted) {
+      // Keys in a home nobody looked at are not "no keys": the check cannot pass.
+      findings.push({
+        status: "error",
+        message: `looked only at the ${scanned.length} home(s) the user database lists: ${unlisted}`,
+        remediation: UNLISTED_FIX,
+      });
+    }
+    const details = {
+      unlisted: unlisted ?? null,
+      homes: scanned.map(({ user, home, scan, exports }) => ({
+        user,
+        home,
+        readable: !cannotRead(scan),
+        profiles: placesInHome(scan.inventory.places, scan.home),
+        startupLines: exports.map(({ path, line, variable }) => ({ path, line, variable })),
+      })),
+    };
+    const names = scanned.map((home) => home.user).join(", ");
+    return foldFindings(
+      findings,
+      { status: "pass", message: `no AWS credentials in ${scanned.length} home(s): ${names || "none"}` },
+      details,
+    );
+  },
+};
+
+/** Root was refused the home or its AWS files: what they hold is unknown, never "no keys". */
+function cannotRead(scan: AwsDirFinding): boolean {
+  return scan.accessDenied || scan.files.some((file) => file.readError === "EACCES");
+}

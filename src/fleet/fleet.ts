@@ -1,0 +1,203 @@
+import type { Context } from "../context";
+import { ExitCode, UsageError } from "../errors";
+import type { FleetEngine, NodeAnswer, NodeSelection } from "./model/engine";
+import { type FleetGroup, type FleetNodeReport, groupByCause } from "./model/group-nodes";
+import { decodeDiagnose } from "../contract/diagnose";
+import { decodeWhoami } from "../contract/whoami";
+import { type NodeUnreadable, readAnswer } from "./model/node-documents";
+import { diagnoseFinding, type NodeFinding, whoamiFinding } from "./model/node-findings";
+import { createSlurmEngine } from "./slurm-engine";
+import { createSsmEngine } from "./ssm-engine";
+import { validateClusterFlags } from "../connect/session-tools";
+import { pacingOf, type PacingOptions } from "./fleet-pacing";
+
+export interface FleetOptions extends NodeSelection, PacingOptions {
+  /** Seconds every node gets to answer (default 60). */
+  timeout?: string;
+  /** The hpiam to run on every node (same path on each); default: this one (Slurm), NODE_HPIAM (SSM). */
+  hpiam?: string;
+  /** The HyperPod cluster (name or ARN) to reach over SSM, from outside it. */
+  cluster?: string;
+  region?: string;
+  profile?: string;
+}
+
+export interface FleetSummary {
+  status: "healthy" | "unhealthy" | "not-asked";
+  nodes: number;
+  answered: number;
+  healthy: number;
+  unhealthy: number;
+  /** Nodes without a document: busy, down, drained, no answer… */
+  unavailable: number;
+}
+
+export interface FleetReport {
+  schemaVersion: 1;
+  command: "whoami" | "diagnose";
+  engine: { name: string; command: string[] };
+  nodes: FleetNodeReport[];
+  groups: FleetGroup[];
+  summary: FleetSummary;
+}
+
+export const DEFAULT_TIMEOUT_S = 60;
+/** Where README recommends installing the single executable: the shared filesystem every node mounts. */
+export const NODE_HPIAM = "/fsx/tools/hpiam";
+
+/** `hpiam fleet whoami|diagnose`: the command on every node selected, one report grouped by cause. */
+export async function fleetSurvey(
+  command: "whoami" | "diagnose",
+  options: FleetOptions,
+  ctx: Context,
+  engine: FleetEngine = engineFor(options, ctx),
+): Promise<FleetReport> {
+  const timeoutMs = timeoutOf(options);
+  const args = [command, "--json", ...nodeFlags(engine, options)];
+  const selected = await engine.listNodes(options);
+  const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
+  const answers = await runWithProgress(engine, askable, args, timeoutMs, ctx);
+  const nodes = selected.map((node): FleetNodeReport => {
+    const answer = answers.get(node.name);
+    return toNodeReport(command, node.name, node.state ?? null, answer ?? node);
+  });
+  const groups = await compressGroups(engine, groupByCause(nodes));
+  return {
+    schemaVersion: 1,
+    command,
+    engine: { name: engine.name, command: engine.commandFor({ nodes: askable, args, timeoutMs }) },
+    nodes,
+    groups,
+    summary: summarize(nodes, answers),
+  };
+}
+
+/** 0 every node healthy, 1 one is not or did not answer, 3 no node could be asked. */
+export function fleetExitCode(report: { summary: { status: string } }): ExitCode {
+  if (report.summary.status === "healthy") return ExitCode.ok;
+  return report.summary.status === "not-asked" ? ExitCode.cannotRun : ExitCode.problems;
+}
+
+/** A node's line: its document read through the contract, or why there is none to read (with that why). */
+export function toNodeReport(
+  command: "whoami" | "diagnose",
+  name: string,
+  state: string | null,
+  answer: NodeAnswer,
+): FleetNodeReport {
+  const document = answer.document ?? null;
+  const finding = findingOf(command, answer);
+  if ("status" in finding) return { name, ...finding, state, finding: null, document };
+  return { name, status: "answered", reason: null, state, finding, document };
+}
+
+function findingOf(command: "whoami" | "diagnose", answer: NodeAnswer): NodeFinding | NodeUnreadable {
+  if (command === "whoami") {
+    const read = readAnswer(answer, decodeWhoami, command);
+    return "document" in read ? whoamiFinding(read.document) : read;
+  }
+  const read = readAnswer(answer, decodeDiagnose, command);
+  return "document" in read ? diagnoseFinding(read.document) : read;
+}
+
+export async function runWithProgress(
+  engine: FleetEngine,
+  nodes: readonly string[],
+  args: readonly string[],
+  timeoutMs: number,
+  ctx: Context,
+): Promise<Map<string, NodeAnswer>> {
+  const show = (done: number) => ctx.log.progress?.(`hpiam fleet: ${done}/${nodes.length} nodes answered`);
+  if (nodes.length) show(0);
+  const answers = await engine.run({ nodes, args, timeoutMs, onProgress: show });
+  ctx.log.progress?.("");
+  return new Map(answers.map((answer) => [answer.name, answer]));
+}
+
+export async function compressGroups(engine: FleetEngine, groups: FleetGroup[]): Promise<FleetGroup[]> {
+  return Promise.all(
+    groups.map(async (group) => ({ ...group, nodelist: await engine.compress(group.nodes) })),
+  );
+}
+
+export function summarize(
+  nodes: readonly FleetNodeReport[],
+  answers: ReadonlyMap<string, NodeAnswer>,
+): FleetSummary {
+  const answered = nodes.filter((node) => node.status === "answered");
+  const healthy = answered.filter((node) => node.finding?.verdict === "healthy").length;
+  const asked = [...answers.values()].filter((answer) => !answer.notAsked).length;
+  const status = asked === 0 ? "not-asked" : healthy === nodes.length ? "healthy" : "unhealthy";
+  return {
+    status,
+    nodes: nodes.length,
+    answered: answered.length,
+    healthy,
+    unhealthy: answered.length - healthy,
+    unavailable: nodes.length - answered.length,
+  };
+}
+
+/** Slurm on a cluster node; SSM sessions with --cluster, from anywhere. */
+export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
+  if (options.cluster === undefined) {
+    if (options.group !== undefined || options.rate !== undefined || options.concurrency !== undefined)
+      throw new UsageError("--group, --rate and --concurrency go with --cluster (fleet over SSM)");
+    return createSlurmEngine(ctx, hpiamCommand(options, ctx));
+  }
+  validateClusterFlags(options.cluster, options.group);
+  if (options.partition !== undefined)
+    throw new UsageError("--partition is Slurm's: with --cluster, pick nodes with --group or --nodes");
+  const [hpiam = NODE_HPIAM] = options.hpiam === undefined ? [] : hpiamCommand(options, ctx);
+  // The path goes into the command line a shell runs on each node: plain characters only.
+  if (!/^\/[\w./-]+$/.test(hpiam))
+    throw new UsageError(`--hpiam: "${hpiam}" has characters a shell would read; give a plain path`);
+  return createSsmEngine(ctx, {
+    cluster: options.cluster,
+    hpiam,
+    pacing: pacingOf(options),
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+}
+
+/**
+ * What every node is also told. Slurm: the caller's --region and --profile. SSM: those name the admin's own
+ * account, not the node's; recover runs as root there and covers every home (root's too, where `aws configure`
+ * as root leaves its keys).
+ */
+export function nodeFlags(
+  engine: Pick<FleetEngine, "name">,
+  options: Pick<FleetOptions, "region" | "profile">,
+  command?: string,
+): string[] {
+  if (engine.name === "slurm") return forwarded(options);
+  return command === "recover" ? ["--all-users"] : [];
+}
+
+/** This hpiam (or --hpiam PATH), as every node starts it. */
+export function hpiamCommand(options: Pick<FleetOptions, "hpiam">, ctx: Context): readonly string[] {
+  if (options.hpiam === undefined) return ctx.host.command;
+  if (!options.hpiam.startsWith("/"))
+    throw new UsageError(
+      `--hpiam: "${options.hpiam}" is not an absolute path`,
+      "Give the path every node has it at, like /fsx/tools/hpiam.",
+    );
+  return [options.hpiam];
+}
+
+export function timeoutOf(options: Pick<FleetOptions, "timeout">): number {
+  if (options.timeout === undefined) return DEFAULT_TIMEOUT_S * 1000;
+  const seconds = Number(options.timeout);
+  if (!/^\d+$/.test(options.timeout) || seconds < 1 || seconds > 3600)
+    throw new UsageError(`--timeout: "${options.timeout}" is not a number of seconds from 1 to 3600`);
+  return seconds * 1000;
+}
+
+/** The flags that mean the same on every node; nothing of the caller's environment. */
+export function forwarded(options: Pick<FleetOptions, "region" | "profile">): string[] {
+  return [
+    ...(options.region ? ["--region", options.region] : []),
+    ...(options.profile ? ["--profile", options.profile] : []),
+  ];
+}

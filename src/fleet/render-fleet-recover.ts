@@ -1,0 +1,58 @@
+import type { FleetRecoverReport } from "./fleet-recover";
+import { printableTree } from "../output/printable";
+import { mark } from "./render-fleet";
+import type { Style } from "../output/style";
+
+/** Each node's result, the shared homes, then the reboot Slurm or SageMaker was asked for (or would be). */
+export function renderFleetRecover(raw: FleetRecoverReport, style: Style): string {
+  // What the nodes printed reaches this terminal: their control characters escaped (the documents are not shown).
+  const report = printableTree({ ...raw, nodes: raw.nodes.map((node) => ({ ...node, document: null })) });
+  const width = Math.max(4, ...report.nodes.map((node) => node.name.length));
+  const statusWidth = Math.max(...report.nodes.map((node) => node.status.length), 6);
+  const rows = report.nodes.map((node) => {
+    const verdict = node.verified
+      ? "recovered"
+      : node.status === "nothing-to-do" || node.status === "planned"
+        ? "healthy"
+        : node.status;
+    const verified = node.verified ? style.green("verified") : "";
+    return `${mark(verdict, style)} ${node.name.padEnd(width)}  ${node.status.padEnd(statusWidth)}  ${[verified, node.reason ?? ""].filter(Boolean).join("  ")}`;
+  });
+  const shared = report.sharedHomes.map(
+    (home) =>
+      `one shared home: ${home.path}, used by ${home.nodes.join(", ")}${home.movedBy ? `; moved aside once, by ${home.movedBy}` : ""}`,
+  );
+  return [rows.join("\n"), shared.join("\n"), rebootLine(report, style), summaryLine(report, style)]
+    .filter(Boolean)
+    .join("\n\n")
+    .concat("\n");
+}
+
+function rebootLine({ reboot, dryRun }: FleetRecoverReport, style: Style): string {
+  if (!reboot) return "";
+  const command = reboot.command.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(" ");
+  if (dryRun) return `would then run  ${style.bold(command)}`;
+  return reboot.ok
+    ? `reboot ${style.bold(command)}\n  ${reboot.message}`
+    : `${style.red("✖")} ${reboot.message}\n  run: ${command}`;
+}
+
+function summaryLine({ summary, dryRun, engine }: FleetRecoverReport, style: Style): string {
+  const what = `${summary.nodes} node${summary.nodes === 1 ? "" : "s"}`;
+  // Slurm waits for the running jobs; HyperPod's BatchRebootClusterNodes reboots now.
+  const when = engine.name === "ssm" ? "are rebooting" : "reboot once their jobs end";
+  switch (summary.status) {
+    case "recovered":
+      return `${style.green("✔ recovered")}  ${what}: the verified ones ${when}`;
+    case "nothing-to-do":
+      return `${style.green("✔ nothing to do")}  ${what}`;
+    case "planned":
+      return `• planned  ${what}${dryRun ? ": nothing changed (--dry-run)" : ""}`;
+    case "refused":
+      return `${style.yellow("– refused")}  nothing changed`;
+    case "not-asked":
+      return `${style.red("✖ no node could be asked")}  ${what}`;
+    default:
+      return `${style.red("✖ failed")}  ${what}: see each node's line; only verified nodes are rebooted`;
+  }
+}

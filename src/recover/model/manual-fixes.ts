@@ -1,0 +1,118 @@
+import type { NewShellOutcome } from "../../identity/model/new-shells";
+import { CREDENTIAL_VARIABLES } from "../../shell/model/shell-exports";
+import type { Removal } from "../../shell/model/shell-state";
+
+/** What these lines make a new shell of the user do: its aws stops (`broken`) or signs with local keys. */
+export type NewShellEffect = Pick<NewShellOutcome, "status" | "reason">;
+
+/** Something hpiam reports but never edits: the exact command a person runs. */
+export type ManualFix =
+  | {
+      kind: "startup-file";
+      path: string;
+      lines: Array<{ line: number; variable: string }>;
+      /** Some line sets keys themselves (not only which profile or file to use). */
+      credential: boolean;
+      /** Where a line choosing a profile or file breaks or overrides new shells; else null. */
+      newShell: NewShellEffect | null;
+      command: string;
+    }
+  | { kind: "environment"; variables: string[]; credential: boolean; command: string }
+  /** A file of keys outside `~/.aws` that botocore reads: a variable names it, or it is machine-wide. */
+  | { kind: "key-file"; path: string; variable?: string; credential: true; command: string };
+
+/** Single quotes unless the word is plainly safe for sh. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * One sed per file, whose edits all refer to the file as it is now: whole lines go (`12d`), and where a line
+ * holds more than the export (`export AWS_DEFAULT_REGION=… AWS_ACCESS_KEY_ID=…`, `[ … ] && export …`) only the
+ * AWS name goes, or the command becomes `:`, cut by byte columns so that no value (no secret) is in the command.
+ */
+export function startupFileFix(
+  path: string,
+  found: ReadonlyArray<{ line: number; variable: string; credential: boolean; removal: Removal }>,
+  newShell: NewShellEffect | null = null,
+): ManualFix {
+  const lines = [...found].sort((a, b) => a.line - b.line);
+  const edits = sedEdits(found.map((hit) => hit.removal));
+  const locale = edits.some((edit) => edit.includes("s/")) ? "LC_ALL=C " : "";
+  return {
+    kind: "startup-file",
+    path,
+    lines: lines.map(({ line, variable }) => ({ line, variable })),
+    credential: lines.some((line) => line.credential),
+    newShell,
+    command: `${locale}sed -i ${edits.map((edit) => `-e '${edit}'`).join(" ")} ${shellWord(path)}`,
+  };
+}
+
+function sedEdits(removals: readonly Removal[]): string[] {
+  const deletes = new Map<string, { line: number; edit: string }>();
+  const cuts = new Map<string, Extract<Removal, { kind: "cut" }>>();
+  for (const removal of removals) {
+    if (removal.kind === "lines") {
+      const { from, to } = removal;
+      deletes.set(`${from},${to}`, { line: from, edit: from === to ? `${from}d` : `${from},${to}d` });
+    } else cuts.set(JSON.stringify(removal), removal);
+  }
+  const deleted = (line: number) =>
+    removals.some((r) => r.kind === "lines" && r.from <= line && line <= r.to);
+  const within = (inner: Extract<Removal, { kind: "cut" }>) =>
+    [...cuts.values()].some(
+      (outer) =>
+        outer !== inner &&
+        outer.line === inner.line &&
+        outer.column <= inner.column &&
+        inner.column + inner.length <= outer.column + outer.length,
+    );
+  // On one line, right to left: a cut leaves the columns before it where they were.
+  const kept = [...cuts.values()]
+    .filter((cut) => !deleted(cut.line) && !within(cut))
+    .sort((a, b) => a.line - b.line || b.column - a.column)
+    .map((cut) => ({
+      line: cut.line,
+      edit: `${cut.line}s/^\\(.\\{${cut.column}\\}\\).\\{${cut.length}\\}/\\1${cut.replacement}/`,
+    }));
+  return [...deletes.values(), ...kept].sort((a, b) => a.line - b.line).map(({ edit }) => edit);
+}
+
+export function environmentFix(variables: readonly string[]): ManualFix {
+  return {
+    kind: "environment",
+    variables: [...variables],
+    credential: variables.some((name) => CREDENTIAL_VARIABLES.includes(name)),
+    command: `unset ${variables.join(" ")}`,
+  };
+}
+
+/**
+ * Keys botocore reads from outside `~/.aws`: the variable that names the file is unset (a file of someone's
+ * choosing is theirs to delete), a machine-wide /etc/boto.cfg is moved aside by root.
+ */
+export function keyFileFix(path: string, variable?: string): ManualFix {
+  const command = variable
+    ? `unset ${variable}`
+    : `sudo mv ${shellWord(path)} ${shellWord(`${path}.hpiam-backup`)}`;
+  return { kind: "key-file", path, ...(variable ? { variable } : {}), credential: true, command };
+}
+
+const IAM_USER = /^[\w+=,.@-]{1,64}$/;
+const KEY_PART = /^[A-Z0-9]{4}$/;
+
+/**
+ * The admin's command that deactivates a leaked key, knowing only its masked id (`AKIA…WXYZ`): the full id is
+ * looked up among the IAM user's keys by its first and last four characters, so hpiam never prints it.
+ */
+export function deactivateKeyCommand(maskedKeyId: string, iamUser: string | undefined): string | undefined {
+  const [head = "", tail = ""] = maskedKeyId.split("…");
+  if (!KEY_PART.test(head) || !KEY_PART.test(tail)) return undefined;
+  const user = iamUser !== undefined && IAM_USER.test(iamUser) ? iamUser : "<IAM-USER>";
+  const query = `AccessKeyMetadata[?starts_with(AccessKeyId, '${head}') && ends_with(AccessKeyId, '${tail}')].AccessKeyId`;
+  return (
+    `aws iam update-access-key --user-name ${user} --status Inactive --access-key-id ` +
+    `"$(aws iam list-access-keys --user-name ${user} --query "${query}" --output text)"`
+  );
+}
