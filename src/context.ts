@@ -3,8 +3,15 @@
  * src/system build the real one and tests build one with fakes.
  */
 
+import type { AwsCallError } from "./identity/model/aws-errors";
 import type { ChainDecision, ChainFiles } from "./identity/model/botocore-chain";
+import type { Env } from "./identity/model/botocore-config";
+import type { JsChainOpinion, ResolvedCredentials } from "./identity/model/credential-source";
 import type { KeyPlace } from "./identity/model/key-inventory";
+import type { InstanceProfile } from "./identity/model/verdict";
+
+// Types of the identity model that the ports speak too: defined there, so that the model never imports this file.
+export type { AwsCallError, Env, InstanceProfile, JsChainOpinion, ResolvedCredentials };
 
 export interface RunResult {
   exitCode: number;
@@ -83,33 +90,10 @@ export interface AwsOptions {
   stsAttempts?: number;
 }
 
-/** The keys of the link botocore's chain picked; the secret never leaves the adapter. */
-export interface ResolvedCredentials {
-  accessKeyId: string;
-  hasSessionToken: boolean;
-  expiration?: Date;
-}
-
-/** What the SDK for JavaScript's own chain picked, where it would sign with other keys than botocore's. */
-export interface JsChainOpinion {
-  accessKeyId: string;
-  /** Names of that SDK's `$source` features (`CREDENTIALS_ENV_VARS`, `CREDENTIALS_PROFILE`, …). */
-  features: string[];
-}
-
 export interface CallerIdentity {
   account: string;
   arn: string;
   userId: string;
-}
-
-/** An AWS call that failed, reduced to what classifying it needs. */
-export interface AwsCallError {
-  name: string;
-  message: string;
-  httpStatus?: number;
-  /** Node's network error code (ECONNREFUSED, ETIMEDOUT, ENOTFOUND…) when the endpoint was not reached. */
-  networkCode?: string;
 }
 
 export interface Identification {
@@ -252,17 +236,6 @@ export interface EksPort {
   describeCluster(name: string, options: RegionalOptions): Promise<AwsAnswer<EksClusterDescription>>;
 }
 
-export interface InstanceProfile {
-  reachable: boolean;
-  roleName?: string;
-  instanceProfileArn?: string;
-  instanceId?: string;
-  localIpv4?: string;
-  region?: string;
-  /** Why IMDS did not answer. */
-  error?: string;
-}
-
 export interface ImdsPort {
   /** What IMDSv2 says about this instance, bounded by a short timeout off EC2. */
   describe(): Promise<InstanceProfile>;
@@ -313,8 +286,6 @@ export interface HostPort {
   /** The argv that starts this same hpiam (node and script, or the single executable). */
   readonly command: readonly string[];
 }
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 export interface Logger {
   /** Diagnostics on stderr, shown with --verbose. */

@@ -1,4 +1,11 @@
-import type { AwsCallError } from "../../context";
+/** An AWS call that failed, reduced to what classifying it needs. */
+export interface AwsCallError {
+  name: string;
+  message: string;
+  httpStatus?: number;
+  /** Node's network error code (ECONNREFUSED, ETIMEDOUT, ENOTFOUND…) when the endpoint was not reached. */
+  networkCode?: string;
+}
 
 export type AwsProblem =
   | "no-credentials"

@@ -4,11 +4,11 @@
  * tested against the real AWS CLI. Pure: the files come in parsed (secrets replaced by a marker), and the
  * credentials of the winning link are fetched by the adapter.
  */
-import type { Env } from "../../context";
 import {
   checkPlainValues,
   chooseProfile,
   configProfiles,
+  type Env,
   fullConfig,
   type Profile,
   type ProfileChoice,

@@ -2,10 +2,12 @@
  * How botocore turns the config and credentials files into profiles (`configloader.build_profile_map` and
  * `Session.full_config`, botocore 1.43), and which profile a run uses.
  */
-import type { Env } from "../../context";
 import { undecided } from "./chain-stop";
 import type { IniSections } from "./configparser";
 import { shlexSplit } from "./python-forms";
+
+/** The variables a process runs with: botocore reads AWS_PROFILE, AWS_CONFIG_FILE and the rest from them. */
+export type Env = Readonly<Record<string, string | undefined>>;
 
 export type Profile = Record<string, string>;
 

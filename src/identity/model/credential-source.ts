@@ -2,10 +2,24 @@
  * Names the link of the chain that supplied the keys: botocore's link (the answer), and the SDK for
  * JavaScript's own pick from its `$source` marks (the second opinion, for Node.js tools).
  */
-import type { Env, JsChainOpinion, ResolvedCredentials } from "../../context";
+import type { Env } from "./botocore-config";
 import { maskKeyId } from "./mask";
 import type { ChainLink } from "./botocore-chain";
 import type { KeyPlace } from "./key-inventory";
+
+/** The keys of the link botocore's chain picked; the secret never leaves the adapter. */
+export interface ResolvedCredentials {
+  accessKeyId: string;
+  hasSessionToken: boolean;
+  expiration?: Date;
+}
+
+/** What the SDK for JavaScript's own chain picked, where it would sign with other keys than botocore's. */
+export interface JsChainOpinion {
+  accessKeyId: string;
+  /** Names of that SDK's `$source` features (`CREDENTIALS_ENV_VARS`, `CREDENTIALS_PROFILE`, …). */
+  features: string[];
+}
 
 /** The JSON contract's word for a link (README: `credentialSource.provider`); code reads `method`. */
 export type Provider =

@@ -3,7 +3,7 @@
  * (`create_credential_resolver`, `resolve_imds_endpoint_mode`, `IMDSFetcher._select_base_url`): a bad one
  * stops every AWS command, whichever link would have signed.
  */
-import type { Env } from "../../context";
+import type { Env } from "./botocore-config";
 import type { Profile } from "./botocore-config";
 import { chainErrors } from "./chain-errors";
 import { stop, undecided } from "./chain-stop";

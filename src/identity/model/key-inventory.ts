@@ -4,7 +4,7 @@
  * the one answer to "which keys are where, and do they win" that whoami, diagnose and recover share. Pure: the
  * files come in as the adapter read them (secrets replaced by a marker).
  */
-import type { Env } from "../../context";
+import type { Env } from "./botocore-config";
 import { maskKeyId } from "./mask";
 import {
   type ChainDecision,

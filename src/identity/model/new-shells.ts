@@ -4,7 +4,7 @@
  * makes it stop (`broken`) or sign with local keys (`overridden`), where it would not without those exports, is
  * the startup files' doing, whatever this process's own chain says.
  */
-import type { Env } from "../../context";
+import type { Env } from "./botocore-config";
 import type { NewShellVariables } from "../../shell/model/login-shell";
 import { isWatchedVariable, SELECTION_VARIABLES } from "../../shell/model/shell-exports";
 import { type ChainDecision, type ChainFiles, resolveChain } from "./botocore-chain";

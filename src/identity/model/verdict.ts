@@ -1,8 +1,19 @@
-import type { InstanceProfile } from "../../context";
 import type { Principal, RoleRef } from "./arn";
 import type { ClassifiedError } from "./aws-errors";
 import type { ChainError } from "./chain-errors";
 import type { CredentialSource } from "./credential-source";
+
+/** What IMDSv2 says about this instance: the role the node should sign as. */
+export interface InstanceProfile {
+  reachable: boolean;
+  roleName?: string;
+  instanceProfileArn?: string;
+  instanceId?: string;
+  localIpv4?: string;
+  region?: string;
+  /** Why IMDS did not answer. */
+  error?: string;
+}
 
 export type VerdictStatus = "healthy" | "overridden" | "mismatch" | "broken" | "no-credentials" | "unknown";
 
