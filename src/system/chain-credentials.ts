@@ -13,7 +13,7 @@ import type { ChainLink, ReadIni } from "../identity/model/botocore-chain";
 import { configProfiles } from "../identity/model/botocore-config";
 import { chainErrors } from "../identity/model/chain-errors";
 import { ChainStop, ChainUndecidable, stop, undecided } from "../identity/model/chain-stop";
-import { checkContainerHost } from "../identity/model/late-links";
+import { checkContainerHost } from "../identity/model/botocore-chain";
 import { processKeys } from "../identity/model/process-output";
 import { osErrorText, shlexSplit } from "../identity/model/python-forms";
 import { assumeRoleReport, webIdentityReport } from "../identity/model/sts-params";
