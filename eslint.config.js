@@ -2,6 +2,8 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
+import { noFolderCycle } from "./scripts/eslint-no-folder-cycle.mjs";
 
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "coverage/", "bench/results/"] },
@@ -39,6 +41,21 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The map README draws: no file imports itself round a circle at run time (import-x), and no folder imports
+    // another that imports it back, type-only imports included (layout/no-folder-cycle).
+    files: ["src/**/*.ts"],
+    plugins: { "import-x": importX, layout: { rules: { "no-folder-cycle": noFolderCycle } } },
+    settings: {
+      "import-x/extensions": [".ts"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts"] },
+      "import-x/resolver-next": [createNodeResolver({ extensions: [".ts"] })],
+    },
+    rules: {
+      "import-x/no-cycle": "error",
+      "layout/no-folder-cycle": "error",
     },
   },
   {
