@@ -2,7 +2,7 @@
  * One rule for "is this node healthy", whichever command asks: whoami's verdict and diagnose's report both fold
  * into it, so the same facts never give `unknown` (exit 3) in one command and `unhealthy` (exit 1) in the other.
  */
-import type { CheckStatus } from "../diagnose/checks/check";
+import type { CheckStatus } from "./diagnose";
 import { ExitCode } from "../errors";
 import type { VerdictStatus } from "../identity/model/verdict";
 

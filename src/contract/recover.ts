@@ -6,7 +6,6 @@ import type { HomeSurvey, RecoverySurvey, SlurmState } from "../recover/model/re
 import type { UntouchedKeys } from "../recover/model/untouched-keys";
 import type { NotDone } from "../recover/model/homes-not-done";
 import type { VerdictStatus } from "../identity/model/verdict";
-import type { SharedHomeReach } from "../recover/shared-homes";
 import { keyPlace } from "./check-details";
 import {
   array,
@@ -24,6 +23,21 @@ import {
   variants,
 } from "./decode";
 import { verdictStatus } from "./whoami";
+
+/** A home this run changes that other nodes mount too: the change reaches them, and what each then needs. */
+export interface SharedHomeReach {
+  user: string;
+  home: string;
+  fsType: string;
+  mountPoint: string;
+  /** Which nodes the change reaches. */
+  reaches: string;
+  /** What each of them needs, and the command that does it on a Slurm cluster (null: nothing to run). */
+  needs: string;
+  command: string | null;
+  /** The fleet command that would do every node at once, instead of this node's run (null for --undo). */
+  instead: string | null;
+}
 
 /** `restored`: --undo put a backup back, so the old keys are in use again: done as asked, but no recovery. */
 export type RecoverOutcome = "recovered" | "restored" | "nothing-to-do" | "planned" | "failed" | "refused";

@@ -1,7 +1,7 @@
 import type { AwsAnswer, ClusterDescription, Context } from "../context";
 import { UsageError } from "../errors";
 import { parseRoleRef } from "../identity/model/arn";
-import { shellWord } from "../recover/model/manual-fixes";
+import { shellWord } from "../shell/model/shell-words";
 import { printable } from "../output/printable";
 import { refusalOf, refusalStatus } from "./model/call-refusal";
 import type { IamDetails } from "../contract/check-details";

@@ -14,7 +14,7 @@ import type {
 } from "../context";
 import { classifyPrincipal, type Principal, type RoleRef } from "./model/arn";
 import { classifyAwsError, type ClassifiedError, refusedByAws } from "./model/aws-errors";
-import { shellWord } from "../recover/model/manual-fixes";
+import { shellWord } from "../shell/model/shell-words";
 import type { ChainLink } from "./model/botocore-chain";
 import { type ChainError, chainErrors } from "./model/chain-errors";
 import type { ChainUndecided } from "./model/chain-stop";

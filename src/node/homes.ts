@@ -1,5 +1,5 @@
 import type { Context, PasswdEntry } from "../context";
-import { shellWord } from "../recover/model/manual-fixes";
+import { shellWord } from "../shell/model/shell-words";
 import { printable, quoted } from "../output/printable";
 import { partialEnumeration, passwdSources } from "./model/user-enumeration";
 import { UsageError } from "../errors";

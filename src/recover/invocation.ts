@@ -1,5 +1,5 @@
 import type { Context } from "../context";
-import { shellWord } from "./model/manual-fixes";
+import { shellWord } from "../shell/model/shell-words";
 import { printable } from "../output/printable";
 import type { TargetOptions } from "./survey";
 

@@ -1,22 +1,8 @@
+import type { SharedHomeReach } from "../contract/recover";
 import type { Context } from "../context";
 import type { RecoveryPlan } from "./model/recovery-plan";
 import type { HomeSurvey } from "./model/recovery-survey";
 import { homeMount } from "../node/home-mount";
-
-/** A home this run changes that other nodes mount too: the change reaches them, and what each then needs. */
-export interface SharedHomeReach {
-  user: string;
-  home: string;
-  fsType: string;
-  mountPoint: string;
-  /** Which nodes the change reaches. */
-  reaches: string;
-  /** What each of them needs, and the command that does it on a Slurm cluster (null: nothing to run). */
-  needs: string;
-  command: string | null;
-  /** The fleet command that would do every node at once, instead of this node's run (null for --undo). */
-  instead: string | null;
-}
 
 const FLEET =
   "hpiam fleet recover --nodes NODES --yes, from the head node: moves it once, verifies every node, reboots them through Slurm";

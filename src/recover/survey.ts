@@ -1,7 +1,7 @@
 import { isAbsolute, join } from "node:path";
 import type { AwsOptions, Context } from "../context";
 import { BACKUP_PREFIX, BOTO_BACKUP_PREFIX, copiesIn, DELETING_PREFIX, utcStamp } from "./model/backup-names";
-import { shellWord } from "./model/manual-fixes";
+import { shellWord } from "../shell/model/shell-words";
 import { printable } from "../output/printable";
 import { recoverReach } from "./model/key-places";
 import type { HomeSurvey, RecoverySurvey } from "./model/recovery-survey";

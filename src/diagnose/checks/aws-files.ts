@@ -4,7 +4,8 @@ import { recoverReach } from "../../recover/model/key-places";
 import { keyFileFix } from "../../recover/model/manual-fixes";
 import { describeFileFailure } from "../../output/file-errors";
 import { printable } from "../../output/printable";
-import { lockPath, type LockState, readLock } from "../../recover/lock";
+import { readLock } from "../../recover/lock";
+import { lockPath, type LockState } from "../../recover/model/lock-state";
 import { readRebootDue } from "../../recover/recover-traces";
 import {
   describePlace,

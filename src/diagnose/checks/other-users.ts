@@ -1,5 +1,6 @@
 import { placesInHome } from "../../recover/model/key-places";
-import { shellWord, startupFileFix } from "../../recover/model/manual-fixes";
+import { startupFileFix } from "../../recover/model/manual-fixes";
+import { shellWord } from "../../shell/model/shell-words";
 import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
 import { allUserHomes } from "../../node/homes";
 import { findShellExports } from "../../shell/find-exports";

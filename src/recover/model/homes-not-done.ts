@@ -1,4 +1,4 @@
-import { shellWord } from "./manual-fixes";
+import { shellWord } from "../../shell/model/shell-words";
 import type { HomeSurvey } from "./recovery-survey";
 
 /**

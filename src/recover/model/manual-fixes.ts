@@ -1,5 +1,6 @@
 import type { NewShellOutcome } from "../../identity/model/new-shells";
 import { CREDENTIAL_VARIABLES } from "../../shell/model/shell-exports";
+import { shellWord } from "../../shell/model/shell-words";
 import type { Removal } from "../../shell/model/shell-state";
 
 /** What these lines make a new shell of the user do: its aws stops (`broken`) or signs with local keys. */
@@ -20,11 +21,6 @@ export type ManualFix =
   | { kind: "environment"; variables: string[]; credential: boolean; command: string }
   /** A file of keys outside `~/.aws` that botocore reads: a variable names it, or it is machine-wide. */
   | { kind: "key-file"; path: string; variable?: string; credential: true; command: string };
-
-/** Single quotes unless the word is plainly safe for sh. */
-export function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * One sed per file, whose edits all refer to the file as it is now: whole lines go (`12d`), and where a line

@@ -5,13 +5,13 @@ import {
   keyFileFix,
   type ManualFix,
   type NewShellEffect,
-  shellWord,
   startupFileFix,
 } from "./manual-fixes";
+import { shellWord } from "../../shell/model/shell-words";
 import { type LeakedKey, leakedKey, onceEachKey } from "./leaked-keys";
 import { planUndo } from "./undo-plan";
 import { printable } from "../../output/printable";
-import type { LockHolder } from "../lock";
+import type { LockHolder } from "./lock-state";
 import { type Blocker, recoverBlockers } from "./recovery-blockers";
 import { earlierRun } from "./recovery-resume";
 import type { HomeSurvey, RecoverySurvey } from "./recovery-survey";

@@ -2,7 +2,7 @@ import type { KeyPlace, UnparseableFile } from "../../identity/model/key-invento
 import type { NamedCopy } from "./backup-names";
 import type { VerdictStatus } from "../../identity/model/verdict";
 import type { NotDone } from "./homes-not-done";
-import type { LockState } from "../lock";
+import type { LockState } from "./lock-state";
 import type { StartupExport } from "../../shell/model/shell-exports";
 import type { NewShellOutcome } from "../../identity/model/new-shells";
 

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { shellWord } from "./manual-fixes";
+import { shellWord } from "../../shell/model/shell-words";
 import type { RecoveryPlan } from "./recovery-plan";
 import type { HomeSurvey } from "./recovery-survey";
 

@@ -1,5 +1,5 @@
 import { describePlace, holdsKeys, type KeyPlace, readBy } from "../../identity/model/key-inventory";
-import { shellWord } from "./manual-fixes";
+import { shellWord } from "../../shell/model/shell-words";
 import type { HomeSurvey } from "./recovery-survey";
 
 /** A home recover was not asked to change whose `~/.aws` still signs: named, with the command that recovers it. */

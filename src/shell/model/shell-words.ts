@@ -73,3 +73,8 @@ function expansion(text: string, state: ShellState): string | undefined {
   if (operator.endsWith("+")) return value === "" ? "" : word;
   return value === "" ? word : value;
 }
+
+/** Single quotes unless the word is plainly safe for sh. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
