@@ -31,6 +31,9 @@ export function scrubSecrets(text: string): string {
  * consonants in a row. None of ten million random secret keys reads so.
  */
 function readsAsName(run: string): boolean {
+  // A path of small letters and digits (`/var/lib/amazon/ssm/…`): a secret key is of every case, so a run of 40
+  // with no capital (about one in a billion of them) is taken for a path.
+  if (run.includes("/") && /^[a-z0-9/]+$/.test(run)) return true;
   const segments = run
     .replace(/^\/|\/$/g, "")
     .split("/")

@@ -156,6 +156,7 @@ describe("hpiam whoami --json keeps README's fields: every one present, `null` w
     "problem",
     "region",
     "schemaVersion",
+    "undecided",
     "verdict",
   ];
 
@@ -168,7 +169,7 @@ describe("hpiam whoami --json keeps README's fields: every one present, `null` w
     expect(doc.instanceProfile.error).toBeNull();
     expect(keysOf(doc.verdict)).toEqual(VERDICT);
     expect(doc.verdict.fix).toBeNull();
-    expect(doc).toMatchObject({ problem: null, chainError: null, nodeJs: null });
+    expect(doc).toMatchObject({ problem: null, chainError: null, undecided: null, nodeJs: null });
   });
 
   it("with IMDS unreachable and a profile no file defines: every instance profile and chain error field", async () => {

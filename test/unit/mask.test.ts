@@ -91,6 +91,8 @@ describe("scrubSecrets", () => {
     "AKIA…WXYZ (long-term) and [redacted]",
     "sed -i '/^export AWS_SECRET_ACCESS_KEY=/d' /home/ubuntu/.bashrc",
     "/usr/share/doc/bash/examples/startup-files and /home/ubuntu/projects/training/checkpoints/latest",
+    "no /var/lib/amazon/ssm/runtimeconfig/identity_config.json: the agent is not installed",
+    "/opt/ml/config/resource_config.json and /fsx/users/ml/ubuntu/sagemaker/hyperpod/checkpoints",
     "i-0123456789abcdef0 at 10.1.2.3, sagemaker-cluster:abcdef123456_worker-group-1-i-0123456789abcdef0",
   ])("leaves what is not a secret as it is: %s", (line) => {
     expect(scrubSecrets(line)).toBe(line);
