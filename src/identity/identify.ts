@@ -5,21 +5,60 @@
  */
 import type {
   AwsOptions,
+  AwsPort,
   CallerIdentity,
   Context,
   Env,
   Identification,
   InstanceProfile,
+  JsChainOpinion,
   UserPort,
 } from "../context";
 import { classifyPrincipal, type Principal, type RoleRef } from "./model/arn";
 import { classifyAwsError, type ClassifiedError, refusedByAws } from "./model/aws-errors";
 import { shellWord } from "../shell/model/shell-words";
-import type { ChainLink } from "./model/botocore-chain";
+import { type ChainLink, stoppedBy } from "./model/botocore-chain";
+import { takeInventory } from "./model/key-inventory";
 import { type ChainError, chainErrors } from "./model/chain-errors";
 import type { ChainUndecided } from "./model/chain-stop";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./model/credential-source";
 import { judge, type Verdict } from "./model/verdict";
+
+/**
+ * botocore's chain decided here, over what the adapter read (the adapter only reads and fetches); then that
+ * link's keys fetched and STS asked whose they are.
+ */
+export async function identification(aws: AwsPort, options: AwsOptions): Promise<Identification> {
+  const read = await aws.readChain(options);
+  // The SDK for JavaScript's opinion runs beside the rest, never in front of the STS call.
+  const jsOpinion = aws.jsChain(read, options);
+  const { region } = read;
+  const { chain, winner } = takeInventory({
+    env: read.env,
+    profileFlag: options.profile,
+    ...read.files,
+    now: read.now,
+  });
+  if (chain.kind !== "link") return { region, chain, ...opinion(await jsOpinion) };
+  const { stopped, ...signedIn } = await aws.signIn(read, chain.link, options);
+  // botocore stops (or hpiam cannot tell) on what the link gave: the chain's outcome, not a fetch failure.
+  const stop = stopped === undefined ? undefined : stoppedBy(stopped, chain.profile);
+  if (stop) return { region, chain: stop, ...opinion(await jsOpinion) };
+  const js = await jsOpinion;
+  // Said only where Node.js tools would sign with other keys than these.
+  const differs = signedIn.credentials && js && js.accessKeyId !== signedIn.credentials.accessKeyId;
+  return {
+    region,
+    chain,
+    ...(winner ? { place: winner } : {}),
+    ...signedIn,
+    ...(signedIn.credentials ? (differs ? { jsChain: js } : {}) : opinion(js)),
+  };
+}
+
+function opinion(js: JsChainOpinion | undefined): { jsChain?: JsChainOpinion } {
+  return js ? { jsChain: js } : {};
+}
 
 /** STS's answer and what its ARN names; `name` and `sessionName` are null where the principal has none. */
 export type Identity = CallerIdentity & {
@@ -144,7 +183,7 @@ const RETRIEVAL_FIXES: Partial<Record<ChainLink["method"], string>> = {
 
 export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<IdentityReport> {
   const [found, instanceProfile] = await Promise.all([
-    ctx.aws.identify({
+    identification(ctx.aws, {
       profile: options.profile,
       region: options.region,
       ...(options.sharedFiles ? { sharedFiles: options.sharedFiles } : {}),

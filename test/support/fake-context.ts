@@ -1,4 +1,4 @@
-import { linkWins } from "./chain-links";
+import { answering, linkWins } from "./chain-links";
 import type {
   AwsPort,
   Context,
@@ -91,11 +91,11 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
     },
     files,
     aws: {
-      identify: async () => ({
+      ...answering(() => ({
         region: "us-west-2",
         chain: linkWins({ method: "iam-role" }),
         ...options.identification,
-      }),
+      })),
       // The AWS files are the fake's files, read where botocore reads them.
       botocoreFiles: options.botocoreFiles ?? botocoreFilesIn(files),
       keyOwner: async () => undefined,

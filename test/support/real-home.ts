@@ -1,4 +1,4 @@
-import { credentialsFileLink, linkWins } from "./chain-links";
+import { answering, credentialsFileLink, linkWins } from "./chain-links";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -52,7 +52,7 @@ export function onRealHome(
     files: options.files ?? createFiles(),
     user: { ...base.user, home, ...(options.name ? { name: options.name } : {}) },
     aws: {
-      identify: async () => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole),
+      ...answering(() => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole)),
       botocoreFiles: (env) => real.botocoreFiles(env),
       keyOwner: async () => undefined,
     },
