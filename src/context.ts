@@ -4,10 +4,9 @@
  */
 
 import type { AwsCallError } from "./identity/model/aws-errors";
-import type { ChainDecision, ChainFiles, ChainLink } from "./identity/model/botocore-chain";
+import type { ChainFiles, ChainLink } from "./identity/model/botocore-chain";
 import type { Env } from "./identity/model/botocore-config";
 import type { JsChainOpinion, ResolvedCredentials } from "./identity/model/credential-source";
-import type { KeyPlace } from "./identity/model/key-inventory";
 import type { InstanceProfile } from "./identity/model/verdict";
 
 // Types of the identity model that the ports speak too: defined there, so that the model never imports this file.
@@ -94,15 +93,6 @@ export interface CallerIdentity {
   account: string;
   arn: string;
   userId: string;
-}
-
-export interface Identification extends Omit<SignIn, "stopped"> {
-  /** The link of botocore's chain that supplies the keys, or the error botocore stops with. */
-  chain: ChainDecision;
-  /** Where a file sets that link (its line), from the inventory of the files the chain read. */
-  place?: KeyPlace;
-  region: string;
-  jsChain?: JsChainOpinion;
 }
 
 /** What botocore's chain reads, read afresh: its variables, its files (every secret replaced by a marker), the Region. */

@@ -9,20 +9,30 @@ import type {
   CallerIdentity,
   Context,
   Env,
-  Identification,
   InstanceProfile,
   JsChainOpinion,
+  SignIn,
   UserPort,
 } from "../context";
 import { classifyPrincipal, type Principal, type RoleRef } from "./model/arn";
 import { classifyAwsError, type ClassifiedError, refusedByAws } from "./model/aws-errors";
 import { shellWord } from "../shell/model/shell-words";
-import { type ChainLink, stoppedBy } from "./model/botocore-chain";
-import { takeInventory } from "./model/key-inventory";
+import { type ChainDecision, type ChainLink, stoppedBy } from "./model/botocore-chain";
+import { type KeyPlace, takeInventory } from "./model/key-inventory";
 import { type ChainError, chainErrors } from "./model/chain-errors";
 import type { ChainUndecided } from "./model/chain-stop";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./model/credential-source";
 import { judge, type Verdict } from "./model/verdict";
+
+/** botocore's link, that link's keys and who STS says they are, and the SDK for JavaScript's second opinion. */
+export interface Identification extends Omit<SignIn, "stopped"> {
+  /** The link of botocore's chain that supplies the keys, or the error botocore stops with. */
+  chain: ChainDecision;
+  /** Where a file sets that link (its line), from the inventory of the files the chain read. */
+  place?: KeyPlace;
+  region: string;
+  jsChain?: JsChainOpinion;
+}
 
 /**
  * botocore's chain decided here, over what the adapter read (the adapter only reads and fetches); then that
@@ -181,7 +191,10 @@ const RETRIEVAL_FIXES: Partial<Record<ChainLink["method"], string>> = {
     "unset AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI outside a container",
 };
 
-export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<IdentityReport> {
+export async function identifyNode(
+  ctx: Pick<Context, "aws" | "imds" | "log" | "env" | "user">,
+  options: JudgeOptions,
+): Promise<IdentityReport> {
   const [found, instanceProfile] = await Promise.all([
     identification(ctx.aws, {
       profile: options.profile,

@@ -1,4 +1,5 @@
-import type { AwsPort, ChainRead, Env, Identification } from "../../src/context";
+import type { AwsPort, ChainRead, Env } from "../../src/context";
+import type { Identification } from "../../src/identity/identify";
 import type { ChainDecision, ChainLink, ReadIni } from "../../src/identity/model/botocore-chain";
 import { ChainStop, ChainUndecidable } from "../../src/identity/model/chain-stop";
 
@@ -23,7 +24,7 @@ const SIGN_IN = ["credentials", "credentialsError", "identity", "stsError", "ser
  * Variables and files (secrets masked, as the adapter reads them) from which botocore's chain, run for real,
  * takes `decision`'s link; for a chain that stops, the instance's role, and fetching it raises the stop.
  */
-export function chainLayout(decision: ChainDecision): Pick<ChainRead, "env" | "files"> {
+function chainLayout(decision: ChainDecision): Pick<ChainRead, "env" | "files"> {
   const { name, namedBy } = decision.profile;
   const env: Env = namedBy === "AWS_PROFILE" || namedBy === "AWS_DEFAULT_PROFILE" ? { [namedBy]: name } : {};
   const home = "/home/ubuntu/.aws";

@@ -7,7 +7,6 @@ import type {
   Files,
   HostPort,
   IamPort,
-  Identification,
   InstanceProfile,
   PasswdEntry,
   SageMakerPort,
@@ -16,6 +15,7 @@ import type {
 import { botocoreFilesIn } from "./fake-botocore-files";
 import { HpiamError } from "../../src/errors";
 import { expect } from "vitest";
+import type { Identification } from "../../src/identity/identify";
 
 export interface FakeOptions {
   identification?: Partial<Identification>;

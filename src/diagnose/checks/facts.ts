@@ -2,7 +2,7 @@
  * What several checks need (the identity, IMDS, the node files, the home's AWS files), each computed once, on
  * first use: nothing runs twice, and a fact that hangs only times out the checks that wait for it.
  */
-import type { Context, Identification, InstanceProfile } from "../../context";
+import type { Context, InstanceProfile } from "../../context";
 import { classifyPrincipal, type Principal } from "../../identity/model/arn";
 import { controllerGroupOnNode, headInstance } from "../../node/model/head-node";
 import { findSelf } from "../../node/model/resource-config";
@@ -10,6 +10,7 @@ import type { SsmAgentState } from "../../node/model/ssm-agent";
 import { type ErrorCode, HpiamError } from "../../errors";
 import type { CredentialSource } from "../../identity/model/credential-source";
 import {
+  type Identification,
   identification as identify,
   type IdentityReport,
   judgeIdentification,
