@@ -4,10 +4,9 @@
  */
 
 import type { AwsCallError } from "./identity/model/aws-errors";
-import type { ChainDecision, ChainFiles } from "./identity/model/botocore-chain";
+import type { ChainFiles, ChainLink } from "./identity/model/botocore-chain";
 import type { Env } from "./identity/model/botocore-config";
 import type { JsChainOpinion, ResolvedCredentials } from "./identity/model/credential-source";
-import type { KeyPlace } from "./identity/model/key-inventory";
 import type { InstanceProfile } from "./identity/model/verdict";
 
 // Types of the identity model that the ports speak too: defined there, so that the model never imports this file.
@@ -96,25 +95,37 @@ export interface CallerIdentity {
   userId: string;
 }
 
-export interface Identification {
-  /** The link of botocore's chain that supplies the keys, or the error botocore stops with. */
-  chain: ChainDecision;
-  /** Where a file sets that link (its line), from the inventory of the files the chain read. */
-  place?: KeyPlace;
+/** What botocore's chain reads, read afresh: its variables, its files (every secret replaced by a marker), the Region. */
+export interface ChainRead {
+  /** The variables the chain sees: this process's, or pointing at another home's shared files. */
+  env: Env;
+  files: ChainFiles;
+  /** The Region `aws` would call: --region, AWS_REGION, the profile's, else the instance's, else us-east-1. */
+  region: string;
+  /** When the files were read: the chain model and the fetch judge keys' expiry at this same instant. */
+  now: Date;
+}
+
+/** The keys a link of the chain gave (the secret stays in the adapter), and who STS says they are. */
+export interface SignIn {
   credentials?: ResolvedCredentials;
-  /** Why the winning link's keys could not be fetched (none at all, when that link is IMDS). */
+  /** Why the link's keys could not be fetched (none at all, when that link is IMDS). */
   credentialsError?: AwsCallError;
+  /** What the chain model raised while the keys were fetched (botocore stops, or hpiam cannot decide). */
+  stopped?: unknown;
   identity?: CallerIdentity;
   stsError?: AwsCallError;
-  region: string;
   /** The `Date` header of STS's answer (an error answer's too), for diagnose's clock-skew check. */
   serverDate?: Date;
-  jsChain?: JsChainOpinion;
 }
 
 export interface AwsPort {
-  /** Resolves botocore's credential chain afresh (no cache), fetches that link's keys and asks STS who that is. */
-  identify(options: AwsOptions): Promise<Identification>;
+  /** Reads the files botocore's chain reads, afresh (recover verifies after moving ~/.aws), and the Region. */
+  readChain(options: AwsOptions): Promise<ChainRead>;
+  /** Fetches the keys of the link the chain model picked, from that read's files, and asks STS whose they are. */
+  signIn(read: ChainRead, link: ChainLink, options: AwsOptions): Promise<SignIn>;
+  /** What the SDK for JavaScript's own chain would sign with (bounded), beside that read; none where it finds none. */
+  jsChain(read: ChainRead, options: AwsOptions): Promise<JsChainOpinion | undefined>;
   /**
    * The files botocore reads under that environment (its HOME, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE,
    * BOTO_CONFIG, AWS_CREDENTIAL_FILE), as botocore reads them, every secret replaced by a marker.

@@ -1,4 +1,5 @@
 import type { AwsOptions, Context } from "../context";
+import { identification } from "../identity/identify";
 import { parseArn } from "../identity/model/arn";
 import { managedPolicyArn } from "./model/eks-role-policies";
 import {
@@ -94,7 +95,7 @@ export async function policy(
     accountFrom = "role-arn";
   }
   if (!values.account && needs.includes("account")) {
-    const found = await ctx.aws.identify(options);
+    const found = await identification(ctx.aws, options);
     if (found.identity?.account) {
       values.account = found.identity.account;
       accountFrom = "caller-identity";

@@ -5,21 +5,70 @@
  */
 import type {
   AwsOptions,
+  AwsPort,
   CallerIdentity,
   Context,
   Env,
-  Identification,
   InstanceProfile,
+  JsChainOpinion,
+  SignIn,
   UserPort,
 } from "../context";
 import { classifyPrincipal, type Principal, type RoleRef } from "./model/arn";
 import { classifyAwsError, type ClassifiedError, refusedByAws } from "./model/aws-errors";
 import { shellWord } from "../shell/model/shell-words";
-import type { ChainLink } from "./model/botocore-chain";
+import { type ChainDecision, type ChainLink, stoppedBy } from "./model/botocore-chain";
+import { type KeyPlace, takeInventory } from "./model/key-inventory";
 import { type ChainError, chainErrors } from "./model/chain-errors";
 import type { ChainUndecided } from "./model/chain-stop";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./model/credential-source";
 import { judge, type Verdict } from "./model/verdict";
+
+/** botocore's link, that link's keys and who STS says they are, and the SDK for JavaScript's second opinion. */
+export interface Identification extends Omit<SignIn, "stopped"> {
+  /** The link of botocore's chain that supplies the keys, or the error botocore stops with. */
+  chain: ChainDecision;
+  /** Where a file sets that link (its line), from the inventory of the files the chain read. */
+  place?: KeyPlace;
+  region: string;
+  jsChain?: JsChainOpinion;
+}
+
+/**
+ * botocore's chain decided here, over what the adapter read (the adapter only reads and fetches); then that
+ * link's keys fetched and STS asked whose they are.
+ */
+export async function identification(aws: AwsPort, options: AwsOptions): Promise<Identification> {
+  const read = await aws.readChain(options);
+  // The SDK for JavaScript's opinion runs beside the rest, never in front of the STS call.
+  const jsOpinion = aws.jsChain(read, options);
+  const { region } = read;
+  const { chain, winner } = takeInventory({
+    env: read.env,
+    profileFlag: options.profile,
+    ...read.files,
+    now: read.now,
+  });
+  if (chain.kind !== "link") return { region, chain, ...opinion(await jsOpinion) };
+  const { stopped, ...signedIn } = await aws.signIn(read, chain.link, options);
+  // botocore stops (or hpiam cannot tell) on what the link gave: the chain's outcome, not a fetch failure.
+  const stop = stopped === undefined ? undefined : stoppedBy(stopped, chain.profile);
+  if (stop) return { region, chain: stop, ...opinion(await jsOpinion) };
+  const js = await jsOpinion;
+  // Said only where Node.js tools would sign with other keys than these.
+  const differs = signedIn.credentials && js && js.accessKeyId !== signedIn.credentials.accessKeyId;
+  return {
+    region,
+    chain,
+    ...(winner ? { place: winner } : {}),
+    ...signedIn,
+    ...(signedIn.credentials ? (differs ? { jsChain: js } : {}) : opinion(js)),
+  };
+}
+
+function opinion(js: JsChainOpinion | undefined): { jsChain?: JsChainOpinion } {
+  return js ? { jsChain: js } : {};
+}
 
 /** STS's answer and what its ARN names; `name` and `sessionName` are null where the principal has none. */
 export type Identity = CallerIdentity & {
@@ -142,9 +191,12 @@ const RETRIEVAL_FIXES: Partial<Record<ChainLink["method"], string>> = {
     "unset AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI outside a container",
 };
 
-export async function identifyNode(ctx: Context, options: JudgeOptions): Promise<IdentityReport> {
+export async function identifyNode(
+  ctx: Pick<Context, "aws" | "imds" | "log" | "env" | "user">,
+  options: JudgeOptions,
+): Promise<IdentityReport> {
   const [found, instanceProfile] = await Promise.all([
-    ctx.aws.identify({
+    identification(ctx.aws, {
       profile: options.profile,
       region: options.region,
       ...(options.sharedFiles ? { sharedFiles: options.sharedFiles } : {}),

@@ -2,13 +2,21 @@ import { join } from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { getHomeDir } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { type ChainLink, stoppedBy } from "../identity/model/botocore-chain";
-import { type KeyPlace, takeInventory } from "../identity/model/key-inventory";
-import { readBotocoreFiles, sectionKeyPair } from "./botocore-files";
+import type { ChainLink } from "../identity/model/botocore-chain";
+import { ChainStop, ChainUndecidable } from "../identity/model/chain-stop";
+import { type BotocoreFiles, readBotocoreFiles, sectionKeyPair } from "./botocore-files";
 import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
-import type { AwsCallError, AwsPort, Env, Logger, ResolvedCredentials } from "../context";
+import type {
+  AwsCallError,
+  AwsOptions,
+  AwsPort,
+  ChainRead,
+  Env,
+  Logger,
+  ResolvedCredentials,
+} from "../context";
 
 /** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
 export const AWS_HTTP_TIMEOUTS = {
@@ -32,8 +40,39 @@ export function createAwsPort(
     error: (m: string) => log.debug(m),
   };
 
+  // What each read keeps back from the model: the files with their secrets, for the chosen link's keys.
+  const secrets = new WeakMap<ChainRead, BotocoreFiles["raw"]>();
+
+  /** An STS client as `aws` would make it for these options; `onDate` sees every answer's Date header. */
+  const stsClient = (
+    options: AwsOptions,
+    region: string | undefined,
+    credentials?: AwsCredentialIdentity,
+    onDate?: (date: Date | undefined) => void,
+  ) => {
+    const sts = new STSClient({
+      profile: options.profile,
+      region,
+      ...(credentials ? { credentials } : {}),
+      maxAttempts: options.stsAttempts ?? 2,
+      requestHandler: STS_HTTP_TIMEOUTS,
+      logger: sdkLogger,
+    });
+    // Inside the deserializer, so that an error answer's Date (a clock-skew rejection's) is seen too.
+    if (onDate)
+      sts.middlewareStack.add(
+        (next) => async (args) => {
+          const out = await next(args);
+          onDate(httpDate((out.response as { headers?: Record<string, string> }).headers?.date));
+          return out;
+        },
+        { step: "deserialize", priority: "low", name: "hpiamServerDate" },
+      );
+    return sts;
+  };
+
   return {
-    async identify(options) {
+    async readChain(options) {
       const { credentialsPath, configPath } = options.sharedFiles ?? sharedFilePaths(env);
       // botocore skips a FIFO or device, but the SDK that signs here would block reading it for its settings.
       refuseSpecialFiles(credentialsPath, configPath);
@@ -43,77 +82,42 @@ export function createAwsPort(
         : env;
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
       const filesRead = readBotocoreFiles(chainEnv);
-      // The second opinion runs beside all the rest, never in front of the STS call.
-      const jsOpinion = secondOpinion(options.profile, options.sharedFiles, filesRead);
-      let serverDate: Date | undefined;
-      const client = (region: string | undefined, credentials: AwsCredentialIdentity | undefined) => {
-        const sts = new STSClient({
-          profile: options.profile,
-          region,
-          ...(credentials ? { credentials } : {}),
-          maxAttempts: options.stsAttempts ?? 2,
-          requestHandler: STS_HTTP_TIMEOUTS,
-          logger: sdkLogger,
-        });
-        // Inside the deserializer, so that an error answer's Date (a clock-skew rejection's) is seen too.
-        sts.middlewareStack.add(
-          (next) => async (args) => {
-            const out = await next(args);
-            serverDate = httpDate((out.response as { headers?: Record<string, string> }).headers?.date);
-            return out;
-          },
-          { step: "deserialize", priority: "low", name: "hpiamServerDate" },
-        );
-        return sts;
-      };
       // The region chain of one client (--region, AWS_REGION, the profile) is the one `aws` follows.
-      const regionProbe = client(options.region, undefined);
+      const regionProbe = stsClient(options, options.region);
       const configured = await regionProbe.config.region().catch(() => undefined);
       regionProbe.destroy();
       // Nothing in the environment or config file: the instance knows its region, else STS's global one.
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
-      const now = new Date();
-      const { chain, winner } = takeInventory({
-        env: chainEnv,
-        profileFlag: options.profile,
-        ...files.input,
-        now,
-      });
-      if (chain.kind !== "link") return { region, chain, ...(await jsOpinion) };
+      const read: ChainRead = { env: chainEnv, files: files.input, region, now: new Date() };
+      secrets.set(read, files.raw);
+      return read;
+    },
 
+    async signIn(read, link, options) {
+      const raw = secrets.get(read);
+      if (!raw) throw new Error("signIn takes a read of this same port");
       let credentials: AwsCredentialIdentity;
       try {
-        credentials = await fetchLinkCredentials(chain.link, {
-          env: chainEnv,
-          files: files.raw,
-          region,
+        credentials = await fetchLinkCredentials(link, {
+          env: read.env,
+          files: raw,
+          region: read.region,
           requestHandler: STS_HTTP_TIMEOUTS,
-          clock: () => now,
+          clock: () => read.now,
         });
       } catch (error) {
-        // botocore stops (or hpiam cannot tell) on what the link gave: the chain's outcome, not a fetch failure.
-        const stopped = stoppedBy(error, chain.profile);
-        if (stopped) return { region, chain: stopped, ...(await jsOpinion) };
-        return {
-          region,
-          chain,
-          ...placed(winner),
-          credentialsError: fetchFailure(chain.link, error),
-          ...(await jsOpinion),
-        };
+        // botocore stops (or hpiam cannot tell) on what the link gave: the chain model decides what that means.
+        if (error instanceof ChainStop || error instanceof ChainUndecidable) return { stopped: error };
+        return { credentialsError: fetchFailure(link, error) };
       }
       const resolved: ResolvedCredentials = {
         accessKeyId: credentials.accessKeyId,
         hasSessionToken: Boolean(credentials.sessionToken),
         ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
       };
-      const sts = client(region, credentials);
-      // Said only where Node.js tools would sign with other keys than these.
-      const differs = async () => {
-        const js = await jsOpinion;
-        return js.jsChain && js.jsChain.accessKeyId !== credentials.accessKeyId ? js : {};
-      };
+      let serverDate: Date | undefined;
+      const sts = stsClient(options, read.region, credentials, (date) => (serverDate = date));
       try {
         const answer = await sts.send(new GetCallerIdentityCommand({}));
         // An answer without an ARN (a broken endpoint) names nobody; the AWS CLI fails on it too.
@@ -124,28 +128,17 @@ export function createAwsPort(
           arn: answer.Arn,
           userId: answer.UserId ?? "",
         };
-        return {
-          region,
-          chain,
-          ...placed(winner),
-          credentials: resolved,
-          identity,
-          ...dated(serverDate),
-          ...(await differs()),
-        };
+        return { credentials: resolved, identity, ...dated(serverDate) };
       } catch (error) {
-        return {
-          region,
-          chain,
-          ...placed(winner),
-          credentials: resolved,
-          stsError: toCallError(error),
-          ...dated(serverDate),
-          ...(await differs()),
-        };
+        return { credentials: resolved, stsError: toCallError(error), ...dated(serverDate) };
       } finally {
         sts.destroy();
       }
+    },
+
+    async jsChain(read, options) {
+      const raw = secrets.get(read);
+      return raw ? secondOpinion(options.profile, options.sharedFiles, raw) : undefined;
     },
 
     botocoreFiles: async (filesEnv) => (await readBotocoreFiles(filesEnv)).input,
@@ -186,10 +179,6 @@ function fetchFailure(link: ChainLink, error: unknown): AwsCallError {
 function httpDate(text: string | undefined): Date | undefined {
   const date = text === undefined ? undefined : new Date(text);
   return date && !Number.isNaN(date.getTime()) ? date : undefined;
-}
-
-function placed(place: KeyPlace | undefined): { place?: KeyPlace } {
-  return place ? { place } : {};
 }
 
 function dated(serverDate: Date | undefined): { serverDate?: Date } {

@@ -1,5 +1,5 @@
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import type { AwsOptions, Identification } from "../context";
+import type { AwsOptions, JsChainOpinion } from "../context";
 import type { ReadIni } from "../identity/model/botocore-chain";
 import type { BotocoreFiles } from "./botocore-files";
 
@@ -11,20 +11,19 @@ import type { BotocoreFiles } from "./botocore-files";
 export async function secondOpinion(
   profile: string | undefined,
   files: AwsOptions["sharedFiles"],
-  read: Promise<BotocoreFiles>,
-): Promise<Pick<Identification, "jsChain">> {
+  raw: BotocoreFiles["raw"],
+): Promise<JsChainOpinion | undefined> {
   try {
-    const { raw } = await read;
-    if (namesProcess(raw.config) || namesProcess(raw.credentials)) return {};
+    if (namesProcess(raw.config) || namesProcess(raw.credentials)) return undefined;
     const paths = files ? { filepath: files.credentialsPath, configFilepath: files.configPath } : {};
     const credentials = await withDeadline(
       defaultProvider({ profile, ignoreCache: true, logger: quiet, ...paths })(),
       3000,
     );
     const features = Object.keys((credentials as { $source?: Record<string, string> }).$source ?? {});
-    return { jsChain: { accessKeyId: credentials.accessKeyId, features } };
+    return { accessKeyId: credentials.accessKeyId, features };
   } catch {
-    return {};
+    return undefined;
   }
 }
 

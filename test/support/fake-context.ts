@@ -1,4 +1,4 @@
-import { linkWins } from "./chain-links";
+import { answering, linkWins } from "./chain-links";
 import type {
   AwsPort,
   Context,
@@ -7,7 +7,6 @@ import type {
   Files,
   HostPort,
   IamPort,
-  Identification,
   InstanceProfile,
   PasswdEntry,
   SageMakerPort,
@@ -16,6 +15,7 @@ import type {
 import { botocoreFilesIn } from "./fake-botocore-files";
 import { HpiamError } from "../../src/errors";
 import { expect } from "vitest";
+import type { Identification } from "../../src/identity/identify";
 
 export interface FakeOptions {
   identification?: Partial<Identification>;
@@ -91,11 +91,11 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
     },
     files,
     aws: {
-      identify: async () => ({
+      ...answering(() => ({
         region: "us-west-2",
         chain: linkWins({ method: "iam-role" }),
         ...options.identification,
-      }),
+      })),
       // The AWS files are the fake's files, read where botocore reads them.
       botocoreFiles: options.botocoreFiles ?? botocoreFilesIn(files),
       keyOwner: async () => undefined,

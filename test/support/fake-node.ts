@@ -1,6 +1,7 @@
 import { credentialsFileLink, linkWins } from "./chain-links";
 import { diagnose } from "../../src/diagnose/diagnose";
-import type { Context, Identification, RunResult } from "../../src/context";
+import type { Context, RunResult } from "../../src/context";
+import type { Identification } from "../../src/identity/identify";
 import { fakeContext, type FakeOptions } from "./fake-context";
 import { memoryFiles, stockNode } from "./memory-files";
 

@@ -1,9 +1,10 @@
-import { credentialsFileLink, linkWins } from "./chain-links";
+import { answering, credentialsFileLink, linkWins } from "./chain-links";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Context, Files, Identification } from "../../src/context";
+import type { Context, Files } from "../../src/context";
+import type { Identification } from "../../src/identity/identify";
 import { createAwsPort } from "../../src/system/aws";
 import { createFiles } from "../../src/system/files";
 import { fakeContext, type FakeOptions } from "./fake-context";
@@ -52,7 +53,7 @@ export function onRealHome(
     files: options.files ?? createFiles(),
     user: { ...base.user, home, ...(options.name ? { name: options.name } : {}) },
     aws: {
-      identify: async () => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole),
+      ...answering(() => (existsSync(paths.credentialsPath) ? asLeakedUser : asNodeRole)),
       botocoreFiles: (env) => real.botocoreFiles(env),
       keyOwner: async () => undefined,
     },

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { judgeIdentification } from "../../src/identity/identify";
+import { identification, judgeIdentification } from "../../src/identity/identify";
 import { createAwsPort } from "../../src/system/aws";
 import { type FakeImds, startImds } from "../support/imds";
 
@@ -61,7 +61,7 @@ afterEach(async () => {
 
 async function judged(profile?: string) {
   const aws = createAwsPort(process.env, log, async () => undefined);
-  const found = await aws.identify({ profile });
+  const found = await identification(aws, { profile });
   return judgeIdentification(found, { reachable: true, roleName: "ExecRole" }, process.env, { profile });
 }
 

@@ -40,7 +40,7 @@ describe("diagnose", () => {
 
   it("bounds every check: an identity that never comes times out only the checks that need it", async () => {
     const ctx = node();
-    const hanging: Context = { ...ctx, aws: { ...ctx.aws, identify: () => new Promise(() => {}) } };
+    const hanging: Context = { ...ctx, aws: { ...ctx.aws, readChain: () => new Promise(() => {}) } };
     const result = await diagnose({}, hanging, 50);
     const byId = Object.fromEntries(result.checks.map((check) => [check.id, check]));
     expect(byId["caller-identity"]).toMatchObject({

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { diagnose, diagnoseExitCode } from "../../src/diagnose/diagnose";
 import { whoami, whoamiExitCode } from "../../src/identity/whoami";
-import type { Context, Identification } from "../../src/context";
+import type { Context } from "../../src/context";
+import type { Identification } from "../../src/identity/identify";
 import { renderDiagnose } from "../../src/diagnose/render-diagnose";
 import { createStyle } from "../../src/output/style";
 import { environmentLink, linkWins } from "../support/chain-links";

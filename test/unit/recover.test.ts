@@ -1,4 +1,4 @@
-import { environmentLink, linkWins } from "../support/chain-links";
+import { answering, environmentLink, linkWins } from "../support/chain-links";
 import { existsSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -167,10 +167,10 @@ describe("hpiam recover", () => {
 
   it("fails verification when a variable still overrides, and then does not reboot (exit 1)", async () => {
     const ctx = node({ env: { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET } });
-    ctx.aws.identify = async () => ({
-      ...asLeakedUser,
-      chain: linkWins(environmentLink),
-    });
+    Object.assign(
+      ctx.aws,
+      answering(() => ({ ...asLeakedUser, chain: linkWins(environmentLink) })),
+    );
     const result = await run(ctx, { yes: true });
     expect(result.result).toBe("failed");
     expect(recoverExitCode(result)).toBe(1);

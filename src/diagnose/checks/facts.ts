@@ -2,14 +2,20 @@
  * What several checks need (the identity, IMDS, the node files, the home's AWS files), each computed once, on
  * first use: nothing runs twice, and a fact that hangs only times out the checks that wait for it.
  */
-import type { Context, Identification, InstanceProfile } from "../../context";
+import type { Context, InstanceProfile } from "../../context";
 import { classifyPrincipal, type Principal } from "../../identity/model/arn";
 import { controllerGroupOnNode, headInstance } from "../../node/model/head-node";
 import { findSelf } from "../../node/model/resource-config";
 import type { SsmAgentState } from "../../node/model/ssm-agent";
 import { type ErrorCode, HpiamError } from "../../errors";
 import type { CredentialSource } from "../../identity/model/credential-source";
-import { type IdentityReport, judgeIdentification, recoverFixFor } from "../../identity/identify";
+import {
+  type Identification,
+  identification as identify,
+  type IdentityReport,
+  judgeIdentification,
+  recoverFixFor,
+} from "../../identity/identify";
 import { loadNodeFiles, resourceConfigPath } from "../../node/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
 import { invokingUserHome, type UserHome } from "../../node/homes";
@@ -48,7 +54,7 @@ export interface DiagnoseFacts {
 }
 
 export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFacts {
-  const identification = once(() => ctx.aws.identify({ profile: options.profile, region: options.region }));
+  const identification = once(() => identify(ctx.aws, { profile: options.profile, region: options.region }));
   const instanceProfile = once(() => ctx.imds.describe());
   const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
   const home = once(() => invokingUserHome(ctx));
