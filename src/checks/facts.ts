@@ -13,7 +13,7 @@ import { type IdentityReport, judgeIdentification, recoverFixFor } from "../iden
 import { loadNodeFiles, resourceConfigPath } from "../hyperpod/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../scan/aws-dir";
 import { invokingUserHome, type UserHome } from "../scan/homes";
-import { type ExportFinding, findShellExports } from "../scan/shell-exports";
+import { type ExportFinding, readShellStartup, type StartupReading } from "../scan/shell-exports";
 import { readSsmAgent } from "../scan/ssm-agent";
 import type { DiagnoseOptions } from "./check";
 
@@ -57,6 +57,8 @@ export interface DiagnoseFacts {
   /** The boto config and AWS_CREDENTIAL_FILE files botocore reads for that home. */
   keyFiles(): Promise<KeyFile[]>;
   shellExports(): Promise<ExportFinding[]>;
+  /** The same reading with what hpiam cannot decide about it (file:line and why). */
+  shellStartup(): Promise<StartupReading>;
   /** The SSM agent's identity, Profile settings and version (ssm-agent and root-credentials both need them). */
   ssmAgent(): Promise<SsmAgentState>;
 }
@@ -67,6 +69,10 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   const sharedFiles = once(() => ctx.aws.sharedFiles());
   const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
   const home = once(() => invokingUserHome(ctx));
+  const shellStartup = once(async () => {
+    const { home: dir, user } = await home();
+    return readShellStartup(ctx, dir, { user });
+  });
   const identity = once(async () => {
     const [found, imds] = await Promise.all([identification(), instanceProfile()]);
     return judgeIdentification(found, imds, ctx.env, {
@@ -100,7 +106,8 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       return scanAwsDir(ctx, target.home, { credentialsPath, configPath });
     }),
     keyFiles: once(async () => ctx.aws.keyFiles((await home()).home)),
-    shellExports: once(async () => findShellExports(ctx, (await home()).home)),
+    shellExports: once(async () => (await shellStartup()).exports),
+    shellStartup,
     ssmAgent: once(() => readSsmAgent(ctx)),
   };
 }

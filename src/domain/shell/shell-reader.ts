@@ -1,32 +1,54 @@
+import { commandRemoval } from "./export-removal";
 import { runAssignment, runDeclaration } from "./shell-assignments";
-import type { ShellState } from "./shell-state";
+import { runBuiltin } from "./shell-builtins";
+import { runCompound } from "./shell-compound";
+import type { UndecidedForm } from "./shell-exports";
+import type { Origin, Removal, ShellState } from "./shell-state";
 import { fields, globToRegExp, hasGlob, named, not, type ShellNode, type Tri, tokens } from "./shell-syntax";
 import { type FileProbe, evaluateTest } from "./shell-test";
-import { expandLiteral, expandWord } from "./shell-words";
-import { runCompound } from "./shell-compound";
+import { type Dialect, expandLiteral, expandWord, knownPrefix } from "./shell-words";
 
 export interface ParsedFile {
   /** The path it was read from (what findings and removal commands name). */
   path: string;
   root: ShellNode;
+  /** Its lines, one character a byte, so that columns are the byte columns `sed` counts. */
   lines: string[];
+  /** The shell stops reading the file at a syntax error: statements that end on this row or later never run. */
+  stopsAtRow?: number;
+  /** Why text the grammar could not read is not known to be harmless (the shell's own check could not run). */
+  unchecked?: string;
 }
 
 /** The files a shell reads, seen without running anything. */
 export interface StartupFiles {
-  /** A file `.` would read, parsed; undefined when it is absent or cannot be read. */
-  load(path: string): Promise<ParsedFile | undefined>;
+  /** A file `.` would read, parsed; undefined when it is absent; `unreadable` when it is there but not read. */
+  load(path: string, dialect: Dialect): Promise<ParsedFile | { unreadable: string } | undefined>;
+  /** Text a command runs as code (eval's, an alias's, a trap's), parsed; freed with the files. */
+  parse(text: string, dialect: Dialect): ShellNode;
   probe: FileProbe;
   /** The names in a folder (for a glob); undefined when it cannot be listed. */
   list(dir: string): Promise<string[] | undefined>;
 }
 
+export interface Alias {
+  /** undefined: text the reading cannot know. */
+  text: string | undefined;
+}
+
 export interface Frame {
   path: string;
   lines: readonly string[];
+  dialect: Dialect;
   inFunction: boolean;
   /** A `return` that may have run: what follows in this file or function may not run. */
   mayHaveReturned: boolean;
+  /** Aliases as they were when this code was read (bash and zsh expand them as they parse a line). */
+  aliases: ReadonlyMap<string, Alias>;
+  /** Code that ran from a string (eval's, an alias's, a trap's): its exports are found and removed there. */
+  embedded?: { line: number; removal: Removal };
+  /** Why the shell's own syntax check of this file could not run: text the grammar cannot read is undecided. */
+  unchecked?: string;
 }
 
 export interface Flow {
@@ -41,13 +63,34 @@ export class Exited extends Error {}
 
 const MAX_DEPTH = 24;
 
+/** Variables whose assignments are tracked although hpiam does not report them: they run code, or name files. */
+const TRACKED = new Set(["PROMPT_COMMAND", "ZDOTDIR", "precmd_functions"]);
+
+interface Hook {
+  code: string | undefined;
+  origin: Origin;
+  certain: boolean;
+}
+
 /**
- * Walks startup files statement by statement, as bash would run them, keeping the variables' state. It runs no
- * command: it follows `.`/`source`, functions that are called, `if`/`case`/`&&`/`||` and loops, and where a
- * condition cannot be decided it reads both ways, so that an export reads as "maybe", never as absent.
+ * Walks startup files statement by statement, as bash or zsh would run them, keeping the variables' state. It
+ * runs no command: it follows `.`/`source`, functions that are called, aliases, `eval` of text it knows,
+ * `if`/`case`/`&&`/`||` and loops; where a condition cannot be decided it reads both ways, so that an export reads
+ * as "maybe", never as absent; and what it cannot follow and may set an AWS_* name (a command's output run as
+ * code, a name it cannot know) it records as undecided, with the file and line.
  */
 export class ShellReader {
-  private readonly functions = new Map<string, { body: ShellNode; frame: Frame; certain: boolean }>();
+  readonly functions = new Map<string, { body: ShellNode; frame: Frame; certain: boolean }>();
+  readonly aliases = new Map<string, Alias>();
+  /** Code that runs before a prompt or at a signal (`trap`), read after the files. */
+  readonly traps: Hook[] = [];
+  /** zsh's precmd hooks (`add-zsh-hook precmd f`, `precmd_functions+=(f)`), by function name. */
+  readonly precmd = new Set<string>();
+  /** zsh: functions `autoload` names, which run a file on $fpath hpiam does not read. */
+  readonly autoloaded = new Set<string>();
+  /** zsh's RCS and GLOBAL_RCS options: off, zsh reads no further startup files (or no further /etc/zsh ones). */
+  readonly zshOptions = { rcs: "yes" as Tri, globalRcs: "yes" as Tri };
+  private readonly undecidedForms: UndecidedForm[] = [];
   private mayHaveExited = false;
   private depth = 0;
 
@@ -57,17 +100,78 @@ export class ShellReader {
     readonly watched: (name: string) => boolean,
   ) {}
 
+  get undecided(): readonly UndecidedForm[] {
+    return this.undecidedForms;
+  }
+
   sure(flow: Flow): boolean {
     return flow.certain && !flow.frame.mayHaveReturned && !this.mayHaveExited;
   }
 
-  /** Runs a file as `.` does: "no" when it is not there. */
-  async source(path: string, certain: boolean): Promise<Tri> {
+  /** What the reading cannot decide and may set an AWS_* name: reported with its file and line. */
+  undecide(flow: Flow, node: ShellNode | undefined, why: string): void {
+    const line = flow.frame.embedded?.line ?? (node ? node.startPosition.row + 1 : 1);
+    this.undecidedForms.push({ path: flow.frame.path, line, why });
+  }
+
+  /** Where an assignment or export of `name` is and how it goes, if it is one the reading keeps track of. */
+  originOf(name: string, node: ShellNode, flow: Flow, removal: () => Removal): Origin | undefined {
+    if (!this.watched(name) && !TRACKED.has(name)) return undefined;
+    const { embedded } = flow.frame;
+    if (embedded) return { path: flow.frame.path, line: embedded.line, removal: embedded.removal };
+    return { path: flow.frame.path, line: node.startPosition.row + 1, removal: removal() };
+  }
+
+  /** Runs a file as `.` does: "no" when it is not there. `at`: the statement that reads it, if any. */
+  async source(
+    path: string,
+    certain: boolean,
+    dialect: Dialect,
+    at?: { flow: Flow; node: ShellNode; positional?: string[] },
+  ): Promise<Tri> {
     if (this.depth >= MAX_DEPTH) return "maybe";
-    const file = await this.files.load(path);
+    const file = await this.files.load(path, dialect);
     if (!file) return "no";
-    const frame = { path: file.path, lines: file.lines, inFunction: false, mayHaveReturned: false };
-    return this.enter(() => this.sequence(named(file.root), { frame, certain }));
+    if ("unreadable" in file) {
+      const where = at?.flow ?? this.fileFlow(path, dialect);
+      this.undecide(where, at?.node, `${path}: ${file.unreadable}`);
+      return "maybe";
+    }
+    const frame: Frame = {
+      path: file.path,
+      lines: file.lines,
+      dialect,
+      inFunction: false,
+      mayHaveReturned: false,
+      aliases: this.aliases,
+      ...(file.unchecked ? { unchecked: file.unchecked } : {}),
+    };
+    const statements = named(file.root).filter(
+      (statement) => file.stopsAtRow === undefined || statement.endPosition.row < file.stopsAtRow,
+    );
+    const flow = { frame, certain };
+    const saved = this.state.positional;
+    if (at?.positional) this.state.positional = at.positional;
+    try {
+      return await this.enter(() => this.topLevel(statements, flow));
+    } finally {
+      this.state.positional = saved;
+    }
+  }
+
+  /** Top-level statements of a file or of code from a string: each is read with the aliases of its time. */
+  async topLevel(statements: readonly ShellNode[], flow: Flow, expanding?: string): Promise<Tri> {
+    let status: Tri = "yes";
+    let lastRow = -1;
+    for (const statement of statements) {
+      // The shell reads a whole line before it runs it: an alias defined on it applies from the next one.
+      // An alias's own text does not expand that alias again.
+      if (statement.startPosition.row > lastRow)
+        flow.frame.aliases = new Map([...this.aliases].filter(([name]) => name !== expanding));
+      lastRow = statement.endPosition.row;
+      status = await this.sequence([statement], flow);
+    }
+    return status;
   }
 
   async sequence(statements: readonly ShellNode[], flow: Flow): Promise<Tri> {
@@ -82,11 +186,10 @@ export class ShellReader {
   async statement(node: ShellNode, flow: Flow): Promise<Tri> {
     switch (node.type) {
       case "declaration_command":
-        runDeclaration(this, node, flow);
+        runDeclaration(this, tokens(node)[0]?.type ?? "", named(node), node, flow);
         return "yes";
       case "unset_command":
-        if (!named(node).some((arg) => /^-[a-z]*f/.test(arg.text)))
-          for (const arg of named(node)) this.state.unset(expandWord(arg, this.state) ?? "", this.sure(flow));
+        this.unset(named(node), flow);
         return "yes";
       case "variable_assignment":
         runAssignment(this, node, node, flow, false);
@@ -107,17 +210,15 @@ export class ShellReader {
       case "function_definition": {
         const name = node.childForFieldName("name")?.text;
         const body = node.childForFieldName("body");
-        if (name && body) this.functions.set(name, { body, frame: flow.frame, certain: this.sure(flow) });
+        // The body was read with the aliases of its time: a copy of the frame keeps them.
+        if (name && body)
+          this.functions.set(name, { body, frame: { ...flow.frame }, certain: this.sure(flow) });
         return "yes";
       }
       case "test_command":
         return evaluateTest(this.testWords(node), this.files.probe, node.text.startsWith("[["));
       case "ERROR":
-        // Text the grammar could not read: what bash makes of it is unknown, so it may run, and any watched
-        // name in it may be exported.
-        await this.sequence(named(node), { ...flow, certain: false });
-        this.mayExportNamesIn(node, flow);
-        return "maybe";
+        return this.gap(node, flow);
       default:
         // subshells, pipelines and command substitutions change nothing in this shell
         return runCompound(this, node, flow);
@@ -126,48 +227,176 @@ export class ShellReader {
 
   private async command(node: ShellNode, flow: Flow): Promise<Tri> {
     const nameNode = node.childForFieldName("name");
-    const word = nameNode ? (named(nameNode)[0] ?? nameNode) : undefined;
-    const name = word ? expandWord(word, this.state) : undefined;
-    const args = fields(node, "argument").map((arg) => expandWord(arg, this.state));
-    switch (name) {
-      case ":":
-      case "true":
-        return "yes";
-      case "false":
-        return "no";
-      case ".":
-      case "source":
-        return this.sourceWord(args[0], flow);
-      case "return":
-      case "exit":
-        if (!this.sure(flow)) {
-          if (name === "return") flow.frame.mayHaveReturned = true;
-          else this.mayHaveExited = true;
-          return "maybe";
-        }
-        throw name === "return" ? new Returned() : new Exited();
-      case "set":
-        this.set(args, flow);
-        return "yes";
-      case "test":
-      case "[":
-        return evaluateTest(name === "[" ? args.slice(0, -1) : args, this.files.probe, false);
-    }
-    const called = name === undefined ? undefined : this.functions.get(name);
-    if (!called || called.body.type !== "compound_statement" || this.depth >= MAX_DEPTH) return "maybe";
-    const frame = { ...called.frame, inFunction: true, mayHaveReturned: false };
-    const certain = this.sure(flow) && called.certain;
-    return this.enter(() => this.sequence(named(called.body), { frame, certain }));
+    const first = nameNode ? (named(nameNode)[0] ?? nameNode) : undefined;
+    if (!first) return "yes";
+    const words = [first, ...fields(node, "argument")];
+    const alias =
+      first.type === "word" && !/[\\'"$]/.test(first.text) ? flow.frame.aliases.get(first.text) : undefined;
+    if (
+      alias &&
+      first.startPosition.row === node.startPosition.row &&
+      first.startPosition.column === node.startPosition.column
+    )
+      return this.runAlias(alias, first, node, flow);
+    return this.simpleCommand(node, words, flow, true);
   }
 
-  private async sourceWord(word: string | undefined, flow: Flow): Promise<Tri> {
+  /** A simple command by its words: builtins, precommands (`builtin`, `command`), functions, else a program. */
+  async simpleCommand(
+    node: ShellNode,
+    words: readonly ShellNode[],
+    flow: Flow,
+    functions: boolean,
+  ): Promise<Tri> {
+    const [first, ...args] = words;
+    if (!first) return "yes";
+    const name = expandWord(first, this.state);
+    if (name === undefined) {
+      // A path runs a program, which cannot change this shell; anything else may be `export` or a function.
+      if (knownPrefix(first, this.state).text.includes("/")) return "maybe";
+      this.undecide(flow, node, `runs a command whose name hpiam cannot know (${first.text})`);
+      return "maybe";
+    }
+    const zsh = flow.frame.dialect === "zsh";
+    if (name === "builtin" || (zsh && (name === "noglob" || name === "nocorrect" || name === "-")))
+      return this.simpleCommand(node, args, flow, false);
+    if (name === "command") {
+      const rest = args.filter((arg, at) => !(at === 0 && arg.text === "-p"));
+      if (rest[0] && /^-[vV]/.test(rest[0].text)) return "maybe";
+      return this.simpleCommand(node, rest, flow, false);
+    }
+    if (zsh && name === "repeat") return this.repeat(node, args, flow);
+    const builtin = await runBuiltin(this, name, args, node, flow);
+    if (builtin !== undefined) return builtin;
+    const called = functions ? this.functions.get(name) : undefined;
+    if (called) return this.call(called, args, flow);
+    if (zsh && this.autoloaded.has(name) && !ZSH_SHIPPED.has(name)) {
+      this.undecide(flow, node, `calls ${name}, a function zsh loads from $fpath, which hpiam does not read`);
+      return "maybe";
+    }
+    return "maybe";
+  }
+
+  private async repeat(node: ShellNode, args: readonly ShellNode[], flow: Flow): Promise<Tri> {
+    const [count, ...rest] = args;
+    const times = count ? expandWord(count, this.state) : undefined;
+    if (times !== undefined && /^\d+$/.test(times)) {
+      let status: Tri = "yes";
+      for (let round = 0; round < Math.min(Number(times), 2); round++)
+        status = await this.simpleCommand(node, rest, flow, true);
+      return status;
+    }
+    await this.simpleCommand(node, rest, { ...flow, certain: false }, true);
+    return "maybe";
+  }
+
+  async call(
+    called: { body: ShellNode; frame: Frame; certain: boolean },
+    args: readonly ShellNode[],
+    flow: Flow,
+  ): Promise<Tri> {
+    if (this.depth >= MAX_DEPTH) return "maybe";
+    const frame = { ...called.frame, inFunction: true, mayHaveReturned: false };
+    const certain = this.sure(flow) && called.certain;
+    const saved = this.state.positional;
+    this.state.positional = args.map((arg) => expandWord(arg, this.state));
+    try {
+      const body = called.body.type === "compound_statement" ? named(called.body) : [called.body];
+      return await this.enter(() => this.sequence(body, { frame, certain }));
+    } finally {
+      this.state.positional = saved;
+    }
+  }
+
+  /** A command word that is an alias: its text, then the rest of the command, read as code of the same line. */
+  private async runAlias(alias: Alias, first: ShellNode, node: ShellNode, flow: Flow): Promise<Tri> {
+    if (alias.text === undefined) {
+      this.undecide(flow, node, `runs the alias ${first.text}, whose text hpiam cannot know`);
+      return "maybe";
+    }
+    const rest = node.text.slice(first.text.length);
+    const code = `${alias.text}${rest}`;
+    return this.runCode(code, flow, node, `the alias ${first.text}`, { alias: first.text });
+  }
+
+  /**
+   * Code from a string (eval's text, an alias's, a trap's, PROMPT_COMMAND's, `emulate -c`'s), run where `node`
+   * stands. What it exports is reported at that line; it goes with the whole of `node` when the text does nothing
+   * else, else by hand.
+   */
+  async runCode(
+    code: string,
+    flow: Flow,
+    node: ShellNode,
+    what: string,
+    { dialect = flow.frame.dialect, alias }: { dialect?: Dialect; alias?: string } = {},
+  ): Promise<Tri> {
+    if (this.depth >= MAX_DEPTH) return "maybe";
+    const root = this.files.parse(code, dialect);
+    const onlyExports = named(root).every((statement) => setsOnlyWatched(statement, this.watched));
+    const removal = onlyExports ? commandRemoval(node, flow.frame.lines) : byHand(what);
+    const embedded = flow.frame.embedded ?? { line: node.startPosition.row + 1, removal };
+    const frame: Frame = { ...flow.frame, dialect, embedded };
+    this.depth++;
+    try {
+      return await this.topLevel(named(root), { frame, certain: this.sure(flow) }, alias);
+    } finally {
+      this.depth--;
+      // `return` in eval's text returns from the function or file around it.
+      if (frame.mayHaveReturned) flow.frame.mayHaveReturned = true;
+    }
+  }
+
+  /** `.`/`source`: the file its first word names, with the rest as its arguments. */
+  async sourceWords(args: readonly ShellNode[], node: ShellNode, flow: Flow): Promise<Tri> {
+    const [first, ...rest] = args;
+    if (!first) return "maybe";
+    if (first.type === "process_substitution") {
+      this.undecide(flow, node, `sources a command's output (${first.text})`);
+      return "maybe";
+    }
+    const word = expandWord(first, this.state);
     const home = this.state.value("HOME");
-    if (word === undefined || home === undefined) return "maybe";
+    if (word === undefined || home === undefined) {
+      this.undecide(flow, node, `sources a file whose name hpiam cannot know (${first.text})`);
+      return "maybe";
+    }
+    if (/^\/(dev|proc)\//.test(word)) {
+      this.undecide(flow, node, `sources ${word}, which is not a file hpiam can read`);
+      return "maybe";
+    }
     // A name without a slash: bash looks on PATH first, then where it runs (the home, for a login).
     const path = word.startsWith("/") ? word : `${home}/${word}`;
     // `. ~/.env.d/*` reads the first match (the others are its arguments).
-    const [first] = hasGlob(path) ? ((await this.glob(path)) ?? []) : [path];
-    return first === undefined ? "maybe" : this.source(first, this.sure(flow));
+    const [found] = hasGlob(path) ? ((await this.glob(path)) ?? []) : [path];
+    if (found === undefined) return "maybe";
+    const positional = rest.map((arg) => expandWord(arg, this.state));
+    const known = positional.every((arg): arg is string => arg !== undefined);
+    return this.source(found, this.sure(flow), flow.frame.dialect, {
+      flow,
+      node,
+      ...(rest.length > 0 && known ? { positional } : {}),
+    });
+  }
+
+  /** `return` and `exit`: what follows does not run (or may not, where the flow is uncertain). */
+  leave(name: "return" | "exit", flow: Flow): Tri {
+    if (!this.sure(flow)) {
+      if (name === "return") flow.frame.mayHaveReturned = true;
+      else this.mayHaveExited = true;
+      return "maybe";
+    }
+    throw name === "return" ? new Returned() : new Exited();
+  }
+
+  unset(args: readonly ShellNode[], flow: Flow): void {
+    if (args.some((arg) => /^-[a-z]*f/.test(arg.text))) return;
+    for (const arg of args) {
+      if (/^-/.test(arg.text)) continue;
+      const name = expandWord(arg, this.state);
+      if (name === undefined) this.undecide(flow, arg, `unsets a name hpiam cannot know (${arg.text})`);
+      else this.state.unset(name, this.sure(flow));
+    }
   }
 
   private async enter(run: () => Promise<Tri>): Promise<Tri> {
@@ -182,29 +411,56 @@ export class ShellReader {
     }
   }
 
-  private set(args: ReadonlyArray<string | undefined>, flow: Flow): void {
-    args.forEach((arg, at) => {
-      const option = arg === "-o" || arg === "+o" ? (args[at + 1] === "allexport" ? arg[0] : undefined) : arg;
-      const on = option?.startsWith("-") ?? false;
-      if (option === undefined || !/^[-+][a-zA-Z]*a/.test(option.length === 1 ? `${option}a` : option))
-        return;
-      if (this.sure(flow)) this.state.allexport = on ? "yes" : "no";
-      else if (on && this.state.allexport === "no") this.state.allexport = "maybe";
-    });
+  /**
+   * Text the grammar could not read although the shell can (zsh's own syntax, mostly): what it holds may run and
+   * any watched name in it may be exported; where it may also set a name hpiam cannot see, that is undecided.
+   */
+  private async gap(node: ShellNode, flow: Flow): Promise<Tri> {
+    await this.sequence(named(node), { ...flow, certain: false });
+    this.mayExportNamesIn(node, flow);
+    const [from, to] = [node.startPosition.row + 1, node.endPosition.row + 1];
+    const lines = from === to ? `line ${from}` : `lines ${from}-${to}`;
+    if (flow.frame.unchecked)
+      this.undecide(flow, node, `hpiam cannot read ${lines}, and ${flow.frame.unchecked}`);
+    else if (this.gapMayTouch(node.text))
+      this.undecide(
+        flow,
+        node,
+        `hpiam cannot read ${lines} (syntax its grammar does not know), and they may set AWS_* variables`,
+      );
+    return "maybe";
+  }
+
+  /** Text that names no AWS_* variable, and runs nothing that could set one by a name hpiam cannot see. */
+  private gapMayTouch(text: string): boolean {
+    if (/AWS/i.test(text) || /(^|[\s;&|(])\.\s/.test(text)) return true;
+    const words = text.match(/[A-Za-z_][\w-]*/g) ?? [];
+    return words.some(
+      (word) => DYNAMIC_WORDS.has(word) || this.functions.has(word) || this.aliases.has(word),
+    );
   }
 
   private mayExportNamesIn(node: ShellNode, flow: Flow): void {
     for (const part of tokens(node)) {
       if (part.type === "variable_name" && this.watched(part.text)) {
         const line = part.startPosition.row + 1;
-        const origin = {
-          path: flow.frame.path,
-          line,
-          removal: { kind: "lines" as const, from: line, to: line },
-        };
-        this.state.assign(part.text, undefined, false, { exportIt: true, origin });
+        const origin = this.originOf(part.text, part, flow, () => ({ kind: "lines", from: line, to: line }));
+        this.state.assign(part.text, undefined, false, { exportIt: true, ...(origin ? { origin } : {}) });
       } else this.mayExportNamesIn(part, flow);
     }
+  }
+
+  /** A flow that stands for a file itself (a startup file too large to read). */
+  private fileFlow(path: string, dialect: Dialect): Flow {
+    const frame = {
+      path,
+      lines: [],
+      dialect,
+      inFunction: false,
+      mayHaveReturned: false,
+      aliases: this.aliases,
+    };
+    return { frame, certain: true };
   }
 
   /** The words of `[ … ]` / `[[ … ]]` in order, operators included, for evaluateTest. */
@@ -234,4 +490,129 @@ export class ShellReader {
     );
     return found.length === 0 ? [pattern] : found.sort().map((name) => `${dir}/${name}`);
   }
+
+  /** After the files: what runs before the first prompt (PROMPT_COMMAND, zsh's precmd) and traps that may fire. */
+  async runHooks(dialect: Dialect): Promise<void> {
+    const prompt = this.state.lastOrigin("PROMPT_COMMAND");
+    if (dialect === "bash" && prompt) {
+      const code = this.state.value("PROMPT_COMMAND");
+      await this.runHook(
+        { code, origin: prompt, certain: this.state.isSet("PROMPT_COMMAND") === "yes" },
+        dialect,
+        "PROMPT_COMMAND",
+      );
+    }
+    for (const trap of this.traps) await this.runHook(trap, dialect, "a trap");
+    if (dialect === "zsh") {
+      for (const name of ["precmd", ...this.precmd]) {
+        const called = this.functions.get(name);
+        if (!called) continue;
+        const frame = { ...called.frame, mayHaveReturned: false };
+        await this.call(called, [], { frame, certain: called.certain });
+      }
+    }
+  }
+
+  private async runHook(hook: Hook, dialect: Dialect, what: string): Promise<void> {
+    const { code, origin } = hook;
+    const frame: Frame = {
+      path: origin.path,
+      lines: [],
+      dialect,
+      inFunction: false,
+      mayHaveReturned: false,
+      aliases: this.aliases,
+      embedded: { line: origin.line, removal: origin.removal },
+    };
+    const flow = { frame, certain: hook.certain };
+    if (code === undefined) {
+      this.undecide(flow, undefined, `${what} runs text hpiam cannot know before each prompt`);
+      return;
+    }
+    const root = this.files.parse(code, dialect);
+    if (!named(root).every((statement) => setsOnlyWatched(statement, this.watched)))
+      frame.embedded = { line: origin.line, removal: byHand(what) };
+    try {
+      await this.topLevel(named(root), flow);
+    } catch (signal) {
+      if (!(signal instanceof Returned)) throw signal;
+    }
+  }
+}
+
+function byHand(what: string): Removal {
+  return { kind: "by-hand", why: `the export is in ${what}'s text, with other commands` };
+}
+
+/** Names in a gap's text that may set a variable by a name hpiam cannot see, or run code from a string. */
+const DYNAMIC_WORDS = new Set([
+  "eval",
+  "source",
+  "export",
+  "declare",
+  "typeset",
+  "local",
+  "readonly",
+  "integer",
+  "float",
+  "read",
+  "printf",
+  "print",
+  "set",
+  "setopt",
+  "unsetopt",
+  "emulate",
+  "trap",
+  "exec",
+  "alias",
+  "builtin",
+  "command",
+  "let",
+  "vared",
+  "PROMPT_COMMAND",
+  "precmd",
+  "precmd_functions",
+  "ZDOTDIR",
+  "mapfile",
+  "readarray",
+  "getopts",
+]);
+
+/** Functions the zsh package ships on $fpath (completion, prompts, hooks): they set no AWS_* variable. */
+const ZSH_SHIPPED = new Set([
+  "compinit",
+  "bashcompinit",
+  "promptinit",
+  "add-zsh-hook",
+  "colors",
+  "vcs_info",
+  "zmv",
+  "run-help",
+  "is-at-least",
+  "zrecompile",
+  "edit-command-line",
+  "select-word-style",
+  "url-quote-magic",
+  "bracketed-paste-magic",
+  "up-line-or-beginning-search",
+  "down-line-or-beginning-search",
+  "zcalc",
+]);
+
+/** A statement that only assigns or exports watched names (so that taking it out takes out nothing else). */
+function setsOnlyWatched(statement: ShellNode, watched: (name: string) => boolean): boolean {
+  const names = (nodes: readonly ShellNode[]) =>
+    nodes
+      .filter((node) => !/^-/.test(node.text))
+      .every((node) => {
+        const name =
+          node.type === "variable_assignment"
+            ? node.childForFieldName("name")?.text
+            : node.text.split(/[+=]/)[0];
+        return name !== undefined && watched(name);
+      });
+  if (statement.type === "declaration_command")
+    return tokens(statement)[0]?.type === "export" && names(named(statement));
+  if (statement.type === "variable_assignment") return names([statement]);
+  return false;
 }

@@ -1,9 +1,16 @@
 import type { Tri } from "./shell-syntax";
 
-/** How to take one assignment or export out of its file: whole lines, or a stretch of one line (byte columns). */
-export type Removal =
+/** One edit of a file: whole lines go, or a stretch of one line (byte columns) is cut or replaced by `:`. */
+export type LineEdit =
   | { kind: "lines"; from: number; to: number }
   | { kind: "cut"; line: number; column: number; length: number; replacement: "" | ":" };
+
+/**
+ * How to take one assignment or export out of its file: one edit, several (a command over several lines), or
+ * none that a sed can make exactly (inside `eval`'s text, an alias's, a brace expansion that also sets other
+ * names), with why.
+ */
+export type Removal = LineEdit | { kind: "edits"; edits: LineEdit[] } | { kind: "by-hand"; why: string };
 
 /** A statement that assigned or exported a variable. */
 export interface Origin {
@@ -34,6 +41,8 @@ export interface ExportedVariable {
 export class ShellState {
   private readonly variables = new Map<string, Variable>();
   allexport: Tri = "no";
+  /** `$1`, `$2`, … of the function or sourced file being read (a login shell has none). */
+  positional: ReadonlyArray<string | undefined> = [];
 
   /** `known`: values the shell starts with; `unsetAtStart`: names a fresh login does not have unless a file sets them. */
   constructor(
@@ -42,6 +51,11 @@ export class ShellState {
   ) {}
 
   value(name: string): string | undefined {
+    if (/^[1-9][0-9]*$/.test(name)) {
+      const at = Number(name) - 1;
+      return at < this.positional.length ? this.positional[at] : "";
+    }
+    if (name === "#") return String(this.positional.length);
     const found = this.variables.get(name);
     if (found) return found.set === "no" ? "" : found.set === "yes" ? found.value : undefined;
     if (name in this.known) return this.known[name];
@@ -85,6 +99,19 @@ export class ShellState {
       return;
     }
     Object.assign(found, { value: "", set: "no", exported: "no", origins: [] });
+  }
+
+  /** Whether the variable is set ("maybe": only where a condition the reading could not decide holds). */
+  isSet(name: string): Tri {
+    const found = this.variables.get(name);
+    if (found) return found.set;
+    if (name in this.known) return "yes";
+    return this.unsetAtStart(name) ? "no" : "maybe";
+  }
+
+  /** Where the variable was last assigned, when that was recorded. */
+  lastOrigin(name: string): Origin | undefined {
+    return this.variables.get(name)?.origins.at(-1);
   }
 
   /** Variables a new shell would have in its environment, of those `wanted` names. */
