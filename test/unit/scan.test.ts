@@ -6,6 +6,7 @@ import { credentialProfiles } from "../../src/domain/aws-profiles";
 import { scanAwsDir } from "../../src/scan/aws-dir";
 import { findShellExports } from "../../src/scan/shell-exports";
 import { createAwsPort } from "../../src/system/aws";
+import { createExecutor } from "../../src/system/exec";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
 
@@ -39,6 +40,7 @@ describe("scanning a home", () => {
   const realContext = () => ({
     ...fakeContext(),
     files: createFiles(),
+    exec: createExecutor(),
     aws: createAwsPort({}, { debug() {}, info() {} }, async () => undefined),
   });
 
