@@ -159,6 +159,9 @@ export const STARTUP_CASES: readonly StartupCase[] = [
   ["export of a name from a command", "~/.bash_aliases", `export "$(cat ~/.aws-name)=dev"\n`, {}, "unknown"],
   ["a name built from literal parts", "~/.bash_aliases", `p=AWS\nexport "\${p}_PROFILE=dev"\n`],
   ["a name from a command that cannot be AWS_*", "~/.bash_aliases", `export "MY_$(id -u)=1"\n`],
+  ["a name assigned in a branch hpiam cannot decide", "~/.bash_aliases", `if [ "$(echo x)" = x ]; then p=AWS_PROFILE; export "$p=dev"; fi\n`],
+  ["an exit that may run, then a loop over names", "~/.bash_aliases", `[ "$(echo x)" = y ] && exit\nfor v in AWS_PROFILE; do export "$v=dev"; done\n`],
+  ["${VAR:-default} naming a file to source", "~/.bash_aliases", `. "\${AWS_ENV_DIR:-$HOME}/.aws-env"\n`],
 ];
 
 /** Files some forms need besides their own: what they source or read. */

@@ -6,7 +6,7 @@ import {
   type UndecidedForm,
 } from "./shell-exports";
 import { Exited, ShellReader, type StartupFiles } from "./shell-reader";
-import { ShellState } from "./shell-state";
+import { type Reading, startState } from "./login-environment";
 import type { Dialect } from "./shell-words";
 
 /** Which shell the user logs in with (the user database's shell field); `unknown`: both are read. */
@@ -35,27 +35,14 @@ export interface ShellStartup {
   otherExports: string[];
 }
 
-/** Names that are unset in a new shell unless a file sets them (they are not inherited from a login). */
-const UNSET_AT_START = new Set(["PROMPT_COMMAND", "ZDOTDIR", "BASH_ENV", "ENV"]);
-
-/** What the shell has before it reads a file, as an interactive login shell (`bash -li`, `zsh -li`). */
-function loginState(home: string, dialect: Dialect): ShellState {
-  const known: Record<string, string> =
-    dialect === "bash"
-      ? { HOME: home, PS1: "\\s-\\v\\$ ", BASH: "/bin/bash", BASH_VERSION: "5", "-": "himBHs" }
-      : { HOME: home, PS1: "%m%# ", ZSH_NAME: "zsh", ZSH_VERSION: "5", "-": "569JNRXZghiklms" };
-  const other = dialect === "bash" ? ["ZSH_VERSION", "ZSH_NAME"] : ["BASH_VERSION", "BASH"];
-  const unset = (name: string) => isWatchedVariable(name) || UNSET_AT_START.has(name) || other.includes(name);
-  return new ShellState(known, unset);
-}
-
 /**
  * The watched variables a new shell of the user whose home this is would export, with the statements
  * responsible. Each shell starts with what PAM's pam_env puts in the environment (`pam`), then reads:
  * - bash as an interactive login shell (`bash -li`, an ssh or SSM login): /etc/profile (and what it sources:
  *   /etc/bash.bashrc, /etc/profile.d/*.sh on Debian and Ubuntu), then the first of ~/.bash_profile,
  *   ~/.bash_login, ~/.profile (Ubuntu's sources ~/.bashrc, which sources ~/.bash_aliases);
- * - bash as an interactive shell that is not a login (`bash -i`, a terminal in tmux): /etc/bash.bashrc, ~/.bashrc;
+ * - bash as an interactive shell that is not a login (`bash -i`, a terminal in tmux): /etc/bash.bashrc, ~/.bashrc,
+ *   starting with what the login shell exported;
  * - zsh, for a zsh user: /etc/zsh/zshenv, $ZDOTDIR/.zshenv, /etc/zsh/zprofile, $ZDOTDIR/.zprofile,
  *   /etc/zsh/zshrc, $ZDOTDIR/.zshrc, /etc/zsh/zlogin, $ZDOTDIR/.zlogin (ZDOTDIR is the home unless one of them
  *   sets it);
@@ -66,24 +53,26 @@ export async function readLoginShell(
   home: string,
   { shell, pam }: { shell: LoginShell; pam: readonly PamFile[] },
 ): Promise<ShellStartup> {
-  const readings = [
-    ...(shell === "zsh" ? [] : [readBash(true), readBash(false)]),
-    ...(shell === "bash" ? [] : [readZsh]),
-  ];
-  const readers = await Promise.all(
-    readings.map(async (read) => {
-      const dialect: Dialect = read === readZsh ? "zsh" : "bash";
-      const reader = new ShellReader(files, loginState(home, dialect), isWatchedVariable);
-      applyPam(reader, pam);
-      try {
-        await read(reader, home);
-        await reader.runHooks(dialect);
-      } catch (signal) {
-        if (!(signal instanceof Exited)) throw signal;
-      }
-      return reader;
-    }),
-  );
+  const read = async (kind: Reading, inherited?: ReadonlySet<string>): Promise<ShellReader> => {
+    const dialect: Dialect = kind === "zsh-login" ? "zsh" : "bash";
+    const reader = new ShellReader(files, startState(home, kind, inherited), isWatchedVariable);
+    applyPam(reader, pam);
+    try {
+      await (kind === "zsh-login" ? readZsh(reader, home) : readBash(reader, home, kind === "bash-login"));
+      await reader.runHooks(dialect);
+    } catch (signal) {
+      if (!(signal instanceof Exited)) throw signal;
+    }
+    return reader;
+  };
+  const readers: ShellReader[] = [];
+  if (shell !== "zsh") {
+    // A terminal that is not a login (tmux's) starts with what the login shell exported.
+    const login = await read("bash-login");
+    const exported = login.state.exported((name) => !isWatchedVariable(name)).map(({ name }) => name);
+    readers.push(login, await read("bash-terminal", new Set(exported)));
+  }
+  if (shell !== "bash") readers.push(await read("zsh-login"));
   const found = new Map<string, StartupExport>();
   for (const reader of readers) {
     for (const { name, certain, origins } of reader.state.exported(isWatchedVariable)) {
@@ -126,19 +115,17 @@ function applyPam(reader: ShellReader, pam: readonly PamFile[]): void {
 }
 
 /** bash as a login shell (`login`) or as a terminal that is not one. */
-function readBash(login: boolean): (reader: ShellReader, home: string) => Promise<void> {
-  return async (reader, home) => {
-    const [system, own] = login
-      ? [["/etc/profile"], [".bash_profile", ".bash_login", ".profile"]]
-      : [["/etc/bash.bashrc"], [".bashrc"]];
-    for (const path of system) await reader.source(path, true, "bash");
-    for (const name of own) {
-      // The first of them that exists (a login); ~/.bashrc (a terminal).
-      if ((await reader.files.probe(`${home}/${name}`)) === undefined) continue;
-      await reader.source(`${home}/${name}`, true, "bash");
-      break;
-    }
-  };
+async function readBash(reader: ShellReader, home: string, login: boolean): Promise<void> {
+  const [system, own] = login
+    ? [["/etc/profile"], [".bash_profile", ".bash_login", ".profile"]]
+    : [["/etc/bash.bashrc"], [".bashrc"]];
+  for (const path of system) await reader.source(path, true, "bash");
+  for (const name of own) {
+    // The first of them that exists (a login); ~/.bashrc (a terminal).
+    if ((await reader.files.probe(`${home}/${name}`)) === undefined) continue;
+    await reader.source(`${home}/${name}`, true, "bash");
+    break;
+  }
 }
 
 /** zsh's files in its order, its own ones from $ZDOTDIR as it stands before each; NO_RCS and NO_GLOBAL_RCS stop them. */

@@ -96,9 +96,26 @@ export class ShellReader {
 
   constructor(
     readonly files: StartupFiles,
-    readonly state: ShellState,
+    /** The variables as the statement being read sees them (a branch of them inside an undecided `if`). */
+    public state: ShellState,
     readonly watched: (name: string) => boolean,
   ) {}
+
+  /**
+   * Runs statements that may not run: they see their own assignments; the shell after sees them as "maybe". A
+   * `return` (of `frame`) or `exit` that may have run among them leaves what follows as uncertain.
+   */
+  async maybe<T>(run: () => Promise<T>, frame?: Frame): Promise<T> {
+    const outer = this.state;
+    const [exited, returned] = [this.mayHaveExited, frame?.mayHaveReturned];
+    this.state = outer.branch();
+    try {
+      return await run();
+    } finally {
+      const leaves = (!exited && this.mayHaveExited) || (frame && !returned && frame.mayHaveReturned);
+      this.state = leaves ? outer.branch() : outer;
+    }
+  }
 
   get undecided(): readonly UndecidedForm[] {
     return this.undecidedForms;
@@ -286,7 +303,7 @@ export class ShellReader {
         status = await this.simpleCommand(node, rest, flow, true);
       return status;
     }
-    await this.simpleCommand(node, rest, { ...flow, certain: false }, true);
+    await this.maybe(() => this.simpleCommand(node, rest, { ...flow, certain: false }, true), flow.frame);
     return "maybe";
   }
 
@@ -302,7 +319,8 @@ export class ShellReader {
     this.state.positional = args.map((arg) => expandWord(arg, this.state));
     try {
       const body = called.body.type === "compound_statement" ? named(called.body) : [called.body];
-      return await this.enter(() => this.sequence(body, { frame, certain }));
+      const run = () => this.enter(() => this.sequence(body, { frame, certain }));
+      return await (certain ? run() : this.maybe(run));
     } finally {
       this.state.positional = saved;
     }
@@ -384,6 +402,8 @@ export class ShellReader {
     if (!this.sure(flow)) {
       if (name === "return") flow.frame.mayHaveReturned = true;
       else this.mayHaveExited = true;
+      // What follows may not run: it sees its own assignments, and the shell sees them as "maybe".
+      this.state = this.state.branch();
       return "maybe";
     }
     throw name === "return" ? new Returned() : new Exited();
@@ -399,7 +419,9 @@ export class ShellReader {
     }
   }
 
+  /** A function's or file's body: where it returns, the state is the one it started with (and an `exit` that may have run keeps what follows uncertain). */
   private async enter(run: () => Promise<Tri>): Promise<Tri> {
+    const [saved, exited] = [this.state, this.mayHaveExited];
     this.depth++;
     try {
       return await run();
@@ -408,6 +430,7 @@ export class ShellReader {
       throw signal;
     } finally {
       this.depth--;
+      if (this.state !== saved) this.state = !exited && this.mayHaveExited ? saved.branch() : saved;
     }
   }
 
@@ -416,7 +439,7 @@ export class ShellReader {
    * any watched name in it may be exported; where it may also set a name hpiam cannot see, that is undecided.
    */
   private async gap(node: ShellNode, flow: Flow): Promise<Tri> {
-    await this.sequence(named(node), { ...flow, certain: false });
+    await this.maybe(() => this.sequence(named(node), { ...flow, certain: false }), flow.frame);
     this.mayExportNamesIn(node, flow);
     const [from, to] = [node.startPosition.row + 1, node.endPosition.row + 1];
     const lines = from === to ? `line ${from}` : `lines ${from}-${to}`;
@@ -495,7 +518,7 @@ export class ShellReader {
   async runHooks(dialect: Dialect): Promise<void> {
     const prompt = this.state.lastOrigin("PROMPT_COMMAND");
     if (dialect === "bash" && prompt) {
-      const code = this.state.value("PROMPT_COMMAND");
+      const code = this.state.valueIfSet("PROMPT_COMMAND");
       await this.runHook(
         { code, origin: prompt, certain: this.state.isSet("PROMPT_COMMAND") === "yes" },
         dialect,
@@ -533,7 +556,8 @@ export class ShellReader {
     if (!named(root).every((statement) => setsOnlyWatched(statement, this.watched)))
       frame.embedded = { line: origin.line, removal: byHand(what) };
     try {
-      await this.topLevel(named(root), flow);
+      const run = () => this.topLevel(named(root), flow);
+      await (hook.certain ? run() : this.maybe(run));
     } catch (signal) {
       if (!(signal instanceof Returned)) throw signal;
     }

@@ -1,8 +1,6 @@
 import type { ShellState } from "./shell-state";
 import { type ShellNode, tokens } from "./shell-syntax";
 
-const PARAMETER = /^\$\{([A-Za-z_][A-Za-z0-9_]*|[1-9][0-9]*|#)(?:(:?[-=+])([^$`\\]*))?\}$/;
-
 /** An assignment an expansion makes (`${NAME:=word}`), for the reader to record. */
 export type OnAssign = (name: string, value: string) => void;
 
@@ -41,7 +39,7 @@ export function expandWord(node: ShellNode, state: ShellState, assign?: OnAssign
     case "simple_expansion":
       return parameter(node.text.slice(1), state);
     case "expansion":
-      return expansion(node.text, state, assign);
+      return expansion(node, state, assign);
     default:
       return undefined;
   }
@@ -133,25 +131,31 @@ function parameter(name: string, state: ShellState): string | undefined {
     const all = state.positional;
     return all.every((arg) => arg !== undefined) ? all.join(" ") : undefined;
   }
-  return /^([A-Za-z_][A-Za-z0-9_]*|[1-9]|[-#])$/.test(name) ? state.value(name) : undefined;
+  return /^([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[-#])$/.test(name) ? state.value(name) : undefined;
 }
 
-function expansion(text: string, state: ShellState, assign?: OnAssign): string | undefined {
-  const match = PARAMETER.exec(text);
-  if (!match) return undefined;
-  const [, name = "", operator, word = ""] = match;
-  const value = state.value(name);
+/** `${NAME}`, `${NAME:-word}`, `${NAME-word}`, `${NAME:+word}`, `${NAME:=word}` (which assigns); nothing else. */
+function expansion(node: ShellNode, state: ShellState, assign?: OnAssign): string | undefined {
+  const [nameNode, operator, ...rest] = tokens(node).slice(1, -1);
+  if (nameNode?.type !== "variable_name") return undefined;
+  const name = nameNode.text;
+  const value = parameter(name, state);
   if (!operator) return value;
+  if (!/^:?[-=+]$/.test(operator.type)) return undefined;
   if (value === undefined) return undefined;
-  // Without the colon an empty value and an unset one differ, and the reading cannot tell them apart.
-  if (value === "" && !operator.startsWith(":") && word !== "") return undefined;
-  if (operator.endsWith("+")) return value === "" ? "" : word;
-  if (value !== "") return value;
-  if (operator.endsWith("=")) {
+  const word = () => joined(rest, state, assign);
+  // With the colon an empty value counts as unset; without it only an unset one does.
+  const set = /^[A-Za-z_]/.test(name) ? state.isSet(name) : value === "" ? "maybe" : "yes";
+  if (!operator.type.startsWith(":") && set === "maybe") return undefined;
+  const empty = operator.type.startsWith(":") ? value === "" : set === "no";
+  if (operator.type.endsWith("+")) return empty ? "" : word();
+  if (!empty) return value;
+  const fallback = word();
+  if (operator.type.endsWith("=") && fallback !== undefined) {
     if (!assign || !/^[A-Za-z_]/.test(name)) return undefined;
-    assign(name, word);
+    assign(name, fallback);
   }
-  return word;
+  return fallback;
 }
 
 /**
