@@ -1,5 +1,5 @@
 import type { LineEdit, Removal } from "./shell-state";
-import type { ShellNode } from "./shell-syntax";
+import { named, type ShellNode, tokens } from "./shell-syntax";
 
 const AFTER_ALONE = /^\s*;?\s*(#.*)?$/;
 
@@ -52,4 +52,37 @@ export function wordRemoval(
 /** Lines hold one character a byte (Latin-1), so columns are the byte columns `sed` counts in the C locale. */
 function cut(row: number, from: number, to: number, replacement: "" | ":"): LineEdit {
   return { kind: "cut", line: row + 1, column: from, length: Math.max(0, to - from), replacement };
+}
+
+/**
+ * Where code from a string (eval's, an alias's, PROMPT_COMMAND's) exports: the statement that runs it goes
+ * (`whole`) when the text only sets watched names; else no edit takes out only those, and the file is edited by
+ * hand.
+ */
+export function embeddedRemoval(
+  root: ShellNode,
+  watched: (name: string) => boolean,
+  what: string,
+  whole: () => Removal,
+): Removal {
+  if (named(root).every((statement) => setsOnlyWatched(statement, watched))) return whole();
+  return { kind: "by-hand", why: `the export is in ${what}'s text, with other commands` };
+}
+
+/** A statement that only assigns or exports watched names (so that taking it out takes out nothing else). */
+function setsOnlyWatched(statement: ShellNode, watched: (name: string) => boolean): boolean {
+  const names = (nodes: readonly ShellNode[]) =>
+    nodes
+      .filter((node) => !/^-/.test(node.text))
+      .every((node) => {
+        const name =
+          node.type === "variable_assignment"
+            ? node.childForFieldName("name")?.text
+            : node.text.split(/[+=]/)[0];
+        return name !== undefined && watched(name);
+      });
+  if (statement.type === "declaration_command")
+    return tokens(statement)[0]?.type === "export" && names(named(statement));
+  if (statement.type === "variable_assignment") return names([statement]);
+  return false;
 }

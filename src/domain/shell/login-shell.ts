@@ -5,6 +5,7 @@ import {
   type StartupExport,
   type UndecidedForm,
 } from "./shell-exports";
+import { runHooks } from "./shell-hooks";
 import { Exited, ShellReader, type StartupFiles } from "./shell-reader";
 import { type Reading, startState } from "./login-environment";
 import type { Dialect } from "./shell-words";
@@ -59,7 +60,7 @@ export async function readLoginShell(
     applyPam(reader, pam);
     try {
       await (kind === "zsh-login" ? readZsh(reader, home) : readBash(reader, home, kind === "bash-login"));
-      await reader.runHooks(dialect);
+      await runHooks(reader, dialect);
     } catch (signal) {
       if (!(signal instanceof Exited)) throw signal;
     }
@@ -148,19 +149,9 @@ function zdotdir(reader: ShellReader, home: string): string | undefined {
   if (state.isSet("ZDOTDIR") === "no") return home;
   const dir = state.value("ZDOTDIR");
   if (dir !== undefined && state.isSet("ZDOTDIR") === "yes") return dir === "" ? home : dir;
-  const origin = state.lastOrigin("ZDOTDIR");
-  const frame = {
-    path: origin?.path ?? home,
-    lines: [],
-    dialect: "zsh" as const,
-    inFunction: false,
-    mayHaveReturned: false,
-    aliases: reader.aliases,
-    ...(origin ? { embedded: { line: origin.line, removal: origin.removal } } : {}),
-  };
-  reader.undecide(
-    { frame, certain: true },
-    undefined,
+  const origin = state.lastOrigin("ZDOTDIR") ?? { path: home, line: 1 };
+  reader.undecideAt(
+    origin,
     "sets ZDOTDIR, where zsh reads the user's startup files, to a value hpiam cannot know",
   );
   return undefined;

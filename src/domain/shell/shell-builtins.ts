@@ -6,6 +6,17 @@ import { named, type ShellNode, type Tri, unknownPart } from "./shell-syntax";
 import { evaluateTest } from "./shell-test";
 import { expandFields, expandWord } from "./shell-words";
 
+/** Functions the zsh package ships on $fpath (completion, prompts, hooks): they set no AWS_* variable. */
+const ZSH_SHIPPED = new Set(
+  [
+    "compinit bashcompinit promptinit add-zsh-hook colors vcs_info zmv zcalc run-help is-at-least zrecompile",
+    "edit-command-line select-word-style url-quote-magic bracketed-paste-magic",
+    "up-line-or-beginning-search down-line-or-beginning-search",
+  ]
+    .join(" ")
+    .split(" "),
+);
+
 /** Programs whose output, run by `eval`, only ever sets their own variables (LS_COLORS, LESSOPEN, LANG, …). */
 const KNOWN_OUTPUT = new Set(["dircolors", "lesspipe", "lessfile", "locale-check", "ssh-agent"]);
 
@@ -330,4 +341,10 @@ function runExec(reader: ShellReader, args: readonly ShellNode[], node: ShellNod
     `exec hands the shell to another program (${words.map((word) => word.text).join(" ")})`,
   );
   return reader.leave("exit", flow);
+}
+
+/** A function `autoload` named runs a file on $fpath, which hpiam does not read (zsh's own ones aside). */
+export function callAutoloaded(reader: ShellReader, name: string, node: ShellNode, flow: Flow): void {
+  if (ZSH_SHIPPED.has(name)) return;
+  reader.undecide(flow, node, `calls ${name}, a function zsh loads from $fpath, which hpiam does not read`);
 }

@@ -1,6 +1,7 @@
-import { commandRemoval } from "./export-removal";
+import { commandRemoval, embeddedRemoval } from "./export-removal";
 import { runAssignment, runDeclaration } from "./shell-assignments";
-import { runBuiltin } from "./shell-builtins";
+import { callAutoloaded, runBuiltin } from "./shell-builtins";
+import { readGap } from "./shell-gaps";
 import { runCompound } from "./shell-compound";
 import type { UndecidedForm } from "./shell-exports";
 import type { Origin, Removal, ShellState } from "./shell-state";
@@ -66,7 +67,8 @@ const MAX_DEPTH = 24;
 /** Variables whose assignments are tracked although hpiam does not report them: they run code, or name files. */
 const TRACKED = new Set(["PROMPT_COMMAND", "ZDOTDIR", "precmd_functions"]);
 
-interface Hook {
+/** Code left to run later (a trap's), with the statement that set it. */
+export interface Hook {
   code: string | undefined;
   origin: Origin;
   certain: boolean;
@@ -128,7 +130,11 @@ export class ShellReader {
   /** What the reading cannot decide and may set an AWS_* name: reported with its file and line. */
   undecide(flow: Flow, node: ShellNode | undefined, why: string): void {
     const line = flow.frame.embedded?.line ?? (node ? node.startPosition.row + 1 : 1);
-    this.undecidedForms.push({ path: flow.frame.path, line, why });
+    this.undecideAt({ path: flow.frame.path, line }, why);
+  }
+
+  undecideAt({ path, line }: { path: string; line: number }, why: string): void {
+    this.undecidedForms.push({ path, line, why });
   }
 
   /** Where an assignment or export of `name` is and how it goes, if it is one the reading keeps track of. */
@@ -150,8 +156,9 @@ export class ShellReader {
     const file = await this.files.load(path, dialect);
     if (!file) return "no";
     if ("unreadable" in file) {
-      const where = at?.flow ?? this.fileFlow(path, dialect);
-      this.undecide(where, at?.node, `${path}: ${file.unreadable}`);
+      const why = `${path}: ${file.unreadable}`;
+      if (at) this.undecide(at.flow, at.node, why);
+      else this.undecideAt({ path, line: 1 }, why);
       return "maybe";
     }
     const frame: Frame = {
@@ -235,7 +242,7 @@ export class ShellReader {
       case "test_command":
         return evaluateTest(this.testWords(node), this.files.probe, node.text.startsWith("[["));
       case "ERROR":
-        return this.gap(node, flow);
+        return readGap(this, node, flow);
       default:
         // subshells, pipelines and command substitutions change nothing in this shell
         return runCompound(this, node, flow);
@@ -287,10 +294,7 @@ export class ShellReader {
     if (builtin !== undefined) return builtin;
     const called = functions ? this.functions.get(name) : undefined;
     if (called) return this.call(called, args, flow);
-    if (zsh && this.autoloaded.has(name) && !ZSH_SHIPPED.has(name)) {
-      this.undecide(flow, node, `calls ${name}, a function zsh loads from $fpath, which hpiam does not read`);
-      return "maybe";
-    }
+    if (zsh && this.autoloaded.has(name)) callAutoloaded(this, name, node, flow);
     return "maybe";
   }
 
@@ -351,8 +355,7 @@ export class ShellReader {
   ): Promise<Tri> {
     if (this.depth >= MAX_DEPTH) return "maybe";
     const root = this.files.parse(code, dialect);
-    const onlyExports = named(root).every((statement) => setsOnlyWatched(statement, this.watched));
-    const removal = onlyExports ? commandRemoval(node, flow.frame.lines) : byHand(what);
+    const removal = embeddedRemoval(root, this.watched, what, () => commandRemoval(node, flow.frame.lines));
     const embedded = flow.frame.embedded ?? { line: node.startPosition.row + 1, removal };
     const frame: Frame = { ...flow.frame, dialect, embedded };
     this.depth++;
@@ -434,58 +437,6 @@ export class ShellReader {
     }
   }
 
-  /**
-   * Text the grammar could not read although the shell can (zsh's own syntax, mostly): what it holds may run and
-   * any watched name in it may be exported; where it may also set a name hpiam cannot see, that is undecided.
-   */
-  private async gap(node: ShellNode, flow: Flow): Promise<Tri> {
-    await this.maybe(() => this.sequence(named(node), { ...flow, certain: false }), flow.frame);
-    this.mayExportNamesIn(node, flow);
-    const [from, to] = [node.startPosition.row + 1, node.endPosition.row + 1];
-    const lines = from === to ? `line ${from}` : `lines ${from}-${to}`;
-    if (flow.frame.unchecked)
-      this.undecide(flow, node, `hpiam cannot read ${lines}, and ${flow.frame.unchecked}`);
-    else if (this.gapMayTouch(node.text))
-      this.undecide(
-        flow,
-        node,
-        `hpiam cannot read ${lines} (syntax its grammar does not know), and they may set AWS_* variables`,
-      );
-    return "maybe";
-  }
-
-  /** Text that names no AWS_* variable, and runs nothing that could set one by a name hpiam cannot see. */
-  private gapMayTouch(text: string): boolean {
-    if (/AWS/i.test(text) || /(^|[\s;&|(])\.\s/.test(text)) return true;
-    const words = text.match(/[A-Za-z_][\w-]*/g) ?? [];
-    return words.some(
-      (word) => DYNAMIC_WORDS.has(word) || this.functions.has(word) || this.aliases.has(word),
-    );
-  }
-
-  private mayExportNamesIn(node: ShellNode, flow: Flow): void {
-    for (const part of tokens(node)) {
-      if (part.type === "variable_name" && this.watched(part.text)) {
-        const line = part.startPosition.row + 1;
-        const origin = this.originOf(part.text, part, flow, () => ({ kind: "lines", from: line, to: line }));
-        this.state.assign(part.text, undefined, false, { exportIt: true, ...(origin ? { origin } : {}) });
-      } else this.mayExportNamesIn(part, flow);
-    }
-  }
-
-  /** A flow that stands for a file itself (a startup file too large to read). */
-  private fileFlow(path: string, dialect: Dialect): Flow {
-    const frame = {
-      path,
-      lines: [],
-      dialect,
-      inFunction: false,
-      mayHaveReturned: false,
-      aliases: this.aliases,
-    };
-    return { frame, certain: true };
-  }
-
   /** The words of `[ … ]` / `[[ … ]]` in order, operators included, for evaluateTest. */
   private testWords(node: ShellNode): Array<string | undefined> {
     return tokens(node).flatMap((part): Array<string | undefined> => {
@@ -514,129 +465,13 @@ export class ShellReader {
     return found.length === 0 ? [pattern] : found.sort().map((name) => `${dir}/${name}`);
   }
 
-  /** After the files: what runs before the first prompt (PROMPT_COMMAND, zsh's precmd) and traps that may fire. */
-  async runHooks(dialect: Dialect): Promise<void> {
-    const prompt = this.state.lastOrigin("PROMPT_COMMAND");
-    if (dialect === "bash" && prompt) {
-      const code = this.state.valueIfSet("PROMPT_COMMAND");
-      await this.runHook(
-        { code, origin: prompt, certain: this.state.isSet("PROMPT_COMMAND") === "yes" },
-        dialect,
-        "PROMPT_COMMAND",
-      );
-    }
-    for (const trap of this.traps) await this.runHook(trap, dialect, "a trap");
-    if (dialect === "zsh") {
-      for (const name of ["precmd", ...this.precmd]) {
-        const called = this.functions.get(name);
-        if (!called) continue;
-        const frame = { ...called.frame, mayHaveReturned: false };
-        await this.call(called, [], { frame, certain: called.certain });
-      }
-    }
-  }
-
-  private async runHook(hook: Hook, dialect: Dialect, what: string): Promise<void> {
-    const { code, origin } = hook;
-    const frame: Frame = {
-      path: origin.path,
-      lines: [],
-      dialect,
-      inFunction: false,
-      mayHaveReturned: false,
-      aliases: this.aliases,
-      embedded: { line: origin.line, removal: origin.removal },
-    };
-    const flow = { frame, certain: hook.certain };
-    if (code === undefined) {
-      this.undecide(flow, undefined, `${what} runs text hpiam cannot know before each prompt`);
-      return;
-    }
-    const root = this.files.parse(code, dialect);
-    if (!named(root).every((statement) => setsOnlyWatched(statement, this.watched)))
-      frame.embedded = { line: origin.line, removal: byHand(what) };
+  /** Code run apart from the files (a hook, a trap): a `return` in it ends it; where it may not run, a branch. */
+  async runApart(root: ShellNode, flow: Flow): Promise<void> {
     try {
       const run = () => this.topLevel(named(root), flow);
-      await (hook.certain ? run() : this.maybe(run));
+      await (flow.certain ? run() : this.maybe(run));
     } catch (signal) {
       if (!(signal instanceof Returned)) throw signal;
     }
   }
-}
-
-function byHand(what: string): Removal {
-  return { kind: "by-hand", why: `the export is in ${what}'s text, with other commands` };
-}
-
-/** Names in a gap's text that may set a variable by a name hpiam cannot see, or run code from a string. */
-const DYNAMIC_WORDS = new Set([
-  "eval",
-  "source",
-  "export",
-  "declare",
-  "typeset",
-  "local",
-  "readonly",
-  "integer",
-  "float",
-  "read",
-  "printf",
-  "print",
-  "set",
-  "setopt",
-  "unsetopt",
-  "emulate",
-  "trap",
-  "exec",
-  "alias",
-  "builtin",
-  "command",
-  "let",
-  "vared",
-  "PROMPT_COMMAND",
-  "precmd",
-  "precmd_functions",
-  "ZDOTDIR",
-  "mapfile",
-  "readarray",
-  "getopts",
-]);
-
-/** Functions the zsh package ships on $fpath (completion, prompts, hooks): they set no AWS_* variable. */
-const ZSH_SHIPPED = new Set([
-  "compinit",
-  "bashcompinit",
-  "promptinit",
-  "add-zsh-hook",
-  "colors",
-  "vcs_info",
-  "zmv",
-  "run-help",
-  "is-at-least",
-  "zrecompile",
-  "edit-command-line",
-  "select-word-style",
-  "url-quote-magic",
-  "bracketed-paste-magic",
-  "up-line-or-beginning-search",
-  "down-line-or-beginning-search",
-  "zcalc",
-]);
-
-/** A statement that only assigns or exports watched names (so that taking it out takes out nothing else). */
-function setsOnlyWatched(statement: ShellNode, watched: (name: string) => boolean): boolean {
-  const names = (nodes: readonly ShellNode[]) =>
-    nodes
-      .filter((node) => !/^-/.test(node.text))
-      .every((node) => {
-        const name =
-          node.type === "variable_assignment"
-            ? node.childForFieldName("name")?.text
-            : node.text.split(/[+=]/)[0];
-        return name !== undefined && watched(name);
-      });
-  if (statement.type === "declaration_command")
-    return tokens(statement)[0]?.type === "export" && names(named(statement));
-  if (statement.type === "variable_assignment") return names([statement]);
-  return false;
 }
