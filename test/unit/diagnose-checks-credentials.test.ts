@@ -91,7 +91,8 @@ describe("environment", () => {
     const ctx = fakeNode(
       {},
       {
-        "/home/ubuntu/.profile": "PATH=$PATH:~/bin\nwhile read -r line; do export \"$line\"; done < ~/.aws.env\n",
+        "/home/ubuntu/.profile":
+          'PATH=$PATH:~/bin\nwhile read -r line; do export "$line"; done < ~/.aws.env\n',
       },
     );
     expect(await check("environment", ctx)).toMatchObject({

@@ -69,7 +69,9 @@ describe("removal commands for startup files", () => {
     await symlink(target, join(home, ".profile"));
     const { exports } = await readShellStartup(ctx(), home);
     const { command } = startupFileFix(join(home, ".profile"), exports);
-    expect(command).toBe(`sed -i -e '2d' ${target}  # ${join(home, ".profile")} is a symbolic link to this file`);
+    expect(command).toBe(
+      `sed -i -e '2d' ${target}  # ${join(home, ".profile")} is a symbolic link to this file`,
+    );
     await execa("sh", ["-c", command]);
     expect((await lstat(join(home, ".profile"))).isSymbolicLink()).toBe(true);
     expect(await readFile(target, "utf8")).toBe("export LANG=C.UTF-8\n");
