@@ -83,7 +83,7 @@ async function lookUpShell(ctx: Context, user: string): Promise<string | undefin
 }
 
 /** The files of one reading: each parsed once (per shell), whatever reads it; trees freed at the end. */
-export class StartupFileSet {
+class StartupFileSet {
   private readonly trees: Array<{ dispose(): void }> = [];
   private readonly parsed = new Map<string, Promise<ParsedFile | { unreadable: string } | undefined>>();
   /** Which shells read each file (its syntax is theirs). */
@@ -98,7 +98,7 @@ export class StartupFileSet {
   }
 
   files(overlay?: ReadonlyMap<string, string>): StartupFiles {
-    const ctx = this.ctx;
+    const { ctx, where } = this;
     return {
       load: (path, dialect) => {
         const real = this.where(fromBytes(path));
@@ -106,7 +106,7 @@ export class StartupFileSet {
         if (real.startsWith("/usr/share/")) return Promise.resolve(undefined);
         this.dialects.set(real, new Set([...(this.dialects.get(real) ?? []), dialect]));
         const text = overlay?.get(real);
-        if (text !== undefined) return Promise.resolve(this.parseFile(real, text, dialect));
+        if (text !== undefined) return this.prepare(real, text, dialect);
         const key = `${dialect}\0${real}`;
         const file = this.parsed.get(key) ?? this.loadFile(real, dialect);
         this.parsed.set(key, file);
@@ -114,7 +114,7 @@ export class StartupFileSet {
       },
       parse: (text, dialect) => this.parse(text, dialect).root,
       async probe(path) {
-        const info = await ctx.files.stat(systemPaths(ctx)(fromBytes(path))).catch(() => "unknown" as const);
+        const info = await ctx.files.stat(where(fromBytes(path))).catch(() => "unknown" as const);
         if (info === undefined || info === "unknown") return info;
         const kind = info.kind === "file" || info.kind === "directory" ? info.kind : "other";
         return { kind, size: info.size, mode: info.mode };
@@ -172,6 +172,11 @@ export class StartupFileSet {
         return { unreadable: "root may not read it (permission denied)" };
       return undefined;
     }
+    return this.prepare(real, text, dialect);
+  }
+
+  /** A file's text parsed, and where the grammar finds an error, where the shell stops reading it. */
+  private async prepare(real: string, text: string, dialect: Dialect): Promise<ParsedFile> {
     const file = this.parseFile(real, text, dialect);
     if (!file.root.hasError) return file;
     const { stopsAtRow, unchecked } = await this.syntax(text, dialect, file.root);
