@@ -56,8 +56,11 @@ export interface FileOwner {
 }
 
 export interface Files {
-  /** Reads a text file; throws FileError (ENOENT, EACCES, EISDIR, EFBIG past maxBytes). */
-  readText(path: string, options?: { maxBytes?: number }): Promise<string>;
+  /**
+   * Reads a text file; throws FileError (ENOENT, EACCES, EISDIR, EFBIG past maxBytes). `latin1`: one character
+   * a byte, whatever the bytes are (shell files, whose byte columns a `sed` command names).
+   */
+  readText(path: string, options?: { maxBytes?: number; encoding?: "utf8" | "latin1" }): Promise<string>;
   /** Like stat(2) / lstat(2); undefined when the path does not exist. */
   stat(path: string): Promise<FileInfo | undefined>;
   lstat(path: string): Promise<FileInfo | undefined>;

@@ -12,6 +12,7 @@ import type { ErrorCode } from "../errors";
 import type { ChainError } from "../identity/model/chain-errors";
 import type { FileVariable, KeyPlace, PlaceMethod } from "../identity/model/key-inventory";
 import type { NewShellOutcome } from "../identity/model/new-shells";
+import type { UndecidedForm } from "../shell/model/shell-exports";
 import type { AgentImpact } from "../node/model/ssm-agent";
 import {
   anyObject,
@@ -92,6 +93,8 @@ export interface EnvironmentDetails {
   startupLines: Array<{ path: string; line: number; variable: string; certain: boolean }>;
   /** Where the exports that choose a profile or a file break or override a new shell's chain. */
   newShell: NewShellOutcome | null;
+  /** Statements of the startup files whose effect hpiam cannot decide (the check is then `error`). */
+  undecided: UndecidedForm[];
 }
 
 export interface RootCredentialsDetails {
@@ -277,6 +280,7 @@ const environment = object<EnvironmentDetails>({
       variables: array(string),
     }),
   ),
+  undecided: array(object<UndecidedForm>({ path: string, line: number, why: string })),
 });
 
 const rootCredentials = object<RootCredentialsDetails>({

@@ -14,7 +14,7 @@ import { type ChainView, scanAwsDir } from "../identity/aws-dir";
 import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../node/homes";
 import { resolvesOutside } from "../node/outside-home";
 import { judgeNewShells } from "../identity/model/new-shells";
-import { findShellExports, readStartupFiles } from "../shell/find-exports";
+import { findShellExports, readShellStartup } from "../shell/find-exports";
 import { readRebootDue } from "./recover-traces";
 import { type HomeLocks, readLock } from "./lock";
 import { ownersOfKeys } from "./key-files";
@@ -194,7 +194,7 @@ export async function readHomeShells(
   ctx: Context,
   home: string,
 ): Promise<Pick<HomeSurvey, "exports" | "newShell">> {
-  const reading = await readStartupFiles(ctx, home, { system: false });
+  const reading = await readShellStartup(ctx, home, { system: false });
   const newShell = await judgeNewShells(reading.shells, ctx.env, home, ctx.clock.now(), (env) =>
     ctx.aws.botocoreFiles(env),
   );

@@ -1,4 +1,4 @@
-import { Language, Parser } from "web-tree-sitter";
+import { Language, type Node, Parser } from "web-tree-sitter";
 import type { ShellNode } from "../shell/model/shell-syntax";
 import { bashGrammarBinaries } from "./bash-grammar";
 
@@ -36,11 +36,35 @@ async function load(): Promise<BashParser> {
   ]);
   const parser = new Parser();
   parser.setLanguage(Language.loadSync(compiled));
+  const parseOnce = (text: string) => {
+    const tree = parser.parse(text);
+    if (!tree) throw new Error("the bash parser returned no tree");
+    return tree;
+  };
   return {
     parse(text) {
-      const tree = parser.parse(text);
-      if (!tree) throw new Error("the bash parser returned no tree");
-      return { root: tree.rootNode, dispose: () => tree.delete() };
+      let [source, tree] = [text, parseOnce(text)];
+      // The grammar reads a line that starts with a backslash (`\export X=1`, which bash runs as `export`
+      // without alias expansion) as part of the line before. That backslash becomes a blank (same columns).
+      for (let round = 0; round < 64; round++) {
+        const glued = gluedBackslash(tree.rootNode, source);
+        if (glued === undefined) break;
+        tree.delete();
+        source = `${source.slice(0, glued)} ${source.slice(glued + 1)}`;
+        tree = parseOnce(source);
+      }
+      const done = tree;
+      return { root: done.rootNode, dispose: () => done.delete() };
     },
   };
+}
+
+/** Where a word the grammar glued across a newline has its line-starting backslash, if any word is. */
+function gluedBackslash(node: Node, source: string): number | undefined {
+  if (node.type === "word" && /^\n[ \t]*\\/.test(node.text)) return source.indexOf("\\", node.startIndex);
+  for (const child of node.children) {
+    const found = child && gluedBackslash(child, source);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

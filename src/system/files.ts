@@ -30,7 +30,7 @@ const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 export function createFiles(): Files {
   return {
-    async readText(path, { maxBytes = DEFAULT_MAX_BYTES } = {}) {
+    async readText(path, { maxBytes = DEFAULT_MAX_BYTES, encoding = "utf8" } = {}) {
       // O_NONBLOCK keeps a FIFO planted where a file should be from hanging the read.
       const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK).catch(rethrow(path));
       try {
@@ -38,7 +38,7 @@ export function createFiles(): Files {
         if (info.isDirectory()) throw new FileError("EISDIR", path);
         if (!info.isFile()) throw new FileError("ENOTFILE", path);
         if (info.size > maxBytes) throw new FileError("EFBIG", path);
-        return await handle.readFile({ encoding: "utf8" });
+        return await handle.readFile({ encoding });
       } finally {
         await handle.close();
       }

@@ -91,6 +91,32 @@ describe("exports that bash runs fail diagnose and recover, and their removal co
       [".profile", ".bashrc", ".bash_aliases"].map((name) => rm(join(home, name), { force: true })),
     );
   });
+
+  it("a startup form hpiam cannot decide makes diagnose unknown (exit 3), never healthy", async () => {
+    const { home } = node.sandbox;
+    await writeUbuntuSkel(home);
+    const { accessKeyId, secretAccessKey } = node.world.leakedKey;
+    await writeFile(
+      join(home, ".aws.env"),
+      `AWS_ACCESS_KEY_ID=${accessKeyId}\nAWS_SECRET_ACCESS_KEY=${secretAccessKey}\n`,
+    );
+    const line = "export $(grep -v '^#' ~/.aws.env | xargs)";
+    await writeFile(join(home, ".bashrc"), `${line}\n`, { flag: "a" });
+    expect(await bashSignsAs(node)).toContain(`user/${LEAKED_USER}`);
+    const row = (await readFile(join(home, ".bashrc"), "utf8")).split("\n").indexOf(line) + 1;
+
+    const report = await diagnose(node, ["--checks", "environment"]);
+    expect(report.exitCode).toBe(3);
+    expect(report.doc.summary.status).toBe("unknown");
+    expect(report.check("environment")).toMatchObject({
+      status: "error",
+      message: expect.stringContaining(`cannot tell what ${join(home, ".bashrc")}:${row} exports`),
+    });
+    expectNoSecrets(node, report.result);
+    await Promise.all(
+      [".profile", ".bashrc", ".aws.env"].map((name) => rm(join(home, name), { force: true })),
+    );
+  });
 });
 
 describe("a profile variable a new shell exports: its aws stops, or signs with other keys", () => {

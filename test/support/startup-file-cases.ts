@@ -1,17 +1,25 @@
 /**
- * Startup-file forms for the differential test against bash: a name, the file (`~/…` in the home, `/etc/…` in
- * the sandbox's /etc; a leading `+` appends to the file Ubuntu ships), what it holds, and other files it changes.
- * Ubuntu's ~/.bashrc sources ~/.bash_aliases, so most forms live there. Values are made up; none is a real key.
+ * Startup-file forms for the differential tests against bash and zsh: a name, the file (`~/…` in the home,
+ * `/etc/…` in the sandbox's /etc; a leading `+` appends to the file Ubuntu ships), what it holds, other files it
+ * changes (`{ link }`: a symbolic link to that file), and `"unknown"` where hpiam cannot decide what the form
+ * exports and must say so (file:line and why) instead of naming variables, or `"by hand"` where it names them
+ * but no sed can take them out alone (the file is to be edited by hand). Ubuntu's ~/.bashrc sources
+ * ~/.bash_aliases, so most bash forms live there. Each character is one byte (Latin-1). Values are made up;
+ * none is a real key.
  */
 export type StartupCase = readonly [
   name: string,
   file: string,
   content: string,
-  others?: Record<string, string>,
+  others?: Readonly<Record<string, string | { link: string }>>,
+  verdict?: "unknown" | "by hand",
 ];
 
 const KEY = "AKIAIOSFODNN7EXAMPLE";
 const SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+/** More than hpiam reads of one file (1 MiB): a comment line repeated. */
+const HUGE = "# padding, so that the file is larger than hpiam reads\n".repeat(20_000);
+const USER_READENV = { "+/etc/pam.d/su": "session required pam_env.so user_readenv=1\n" };
 
 // One form a line, so that a new form is one more line.
 // prettier-ignore
@@ -61,10 +69,156 @@ export const STARTUP_CASES: readonly StartupCase[] = [
   ["/etc/bash.bashrc, from /etc/profile", "+/etc/bash.bashrc", `export AWS_PROFILE=dev\n`],
   ["/etc/profile itself", "+/etc/profile", `export AWS_SESSION_TOKEN=token\n`],
   ["/etc/environment (PAM)", "+/etc/environment", `AWS_ACCESS_KEY_ID=${KEY}\n`],
+  // The kinds a held-out corpus found (issue 22).
+  ["builtin export", "~/.bash_aliases", `builtin export AWS_PROFILE=dev\n`],
+  ["command export", "~/.bash_aliases", `command export AWS_ACCESS_KEY_ID=${KEY}\n`],
+  ["\\export, not an alias", "~/.bash_aliases", `alias ls='ls -F'\n\\export AWS_SESSION_TOKEN=token\n`],
+  ["eval of a literal export", "~/.bash_aliases", `eval "export AWS_SECRET_ACCESS_KEY=${SECRET}"\n`],
+  ["export $(grep … | xargs)", "~/.bash_aliases", `export $(grep -v '^#' ~/.aws.env | xargs)\n`, {}, "unknown"],
+  ["a read loop feeding export", "~/.bash_aliases", `while read -r line; do export "$line"; done < ~/.aws.env\n`, {}, "unknown"],
+  ["printf -v, then export", "~/.bash_aliases", `printf -v AWS_PROFILE '%s' dev\nexport AWS_PROFILE\n`],
+  ["read -r VAR <<< NAME=value, then export \"$VAR\"", "~/.bash_aliases", `read -r line <<< "AWS_PROFILE=dev"\nexport "$line"\n`],
+  ["brace expansion", "~/.bash_aliases", `export AWS_{PROFILE,DEFAULT_PROFILE}=dev\n`],
+  ["an alias that exports, used", "~/.bash_aliases", `alias awsdev='export AWS_PROFILE=dev'\nawsdev\n`],
+  ["PROMPT_COMMAND", "~/.bash_aliases", `PROMPT_COMMAND='export AWS_PROFILE=dev'\n`],
+  ["source <(…)", "~/.bash_aliases", `source <(echo export AWS_PROFILE=dev)\n`, {}, "unknown"],
+  ["~/.pam_environment where PAM reads it (user_readenv=1)", "~/.pam_environment", `AWS_PROFILE DEFAULT=dev\n`, USER_READENV],
+  ["~/.pam_environment, NAME=value, where PAM reads it", "~/.pam_environment", `AWS_ACCESS_KEY_ID=${KEY}\n`, USER_READENV],
+  ["~/.pam_environment where PAM does not read it", "~/.pam_environment", `AWS_PROFILE DEFAULT=dev\n`],
+  ["a file larger than hpiam reads", "~/.bash_aliases", `${HUGE}export AWS_PROFILE=dev\n`, {}, "unknown"],
+  ["a syntax error ends the file", "~/.bash_aliases", `export AWS_PROFILE=dev\nif then\nexport AWS_ACCESS_KEY_ID=${KEY}\n`],
+  ["a multi-line export inside an if", "~/.bash_aliases", `if true; then\n  export LANG=C.UTF-8 \\\n    AWS_PROFILE=dev\n  export AWS_DEFAULT_REGION=us-west-2\nfi\n`],
+  ["export --", "~/.bash_aliases", `export -- AWS_PROFILE=dev\n`],
+  ["a Latin-1 byte earlier on the line", "~/.bash_aliases", `[ -n "caf\xe9" ] && export AWS_PROFILE=dev\n`],
+  ["a symlinked startup file", "~/dotfiles/aliases", `export AWS_ACCESS_KEY_ID=${KEY}\n`, { "~/.bash_aliases": { link: "~/dotfiles/aliases" } }],
+  ["eval of a command's output", "~/.bash_aliases", `eval "$(sed 's/^/export /' ~/.aws.env)"\n`, {}, "unknown"],
+  ["an alias whose text is a command's output", "~/.bash_aliases", `alias awsdev="$(cat ~/.aws.env)"\nawsdev\n`, {}, "unknown"],
+  ["a function that exports a name from a command", "~/.bash_aliases", `f() { export "$(cat ~/.aws-name)=dev"; }\nf\n`, {}, "unknown"],
+  // Forms of our own.
+  ["declare -x at the top level", "~/.bash_aliases", `declare -x AWS_PROFILE=dev\n`],
+  ["local -x in a function is local", "~/.bash_aliases", `f() { local -x AWS_PROFILE=dev; }\nf\n`],
+  ["export +=", "~/.bash_aliases", `export AWS_PROFILE+=dev\n`],
+  ["a prefix assignment is for that command only", "~/.bash_aliases", `AWS_PROFILE=dev true\n`],
+  ["assigned and exported on one line", "~/.bash_aliases", `AWS_PROFILE=dev; export AWS_PROFILE\n`],
+  ["set -o allexport", "~/.bash_aliases", `set -o allexport\nAWS_PROFILE=dev\nset +o allexport\n`],
+  ["set -a in a function that is called", "~/.bash_aliases", `f() { set -a; }\nf\nAWS_PROFILE=dev\n`],
+  ["declare +x after declare -x", "~/.bash_aliases", `declare -x AWS_PROFILE=dev\ndeclare +x AWS_PROFILE\n`],
+  ["exported by name before it is set", "~/.bash_aliases", `export AWS_PROFILE\nAWS_PROFILE=dev\n`],
+  ["${VAR:=default} assigns", "~/.bash_aliases", `: "\${AWS_PROFILE:=dev}"\nexport AWS_PROFILE\n`],
+  ["${VAR:-default} in the value", "~/.bash_aliases", `export AWS_PROFILE="\${AWS_PROFILE:-dev}"\n`],
+  ["[[ $- == *i* ]]", "~/.bash_aliases", `[[ $- == *i* ]] && export AWS_PROFILE=dev\n`],
+  ["a branch for zsh in a bash file", "~/.bash_aliases", `if [ -n "$ZSH_VERSION" ]; then export AWS_PROFILE=dev; fi\n`],
+  ["a branch for bash", "~/.bash_aliases", `if [ -n "$BASH_VERSION" ]; then export AWS_PROFILE=dev; fi\n`],
+  ["source instead of .", "~/.bash_aliases", `source ~/.aws-env\n`],
+  [". \"$HOME/…\"", "~/.bash_aliases", `. "$HOME/.aws-env"\n`],
+  ["a loop over names", "~/.bash_aliases", `for v in AWS_PROFILE AWS_DEFAULT_PROFILE; do export "$v=dev"; done\n`],
+  ["the function keyword", "~/.bash_aliases", `function aws_env { export AWS_PROFILE=dev; }\naws_env\n`],
+  ["a function whose body is a subshell", "~/.bash_aliases", `f() ( export AWS_PROFILE=dev )\nf\n`],
+  ["an alias never used", "~/.bash_aliases", `alias awsdev='export AWS_PROFILE=dev'\n`],
+  ["an alias used on the line that defines it", "~/.bash_aliases", `alias awsdev='export AWS_PROFILE=dev'; awsdev\n`],
+  ["an alias for export", "~/.bash_aliases", `alias ex=export\nex AWS_PROFILE=dev\n`],
+  ["true && { … }", "~/.bash_aliases", `true && { export AWS_PROFILE=dev; }\n`],
+  ["until true never runs", "~/.bash_aliases", `until true; do export AWS_PROFILE=dev; done\n`],
+  ["a for loop over one word", "~/.bash_aliases", `for i in 1; do export AWS_PROFILE=dev; done\n`],
+  ["a comment naming a key after an export", "~/.bash_aliases", `export AWS_PROFILE=dev # not AWS_ACCESS_KEY_ID\n`],
+  ["a single-quoted assignment word", "~/.bash_aliases", `export 'AWS_PROFILE=dev'\n`],
+  ["a value from a command", "~/.bash_aliases", `export AWS_PROFILE="$(echo dev)"\n`],
+  ["a redirected group", "~/.bash_aliases", `{ export AWS_PROFILE=dev; } > /dev/null\n`],
+  ["a redirected export", "~/.bash_aliases", `export AWS_PROFILE=dev 2>/dev/null\n`],
+  ["eval without quotes", "~/.bash_aliases", `eval export AWS_PROFILE=dev\n`],
+  ["eval of an export and another command", "~/.bash_aliases", `eval 'export AWS_PROFILE=dev; export LANG=C.UTF-8'\n`, {}, "by hand"],
+  ["eval of a variable that holds an export", "~/.bash_aliases", `cmd='export AWS_PROFILE=dev'\neval "$cmd"\n`],
+  ["builtin declare -x", "~/.bash_aliases", `builtin declare -x AWS_PROFILE=dev\n`],
+  ["declare -rx", "~/.bash_aliases", `declare -rx AWS_PROFILE=dev\n`],
+  ["unset -v after export", "~/.bash_aliases", `export AWS_PROFILE=dev\nunset -v AWS_PROFILE\n`],
+  ["unset -f leaves the variable", "~/.bash_aliases", `export AWS_PROFILE=dev\nunset -f AWS_PROFILE\n`],
+  ["~/.bash_profile that sources ~/.bashrc", "~/.bash_profile", `[ -f ~/.bashrc ] && . ~/.bashrc\n`, { "+~/.bashrc": `export AWS_PROFILE=dev\n` }],
+  ["~/.bash_logout is read at exit only", "~/.bash_logout", `export AWS_PROFILE=dev\n`],
+  ["~/.zshrc is not bash's", "~/.zshrc", `export AWS_PROFILE=dev\n`],
+  ["source with arguments", "~/.bash_aliases", `. ~/.aws-env one two\n`],
+  ["[ -r ] && source", "~/.bash_aliases", `[ -r ~/.aws-env ] && source ~/.aws-env\n`],
+  ["test -f of a missing file", "~/.bash_aliases", `test -f ~/.missing && export AWS_PROFILE=dev\n`],
+  ["if ! false", "~/.bash_aliases", `if ! false; then export AWS_PROFILE=dev; fi\n`],
+  ["a trailing semicolon", "~/.bash_aliases", `export AWS_PROFILE=dev;\n`],
+  ["CRLF line endings", "~/.bash_aliases", `export AWS_PROFILE=dev\r\nexport LANG=C.UTF-8\r\n`],
+  ["a byte-order mark before export", "~/.bash_aliases", `\xef\xbb\xbfexport AWS_PROFILE=dev\n`],
+  ["local at the top level fails", "~/.bash_aliases", `local AWS_PROFILE=dev\nexport AWS_PROFILE\n`],
+  ["an export inside $(…)", "~/.bash_aliases", `x=$(export AWS_PROFILE=dev)\n`],
+  ["an && list across lines", "~/.bash_aliases", `true &&\n  export AWS_PROFILE=dev\n`],
+  ["a function that exports its arguments", "~/.bash_aliases", `setenv() { export "$1=$2"; }\nsetenv AWS_PROFILE dev\n`],
+  ["trap … DEBUG", "~/.bash_aliases", `trap 'export AWS_PROFILE=dev' DEBUG\n`],
+  ["trap … EXIT", "~/.bash_aliases", `trap 'export AWS_PROFILE=dev' EXIT\n`],
+  ["read from a file, then export", "~/.bash_aliases", `read -r AWS_PROFILE < ~/.aws.env\nexport AWS_PROFILE\n`],
+  ["read -r NAME <<< value", "~/.bash_aliases", `read -r AWS_PROFILE <<< dev\nexport AWS_PROFILE\n`],
+  ["printf -v to a name held in a variable", "~/.bash_aliases", `n=AWS_PROFILE\nprintf -v "$n" %s dev\nexport "$n"\n`],
+  ["export -n, then export again", "~/.bash_aliases", `export AWS_PROFILE=dev\nexport -n AWS_PROFILE\nexport AWS_PROFILE\n`],
+  ["an unquoted heredoc is not code either", "~/.bash_aliases", `cat > /dev/null <<EOF\nexport AWS_PROFILE=$HOME\nEOF\n`],
+  ["PROMPT_COMMAND naming a function", "~/.bash_aliases", `aws_prompt() { export AWS_PROFILE=dev; }\nPROMPT_COMMAND=aws_prompt\n`],
+  ["PROMPT_COMMAND from a command", "~/.bash_aliases", `PROMPT_COMMAND="$(cat ~/.aws.env)"\n`, {}, "unknown"],
+  ["source of a path from a command", "~/.bash_aliases", `source "$(cat ~/.aws-path)"\n`, {}, "unknown"],
+  ["export of a name from a command", "~/.bash_aliases", `export "$(cat ~/.aws-name)=dev"\n`, {}, "unknown"],
+  ["a name built from literal parts", "~/.bash_aliases", `p=AWS\nexport "\${p}_PROFILE=dev"\n`],
+  ["a name from a command that cannot be AWS_*", "~/.bash_aliases", `export "MY_$(id -u)=1"\n`],
+  ["a name assigned in a branch hpiam cannot decide", "~/.bash_aliases", `if [ "$(echo x)" = x ]; then p=AWS_PROFILE; export "$p=dev"; fi\n`],
+  ["an exit that may run, then a loop over names", "~/.bash_aliases", `[ "$(echo x)" = y ] && exit\nfor v in AWS_PROFILE; do export "$v=dev"; done\n`],
+  ["${VAR:-default} naming a file to source", "~/.bash_aliases", `. "\${AWS_ENV_DIR:-$HOME}/.aws-env"\n`],
 ];
 
-/** Files some forms need besides their own: what they source. */
+/** Files some forms need besides their own: what they source or read. */
 export const SOURCED_FILES: Readonly<Record<string, string>> = {
   "~/.aws-env": `export AWS_SESSION_TOKEN=token\n`,
   "~/.bashrc.d/aws.sh": `export AWS_CONFIG_FILE=/tmp/config\n`,
+  "~/.aws.env": `AWS_PROFILE=dev\n`,
+  "~/.aws-name": `AWS_PROFILE\n`,
+  "~/.aws-path": `.aws-env\n`,
+  "~/.zshrc.d/aws.zsh": `export AWS_CONFIG_FILE=/tmp/config\n`,
 };
+
+// zsh's own files and forms, for a user whose login shell is zsh.
+// prettier-ignore
+export const ZSH_STARTUP_CASES: readonly StartupCase[] = [
+  ["~/.zshenv", "~/.zshenv", `export AWS_PROFILE=dev\n`],
+  ["~/.zprofile", "~/.zprofile", `export AWS_ACCESS_KEY_ID=${KEY}\n`],
+  ["~/.zshrc", "~/.zshrc", `export AWS_SECRET_ACCESS_KEY=${SECRET}\n`],
+  ["~/.zlogin", "~/.zlogin", `export AWS_SESSION_TOKEN=token\n`],
+  ["~/.zlogout is read at exit only", "~/.zlogout", `export AWS_PROFILE=dev\n`],
+  ["ZDOTDIR set in ~/.zshenv: zsh reads the others there", "~/.zshenv", `ZDOTDIR=~/.config/zsh\n`, { "~/.zshrc": `export AWS_PROFILE=dev\n`, "~/.config/zsh/.zshrc": `export AWS_DEFAULT_PROFILE=dev\n` }],
+  ["ZDOTDIR set in /etc/zsh/zshenv", "+/etc/zsh/zshenv", `ZDOTDIR=$HOME/.zsh\n`, { "~/.zsh/.zshrc": `export AWS_PROFILE=dev\n`, "~/.zshenv": `export AWS_DEFAULT_PROFILE=dev\n` }],
+  ["setopt allexport", "~/.zshrc", `setopt allexport\nAWS_PROFILE=dev\n`],
+  ["setopt ALL_EXPORT, then unsetopt", "~/.zshrc", `setopt ALL_EXPORT\nAWS_PROFILE=dev\nunsetopt allexport\nAWS_DEFAULT_PROFILE=dev\n`],
+  ["set -a in zsh", "~/.zshrc", `set -a\nAWS_PROFILE=dev\nset +a\n`],
+  ["setopt allexport, unset before the assignment", "~/.zshrc", `setopt allexport\nunsetopt allexport\nAWS_PROFILE=dev\n`],
+  ["/etc/zsh/zshenv", "+/etc/zsh/zshenv", `export AWS_PROFILE=dev\n`],
+  ["/etc/zsh/zprofile", "+/etc/zsh/zprofile", `export AWS_PROFILE=dev\n`],
+  ["/etc/zsh/zshrc", "+/etc/zsh/zshrc", `export AWS_PROFILE=dev\n`],
+  ["/etc/zsh/zlogin", "+/etc/zsh/zlogin", `export AWS_PROFILE=dev\n`],
+  ["/etc/profile is not zsh's", "+/etc/profile", `export AWS_PROFILE=dev\n`],
+  ["~/.profile is not zsh's", "+~/.profile", `export AWS_PROFILE=dev\n`],
+  ["~/.bashrc is not zsh's", "+~/.bashrc", `export AWS_PROFILE=dev\n`],
+  ["emulate sh -c 'source ~/.profile'", "~/.zprofile", `emulate sh -c 'source ~/.profile'\n`, { "+~/.profile": `export AWS_PROFILE=dev\n` }],
+  ["precmd, with zsh's closing brace", "~/.zshrc", `precmd() { export AWS_PROFILE=dev }\n`],
+  ["a function called, with zsh's closing brace", "~/.zshrc", `aws_env() { export AWS_PROFILE=dev }\naws_env\n`],
+  ["an anonymous function runs at once", "~/.zshrc", `() { export AWS_PROFILE=dev }\n`],
+  ["typeset -gx in a function", "~/.zshrc", `f() { typeset -gx AWS_PROFILE=dev }\nf\n`],
+  ["typeset -x in a function is local", "~/.zshrc", `f() { typeset -x AWS_PROFILE=dev }\nf\n`],
+  ["a loop over a glob with a qualifier", "~/.zshrc", `for f in ~/.zshrc.d/*.zsh(N); do source $f; done\n`],
+  ["${+name} in a condition", "~/.zshrc", `if (( \${+HOME} )); then export AWS_PROFILE=dev; fi\n`],
+  ["[[ -o interactive ]]", "~/.zshrc", `[[ -o interactive ]] && export AWS_PROFILE=dev\n`],
+  ["an alias that exports, in zsh", "~/.zshrc", `alias awsdev='export AWS_PROFILE=dev'\nawsdev\n`],
+  ["setopt no_rcs in ~/.zshenv stops the others", "~/.zshenv", `setopt no_rcs\n`, { "~/.zshrc": `export AWS_PROFILE=dev\n` }],
+  ["repeat", "~/.zshrc", `repeat 1 export AWS_PROFILE=dev\n`],
+  ["source <(…) in zsh", "~/.zshrc", `source <(echo export AWS_PROFILE=dev)\n`, {}, "unknown"],
+  ["eval of a literal export in zsh", "~/.zshrc", `eval 'export AWS_PROFILE=dev'\n`],
+  ["a syntax error ends the file in zsh", "~/.zshrc", `export AWS_PROFILE=dev\nif then\nexport AWS_ACCESS_KEY_ID=${KEY}\n`],
+  ["print -v, then export", "~/.zshrc", `print -v AWS_PROFILE dev\nexport AWS_PROFILE\n`],
+  ["brace expansion in zsh", "~/.zshrc", `export AWS_{PROFILE,DEFAULT_PROFILE}=dev\n`],
+  ["a precmd hook", "~/.zshrc", `autoload -Uz add-zsh-hook\naws_hook() { export AWS_PROFILE=dev }\nadd-zsh-hook precmd aws_hook\n`],
+  ["precmd_functions", "~/.zshrc", `aws_hook() { export AWS_PROFILE=dev }\nprecmd_functions+=(aws_hook)\n`],
+  ["a multi-line export inside an if in zsh", "~/.zshrc", `if true; then\n  export LANG=C.UTF-8 \\\n    AWS_PROFILE=dev\n  export AWS_DEFAULT_REGION=us-west-2\nfi\n`],
+  ["an unquoted $var is one word in zsh", "~/.zshrc", `line='AWS_PROFILE=dev LANG=C'\nexport $line\n`],
+  ["declare -x in zsh", "~/.zshrc", `declare -x AWS_PROFILE=dev\n`],
+  ["PROMPT_COMMAND is bash's", "~/.zshrc", `PROMPT_COMMAND='export AWS_PROFILE=dev'\n`],
+  ["a symlinked ~/.zshrc", "~/dotfiles/zshrc", `export AWS_ACCESS_KEY_ID=${KEY}\n`, { "~/.zshrc": { link: "~/dotfiles/zshrc" } }],
+  ["/etc/environment for zsh too", "+/etc/environment", `AWS_PROFILE=dev\n`],
+  ["~/.pam_environment for zsh too", "~/.pam_environment", `AWS_PROFILE DEFAULT=dev\n`, USER_READENV],
+];

@@ -113,7 +113,7 @@ describe("environment", () => {
     );
   });
 
-  it("names every export line by file and line, with one sed per file", async () => {
+  it("names every export line by file and line, and prints no sed it could not try on a copy", async () => {
     const ctx = fakeNode(
       {},
       {
@@ -125,7 +125,25 @@ describe("environment", () => {
       status: "fail",
       message:
         "AWS_ACCESS_KEY_ID at /home/ubuntu/.profile:2, AWS_SECRET_ACCESS_KEY at /home/ubuntu/.profile:3",
-      remediation: "sed -i -e '2d' -e '3d' /home/ubuntu/.profile",
+    });
+    expect((await check("environment", ctx)).remediation).toMatch(
+      /^# edit \/home\/ubuntu\/\.profile by hand, taking out AWS_ACCESS_KEY_ID \(line 2\), AWS_SECRET_ACCESS_KEY \(line 3\)/,
+    );
+  });
+
+  it("is an error, never a pass, where a startup file exports what hpiam cannot know: file, line and why", async () => {
+    const ctx = fakeNode(
+      {},
+      {
+        "/home/ubuntu/.profile":
+          'PATH=$PATH:~/bin\nwhile read -r line; do export "$line"; done < ~/.aws.env\n',
+      },
+    );
+    expect(await check("environment", ctx)).toMatchObject({
+      status: "error",
+      message:
+        "cannot tell what /home/ubuntu/.profile:2 exports: export of a name hpiam cannot know (a value: $line)",
+      remediation: "review /home/ubuntu/.profile:2 by hand",
     });
   });
 });
@@ -157,7 +175,9 @@ describe("environment: what the startup files make a new shell do", () => {
       status: "fail",
       message:
         "AWS_PROFILE at /home/ubuntu/.profile:1 — new shells stop with: The config profile (dev) could not be found",
-      remediation: "sed -i -e '1d' /home/ubuntu/.profile",
+      remediation: expect.stringMatching(
+        /^# edit \/home\/ubuntu\/\.profile by hand, taking out AWS_PROFILE \(line 1\)/,
+      ),
       details: { newShell: { status: "broken", variables: ["AWS_PROFILE"] } },
     });
     const laptop = fakeNode({ ...offNode }, { ...profileDev, [RESOURCE_CONFIG]: undefined });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { scanAwsDir } from "../../src/identity/aws-dir";
 import { findShellExports } from "../../src/shell/find-exports";
 import { createAwsPort } from "../../src/system/aws";
+import { createExecutor } from "../../src/system/exec";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
 
@@ -19,6 +20,7 @@ describe("scanning a home", () => {
   const realContext = () => ({
     ...fakeContext(),
     files: createFiles(),
+    exec: createExecutor(),
     aws: createAwsPort({}, { debug() {}, info() {} }, async () => undefined),
   });
 

@@ -9,8 +9,8 @@ export const environment: Check<"environment"> = {
   id: "environment",
   title: "AWS variables and shell startup files",
   async run({ facts, options }, ctx) {
-    const [exports, onNode, identity, newShell] = await Promise.all([
-      facts.shellExports(),
+    const [{ exports, undecided }, onNode, identity, newShell] = await Promise.all([
+      facts.shellStartup(),
       facts.onNode(),
       facts.identity(),
       facts.newShell(),
@@ -46,10 +46,16 @@ export const environment: Check<"environment"> = {
             ),
       );
     }
+    // What a new shell may export by a form hpiam cannot follow: never a pass (README: Shell startup files).
+    for (const { path, line, why } of undecided) {
+      const message = `cannot tell what ${path}:${line} exports: ${why}`;
+      findings.push({ status: "error", message, remediation: `review ${path}:${line} by hand` });
+    }
     const details = {
       variables,
       startupLines: exports.map(({ path, line, variable, certain }) => ({ path, line, variable, certain })),
       newShell: blamed ?? null,
+      undecided,
     };
     return foldFindings(
       findings,

@@ -20,7 +20,7 @@ import { loadNodeFiles, resourceConfigPath } from "../../node/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
 import { invokingUserHome, type UserHome } from "../../node/homes";
 import { judgeNewShells, type NewShellOutcome } from "../../identity/model/new-shells";
-import { type ExportFinding, readStartupFiles } from "../../shell/find-exports";
+import { type ExportFinding, readShellStartup, type StartupReading } from "../../shell/find-exports";
 import { readSsmAgent } from "../../node/ssm-agent";
 import type { DiagnoseOptions } from "./check";
 import type { NodeSummary } from "../../contract/diagnose";
@@ -47,6 +47,8 @@ export interface DiagnoseFacts {
   /** That home's AWS files and every place botocore takes keys from for it (boto configs too). */
   awsDir(): Promise<AwsDirFinding>;
   shellExports(): Promise<ExportFinding[]>;
+  /** The same reading with what hpiam cannot decide about it (file:line and why). */
+  shellStartup(): Promise<StartupReading>;
   /** The SSM agent's identity, Profile settings and version (ssm-agent and root-credentials both need them). */
   ssmAgent(): Promise<SsmAgentState>;
   /** What the home's startup files make a new shell of its user do, where they break or override its chain. */
@@ -58,7 +60,10 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   const instanceProfile = once(() => ctx.imds.describe());
   const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
   const home = once(() => invokingUserHome(ctx));
-  const startup = once(async () => readStartupFiles(ctx, (await home()).home));
+  const shellStartup = once(async () => {
+    const { home: dir, user } = await home();
+    return readShellStartup(ctx, dir, { user });
+  });
   const identity = once(async () => {
     const [found, imds] = await Promise.all([identification(), instanceProfile()]);
     return judgeIdentification(found, imds, ctx.env, {
@@ -89,9 +94,10 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       if (target.home !== ctx.user.home) return scanAwsDir(ctx, target.home);
       return scanAwsDir(ctx, target.home, { env: ctx.env, profileFlag: options.profile });
     }),
-    shellExports: once(async () => (await startup()).exports),
+    shellExports: once(async () => (await shellStartup()).exports),
+    shellStartup,
     newShell: once(async () =>
-      judgeNewShells((await startup()).shells, ctx.env, (await home()).home, ctx.clock.now(), (env) =>
+      judgeNewShells((await shellStartup()).shells, ctx.env, (await home()).home, ctx.clock.now(), (env) =>
         ctx.aws.botocoreFiles(env),
       ),
     ),

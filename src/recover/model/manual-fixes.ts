@@ -1,7 +1,7 @@
 import type { NewShellOutcome } from "../../identity/model/new-shells";
 import { CREDENTIAL_VARIABLES } from "../../shell/model/shell-exports";
 import { shellWord } from "../../shell/model/shell-words";
-import type { Removal } from "../../shell/model/shell-state";
+import type { LineEdit, Removal } from "../../shell/model/shell-state";
 
 /** What these lines make a new shell of the user do: its aws stops (`broken`) or signs with local keys. */
 export type NewShellEffect = Pick<NewShellOutcome, "status" | "reason">;
@@ -26,28 +26,52 @@ export type ManualFix =
  * One sed per file, whose edits all refer to the file as it is now: whole lines go (`12d`), and where a line
  * holds more than the export (`export AWS_DEFAULT_REGION=… AWS_ACCESS_KEY_ID=…`, `[ … ] && export …`) only the
  * AWS name goes, or the command becomes `:`, cut by byte columns so that no value (no secret) is in the command.
+ * A symbolic link is edited where it points, and the command says so. Where no sed can take the names out alone
+ * (inside eval's text, or one the scan's trial on a copy refused), the command says to edit the file by hand.
  */
 export function startupFileFix(
   path: string,
-  found: ReadonlyArray<{ line: number; variable: string; credential: boolean; removal: Removal }>,
+  found: ReadonlyArray<{
+    line: number;
+    variable: string;
+    credential: boolean;
+    removal: Removal;
+    editPath?: string;
+  }>,
   newShell: NewShellEffect | null = null,
 ): ManualFix {
   const lines = [...found].sort((a, b) => a.line - b.line);
-  const edits = sedEdits(found.map((hit) => hit.removal));
-  const locale = edits.some((edit) => edit.includes("s/")) ? "LC_ALL=C " : "";
-  return {
-    kind: "startup-file",
+  const fix = {
+    kind: "startup-file" as const,
     path,
     lines: lines.map(({ line, variable }) => ({ line, variable })),
     credential: lines.some((line) => line.credential),
     newShell,
-    command: `${locale}sed -i ${edits.map((edit) => `-e '${edit}'`).join(" ")} ${shellWord(path)}`,
   };
+  const byHand = [
+    ...new Set(found.flatMap(({ removal }) => (removal.kind === "by-hand" ? [removal.why] : []))),
+  ];
+  if (byHand.length > 0) {
+    const where = [...new Set(lines.map(({ variable, line }) => `${variable} (line ${line})`))].join(", ");
+    const command = `# edit ${shellWord(path)} by hand, taking out ${where}: ${byHand.join("; ")}`;
+    return { ...fix, command };
+  }
+  const target = found[0]?.editPath ?? path;
+  const edits = sedEdits(found.flatMap(({ removal }) => lineEdits(removal)));
+  const locale = edits.some((edit) => edit.includes("s/")) ? "LC_ALL=C " : "";
+  const link = target === path ? "" : `  # ${path} is a symbolic link to this file`;
+  const command = `${locale}sed -i ${edits.map((edit) => `-e '${edit}'`).join(" ")} ${shellWord(target)}${link}`;
+  return { ...fix, command };
 }
 
-function sedEdits(removals: readonly Removal[]): string[] {
+function lineEdits(removal: Removal): LineEdit[] {
+  if (removal.kind === "edits") return removal.edits;
+  return removal.kind === "by-hand" ? [] : [removal];
+}
+
+function sedEdits(removals: readonly LineEdit[]): string[] {
   const deletes = new Map<string, { line: number; edit: string }>();
-  const cuts = new Map<string, Extract<Removal, { kind: "cut" }>>();
+  const cuts = new Map<string, Extract<LineEdit, { kind: "cut" }>>();
   for (const removal of removals) {
     if (removal.kind === "lines") {
       const { from, to } = removal;
@@ -56,7 +80,7 @@ function sedEdits(removals: readonly Removal[]): string[] {
   }
   const deleted = (line: number) =>
     removals.some((r) => r.kind === "lines" && r.from <= line && line <= r.to);
-  const within = (inner: Extract<Removal, { kind: "cut" }>) =>
+  const within = (inner: Extract<LineEdit, { kind: "cut" }>) =>
     [...cuts.values()].some(
       (outer) =>
         outer !== inner &&

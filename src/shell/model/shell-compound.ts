@@ -21,7 +21,8 @@ export async function runCompound(reader: ShellReader, node: ShellNode, flow: Fl
       const status = await reader.sequence(conditions, flow);
       const until = tokens(node)[0]?.type === "until";
       if (status === (until ? "yes" : "no") && node.type === "while_statement") return "yes";
-      await reader.sequence(named(node.childForFieldName("body") ?? node), uncertain(flow));
+      const body = named(node.childForFieldName("body") ?? node);
+      await reader.maybe(() => reader.sequence(body, uncertain(flow)), flow.frame);
       return "maybe";
     }
     default:
@@ -36,7 +37,7 @@ async function runList(reader: ShellReader, node: ShellNode, flow: Flow): Promis
   const and = operator.type === "&&";
   if (first === (and ? "no" : "yes")) return first;
   if (first === "yes" || first === "no") return reader.statement(right, flow);
-  const second = await reader.statement(right, uncertain(flow));
+  const second = await reader.maybe(() => reader.statement(right, uncertain(flow)), flow.frame);
   if (and) return second === "no" ? "no" : "maybe";
   return second === "yes" ? "yes" : "maybe";
 }
@@ -52,8 +53,9 @@ async function runBranches(
     const status = await decide(reach);
     if (status === "yes") return reader.sequence(body, reach);
     if (status === "maybe") {
-      reach = uncertain(reach);
-      await reader.sequence(body, reach);
+      const branch = uncertain(reach);
+      reach = branch;
+      await reader.maybe(() => reader.sequence(body, branch), flow.frame);
     }
   }
   return reach === flow ? "yes" : "maybe";
@@ -126,7 +128,7 @@ async function runFor(reader: ShellReader, node: ShellNode, flow: Flow): Promise
   }
   if (values === undefined || fields(node, "value").length === 0) {
     reader.state.assign(variable, undefined, false);
-    await reader.sequence(body, uncertain(flow));
+    await reader.maybe(() => reader.sequence(body, uncertain(flow)), flow.frame);
     return "maybe";
   }
   for (const value of values) {

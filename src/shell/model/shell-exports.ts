@@ -29,6 +29,15 @@ export interface StartupExport {
   certain: boolean;
   /** What takes it out of the file. */
   removal: Removal;
+  /** The file the removal edits when `path` is a symbolic link: the one it names, not the link. */
+  editPath?: string;
+}
+
+/** A statement of a file a new shell reads whose effect on the watched names hpiam cannot decide, and why. */
+export interface UndecidedForm {
+  path: string;
+  line: number;
+  why: string;
 }
 
 /** Credential variables set in this process (names only). */

@@ -4,6 +4,8 @@ export interface ShellNode {
   readonly id: number;
   readonly type: string;
   readonly isNamed: boolean;
+  /** This node or one inside it is text the grammar could not read. */
+  readonly hasError: boolean;
   readonly text: string;
   readonly startPosition: { row: number; column: number };
   readonly endPosition: { row: number; column: number };
@@ -69,4 +71,40 @@ export function hasGlob(word: string): boolean {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** Nodes with nothing between them are one shell word (`AWS_{A,B}=x` is a name node and a concatenation). */
+export function shellWords(nodes: readonly ShellNode[]): ShellNode[][] {
+  const words: ShellNode[][] = [];
+  for (const node of nodes) {
+    const last = words.at(-1)?.at(-1);
+    const touches =
+      last !== undefined &&
+      last.endPosition.row === node.startPosition.row &&
+      last.endPosition.column === node.startPosition.column;
+    if (touches) words.at(-1)?.push(node);
+    else words.push([node]);
+  }
+  return words;
+}
+
+/** The part of a command that hpiam cannot know, for the message. */
+export function unknownPart(args: readonly ShellNode[]): string {
+  const find = (node: ShellNode): ShellNode | undefined => {
+    if (
+      /^(command_substitution|process_substitution|expansion|simple_expansion|arithmetic_expansion)$/.test(
+        node.type,
+      )
+    )
+      return node;
+    for (const child of named(node)) {
+      const found = find(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  const unknown = args.map(find).find((found) => found !== undefined);
+  const text = unknown?.text ?? args.map((arg) => arg.text).join(" ");
+  const kind = unknown && /substitution/.test(unknown.type) ? "a command's output" : "a value";
+  return `${kind}: ${text.length > 60 ? `${text.slice(0, 57)}…` : text}`;
 }
