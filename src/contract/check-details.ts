@@ -34,6 +34,7 @@ import { errorCode } from "./error";
 import {
   awsProblem,
   chainErrorKind,
+  CHAIN_METHODS,
   credentialSource,
   identityType,
   instanceProfile,
@@ -200,17 +201,11 @@ const NODE_SUMMARY: Fields<NodeSummary> = {
 
 export const nodeSummary = object<NodeSummary>(NODE_SUMMARY);
 
-const PLACE_METHODS: Record<PlaceMethod, true> = {
-  "assume-role": true,
-  "assume-role-with-web-identity": true,
-  sso: true,
-  "shared-credentials-file": true,
-  login: true,
-  "custom-process": true,
-  "config-file": true,
-  "ec2-credentials-file": true,
-  "boto-config": true,
-};
+/** A place is set in a file: every link of the chain but the environment's, a container's and IMDS's. */
+const NOT_PLACES: ReadonlySet<string> = new Set(["env", "container-role", "iam-role"]);
+const PLACE_METHODS = Object.fromEntries(
+  Object.entries(CHAIN_METHODS).filter(([method]) => !NOT_PLACES.has(method)),
+) as Record<PlaceMethod, true>;
 
 const FILE_VARIABLES: Record<FileVariable, true> = {
   AWS_SHARED_CREDENTIALS_FILE: true,

@@ -146,7 +146,7 @@ const PROVIDERS: Record<Provider, true> = {
   "instance-metadata": true,
 };
 
-const METHODS: Record<ChainLink["method"], true> = {
+export const CHAIN_METHODS: Record<ChainLink["method"], true> = {
   env: true,
   "assume-role": true,
   "assume-role-with-web-identity": true,
@@ -165,7 +165,7 @@ export const identityType = oneOf(IDENTITY_TYPES);
 
 export const credentialSource = object<SourceDocument>({
   provider: oneOf(PROVIDERS),
-  method: oneOf(METHODS),
+  method: oneOf(CHAIN_METHODS),
   profile: nullable(string),
   path: nullable(string),
   line: nullable(number),
