@@ -20,7 +20,7 @@ import { loadNodeFiles, resourceConfigPath } from "../../node/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
 import { invokingUserHome, type UserHome } from "../../node/homes";
 import { judgeNewShells, type NewShellOutcome } from "../../identity/model/new-shells";
-import { type ExportFinding, readShellStartup, type StartupReading } from "../../shell/find-exports";
+import { readShellStartup, type StartupReading } from "../../shell/find-exports";
 import { readSsmAgent } from "../../node/ssm-agent";
 import type { DiagnoseOptions } from "./check";
 import type { NodeSummary } from "../../contract/diagnose";
@@ -46,8 +46,7 @@ export interface DiagnoseFacts {
   home(): Promise<UserHome>;
   /** That home's AWS files and every place botocore takes keys from for it (boto configs too). */
   awsDir(): Promise<AwsDirFinding>;
-  shellExports(): Promise<ExportFinding[]>;
-  /** The same reading with what hpiam cannot decide about it (file:line and why). */
+  /** What a new shell of that home's user exports (file:line), and what hpiam cannot decide about it (why). */
   shellStartup(): Promise<StartupReading>;
   /** The SSM agent's identity, Profile settings and version (ssm-agent and root-credentials both need them). */
   ssmAgent(): Promise<SsmAgentState>;
@@ -94,7 +93,6 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       if (target.home !== ctx.user.home) return scanAwsDir(ctx, target.home);
       return scanAwsDir(ctx, target.home, { env: ctx.env, profileFlag: options.profile });
     }),
-    shellExports: once(async () => (await shellStartup()).exports),
     shellStartup,
     newShell: once(async () =>
       judgeNewShells((await shellStartup()).shells, ctx.env, (await home()).home, ctx.clock.now(), (env) =>
