@@ -3,10 +3,10 @@
  * STS, and the verdict against the instance profile. whoami prints it, diagnose's checks read it, recover
  * verifies with it.
  */
+import type { IdentityDocument } from "../contract/whoami";
 import type {
   AwsOptions,
   AwsPort,
-  CallerIdentity,
   Context,
   Env,
   InstanceProfile,
@@ -14,7 +14,7 @@ import type {
   SignIn,
   UserPort,
 } from "../context";
-import { classifyPrincipal, type Principal, type RoleRef } from "./model/arn";
+import { classifyPrincipal, type RoleRef } from "./model/arn";
 import { classifyAwsError, type ClassifiedError, refusedByAws } from "./model/aws-errors";
 import { shellWord } from "../shell/model/shell-words";
 import { type ChainDecision, type ChainLink, stoppedBy } from "./model/botocore-chain";
@@ -70,15 +70,8 @@ function opinion(js: JsChainOpinion | undefined): { jsChain?: JsChainOpinion } {
   return js ? { jsChain: js } : {};
 }
 
-/** STS's answer and what its ARN names; `name` and `sessionName` are null where the principal has none. */
-export type Identity = CallerIdentity & {
-  type: Principal["type"];
-  name: string | null;
-  sessionName: string | null;
-};
-
 export interface IdentityReport {
-  identity: Identity | null;
+  identity: IdentityDocument | null;
   credentialSource: CredentialSource | null;
   instanceProfile: InstanceProfile;
   verdict: Verdict;
@@ -125,7 +118,7 @@ export function judgeIdentification(
       ? attributeLink(found.chain.link, found.credentials, found.place)
       : undefined;
   const principal = found.identity ? classifyPrincipal(found.identity.arn) : undefined;
-  const identity: Identity | undefined = found.identity &&
+  const identity: IdentityDocument | undefined = found.identity &&
     principal && {
       ...found.identity,
       type: principal.type,
