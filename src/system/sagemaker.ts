@@ -4,6 +4,7 @@ import type {
   AwsOptions,
   ClusterDescription,
   ClusterNodeSummary,
+  Env,
   Logger,
   SageMakerPort,
 } from "../context";
@@ -16,6 +17,7 @@ const MAX_PAGES = 500;
 const loadSdk = () => import("@aws-sdk/client-sagemaker");
 
 export function createSageMakerPort(
+  env: Env,
   log: Logger,
   fallbackRegion: () => Promise<string | undefined>,
 ): SageMakerPort {
@@ -42,7 +44,9 @@ export function createSageMakerPort(
 
   return {
     async region(options) {
-      if (options.region) return options.region;
+      // `aws`'s order: --region, AWS_REGION, AWS_DEFAULT_REGION (which the JS SDK does not read), the profile's.
+      const given = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+      if (given) return given;
       const sagemaker = await client({ profile: options.profile });
       try {
         return await sagemaker.config.region();
@@ -86,6 +90,7 @@ export function createSageMakerPort(
               groupName: node.InstanceGroupName ?? "",
               instanceId: node.InstanceId ?? "",
               ...(node.InstanceStatus?.Status ? { status: node.InstanceStatus.Status } : {}),
+              ...(node.InstanceStatus?.Message ? { statusMessage: node.InstanceStatus.Message } : {}),
             });
           }
           if (++pages >= MAX_PAGES) break;
