@@ -10,8 +10,11 @@ import type {
 } from "../context";
 import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
 
-/** A page holds up to 100 nodes: this bounds a runaway listing at 50,000 nodes. */
-const MAX_PAGES = 500;
+/**
+ * Far past any HyperPod cluster: a listing that goes on beyond it (a NextToken that never ends) is an error, never
+ * a silent cut. Counted in nodes (the service may give fewer than MaxResults a page), and in pages (or empty ones).
+ */
+const MAX_NODES = 50_000;
 
 // The SageMaker client is large: it is loaded only when connect-head looks a cluster up.
 const loadSdk = () => import("@aws-sdk/client-sagemaker");
@@ -93,7 +96,9 @@ export function createSageMakerPort(
               ...(node.InstanceStatus?.Message ? { statusMessage: node.InstanceStatus.Message } : {}),
             });
           }
-          if (++pages >= MAX_PAGES) break;
+          pages += 1;
+          if (nodes.length > MAX_NODES || pages > MAX_NODES)
+            throw new Error(`ListClusterNodes went on past ${MAX_NODES} nodes without an end`);
         }
         return nodes;
       }),

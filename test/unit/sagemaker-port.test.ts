@@ -80,6 +80,21 @@ describe("the SageMaker adapter", () => {
     });
   });
 
+  it("says a listing that never ends is one, rather than cutting it short", async () => {
+    const page = Array.from({ length: 100 }, (_, i) => ({
+      InstanceGroupName: "workers",
+      InstanceId: `i-${i}`,
+      InstanceType: "ml.m5.12xlarge" as const,
+      LaunchTime: new Date(),
+      InstanceStatus: { Status: "Running" as const },
+    }));
+    sagemaker.on(ListClusterNodesCommand).resolves({ NextToken: "more", ClusterNodeSummaries: page });
+    expect(await port.listClusterNodes(ARN, undefined, aws)).toMatchObject({
+      ok: false,
+      error: { message: "ListClusterNodes went on past 50000 nodes without an end" },
+    });
+  });
+
   it("asks BatchRebootClusterNodes for the instance ids and says which it took and which it refused", async () => {
     sagemaker.on(BatchRebootClusterNodesCommand, { ClusterName: ARN, NodeIds: ["i-1", "i-2"] }).resolves({
       Successful: ["i-1"],
