@@ -229,14 +229,21 @@ function scrubbed(io: Io): Io {
   };
 }
 
-function withCommonOptions(command: Command): Command {
+function withCommonOptions(
+  command: Command,
+  profile = "use this profile of the shared config files",
+): Command {
   return command
     .option("--json", "print one JSON document on stdout and nothing else there")
     .option("--region <region>", "AWS Region for API calls (default: as the AWS CLI resolves it)")
-    .option("--profile <name>", "use this profile of the shared config files")
+    .option("--profile <name>", profile)
     .addOption(new Option("--no-color", "no colour in human output"))
     .option("--verbose", "diagnostics on stderr");
 }
+
+/** `--profile` is the nodes' over Slurm (passed on to each), the admin's own over SSM. */
+const FLEET_PROFILE =
+  "Slurm: passed to every node's hpiam (that profile of the node's files counts as in use there); --cluster: this machine's profile, for the SageMaker and SSM calls (never sent to a node)";
 
 /** `hpiam fleet whoami|diagnose|recover`: the commands of one node, on every node (Slurm, or SSM with --cluster). */
 function registerFleet(program: Command, act: Act, io: Io): void {
@@ -253,7 +260,7 @@ function registerFleet(program: Command, act: Act, io: Io): void {
     ["whoami", "every node's identity and where it comes from"],
     ["diagnose", "every node's diagnose checks (exit 1 when a node is not healthy or did not answer)"],
   ] as const) {
-    withFleetOptions(withCommonOptions(fleet.command(name)))
+    withFleetOptions(withCommonOptions(fleet.command(name), FLEET_PROFILE))
       .description(what)
       .action(
         act(async (options: CommonOptions & FleetOptions, ctx) => {
@@ -268,7 +275,7 @@ function registerFleet(program: Command, act: Act, io: Io): void {
       );
   }
 
-  withFleetOptions(withCommonOptions(fleet.command("recover")))
+  withFleetOptions(withCommonOptions(fleet.command("recover"), FLEET_PROFILE))
     .description(
       "recover on every node named, then reboot the verified ones (scontrol reboot ASAP; BatchRebootClusterNodes with --cluster)",
     )

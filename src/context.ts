@@ -161,7 +161,9 @@ export interface ClusterDescription {
 export interface ClusterNodeSummary {
   groupName: string;
   instanceId: string;
+  /** InstanceStatus: Running, Pending, SystemUpdating, … and SageMaker's message about it. */
   status?: string;
+  statusMessage?: string;
 }
 
 export interface RebootedClusterNodes {
@@ -170,7 +172,7 @@ export interface RebootedClusterNodes {
 }
 
 export interface SageMakerPort {
-  /** The Region `aws` would call (--region, AWS_REGION, the profile), else the instance's; undefined if none. */
+  /** The Region `aws` would call (--region, AWS_REGION, AWS_DEFAULT_REGION, the profile), else the instance's. */
   region(options: AwsOptions): Promise<string | undefined>;
   describeCluster(
     nameOrArn: string,

@@ -123,7 +123,19 @@ export async function fleetRecover(
   const reboot = toReboot.length ? { ...(await engine.reboot(toReboot)), nodes: toReboot } : null;
   // Recovered but not rebooted: processes keep the old keys, so a refused reboot is a failure too.
   const summary = reboot && !reboot.ok ? { ...result.summary, status: "failed" as const } : result.summary;
-  return { ...result, summary, reboot: reboot && { ...reboot, queued: reboot.ok } };
+  // A node whose reboot was refused still runs with the old keys: not rebooted, failed, in the engine's words.
+  const refused = new Map(reboot?.refused.map(({ node, reason }) => [node, reason]));
+  const nodes = result.nodes.map((node) => {
+    const why = refused.get(node.name);
+    if (why === undefined) return node;
+    return {
+      ...node,
+      status: "failed" as const,
+      verified: false,
+      reason: `verified, but its reboot was refused: ${why}`,
+    };
+  });
+  return { ...result, nodes, summary, reboot: reboot && { ...reboot, queued: reboot.ok } };
 }
 
 /** 0 every node named recovered and its reboot queued (or nothing to do); 1 one failed or did not answer; 2 refused; 3 none asked. */

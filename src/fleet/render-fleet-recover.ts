@@ -30,11 +30,14 @@ export function renderFleetRecover(raw: FleetRecoverReport, style: Style): strin
 
 function rebootLine({ reboot, dryRun }: FleetRecoverReport, style: Style): string {
   if (!reboot) return "";
-  const command = reboot.command.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(" ");
-  if (dryRun) return `would then run  ${style.bold(command)}`;
+  // SSM: one BatchRebootClusterNodes call per 25 nodes, each command on its line.
+  const commands = (reboot.commands ?? [reboot.command]).map((argv) =>
+    argv.map((arg) => (/\s/.test(arg) ? `"${arg}"` : arg)).join(" "),
+  );
+  if (dryRun) return commands.map((command) => `would then run  ${style.bold(command)}`).join("\n");
   return reboot.ok
-    ? `reboot ${style.bold(command)}\n  ${reboot.message}`
-    : `${style.red("✖")} ${reboot.message}\n  run: ${command}`;
+    ? `${commands.map((command) => `reboot ${style.bold(command)}`).join("\n")}\n  ${reboot.message}`
+    : `${style.red("✖")} ${reboot.message}\n${commands.map((command) => `  run: ${command}`).join("\n")}`;
 }
 
 function summaryLine({ summary, dryRun, engine }: FleetRecoverReport, style: Style): string {

@@ -121,13 +121,13 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
         "reason=hpiam recover",
         await this.compress(names),
       ];
-      if (dryRun) return { command, ok: true, message: "planned" };
+      if (dryRun) return { command, ok: true, message: "planned", refused: [] };
       const answer = await ctx.exec.run(command, { timeoutMs: SCONTROL_TIMEOUT_MS });
       const ok = answer.exitCode === 0 && !answer.timedOut;
       const message = ok
         ? "queued: each node reboots once its running jobs end, then returns to service"
         : `scontrol reboot failed: ${firstLine(answer.stderr) || `exit ${answer.exitCode}`}`;
-      return { command, ok, message };
+      return { command, ok, message, refused: ok ? [] : names.map((node) => ({ node, reason: message })) };
     },
   };
 

@@ -1,6 +1,6 @@
 import { clusterCallFailed, describeClusterOf, type FoundCluster } from "../connect/find-head";
 import { requireSessionTools } from "../connect/session-tools";
-import type { AwsOptions, ClusterNodeSummary, Context } from "../context";
+import type { AwsAnswer, AwsOptions, ClusterNodeSummary, Context, RebootedClusterNodes } from "../context";
 import { listNames } from "../node/model/head-node";
 import { printable } from "../output/printable";
 import { ssmTarget, startSessionCommand } from "../connect/model/ssm-session";
@@ -97,40 +97,88 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
 
     async reboot(names, { dryRun = false } = {}): Promise<RebootResult> {
       const { cluster: described, aws } = await cluster();
-      const command = [
+      const batches = inBatches(names, REBOOT_BATCH);
+      const commands = batches.map((batch) => [
         "aws",
         "sagemaker",
         "batch-reboot-cluster-nodes",
         "--cluster-name",
         described.arn,
         "--node-ids",
-        ...names,
+        ...batch,
         "--region",
         aws.region,
-      ];
-      if (dryRun) return { command, ok: true, message: "planned" };
-      const answer = await ctx.sagemaker.batchRebootClusterNodes(described.arn, names, aws);
-      if (!answer.ok)
-        return {
-          command,
-          ok: false,
-          message: `BatchRebootClusterNodes failed: ${answer.error.message}${answer.error.name === "AccessDenied" || answer.error.name === "AccessDeniedException" ? " (needs sagemaker:BatchRebootClusterNodes on the cluster)" : ""}`,
-        };
-      const { failed, successful } = answer.value;
-      if (failed.length === 0)
-        return { command, ok: true, message: `HyperPod is rebooting ${successful.length} node(s)` };
-      const refused = failed.map((f) => `${f.nodeId}: ${f.code} ${f.message}`.trim()).join("; ");
-      return { command, ok: false, message: `BatchRebootClusterNodes refused ${refused}` };
+      ]);
+      const command = commands[0] ?? [];
+      const calls = batches.length > 1 ? ` in ${batches.length} calls of at most ${REBOOT_BATCH} nodes` : "";
+      if (dryRun) return { command, commands, ok: true, message: `planned${calls}`, refused: [] };
+      const refused: RebootResult["refused"] = [];
+      // One call after the other: each batch's answer is its own, and a failed call refuses only its nodes.
+      for (const batch of batches) {
+        const answer = await ctx.sagemaker.batchRebootClusterNodes(described.arn, batch, aws);
+        refused.push(...refusedIn(batch, answer));
+      }
+      const ok = refused.length === 0;
+      const message = ok
+        ? `HyperPod is rebooting ${names.length} node(s)${calls}`
+        : `HyperPod is rebooting ${names.length - refused.length} of ${names.length} node(s); refused: ${refusals(refused)}`;
+      return { command, commands, ok, message, refused };
     },
   };
 }
 
-/** A node SageMaker does not call Running is not asked: its agent is not there to answer. */
+/** BatchRebootClusterNodes takes 1 to 25 node ids a call (its NodeIds), and refuses more. */
+const REBOOT_BATCH = 25;
+
+function inBatches<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let at = 0; at < items.length; at += size) batches.push(items.slice(at, at + size));
+  return batches;
+}
+
+/** The nodes of one call that are not rebooting, each with SageMaker's own words. */
+function refusedIn(
+  batch: readonly string[],
+  answer: AwsAnswer<RebootedClusterNodes>,
+): RebootResult["refused"] {
+  if (!answer.ok) {
+    const denied = answer.error.name === "AccessDenied" || answer.error.name === "AccessDeniedException";
+    const reason = `BatchRebootClusterNodes failed: ${answer.error.message}${denied ? " (needs sagemaker:BatchRebootClusterNodes on the cluster)" : ""}`;
+    return batch.map((node) => ({ node, reason }));
+  }
+  const failed = new Map(answer.value.failed.map((f) => [f.nodeId, `${f.code}: ${f.message}`.trim()]));
+  const taken = new Set(answer.value.successful);
+  return batch
+    .filter((node) => !taken.has(node))
+    .map((node) => ({
+      node,
+      reason: failed.get(node) ?? "not among the nodes BatchRebootClusterNodes took",
+    }));
+}
+
+/** Each reason once, after its nodes: `i-1,i-2: InvalidInstanceStatus: …; i-3: …`. */
+function refusals(refused: RebootResult["refused"]): string {
+  const byReason = new Map<string, string[]>();
+  for (const { node, reason } of refused) byReason.set(reason, [...(byReason.get(reason) ?? []), node]);
+  return [...byReason].map(([reason, nodes]) => `${nodes.join(",")}: ${reason}`).join("; ");
+}
+
+/**
+ * Only a Running node is asked. Pending (being set up or replaced), SystemUpdating (its software being updated)
+ * and DeepHealthCheckInProgress (being tested before it takes work) are HyperPod's for now: a session may be cut,
+ * and BatchRebootClusterNodes refuses them (InvalidInstanceStatus), so keys moved there could not be rebooted
+ * away. They are busy until Running; any other status (Failure, ShuttingDown, NotFound) is down.
+ */
 function judgeInstance(node: ClusterNodeSummary): FleetNode {
   const state = node.status ?? "Unknown";
   if (state === "Running") return { name: node.instanceId, state };
-  return { name: node.instanceId, state, unavailable: "down", reason: `SageMaker says ${state}` };
+  const says = `SageMaker says ${state}${node.statusMessage ? `: ${node.statusMessage}` : ""}`;
+  return BUSY_STATUSES.has(state)
+    ? { name: node.instanceId, state, unavailable: "busy", reason: `${says} (ask again once it is Running)` }
+    : { name: node.instanceId, state, unavailable: "down", reason: says };
 }
+
+const BUSY_STATUSES = new Set(["Pending", "SystemUpdating", "DeepHealthCheckInProgress"]);
 
 function instanceIds(list: string): string[] {
   const ids = list

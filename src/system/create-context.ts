@@ -36,7 +36,7 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
     exec,
     files: createFiles(),
     aws: createAwsPort(env, log, async () => (await imds.describe()).region),
-    sagemaker: createSageMakerPort(log, async () => (await imds.describe()).region),
+    sagemaker: createSageMakerPort(env, log, async () => (await imds.describe()).region),
     iam: createIamPort(log),
     ssm: createSsmPort(log),
     eks: createEksPort(log),

@@ -4,18 +4,23 @@ import type {
   AwsOptions,
   ClusterDescription,
   ClusterNodeSummary,
+  Env,
   Logger,
   SageMakerPort,
 } from "../context";
 import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
 
-/** A page holds up to 100 nodes: this bounds a runaway listing at 50,000 nodes. */
-const MAX_PAGES = 500;
+/**
+ * Far past any HyperPod cluster: a listing that goes on beyond it (a NextToken that never ends) is an error, never
+ * a silent cut. Counted in nodes (the service may give fewer than MaxResults a page), and in pages (or empty ones).
+ */
+const MAX_NODES = 50_000;
 
 // The SageMaker client is large: it is loaded only when connect-head looks a cluster up.
 const loadSdk = () => import("@aws-sdk/client-sagemaker");
 
 export function createSageMakerPort(
+  env: Env,
   log: Logger,
   fallbackRegion: () => Promise<string | undefined>,
 ): SageMakerPort {
@@ -42,7 +47,9 @@ export function createSageMakerPort(
 
   return {
     async region(options) {
-      if (options.region) return options.region;
+      // `aws`'s order: --region, AWS_REGION, AWS_DEFAULT_REGION (which the JS SDK does not read), the profile's.
+      const given = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+      if (given) return given;
       const sagemaker = await client({ profile: options.profile });
       try {
         return await sagemaker.config.region();
@@ -86,9 +93,12 @@ export function createSageMakerPort(
               groupName: node.InstanceGroupName ?? "",
               instanceId: node.InstanceId ?? "",
               ...(node.InstanceStatus?.Status ? { status: node.InstanceStatus.Status } : {}),
+              ...(node.InstanceStatus?.Message ? { statusMessage: node.InstanceStatus.Message } : {}),
             });
           }
-          if (++pages >= MAX_PAGES) break;
+          pages += 1;
+          if (nodes.length > MAX_NODES || pages > MAX_NODES)
+            throw new Error(`ListClusterNodes went on past ${MAX_NODES} nodes without an end`);
         }
         return nodes;
       }),

@@ -3,6 +3,7 @@ import { chmod, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { motoAdmin, REGION } from "../support/aws-world";
+import { runHpiam } from "../support/cli";
 import { expectOneLineError, type SimulatedNode, startSimulatedNode } from "../support/simulated-node";
 
 describe("hpiam connect-head --cluster against moto", () => {
@@ -96,6 +97,14 @@ process.exit(Number(process.env.STUB_AWS_EXIT ?? 0));
       region: REGION,
       command: ["aws", "ssm", "start-session", "--target", target(), "--region", REGION],
     });
+  });
+
+  it("finds the cluster with AWS_DEFAULT_REGION alone, as aws does", async () => {
+    const env: Record<string, string> = { ...node.env, ...offCluster };
+    delete env.AWS_REGION;
+    const result = await runHpiam(["connect-head", "--cluster", "ml-cluster", "--json"], env);
+    expect(result).toMatchObject({ exitCode: 0, stderr: "" });
+    expect(result.json).toMatchObject({ target: target(), region: env.AWS_DEFAULT_REGION });
   });
 
   it("takes the group the API declares as Slurm Controller; --group overrides it", async () => {

@@ -7,8 +7,12 @@ import { type FakeImds, startServer } from "./imds";
 import { CLI } from "./cli";
 import type { SimulatedNode } from "./simulated-node";
 
-/** How one node answers a session: as a node would, or as SSM would refuse it. */
-export type StandInState = "healthy" | "overridden" | "not-connected" | "denied" | "throttled" | "silent";
+/**
+ * How one node answers a session: as a node would, or as SSM would refuse it. `canned`: with the document of
+ * `canned` for that command, hpiam not run (a cheap node for tests of many).
+ */
+export type StandInState =
+  "healthy" | "overridden" | "not-connected" | "denied" | "throttled" | "silent" | "canned";
 
 export interface StandInConfig {
   /** Each SSM target's state; a target not listed is one SSM does not know. */
@@ -19,6 +23,11 @@ export interface StandInConfig {
   overriddenHome: string;
   /** A node of its own (its own sandbox: homes, passwd, stubs), by target, over nodeEnv. */
   envByTarget?: Record<string, Record<string, string>>;
+  /**
+   * What a `canned` node prints, by the words of hpiam's command line that pick it (`recover --dry-run`):
+   * the first entry whose words are all in the command.
+   */
+  canned?: Record<string, string>;
 }
 
 export interface SsmStandIn {
@@ -68,7 +77,10 @@ else {
   if (words[0] === "sudo" && words[1] === "-n") words = words.slice(2);
   const own = { ...config.nodeEnv, ...(config.envByTarget ?? {})[target] };
   const env = state === "overridden" ? { ...own, HOME: config.overriddenHome } : own;
-  const ran = spawnSync(words[0], words.slice(1), { env, encoding: "utf8" });
+  const canned = Object.entries(config.canned ?? {}).find(([when]) => when.split(" ").every((w) => words.includes(w)));
+  const ran = state === "canned"
+    ? { stdout: canned?.[1] ?? "", stderr: "" }
+    : spawnSync(words[0], words.slice(1), { env, encoding: "utf8" });
   process.stdout.write((ran.stdout + ran.stderr).replace(/\\n/g, "\\r\\n"));
   process.stdout.write("\\r\\n\\r\\nExiting session with sessionId: " + id + ".\\r\\n\\r\\n");
 }
@@ -146,9 +158,49 @@ export function laptopEnv(node: SimulatedNode, standIn: SsmStandIn): Record<stri
   };
 }
 
-const REBOOT_RECORDER = fileURLToPath(new URL("./reboot-recorder.mjs", import.meta.url));
+const SAGEMAKER_ENDPOINT = fileURLToPath(new URL("./sagemaker-endpoint.mjs", import.meta.url));
 
 /** SageMaker for AWS_ENDPOINT_URL_SAGEMAKER: BatchRebootClusterNodes recorded in `record`, the rest moto's. */
 export function startRebootRecorder(motoEndpoint: string, record: string): Promise<FakeImds> {
-  return startServer(REBOOT_RECORDER, { MOTO_ENDPOINT: motoEndpoint, REBOOT_RECORD: record });
+  return startServer(SAGEMAKER_ENDPOINT, {
+    SAGEMAKER_ENDPOINT: JSON.stringify({ moto: motoEndpoint, rebootRecord: record }),
+  });
+}
+
+/** A node as ListClusterNodes lists it: its InstanceStatus's Status and Message. */
+export interface ListedNode {
+  id: string;
+  group: string;
+  status: string;
+  message?: string;
+}
+
+export interface SageMakerEndpointConfig {
+  /** Where every other call goes. */
+  moto: string;
+  /** Clusters this endpoint answers DescribeCluster and ListClusterNodes for, by name. */
+  clusters: Record<string, { arn: string; nodes: ListedNode[] }>;
+  /** ListClusterNodes gives at most this many nodes a page, whatever MaxResults asks. */
+  pageSize: number;
+  /** The nodes BatchRebootClusterNodes fails, with its ErrorCode and Message. */
+  refuse?: Record<string, { code: string; message: string }>;
+}
+
+export interface SageMakerCall {
+  operation: string;
+  request: Record<string, unknown>;
+}
+
+/** The recording SageMaker endpoint: strict on 25 ids a reboot call, paging ListClusterNodes, every call kept. */
+export async function startSageMakerEndpoint(
+  config: SageMakerEndpointConfig,
+): Promise<FakeImds & { calls(operation: string): Promise<SageMakerCall["request"][]> }> {
+  const server = await startServer(SAGEMAKER_ENDPOINT, { SAGEMAKER_ENDPOINT: JSON.stringify(config) });
+  return {
+    ...server,
+    async calls(operation) {
+      const all = (await (await fetch(`${server.endpoint}/calls`)).json()) as SageMakerCall[];
+      return all.filter((call) => call.operation === operation).map((call) => call.request);
+    },
+  };
 }

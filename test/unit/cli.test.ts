@@ -53,6 +53,18 @@ describe("runCli", () => {
     );
   });
 
+  it("fleet --help says what --profile means on each engine", async () => {
+    for (const command of ["whoami", "diagnose", "recover"]) {
+      const help = (await run(["fleet", command, "--help"])).stdout.replace(/\s+/g, " ");
+      expect(help).toContain(
+        "--profile <name> Slurm: passed to every node's hpiam (that profile of the node's files counts as in use there); --cluster: this machine's profile, for the SageMaker and SSM calls (never sent to a node)",
+      );
+    }
+    expect((await run(["whoami", "--help"])).stdout).toMatch(
+      /--profile <name> +use this profile of the shared/,
+    );
+  });
+
   it("maps an overridden identity to exit 1", async () => {
     const result = await run(["whoami"], {
       ...healthyNode,

@@ -25,7 +25,7 @@ describe("from a HyperPod cluster to its EKS cluster role", () => {
       InstanceGroups: [],
       Orchestrator: { Eks: { ClusterArn: EKS_ARN } },
     });
-    const port = createSageMakerPort(log, async () => undefined);
+    const port = createSageMakerPort({}, log, async () => undefined);
     expect(await port.describeCluster("ml-cluster", aws)).toMatchObject({
       ok: true,
       value: { name: "ml-cluster", eksClusterArn: EKS_ARN },

@@ -77,10 +77,14 @@ describe("fleet recover", () => {
     const engine = cluster([], []);
     const refusing = {
       ...engine,
-      reboot: async () => ({
+      reboot: async (names: readonly string[]) => ({
         command: ["scontrol"],
         ok: false,
         message: "scontrol reboot failed: RebootProgram isn't defined",
+        refused: names.map((node) => ({
+          node,
+          reason: "scontrol reboot failed: RebootProgram isn't defined",
+        })),
       }),
     };
     const report = await fleetRecover({ nodes: "a,b,c,d", yes: true }, fakeContext(), {}, refusing);

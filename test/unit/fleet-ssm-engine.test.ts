@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { engineFor, fleetExitCode, fleetSurvey } from "../../src/fleet/fleet";
 import { UsageError } from "../../src/errors";
-import type { RunResult } from "../../src/context";
+import type { RunResult, SageMakerPort } from "../../src/context";
+import { fleetRecover, fleetRecoverExitCode } from "../../src/fleet/fleet-recover";
 import { sessionDocument } from "../../src/fleet/model/session-output";
 import { createSsmEngine } from "../../src/fleet/ssm-engine";
 import { fakeContext } from "../support/fake-context";
-import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI } from "../support/fleet-documents";
+import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI, recoverDocument } from "../support/fleet-documents";
 import { virtualClock } from "../support/virtual-clock";
 
 const ARN = "arn:aws:sagemaker:us-west-2:123456789012:cluster/aa11bbbbb222";
@@ -175,5 +176,205 @@ describe("the flags of fleet --cluster", () => {
   ])("refuses %o in one line (exit 2)", (options, message) => {
     expect(() => engineFor(options, ctx)).toThrow(message);
     expect(() => engineFor(options, ctx)).toThrow(UsageError);
+  });
+});
+
+const ids = (count: number) => Array.from({ length: count }, (_, i) => `i-${String(i).padStart(17, "0")}`);
+
+/** An SSM engine over a cluster whose reboot calls are recorded and answered by `answer`. */
+function rebooting(answer: SageMakerPort["batchRebootClusterNodes"]) {
+  const calls: string[][] = [];
+  const ctx = fakeContext({
+    sagemaker: {
+      describeCluster: async () => ({ ok: true, value: { arn: ARN, name: "ml-cluster", groups: [] } }),
+      batchRebootClusterNodes: async (arn, nodeIds, aws) => {
+        calls.push([...nodeIds]);
+        return answer(arn, nodeIds, aws);
+      },
+    },
+  });
+  const engine = createSsmEngine(ctx, {
+    cluster: "ml-cluster",
+    hpiam: "/fsx/tools/hpiam",
+    pacing: { rate: 3, concurrency: 4 },
+  });
+  return { engine, calls };
+}
+
+describe("the SSM engine's reboot", () => {
+  const everyOne: SageMakerPort["batchRebootClusterNodes"] = async (_, nodeIds) => ({
+    ok: true,
+    value: { successful: [...nodeIds], failed: [] },
+  });
+
+  it("asks BatchRebootClusterNodes 25 node ids at a time, in order", async () => {
+    const { engine, calls } = rebooting(everyOne);
+    const result = await engine.reboot(ids(60));
+    expect(calls.map((call) => call.length)).toEqual([25, 25, 10]);
+    expect(calls.flat()).toEqual(ids(60));
+    expect(result).toMatchObject({
+      ok: true,
+      refused: [],
+      message: "HyperPod is rebooting 60 node(s) in 3 calls of at most 25 nodes",
+    });
+    expect(result.commands?.map((argv) => argv.slice(argv.indexOf("--node-ids") + 1, -2))).toEqual(calls);
+  });
+
+  it("--dry-run: the command of each call, and no call", async () => {
+    const { engine, calls } = rebooting(everyOne);
+    const result = await engine.reboot(ids(26), { dryRun: true });
+    expect(calls).toEqual([]);
+    expect(result.commands).toHaveLength(2);
+    expect(result.command).toEqual(result.commands?.[0]);
+    expect(result.commands?.[1]).toEqual([
+      "aws",
+      "sagemaker",
+      "batch-reboot-cluster-nodes",
+      "--cluster-name",
+      ARN,
+      "--node-ids",
+      ids(26)[25],
+      "--region",
+      "us-west-2",
+    ]);
+    expect(result.message).toBe("planned in 2 calls of at most 25 nodes");
+  });
+
+  it("names each node SageMaker did not take, with its ErrorCode and Message; a failed call refuses its own nodes only", async () => {
+    const [first = "", second = ""] = ids(30);
+    const { engine } = rebooting(async (_, nodeIds) =>
+      nodeIds.length === 25
+        ? {
+            ok: true,
+            value: {
+              successful: nodeIds.filter((id) => id !== second),
+              failed: [
+                { nodeId: second, code: "InvalidInstanceStatus", message: "Instance is SystemUpdating" },
+              ],
+            },
+          }
+        : { ok: false, error: { name: "ThrottlingException", message: "Rate exceeded", httpStatus: 400 } },
+    );
+    const result = await engine.reboot(ids(30));
+    expect(result.ok).toBe(false);
+    expect(result.refused).toEqual([
+      { node: second, reason: "InvalidInstanceStatus: Instance is SystemUpdating" },
+      ...ids(30)
+        .slice(25)
+        .map((node) => ({ node, reason: "BatchRebootClusterNodes failed: Rate exceeded" })),
+    ]);
+    expect(result.refused.map((r) => r.node)).not.toContain(first);
+    expect(result.message).toBe(
+      `HyperPod is rebooting 24 of 30 node(s); refused: ${second}: InvalidInstanceStatus: Instance is SystemUpdating; ${ids(30).slice(25).join(",")}: BatchRebootClusterNodes failed: Rate exceeded`,
+    );
+  });
+});
+
+describe("fleet recover --cluster with a node whose reboot SageMaker refuses", () => {
+  it("reports that node failed with SageMaker's words, not recovered, and exits 1", async () => {
+    const nodes = ids(27);
+    const refusedNode = nodes[3] ?? "";
+    const calls: string[][] = [];
+    const home = (target: string) => `/home/${/-(i-\d+)$/.exec(target)?.[1] ?? ""}/.aws`;
+    const ctx = fakeContext({
+      sagemaker: {
+        describeCluster: async () => ({ ok: true, value: { arn: ARN, name: "ml-cluster", groups: [] } }),
+        listClusterNodes: async () => ({
+          ok: true,
+          value: nodes.map((instanceId) => ({ groupName: "workers", instanceId, status: "Running" })),
+        }),
+        batchRebootClusterNodes: async (_, nodeIds) => {
+          calls.push([...nodeIds]);
+          return {
+            ok: true,
+            value: {
+              successful: nodeIds.filter((id) => id !== refusedNode),
+              failed: nodeIds.includes(refusedNode)
+                ? [{ nodeId: refusedNode, code: "InvalidInstanceStatus", message: "not Running" }]
+                : [],
+            },
+          };
+        },
+      },
+      exec: {
+        which: async (command) => `/usr/local/bin/${command}`,
+        run: async (argv) => {
+          const command = argv.at(-1) ?? "";
+          const awsDir = home(argv[argv.indexOf("--target") + 1] ?? "");
+          if (command.includes(" whoami ")) return ok(said(HEALTHY_WHOAMI));
+          return ok(said(recoverDocument(command.includes("--dry-run") ? "planned" : "recovered", awsDir)));
+        },
+      },
+    });
+    const clock = virtualClock();
+    const engine = createSsmEngine(ctx, {
+      cluster: "ml-cluster",
+      hpiam: "/fsx/tools/hpiam",
+      pacing: { rate: 50, concurrency: 50 },
+      clock,
+    });
+    const report = await clock.settle(
+      fleetRecover({ cluster: "ml-cluster", nodes: nodes.join(","), yes: true }, ctx, {}, engine),
+    );
+    expect(calls.map((call) => call.length)).toEqual([25, 2]);
+    const entry = report.nodes.find((node) => node.name === refusedNode);
+    expect(entry).toMatchObject({
+      status: "failed",
+      verified: false,
+      reason: "verified, but its reboot was refused: InvalidInstanceStatus: not Running",
+    });
+    expect(report.nodes.filter((node) => node.status === "recovered" && node.verified)).toHaveLength(26);
+    expect(report.summary.status).toBe("failed");
+    expect(fleetRecoverExitCode(report)).toBe(1);
+  });
+});
+
+describe("nodes SageMaker does not call Running", () => {
+  it("are listed, not asked, with SageMaker's status and message", async () => {
+    const ctx = fakeContext({
+      sagemaker: {
+        describeCluster: async () => ({ ok: true, value: { arn: ARN, name: "ml-cluster", groups: [] } }),
+        listClusterNodes: async () => ({
+          ok: true,
+          value: [
+            { groupName: "workers", instanceId: "i-0", status: "Running" },
+            { groupName: "workers", instanceId: "i-1", status: "SystemUpdating", statusMessage: "patching" },
+            { groupName: "workers", instanceId: "i-2", status: "Pending" },
+            {
+              groupName: "workers",
+              instanceId: "i-3",
+              status: "Failure",
+              statusMessage: "lifecycle script failed",
+            },
+          ],
+        }),
+      },
+    });
+    const engine = createSsmEngine(ctx, {
+      cluster: "ml-cluster",
+      hpiam: "/fsx/tools/hpiam",
+      pacing: { rate: 3, concurrency: 4 },
+    });
+    expect(await engine.listNodes({})).toEqual([
+      { name: "i-0", state: "Running" },
+      {
+        name: "i-1",
+        state: "SystemUpdating",
+        unavailable: "busy",
+        reason: "SageMaker says SystemUpdating: patching (ask again once it is Running)",
+      },
+      {
+        name: "i-2",
+        state: "Pending",
+        unavailable: "busy",
+        reason: "SageMaker says Pending (ask again once it is Running)",
+      },
+      {
+        name: "i-3",
+        state: "Failure",
+        unavailable: "down",
+        reason: "SageMaker says Failure: lifecycle script failed",
+      },
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import { createSageMakerPort } from "../../src/system/sagemaker";
 
 const sagemaker = mockClient(SageMakerClient);
 const log = { debug: () => {}, info: () => {} };
-const port = createSageMakerPort(log, async () => "eu-west-1");
+const port = createSageMakerPort({}, log, async () => "eu-west-1");
 const aws = { region: "us-west-2" };
 const ARN = "arn:aws:sagemaker:us-west-2:123456789012:cluster/aa11bbbbb222";
 
@@ -51,7 +51,7 @@ describe("the SageMaker adapter", () => {
             InstanceId: "i-1",
             InstanceType: "ml.m5.12xlarge",
             LaunchTime: new Date(),
-            InstanceStatus: { Status: "Pending" },
+            InstanceStatus: { Status: "Pending", Message: "replacing a faulty instance" },
           },
         ],
       })
@@ -69,9 +69,29 @@ describe("the SageMaker adapter", () => {
     expect(await port.listClusterNodes(ARN, "head-nodes", aws)).toEqual({
       ok: true,
       value: [
-        { groupName: "head-nodes", instanceId: "i-1", status: "Pending" },
+        {
+          groupName: "head-nodes",
+          instanceId: "i-1",
+          status: "Pending",
+          statusMessage: "replacing a faulty instance",
+        },
         { groupName: "head-nodes", instanceId: "i-2", status: "Running" },
       ],
+    });
+  });
+
+  it("says a listing that never ends is one, rather than cutting it short", async () => {
+    const page = Array.from({ length: 100 }, (_, i) => ({
+      InstanceGroupName: "workers",
+      InstanceId: `i-${i}`,
+      InstanceType: "ml.m5.12xlarge" as const,
+      LaunchTime: new Date(),
+      InstanceStatus: { Status: "Running" as const },
+    }));
+    sagemaker.on(ListClusterNodesCommand).resolves({ NextToken: "more", ClusterNodeSummaries: page });
+    expect(await port.listClusterNodes(ARN, undefined, aws)).toMatchObject({
+      ok: false,
+      error: { message: "ListClusterNodes went on past 50000 nodes without an end" },
     });
   });
 
@@ -102,7 +122,19 @@ describe("the SageMaker adapter", () => {
     });
   });
 
-  it("uses --region first", async () => {
-    expect(await port.region({ region: "ap-south-1" })).toBe("ap-south-1");
+  it("takes the Region as `aws` does: --region, AWS_REGION, then AWS_DEFAULT_REGION", async () => {
+    const both = createSageMakerPort(
+      { AWS_REGION: "eu-central-1", AWS_DEFAULT_REGION: "eu-north-1" },
+      log,
+      async () => "eu-west-1",
+    );
+    expect(await both.region({ region: "ap-south-1" })).toBe("ap-south-1");
+    expect(await both.region({})).toBe("eu-central-1");
+    const onlyDefault = createSageMakerPort(
+      { AWS_DEFAULT_REGION: "eu-north-1" },
+      log,
+      async () => "eu-west-1",
+    );
+    expect(await onlyDefault.region({})).toBe("eu-north-1");
   });
 });

@@ -56,8 +56,11 @@ export interface RunRequest {
 
 export interface RebootResult {
   command: string[];
+  /** SSM: one command per BatchRebootClusterNodes call (25 node ids at most each); `command` is the first. */
+  commands?: string[][];
   ok: boolean;
   message: string;
+  refused: Array<{ node: string; reason: string }>;
 }
 
 export interface FleetEngine {
