@@ -8,6 +8,7 @@ import { type BotocoreFiles, readBotocoreFiles, sectionKeyPair } from "./botocor
 import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
+import { givenRegion } from "./given-region";
 import type {
   AwsCallError,
   AwsOptions,
@@ -82,8 +83,8 @@ export function createAwsPort(
         : env;
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
       const filesRead = readBotocoreFiles(chainEnv);
-      // The region chain of one client (--region, AWS_REGION, the profile) is the one `aws` follows.
-      const regionProbe = stsClient(options, options.region);
+      // The named Region, else the profile's: the order `aws` follows.
+      const regionProbe = stsClient(options, givenRegion(options.region, env));
       const configured = await regionProbe.config.region().catch(() => undefined);
       regionProbe.destroy();
       // Nothing in the environment or config file: the instance knows its region, else STS's global one.

@@ -9,6 +9,7 @@ import type {
   SageMakerPort,
 } from "../context";
 import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
+import { givenRegion } from "./given-region";
 
 /**
  * Far past any HyperPod cluster: a listing that goes on beyond it (a NextToken that never ends) is an error, never
@@ -47,8 +48,7 @@ export function createSageMakerPort(
 
   return {
     async region(options) {
-      // `aws`'s order: --region, AWS_REGION, AWS_DEFAULT_REGION (which the JS SDK does not read), the profile's.
-      const given = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+      const given = givenRegion(options.region, env);
       if (given) return given;
       const sagemaker = await client({ profile: options.profile });
       try {

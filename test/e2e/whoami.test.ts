@@ -116,6 +116,15 @@ describe("hpiam whoami off EC2 and with bad input", () => {
     expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
   });
 
+  it("calls STS in the Region AWS_DEFAULT_REGION names, over the config file's, as aws does", async () => {
+    const result = await node.hpiam(["whoami", "--json"], {
+      AWS_REGION: "",
+      AWS_DEFAULT_REGION: "eu-north-1",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ region: "eu-north-1" });
+  });
+
   it("prints an error document for scripts when --json is given", async () => {
     const result = await node.hpiam(["whoami", "--json", "--region", "nowhere"]);
     expect(result.exitCode).toBe(2);
