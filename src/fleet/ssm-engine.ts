@@ -108,19 +108,26 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
         "--region",
         aws.region,
       ];
-      if (dryRun) return { command, ok: true, message: "planned" };
+      if (dryRun) return { command, ok: true, message: "planned", refused: [] };
       const answer = await ctx.sagemaker.batchRebootClusterNodes(described.arn, names, aws);
       if (!answer.ok)
         return {
           command,
           ok: false,
           message: `BatchRebootClusterNodes failed: ${answer.error.message}${answer.error.name === "AccessDenied" || answer.error.name === "AccessDeniedException" ? " (needs sagemaker:BatchRebootClusterNodes on the cluster)" : ""}`,
+          refused: names.map((node) => ({ node, reason: answer.error.message })),
         };
       const { failed, successful } = answer.value;
       if (failed.length === 0)
-        return { command, ok: true, message: `HyperPod is rebooting ${successful.length} node(s)` };
-      const refused = failed.map((f) => `${f.nodeId}: ${f.code} ${f.message}`.trim()).join("; ");
-      return { command, ok: false, message: `BatchRebootClusterNodes refused ${refused}` };
+        return {
+          command,
+          ok: true,
+          message: `HyperPod is rebooting ${successful.length} node(s)`,
+          refused: [],
+        };
+      const refused = failed.map((f) => ({ node: f.nodeId, reason: `${f.code}: ${f.message}` }));
+      const words = refused.map((f) => `${f.node}: ${f.reason}`).join("; ");
+      return { command, ok: false, message: `BatchRebootClusterNodes refused ${words}`, refused };
     },
   };
 }

@@ -29,7 +29,7 @@ export function scriptedEngine(
     compress: async (names) => names.join(","),
     reboot: async (names, { dryRun = false } = {}) => {
       if (!dryRun) reboots.push([...names]);
-      return { command: ["scontrol", "reboot", names.join(",")], ok: true, message: "queued" };
+      return { command: ["scontrol", "reboot", names.join(",")], ok: true, message: "queued", refused: [] };
     },
   };
 }

@@ -56,8 +56,11 @@ export interface RunRequest {
 
 export interface RebootResult {
   command: string[];
+  /** Every node named is queued. */
   ok: boolean;
   message: string;
+  /** The nodes the engine did not reboot, with the engine's own words. */
+  refused: Array<{ node: string; reason: string }>;
 }
 
 export interface FleetEngine {
