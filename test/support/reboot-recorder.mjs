@@ -1,11 +1,22 @@
 // A SageMaker endpoint for fleet recover's tests, in its own process: it answers BatchRebootClusterNodes
 // itself (moto 5.2 has no such call), appending each request's body to REBOOT_RECORD, and forwards every
-// other call to moto at MOTO_ENDPOINT. Prints {"port":N} once listening.
-import { appendFileSync } from "node:fs";
+// other call to moto at MOTO_ENDPOINT. Node ids listed in REBOOT_REFUSE (a file, read at each call) are
+// answered as Failed (InvalidInstanceStatus). Prints {"port":N} once listening.
+import { appendFileSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
 const moto = process.env.MOTO_ENDPOINT;
 const record = process.env.REBOOT_RECORD;
+const refusals = process.env.REBOOT_REFUSE;
+
+function refused() {
+  if (!refusals) return [];
+  try {
+    return readFileSync(refusals, "utf8").split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
 
 const server = createServer((req, res) => {
   const chunks = [];
@@ -15,8 +26,17 @@ const server = createServer((req, res) => {
     if (req.headers["x-amz-target"] === "SageMaker.BatchRebootClusterNodes") {
       const asked = JSON.parse(body.toString("utf8"));
       appendFileSync(record, `${JSON.stringify(asked)}\n`);
+      const refuse = refused();
+      const ids = asked.NodeIds ?? [];
+      const Failed = ids
+        .filter((id) => refuse.includes(id))
+        .map((NodeId) => ({
+          NodeId,
+          ErrorCode: "InvalidInstanceStatus",
+          Message: "the node is not InService",
+        }));
       res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
-      res.end(JSON.stringify({ Successful: asked.NodeIds ?? [], Failed: [] }));
+      res.end(JSON.stringify({ Successful: ids.filter((id) => !refuse.includes(id)), Failed }));
       return;
     }
     const headers = Object.fromEntries(
