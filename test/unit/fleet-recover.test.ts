@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fleetRecover, fleetRecoverExitCode } from "../../src/fleet/fleet-recover";
 import { renderFleetRecover } from "../../src/fleet/render-fleet-recover";
 import type { FleetEngine, FleetNode } from "../../src/fleet/model/engine";
+import { type NodeRecovery, recoverRuns, sharedHomes } from "../../src/fleet/model/recover-outcomes";
 import { createStyle } from "../../src/output/style";
 import { fakeContext, failure } from "../support/fake-context";
 import { scriptedEngine } from "../support/fleet-engine";
@@ -291,5 +292,41 @@ describe("fleet recover", () => {
     expect(runs).toHaveLength(1);
     expect(report.summary.status).toBe("failed");
     expect(fleetRecoverExitCode(report)).toBe(1);
+  });
+});
+
+describe("who runs recover: one mover per shared filesystem object, every node for its own disk", () => {
+  const plan = (changes: NodeRecovery["changes"], rebootDue: string | null = null): NodeRecovery => ({
+    answer: { name: "x" },
+    status: changes.length ? "planned" : "nothing-to-do",
+    reason: null,
+    verified: false,
+    healthy: false,
+    changes,
+    rebootDue,
+  });
+  const local = (awsDir: string) => ({ awsDir, shared: null });
+  const onFsx = (mountPoint: string) => ({
+    awsDir: `${mountPoint}/home/ubuntu/.aws`,
+    shared: { ...FSX, mountPoint },
+  });
+
+  it("one FSx home mounted at two paths is one object; local homes at one path are each node's own", () => {
+    const plans = new Map([
+      ["n1", plan([onFsx("/fsx")])],
+      ["n2", plan([onFsx("/mnt/fsx")])],
+      ["n3", plan([local("/home/ubuntu/.aws")])],
+      ["n4", plan([local("/home/ubuntu/.aws")])],
+      ["n5", plan([onFsx("/fsx"), local("/root/.aws")])],
+      ["n6", plan([], "2026-11-23T11:00:00.000Z")],
+      ["n7", plan([])],
+    ]);
+    expect(recoverRuns([...plans.keys()], plans)).toEqual({
+      waves: [["n1", "n3", "n4"], ["n5"]],
+      rechecks: ["n2", "n6"],
+    });
+    expect(sharedHomes(plans, new Map(), "others").map((home) => [home.path, home.nodes])).toEqual([
+      ["/fsx/home/ubuntu/.aws", ["n1", "n2", "n5"]],
+    ]);
   });
 });
