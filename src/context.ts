@@ -295,6 +295,8 @@ export interface HostPort {
   readonly hostname: string;
   /** Changes at every boot (Linux: /proc/sys/kernel/random/boot_id); undefined where there is none. */
   bootId(): Promise<string | undefined>;
+  /** When this machine booted (Linux: btime in /proc/stat); undefined where it cannot be read. */
+  bootTime(): Promise<Date | undefined>;
   /** A process with this pid runs on this machine (one of another user's counts too). */
   alive(pid: number): boolean;
   /** Waits this long (a run waiting for another's lock); at once in tests. */

@@ -76,6 +76,8 @@ export type CallerIdentityDetails =
 export interface AwsFilesDetails {
   dir: string;
   present: boolean;
+  /** A recover moved this home's keys aside at this time and this node has not rebooted since. */
+  rebootDueSince?: string;
   symlinkTarget?: string;
   files: Array<{
     path: string;
@@ -253,6 +255,7 @@ const callerIdentity: Decoder<CallerIdentityDetails> = variants<CallerIdentityDe
 const awsFiles = object<AwsFilesDetails>({
   dir: string,
   present: boolean,
+  rebootDueSince: optional(string),
   symlinkTarget: optional(string),
   files: array(
     object<AwsFilesDetails["files"][number]>({

@@ -39,6 +39,33 @@ export interface SharedHomeReach {
   instead: string | null;
 }
 
+/** The filesystem that holds a home, as the node's mount table says. */
+export interface HomeFilesystem {
+  fsType: string;
+  /** The mount's source (`fs-0123.fsx.us-west-2.amazonaws.com@tcp:/abcdefgh`): one name on every node. */
+  source: string;
+  mountPoint: string;
+  /** The `~/.aws` inside that filesystem, from its root: the same object on every node that mounts it. */
+  path: string;
+}
+
+/** A home whose `~/.aws` (or `~/.boto`) this run changes, and whether the change reaches other nodes. */
+export interface ChangedHome {
+  user: string;
+  home: string;
+  awsDir: string;
+  /** On a filesystem other nodes mount too (Lustre, NFS, ZFS, FSx): one change, seen by every one of them. */
+  shared: boolean;
+  /** Null when the mount table could not be read: taken as this node's own. */
+  filesystem: HomeFilesystem | null;
+}
+
+/** A reboot this node still owes from an earlier run (its record in the home): keys moved aside at `since`. */
+export interface RebootDueResult {
+  since: string;
+  homes: string[];
+}
+
 /** `restored`: --undo put a backup back, so the old keys are in use again: done as asked, but no recovery. */
 export type RecoverOutcome = "recovered" | "restored" | "nothing-to-do" | "planned" | "failed" | "refused";
 
@@ -115,6 +142,10 @@ export interface RecoverResult {
   undo: string;
   /** Homes on a shared filesystem whose `~/.aws` this run changes: the nodes the change reaches, what they need. */
   sharedHomes: SharedHomeReach[];
+  /** Every home whose files this run changes (only those), each with the filesystem it is on. */
+  changedHomes: ChangedHome[];
+  /** Found before this run; null once this run rebooted the node, or when nothing is owed. */
+  rebootDue: RebootDueResult | null;
   reboot: RecoveryPlan["reboot"] & { slurm: SlurmState | null };
   verification: Verification | null;
   blockers: Blocker[];
@@ -260,6 +291,18 @@ const recoverResult = object<RecoverResult>({
       instead: nullable(string),
     }),
   ),
+  changedHomes: array(
+    object<ChangedHome>({
+      user: string,
+      home: string,
+      awsDir: string,
+      shared: boolean,
+      filesystem: nullable(
+        object<HomeFilesystem>({ fsType: string, source: string, mountPoint: string, path: string }),
+      ),
+    }),
+  ),
+  rebootDue: nullable(object<RebootDueResult>({ since: string, homes: strings })),
   reboot: object<RecoverResult["reboot"]>({
     needed: boolean,
     why: nullable(string),

@@ -3,9 +3,10 @@ import { printable } from "../output/printable";
 import { ExitCode, UsageError } from "../errors";
 import type { FleetEngine, FleetNode, NodeAnswer, RebootResult } from "./model/engine";
 import {
+  isAffected,
   type NodeRecovery,
-  oneNodePerHome,
   recheckOf,
+  recoverRuns,
   recoveryOf,
   sharedHomes,
   type SharedHome,
@@ -34,13 +35,17 @@ export interface FleetRecoverReport {
   dryRun: boolean;
   engine: { name: string; command: string[] };
   nodes: FleetRecoverNode[];
-  /** A home several nodes use (an FSx home): moved aside once, every node that used it verified. */
+  /** A home on a shared filesystem (FSx, NFS): moved aside once, every node of this run that mounts it verified. */
   sharedHomes: SharedHome[];
   /** The reboot of the verified nodes (planned with --dry-run). */
   reboot: (RebootResult & { nodes: string[]; queued: boolean }) | null;
+  /** Nodes whose keys moved (in this run or an earlier one) that still wait for a reboot after this run. */
+  rebootPending: Array<{ node: string; reason: string }>;
   summary: {
     status: "recovered" | "nothing-to-do" | "planned" | "failed" | "refused" | "not-asked";
     nodes: number;
+    /** Nodes the engine said could not be asked (drained, down, busy): a dry run plans for the others. */
+    notAsked: string[];
   };
 }
 
@@ -72,21 +77,26 @@ export async function fleetRecover(
   const selected = await engine.listNodes(options);
   const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
   const flags = nodeFlags(engine, options, "recover");
-  const dryArgs = ["recover", "--dry-run", "--json", ...flags];
+  // The plan of what this command runs: recover without its own reboot (the engine reboots, after every node).
+  const dryArgs = ["recover", "--dry-run", "--no-reboot", "--json", ...flags];
   const plans = readAll(await runWithProgress(engine, askable, dryArgs, timeoutMs, ctx), recoveryOf);
-  const affected = askable.filter((name) => plans.get(name)?.status === "planned");
+  const affected = askable.filter((name) => isAffected(plans.get(name)));
+  const others = `nodes outside this run that mount it need a reboot: ${othersCommand(options)}`;
   const report = (
     replies: ReadonlyMap<string, NodeRecovery>,
     verified: ReadonlySet<string>,
     args: string[],
     dryRun: boolean,
+    rechecked: ReadonlySet<string> = new Set(),
   ) =>
     buildReport({
       selected,
       replies,
       verified,
+      rechecked,
       dryRun,
       plans,
+      others,
       engine: { name: engine.name, command: engine.commandFor({ nodes: askable, args, timeoutMs }) },
     });
   const planned = report(plans, new Set(affected), dryArgs, true);
@@ -98,29 +108,29 @@ export async function fleetRecover(
     return { ...planned, reboot };
   }
   if (!options.yes && !(await hooks.confirm?.(planned)))
-    return { ...planned, dryRun: false, summary: { status: "refused", nodes: selected.length } };
+    return { ...planned, dryRun: false, summary: { ...planned.summary, status: "refused" } };
 
   const actArgs = ["recover", "--yes", "--no-reboot", "--json", ...flags];
-  const leaders = oneNodePerHome(affected, plans);
-  const done = readAll(await runWithProgress(engine, leaders, actArgs, timeoutMs, ctx), recoveryOf);
-  const verified = new Set(leaders.filter((name) => done.get(name)?.verified));
-  // The other nodes of a shared home: the home is recovered, their identity is asked afresh.
-  const others = affected.filter((name) => !leaders.includes(name));
-  const rechecked = readAll(
-    await runWithProgress(
-      engine,
-      others,
-      ["whoami", "--json", ...nodeFlags(engine, options)],
-      timeoutMs,
-      ctx,
-    ),
-    recheckOf,
-  );
-  for (const name of others) if (rechecked.get(name)?.healthy) verified.add(name);
+  const { waves, rechecks } = recoverRuns(affected, plans);
+  const done = new Map<string, NodeRecovery>();
+  // One wave after the other: a node that also mounts a shared home runs once its mover is done with it.
+  for (const wave of waves) {
+    const answers = await runWithProgress(engine, wave, actArgs, timeoutMs, ctx);
+    for (const [name, recovery] of readAll(answers, recoveryOf)) done.set(name, recovery);
+  }
+  const verified = new Set([...done].filter(([, recovery]) => recovery.verified).map(([name]) => name));
+  // Its home recovered by another node, or its keys moved by an earlier run: its identity is asked afresh.
+  const whoami = ["whoami", "--json", ...nodeFlags(engine, options)];
+  const rechecked = rechecks.length
+    ? readAll(await runWithProgress(engine, rechecks, whoami, timeoutMs, ctx), recheckOf)
+    : new Map<string, NodeRecovery>();
+  for (const name of rechecks) if (rechecked.get(name)?.healthy) verified.add(name);
 
-  const result = report(new Map([...plans, ...done, ...rechecked]), verified, actArgs, false);
+  const replies = new Map([...plans, ...done, ...rechecked]);
+  const result = report(replies, verified, actArgs, false, new Set(rechecks));
   const toReboot = affected.filter((name) => verified.has(name));
   const reboot = toReboot.length ? { ...(await engine.reboot(toReboot)), nodes: toReboot } : null;
+  const rebootPending = [...result.rebootPending, ...unqueued(reboot)];
   // Recovered but not rebooted: processes keep the old keys, so a refused reboot is a failure too.
   const summary = reboot && !reboot.ok ? { ...result.summary, status: "failed" as const } : result.summary;
   // A node whose reboot was refused still runs with the old keys: not rebooted, failed, in the engine's words.
@@ -135,7 +145,21 @@ export async function fleetRecover(
       reason: `verified, but its reboot was refused: ${why}`,
     };
   });
-  return { ...result, nodes, summary, reboot: reboot && { ...reboot, queued: reboot.ok } };
+  return { ...result, nodes, summary, rebootPending, reboot: reboot && { ...reboot, queued: reboot.ok } };
+}
+
+/** The verified nodes the engine did not reboot: each still holds the old keys in its processes. */
+function unqueued(reboot: (RebootResult & { nodes: string[] }) | null): FleetRecoverReport["rebootPending"] {
+  if (!reboot || reboot.ok) return [];
+  if (reboot.refused.length > 0) return reboot.refused;
+  return reboot.nodes.map((node) => ({ node, reason: reboot.message }));
+}
+
+/** What reboots the nodes of a shared home this run cannot see: the same command, on those nodes. */
+function othersCommand(options: FleetRecoverOptions): string {
+  if (options.cluster === undefined)
+    return 'hpiam fleet recover --nodes <those nodes> --yes (or: sudo scontrol reboot ASAP nextstate=resume reason="hpiam recover" <those nodes>)';
+  return `hpiam fleet recover --cluster ${printable(options.cluster)} --nodes <their instance ids> --yes`;
 }
 
 /** 0 every node named recovered and its reboot queued (or nothing to do); 1 one failed or did not answer; 2 refused; 3 none asked. */
@@ -160,7 +184,11 @@ interface ReportInput {
   replies: ReadonlyMap<string, NodeRecovery>;
   plans: ReadonlyMap<string, NodeRecovery>;
   verified: ReadonlySet<string>;
+  /** Nodes asked afresh (whoami) rather than recovered. */
+  rechecked: ReadonlySet<string>;
   dryRun: boolean;
+  /** What nodes outside the run that mount a shared home need. */
+  others: string;
   engine: FleetRecoverReport["engine"];
 }
 
@@ -169,10 +197,13 @@ function buildReport({
   replies,
   plans,
   verified,
+  rechecked,
   dryRun,
+  others,
   engine,
 }: ReportInput): FleetRecoverReport {
-  const shared = sharedHomes(plans, replies);
+  const shared = sharedHomes(plans, replies, others);
+  const rebootPending: FleetRecoverReport["rebootPending"] = [];
   const nodes = selected.map((node): FleetRecoverNode => {
     const outcome = replies.get(node.name);
     const document = outcome?.answer.document;
@@ -186,24 +217,26 @@ function buildReport({
       };
     }
     const ok = verified.has(node.name) && !dryRun;
-    const home = shared.find((h) => h.movedBy && h.movedBy !== node.name && h.nodes.includes(node.name));
-    if (home && !dryRun) {
-      // Its home was moved aside by another node; its own identity, asked afresh, decides.
-      const reason = `one shared home, moved aside by ${home.movedBy}; ${outcome.reason ?? outcome.status}`;
-      return {
-        name: node.name,
-        status: ok ? "recovered" : "failed",
-        reason,
-        verified: ok,
-        document,
-      };
+    const plan = plans.get(node.name);
+    const why = recheckWhy(node.name, plan, shared);
+    if (why && rechecked.has(node.name)) {
+      // Asked afresh (whoami): its own identity decides.
+      const reason = `${why}; ${outcome.reason ?? outcome.status}`;
+      if (!ok && plan?.rebootDue) rebootPending.push({ node: node.name, reason: `not verified: ${reason}` });
+      return { name: node.name, status: ok ? "recovered" : "failed", reason, verified: ok, document };
     }
+    if (dryRun && why && outcome.status === "nothing-to-do")
+      return { name: node.name, status: "planned", reason: `would ${why}`, verified: false, document };
     return { name: node.name, status: outcome.status, reason: outcome.reason, verified: ok, document };
   });
   const asked = [...replies.values()].some((reply) => !reply.answer.notAsked);
+  // A dry run plans for the nodes that can be asked: a drained one is named, and is no failed plan.
+  const notAsked = selected.filter((node) => node.unavailable).map((node) => node.name);
   const settled = (node: FleetRecoverNode) =>
     node.status === "nothing-to-do" ||
-    (dryRun ? node.status === "planned" : node.status === "recovered" && node.verified);
+    (dryRun
+      ? node.status === "planned" || notAsked.includes(node.name)
+      : node.status === "recovered" && node.verified);
   const changed = nodes.some((node) => node.status === "recovered" || node.status === "planned");
   const status = !asked
     ? "not-asked"
@@ -222,6 +255,23 @@ function buildReport({
     nodes,
     sharedHomes: shared,
     reboot: null,
-    summary: { status, nodes: nodes.length },
+    rebootPending,
+    summary: { status, nodes: nodes.length, notAsked },
   };
+}
+
+/** Why a node is asked afresh rather than recovered: another node moves its shared home, or a reboot is due. */
+function recheckWhy(
+  name: string,
+  plan: NodeRecovery | undefined,
+  shared: readonly SharedHome[],
+): string | null {
+  const home = shared.find((h) => h.nodes.includes(name) && h.nodes[0] !== name);
+  if (home) {
+    const mover = home.movedBy ?? home.nodes[0];
+    return `its home ${home.path} is on ${home.fsType} (${home.source}): moved aside once, by ${mover}`;
+  }
+  if (plan?.status === "nothing-to-do" && plan.rebootDue)
+    return `reboot: the keys were moved aside at ${plan.rebootDue} and this node has not rebooted since`;
+  return null;
 }

@@ -20,9 +20,18 @@ export function renderFleetRecover(raw: FleetRecoverReport, style: Style): strin
   });
   const shared = report.sharedHomes.map(
     (home) =>
-      `one shared home: ${home.path}, used by ${home.nodes.join(", ")}${home.movedBy ? `; moved aside once, by ${home.movedBy}` : ""}`,
+      `one shared home: ${home.path} on ${home.fsType} ${home.source} (${home.mountPoint}), used by ${home.nodes.join(", ")}${home.movedBy ? `; moved aside once, by ${home.movedBy}` : ""}\n  ${home.others}`,
   );
-  return [rows.join("\n"), shared.join("\n"), rebootLine(report, style), summaryLine(report, style)]
+  const pending = report.rebootPending.map(
+    ({ node, reason }) => `${style.red("✖")} ${node} still waits for its reboot: ${reason}`,
+  );
+  return [
+    rows.join("\n"),
+    shared.join("\n"),
+    rebootLine(report, style),
+    pending.join("\n"),
+    summaryLine(report, style),
+  ]
     .filter(Boolean)
     .join("\n\n")
     .concat("\n");
@@ -41,6 +50,7 @@ function rebootLine({ reboot, dryRun }: FleetRecoverReport, style: Style): strin
 }
 
 function summaryLine({ summary, dryRun, engine }: FleetRecoverReport, style: Style): string {
+  const notAsked = summary.notAsked.length ? `; not asked: ${summary.notAsked.join(", ")}` : "";
   const what = `${summary.nodes} node${summary.nodes === 1 ? "" : "s"}`;
   // Slurm waits for the running jobs; HyperPod's BatchRebootClusterNodes reboots now.
   const when = engine.name === "ssm" ? "are rebooting" : "reboot once their jobs end";
@@ -50,7 +60,7 @@ function summaryLine({ summary, dryRun, engine }: FleetRecoverReport, style: Sty
     case "nothing-to-do":
       return `${style.green("✔ nothing to do")}  ${what}`;
     case "planned":
-      return `• planned  ${what}${dryRun ? ": nothing changed (--dry-run)" : ""}`;
+      return `• planned  ${what}${dryRun ? ": nothing changed (--dry-run)" : ""}${notAsked}`;
     case "refused":
       return `${style.yellow("– refused")}  nothing changed`;
     case "not-asked":

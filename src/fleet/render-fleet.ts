@@ -7,11 +7,18 @@ import type { Style } from "../output/style";
 export function renderFleet(raw: FleetReport, style: Style): string {
   // What the nodes printed reaches this terminal: their control characters escaped (the documents are not shown).
   const report = printableTree({ ...raw, nodes: raw.nodes.map((node) => ({ ...node, document: null })) });
+  // Healthy or not, a node whose keys moved without a reboot still has processes holding them.
+  const due = report.nodes.flatMap((node) => (node.finding?.rebootDue ? [node.name] : []));
+  const dueLine = due.length
+    ? `${style.yellow("!")} a reboot is still due on ${due.join(", ")}: hpiam fleet recover --nodes ${due.join(",")} --yes queues it`
+    : "";
   return [
     nodeTable(report.nodes, style),
     `${style.bold("by cause")}\n${report.groups.map((group) => groupLine(group, style)).join("\n")}`,
+    dueLine,
     fleetSummaryLine(report, style),
   ]
+    .filter(Boolean)
     .join("\n\n")
     .concat("\n");
 }
@@ -30,7 +37,9 @@ function nodeTable(nodes: readonly FleetNodeReport[], style: Style): string {
       verdict,
       shortArn(finding?.identity ?? null),
       finding ? [finding.source, finding.accessKeyId].filter(Boolean).join(" ") || "—" : (node.reason ?? "—"),
-      finding?.failing.join(",") ?? "",
+      [finding?.failing.join(","), finding?.rebootDue && `reboot due since ${finding.rebootDue}`]
+        .filter(Boolean)
+        .join("  "),
     ];
   });
   const header = ["NODE", "VERDICT", "IDENTITY", "SOURCE", "FAILING CHECKS"];
@@ -42,7 +51,11 @@ function nodeTable(nodes: readonly FleetNodeReport[], style: Style): string {
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
-  const marks = nodes.map((node) => mark(node.finding?.verdict ?? node.status, style));
+  const marks = nodes.map((node) =>
+    node.finding?.rebootDue && node.finding.verdict === "healthy"
+      ? style.yellow("!")
+      : mark(node.finding?.verdict ?? node.status, style),
+  );
   return [`  ${style.dim(line(header))}`, ...rows.map((row, i) => `${marks[i]} ${line(row)}`)].join("\n");
 }
 

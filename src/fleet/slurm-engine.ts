@@ -124,10 +124,17 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
       if (dryRun) return { command, ok: true, message: "planned", refused: [] };
       const answer = await ctx.exec.run(command, { timeoutMs: SCONTROL_TIMEOUT_MS });
       const ok = answer.exitCode === 0 && !answer.timedOut;
-      const message = ok
-        ? "queued: each node reboots once its running jobs end, then returns to service"
-        : `scontrol reboot failed: ${firstLine(answer.stderr) || `exit ${answer.exitCode}`}`;
-      return { command, ok, message, refused: ok ? [] : names.map((node) => ({ node, reason: message })) };
+      if (ok)
+        return {
+          command,
+          ok,
+          message: "queued: each node reboots once its running jobs end, then returns to service",
+          refused: [],
+        };
+      // scontrol refuses the whole list at once (no RebootProgram, a node it does not know): every node waits.
+      const words = firstLine(answer.stderr) || `exit ${answer.exitCode}`;
+      const refused = names.map((node) => ({ node, reason: words }));
+      return { command, ok, message: `scontrol reboot failed: ${words}`, refused };
     },
   };
 

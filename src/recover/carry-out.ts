@@ -75,7 +75,8 @@ export async function carryOut(
       const homes = locked
         .map((home) => home.home)
         .filter((home) => settled || plan.rebootHomes.includes(home));
-      await settleRebootDue(ctx, homes, settled ? "settled" : "due");
+      const outcome = planned.action === "undo" ? "undone" : settled ? "settled" : "due";
+      await settleRebootDue(ctx, homes, outcome);
     }
   } finally {
     for (const home of locked) {
@@ -87,6 +88,7 @@ export async function carryOut(
   return {
     ...planned,
     notes: rebooted ? planned.notes.filter((note) => !owed.has(note)) : planned.notes,
+    rebootDue: rebooted ? null : planned.rebootDue,
     result: (failure ?? unfinished) ? "failed" : planned.action === "undo" ? "restored" : "recovered",
     reason: failure ?? unfinished ?? successReason(steps, verification, planned),
     steps,

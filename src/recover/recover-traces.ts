@@ -15,14 +15,22 @@ export function rebootDuePath(home: string): string {
   return join(home, REBOOT_DUE_NAME);
 }
 
-/** Whether a recover in this boot, on this host, left this home's keys moved aside without a reboot. */
+/**
+ * Whether a recover left this home's keys moved aside without a reboot that this node has made since: one in
+ * this boot on this host, or one on another node sharing the home after this node booted.
+ */
 export async function readRebootDue(ctx: Context, home: string): Promise<RebootDueState> {
   const path = rebootDuePath(home);
   const info = await ctx.files.lstat(path).catch(() => undefined);
   if (info?.kind !== "file") return { state: "none" };
-  const [text, bootId] = await Promise.all([
+  const [text, bootId, bootTime] = await Promise.all([
     ctx.files.readText(path, { maxBytes: 4096 }).catch(() => ""),
     ctx.host.bootId(),
+    ctx.host.bootTime(),
   ]);
-  return judgeRebootDue(text, { host: ctx.host.hostname, ...(bootId ? { bootId } : {}) });
+  return judgeRebootDue(text, {
+    host: ctx.host.hostname,
+    ...(bootId ? { bootId } : {}),
+    ...(bootTime ? { bootTime } : {}),
+  });
 }

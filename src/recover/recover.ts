@@ -7,7 +7,7 @@ import { ExitCode, UsageError } from "../errors";
 import { carryOut } from "./carry-out";
 import { invokedAs } from "./invocation";
 import { slurmState } from "./slurm";
-import { sharedHomesChanged } from "./shared-homes";
+import { changedHomes, sharedHomesReached } from "./shared-homes";
 import { bystanderHomes, surveyRecovery, targetHomes } from "./survey";
 import { type HomeLocks, lockHomes } from "./lock";
 import type { UserHome } from "../node/homes";
@@ -85,10 +85,12 @@ async function recoverLocked(
       plan = planRecovery(survey, planOptions);
     }
   }
+  const changed = await changedHomes(ctx, survey.homes, plan);
   const planned = {
     ...describePlan(survey, plan, action, Boolean(options.dryRun), planOptions.reboot),
     undo: `${planOptions.command} --undo`,
-    sharedHomes: await sharedHomesChanged(ctx, survey.homes, plan, action === "undo"),
+    sharedHomes: sharedHomesReached(changed, plan, action === "undo"),
+    changedHomes: changed,
   };
   const idle = plan.steps.length === 0;
 
@@ -168,12 +170,21 @@ function describePlan(
     untouched: untouchedKeys(survey.bystanders),
     notDone: survey.notDone ?? [],
     sharedHomes: [],
+    changedHomes: [],
+    rebootDue: rebootDueOf(survey),
     undo: "hpiam recover --undo",
     reboot: { ...plan.reboot, slurm: survey.slurm ?? null },
     verification: null,
     blockers: plan.blockers,
     notes: plan.notes,
   };
+}
+
+/** The reboot an earlier run left owed here, from the record in each home: the earliest, and where. */
+function rebootDueOf(survey: RecoverySurvey): RecoverResult["rebootDue"] {
+  const owed = survey.homes.filter((home) => home.rebootDueSince !== undefined);
+  const since = owed.flatMap((home) => home.rebootDueSince ?? []).sort()[0];
+  return since ? { since, homes: owed.map((home) => home.home) } : null;
 }
 
 function manualResult(fix: ManualFix): ManualFixResult {

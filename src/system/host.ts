@@ -13,6 +13,14 @@ export function createHostPort(): HostPort {
         (text) => text.trim() || undefined,
         () => undefined,
       ),
+    bootTime: () =>
+      readFile("/proc/stat", "utf8").then(
+        (text) => {
+          const seconds = Number(/^btime (\d+)$/m.exec(text)?.[1]);
+          return seconds > 0 ? new Date(seconds * 1000) : undefined;
+        },
+        () => undefined,
+      ),
     // A single executable is its own script (argv[1] repeats execPath); else node and the script it runs.
     command:
       !process.argv[1] || resolve(process.argv[1]) === process.execPath

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FleetReport } from "../../src/fleet/fleet";
@@ -9,14 +9,16 @@ import { stopProcess, waitFor } from "../support/processes";
 import { expectNoSecrets, STACK } from "../support/simulated-node";
 import { useSlurmFleet } from "../support/slurm-fleet";
 
+/** A node's line of a fleet table (after its mark). */
+const row = (stdout: string, node: string) =>
+  stdout.split("\n").find((line) => line.startsWith(`${node} `, 2)) ?? "";
+
 // A real Slurm cluster (munged, slurmctld, five slurmd) on this machine; see test/support/slurm-fleet.ts.
 describe("hpiam fleet on a real Slurm cluster", () => {
   const fleet = useSlurmFleet();
   const sharedAws = () => join(fleet.homes.n2 ?? "", ".aws");
   const nodeState = async (node: string) =>
     (await fleet.cluster.client(["sinfo", "-h", "-N", "-n", node, "-o", "%T"])).stdout.trim();
-  const row = (stdout: string, node: string) =>
-    stdout.split("\n").find((line) => line.startsWith(`${node} `, 2)) ?? "";
 
   it("diagnose reports every node in its own environment, grouped by cause, the down node named", async () => {
     // The caller's shell holds the leaked keys: with srun's default they would reach every node.
@@ -151,7 +153,12 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     expect(planned.exitCode, planned.stdout).toBe(0);
     expect(row(planned.stdout, "n2")).toMatch(/planned +would move ~\/\.aws aside/);
     expect(row(planned.stdout, "n4")).toMatch(/nothing-to-do/);
-    expect(planned.stdout).toContain(`one shared home: ${sharedAws()}, used by n2, n3`);
+    expect(planned.stdout).toMatch(
+      new RegExp(
+        `^one shared home: ${sharedAws()} on lustre fsx@tcp:/fsx \\(.*/fsx\\), used by n2, n3$`,
+        "m",
+      ),
+    );
     expect(planned.stdout).toContain(
       'would then run  scontrol reboot ASAP nextstate=resume "reason=hpiam recover" n[2-3]',
     );
@@ -169,7 +176,9 @@ describe("hpiam fleet on a real Slurm cluster", () => {
       ["n3", "recovered", true],
       ["n4", "nothing-to-do", false],
     ]);
-    expect(report.sharedHomes).toEqual([{ path: sharedAws(), nodes: ["n2", "n3"], movedBy: "n2" }]);
+    expect(report.sharedHomes).toMatchObject([
+      { path: sharedAws(), fsType: "lustre", source: "fsx@tcp:/fsx", nodes: ["n2", "n3"], movedBy: "n2" },
+    ]);
     expect(report.reboot).toMatchObject({ nodes: ["n2", "n3"], queued: true });
     expect(report.reboot?.command).toEqual([
       "scontrol",
@@ -199,5 +208,178 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     const after = await fleet.fleet(["diagnose", "--nodes", "n[1-3]"]);
     expect(after.exitCode, after.stdout).toBe(0);
     expect(after.stdout).toMatch(/^ {2}✔ 3 nodes {2}n\[1-3\] {2}healthy/m);
+  });
+});
+
+// HyperPod's own layout: /home/ubuntu on each node's own disk (one path, a bind in each slurmd's mount namespace),
+// keys configured on n2, n3 and n4; n5 drained; an FSx-like home on Lustre that any node can be given.
+describe("hpiam fleet recover with local homes at one path, on a real Slurm cluster", () => {
+  const fleet = useSlurmFleet("local");
+  const recoverJson = async (args: string[], extraEnv: Record<string, string> = {}) => {
+    const result = await fleet.fleet(["recover", "--json", ...args], extraEnv);
+    expectNoSecrets(fleet.node, result);
+    return { ...result, report: JSON.parse(result.stdout || "{}") as FleetRecoverReport };
+  };
+  const states = async (nodes: string) =>
+    (await fleet.cluster.client(["sinfo", "-h", "-N", "-n", nodes, "-o", "%N %T"])).stdout.trim();
+  /** The RebootProgram ran on these nodes (again), and they are back in service. */
+  const rebooted = async (nodes: string[], before: number) => {
+    await waitFor(
+      async () => (await fleet.cluster.reboots()).slice(before).sort().join() === nodes.join(),
+      30_000,
+      `the reboot of ${nodes.join(",")}`,
+    );
+    await waitFor(
+      async () => (await states(nodes.join(","))).split("\n").every((line) => line.endsWith(" idle")),
+      30_000,
+      `${nodes.join(",")} back in service`,
+    );
+  };
+  const statuses = (report: FleetRecoverReport) =>
+    report.nodes.map((node) => [node.name, node.status, node.verified]);
+  const backups = async (home: string) =>
+    (await readdir(home)).filter((name) => name.startsWith(".aws.hpiam-backup-"));
+
+  it("a dry run with a drained node plans for the others, each local home its own, and is no failure", async () => {
+    const result = await fleet.fleet(["recover", "--nodes", "n[1-5]", "--dry-run"]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    for (const node of ["n2", "n3", "n4"])
+      expect(row(result.stdout, node)).toMatch(/^✔ n\d +planned +would move ~\/\.aws aside/);
+    expect(row(result.stdout, "n5")).toMatch(/^– n5 +drained .*maintenance/);
+    expect(result.stdout).not.toContain("one shared home");
+    expect(result.stdout).toContain(
+      'would then run  scontrol reboot ASAP nextstate=resume "reason=hpiam recover" n[2-4]',
+    );
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe(
+      "• planned  5 nodes: nothing changed (--dry-run); not asked: n5",
+    );
+  });
+
+  it("recovers n2, n3 and n4 in one run, each on its own disk, and reboots all three; a rerun has nothing to do", async () => {
+    const before = (await fleet.cluster.reboots()).length;
+    const { exitCode, report, stdout } = await recoverJson(["--nodes", "n[1-4]", "--yes"]);
+    expect(exitCode, stdout).toBe(0);
+    expect(statuses(report)).toEqual([
+      ["n1", "nothing-to-do", false],
+      ["n2", "recovered", true],
+      ["n3", "recovered", true],
+      ["n4", "recovered", true],
+    ]);
+    expect(report.sharedHomes).toEqual([]);
+    expect(report.reboot).toMatchObject({ nodes: ["n2", "n3", "n4"], queued: true });
+    for (const node of ["n2", "n3", "n4"]) {
+      const home = fleet.homes[node] ?? "";
+      expect(await backups(home), node).toHaveLength(1);
+      expect(await readdir(home), node).not.toContain(".aws");
+    }
+    await rebooted(["n2", "n3", "n4"], before);
+    const again = await recoverJson(["--nodes", "n[1-4]", "--yes"]);
+    expect(again.exitCode, again.stdout).toBe(0);
+    expect(again.report.summary.status).toBe("nothing-to-do");
+    expect(again.report.reboot).toBeNull();
+  });
+
+  it("a reboot scontrol refuses is still due: the node says so, and a rerun once RebootProgram is defined queues it", async () => {
+    await fleet.configure(fleet.homes.n2 ?? "");
+    await fleet.cluster.defineRebootProgram(false);
+    const before = (await fleet.cluster.reboots()).length;
+    try {
+      const refused = await recoverJson(["--nodes", "n2", "--yes"]);
+      expect(refused.exitCode, refused.stdout).toBe(1);
+      expect(statuses(refused.report)).toEqual([["n2", "recovered", true]]);
+      expect(refused.report.reboot).toMatchObject({ ok: false, queued: false });
+      expect(refused.report.rebootPending).toEqual([
+        { node: "n2", reason: expect.stringMatching(/RebootProgram/) },
+      ]);
+      // fleet diagnose does not call it plainly healthy.
+      const diagnosed = await fleet.fleet(["diagnose", "--nodes", "n2"]);
+      expect(row(diagnosed.stdout, "n2")).toMatch(/^! n2 +healthy .*reboot due since \S+$/);
+      expect(diagnosed.stdout).toContain("! a reboot is still due on n2");
+    } finally {
+      await fleet.cluster.defineRebootProgram(true);
+    }
+    const rerun = await recoverJson(["--nodes", "n2", "--yes"]);
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    expect(rerun.report.nodes[0]).toMatchObject({
+      status: "recovered",
+      verified: true,
+      reason: expect.stringMatching(
+        /^reboot: the keys were moved aside at \S+ and this node has not rebooted since/,
+      ),
+    });
+    expect(rerun.report.reboot).toMatchObject({ nodes: ["n2"], queued: true });
+    await rebooted(["n2"], before);
+    const done = await recoverJson(["--nodes", "n2", "--yes"]);
+    expect(done.report.summary.status).toBe("nothing-to-do");
+  });
+
+  it("a run cut short (Ctrl-C) between moving the keys and queuing the reboot is finished by a rerun", async () => {
+    await fleet.configure(fleet.homes.n3 ?? "");
+    // scontrol as the head node has it, but `scontrol reboot` is where the admin pressed Ctrl-C.
+    const interrupted = join(fleet.cluster.dir, "interrupted-bin");
+    await mkdir(interrupted, { recursive: true });
+    await writeFile(
+      join(interrupted, "scontrol"),
+      '#!/bin/sh\nif [ "$1" = reboot ]; then kill -INT "$PPID"; sleep 10; exit 1; fi\nexec /usr/bin/scontrol "$@"\n',
+      { mode: 0o755 },
+    );
+    const before = (await fleet.cluster.reboots()).length;
+    const cut = await fleet.fleet(["recover", "--nodes", "n3", "--yes"], {
+      PATH: `${interrupted}:${fleet.cluster.env.PATH}`,
+    });
+    expect(cut.exitCode).not.toBe(0);
+    expect(await backups(fleet.homes.n3 ?? "")).toHaveLength(2);
+    expect(await fleet.cluster.reboots()).toHaveLength(before);
+    const rerun = await recoverJson(["--nodes", "n3", "--yes"]);
+    expect(rerun.exitCode, rerun.stdout).toBe(0);
+    expect(statuses(rerun.report)).toEqual([["n3", "recovered", true]]);
+    expect(rerun.report.reboot).toMatchObject({ nodes: ["n3"], queued: true });
+    await rebooted(["n3"], before);
+  });
+
+  it("a home on FSx recovered through n2 alone: the report names the others' command, and later runs reboot n3 and n4", async () => {
+    for (const node of ["n2", "n3", "n4"]) await fleet.useHome(node, "fsx");
+    await fleet.configure(fleet.fsx);
+    let before = (await fleet.cluster.reboots()).length;
+    const first = await recoverJson(["--nodes", "n2", "--yes"]);
+    expect(first.exitCode, first.stdout).toBe(0);
+    expect(statuses(first.report)).toEqual([["n2", "recovered", true]]);
+    expect(first.report.sharedHomes).toEqual([
+      {
+        path: join(fleet.fsx, ".aws"),
+        fsType: "lustre",
+        source: "fsx@tcp:/fsx",
+        mountPoint: expect.stringMatching(/\/fsx$/),
+        nodes: ["n2"],
+        movedBy: "n2",
+        others: expect.stringMatching(
+          /^nodes outside this run that mount it need a reboot: hpiam fleet recover --nodes <those nodes> --yes/,
+        ),
+      },
+    ]);
+    expect(first.report.nodes[0]?.document).toMatchObject({
+      changedHomes: [{ shared: true, filesystem: { fsType: "lustre", path: "/home/ubuntu/.aws" } }],
+    });
+    await rebooted(["n2"], before);
+
+    // n3 and n4 booted before the keys moved: each still owes its reboot, and says so.
+    const planned = await fleet.fleet(["recover", "--nodes", "n[2-4]", "--dry-run"]);
+    expect(row(planned.stdout, "n2")).toMatch(/nothing-to-do/);
+    for (const node of ["n3", "n4"])
+      expect(row(planned.stdout, node)).toMatch(
+        /^✔ n\d +planned +would reboot: the keys were moved aside at/,
+      );
+    before = (await fleet.cluster.reboots()).length;
+    const later = await recoverJson(["--nodes", "n[2-4]", "--yes"]);
+    expect(later.exitCode, later.stdout).toBe(0);
+    expect(statuses(later.report)).toEqual([
+      ["n2", "nothing-to-do", false],
+      ["n3", "recovered", true],
+      ["n4", "recovered", true],
+    ]);
+    expect(later.report.reboot).toMatchObject({ nodes: ["n3", "n4"], queued: true });
+    await rebooted(["n3", "n4"], before);
+    const done = await recoverJson(["--nodes", "n[2-4]", "--yes"]);
+    expect(done.report.summary.status).toBe("nothing-to-do");
   });
 });

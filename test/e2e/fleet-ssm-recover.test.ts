@@ -1,6 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RecoverResult } from "../../src/contract/recover";
+import type { FleetRecoverReport } from "../../src/fleet/fleet-recover";
 import { REGION } from "../support/aws-world";
 import type { FakeImds } from "../support/imds";
 import { createSandbox, type Sandbox } from "../support/sandbox";
@@ -118,7 +121,7 @@ describe("hpiam fleet recover --cluster over SSM", () => {
     expect(await readdir(homes[0]?.home ?? "")).toContain(".aws");
     const sessions = await standIn.sessions();
     expect(sessions.at(-1)?.at(-1)).toBe(
-      `command=sudo -n ${standIn.hpiam} recover --dry-run --json --all-users`,
+      `command=sudo -n ${standIn.hpiam} recover --dry-run --no-reboot --json --all-users`,
     );
   });
 
@@ -140,5 +143,152 @@ describe("hpiam fleet recover --cluster over SSM", () => {
     );
     expect(report.summary.status).toBe("failed");
     for (const secret of node.world.secrets) expect(stdout + stderr).not.toContain(secret);
+  });
+});
+
+/**
+ * HyperPod's own layout over SSM: four nodes, each with /root and /home/ubuntu at one path on its own disk (binds
+ * in its own mount namespace, with a boot id of its own); ubuntu's keys on nodes 0, 1 and 2; node 3 is clean.
+ */
+describe("hpiam fleet recover --cluster with local homes at one path", () => {
+  let node: SimulatedNode;
+  let standIn: SsmStandIn;
+  let recorder: FakeImds;
+  let laptop: Record<string, string>;
+  let ids: string[];
+  let layout: Sandbox;
+  const disk = (i: number) => join(layout.root, "disks", String(i));
+  const record = () => join(node.sandbox.root, "reboots.jsonl");
+  const refuse = () => join(node.sandbox.root, "refuse");
+  const rebootCalls = async () =>
+    (await readFile(record(), "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { NodeIds: string[] });
+  /** What a reboot does to what the node reads: a boot id of its own, new. */
+  const boot = (i: number) => writeFile(join(disk(i), "boot_id"), `${randomUUID()}\n`);
+
+  beforeAll(async () => {
+    node = await startSimulatedNode();
+    ids = (await createClusters(node, { "local-cluster": 4 }))["local-cluster"] ?? [];
+    await writeFile(record(), "");
+    await writeFile(refuse(), "");
+    recorder = await startRebootRecorder(node.env.AWS_ENDPOINT_URL ?? "", record(), refuse());
+    layout = await createSandbox();
+    for (let i = 0; i < 4; i++) {
+      await mkdir(join(disk(i), "home", "ubuntu"), { recursive: true });
+      await mkdir(join(disk(i), "home", "alice"), { recursive: true });
+      await mkdir(join(disk(i), "root"), { recursive: true });
+      await boot(i);
+      if (i === 3) continue;
+      await mkdir(join(disk(i), "home", "ubuntu", ".aws"), { mode: 0o700 });
+      await writeFile(
+        join(disk(i), "home", "ubuntu", ".aws", "credentials"),
+        `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`,
+      );
+    }
+    standIn = await createSsmStandIn(node.sandbox.root);
+    const targets = ids.map((id) => target("local-cluster", id));
+    await standIn.configure({
+      targets: Object.fromEntries(targets.map((name) => [name, "healthy"])),
+      nodeEnv: node.env,
+      overriddenHome: node.sandbox.home,
+      envByTarget: Object.fromEntries(targets.map((name) => [name, layout.env])),
+      bindsByTarget: Object.fromEntries(
+        targets.map((name, i) => [
+          name,
+          [
+            { from: join(disk(i), "home"), to: join(layout.root, "home") },
+            { from: join(disk(i), "root"), to: layout.rootHome },
+            { from: join(disk(i), "boot_id"), to: "/proc/sys/kernel/random/boot_id" },
+          ],
+        ]),
+      ),
+    });
+    laptop = { ...laptopEnv(node, standIn), AWS_ENDPOINT_URL_SAGEMAKER: recorder.endpoint };
+  });
+  afterAll(async () => {
+    await recorder?.stop();
+    await layout?.cleanup();
+    await node?.stop();
+  });
+
+  const fleetRecover = async (args: string[]) => {
+    const result = await node.hpiam(
+      [
+        "fleet",
+        "recover",
+        "--cluster",
+        "local-cluster",
+        "--nodes",
+        ids.join(","),
+        "--hpiam",
+        standIn.hpiam,
+        "--json",
+        ...args,
+      ],
+      laptop,
+    );
+    for (const secret of node.world.secrets) expect(result.stdout + result.stderr).not.toContain(secret);
+    return { ...result, report: JSON.parse(result.stdout || "{}") as FleetRecoverReport };
+  };
+  const statuses = (report: FleetRecoverReport) => report.nodes.map((n) => [n.status, n.verified]);
+
+  it("--dry-run: each node plans only the ~/.aws it changes, its own", async () => {
+    const { exitCode, report } = await fleetRecover(["--dry-run"]);
+    expect(exitCode, JSON.stringify(report.summary)).toBe(0);
+    expect(report.nodes.map((n) => n.status)).toEqual(["planned", "planned", "planned", "nothing-to-do"]);
+    for (const planned of report.nodes.slice(0, 3)) {
+      expect((planned.document as RecoverResult).changedHomes).toEqual([
+        expect.objectContaining({ awsDir: join(layout.home, ".aws"), shared: false }),
+      ]);
+    }
+    expect(report.sharedHomes).toEqual([]);
+    expect(report.reboot).toMatchObject({ nodes: ids.slice(0, 3), queued: false });
+  });
+
+  it("recovers all three in one run; a node BatchRebootClusterNodes refuses still waits, and a rerun reboots it", async () => {
+    await writeFile(refuse(), `${ids[1]}\n`);
+    const first = await fleetRecover(["--yes"]);
+    expect(first.exitCode).toBe(1);
+    expect(statuses(first.report)).toEqual([
+      ["recovered", true],
+      ["recovered", true],
+      ["recovered", true],
+      ["nothing-to-do", false],
+    ]);
+    for (let i = 0; i < 3; i++)
+      expect(await readdir(join(disk(i), "home", "ubuntu")), `node ${i}`).not.toContain(".aws");
+    expect((await rebootCalls()).map((call) => call.NodeIds)).toEqual([ids.slice(0, 3)]);
+    expect(first.report.reboot).toMatchObject({
+      ok: false,
+      refused: [{ node: ids[1], reason: "InvalidInstanceStatus: the node is not InService" }],
+    });
+    expect(first.report.rebootPending).toEqual([
+      { node: ids[1], reason: "InvalidInstanceStatus: the node is not InService" },
+    ]);
+    // HyperPod rebooted the others.
+    await boot(0);
+    await boot(2);
+
+    await writeFile(refuse(), "");
+    const rerun = await fleetRecover(["--yes"]);
+    expect(rerun.exitCode, JSON.stringify(rerun.report.nodes.map((n) => n.reason))).toBe(0);
+    expect(statuses(rerun.report)).toEqual([
+      ["nothing-to-do", false],
+      ["recovered", true],
+      ["nothing-to-do", false],
+      ["nothing-to-do", false],
+    ]);
+    expect(rerun.report.nodes[1]?.reason).toMatch(
+      /^reboot: the keys were moved aside at \S+ and this node has not rebooted since/,
+    );
+    expect((await rebootCalls()).at(-1)?.NodeIds).toEqual([ids[1]]);
+    await boot(1);
+
+    const done = await fleetRecover(["--yes"]);
+    expect(done.exitCode).toBe(0);
+    expect(done.report.summary.status).toBe("nothing-to-do");
+    expect(await rebootCalls()).toHaveLength(2);
   });
 });

@@ -145,6 +145,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
       pid: 4242,
       hostname: "ip-10-1-20-11",
       bootId: async () => "boot-1",
+      bootTime: async () => new Date("2026-11-23T08:00:00Z"),
       alive: () => false,
       pause: async () => {},
       command: ["/usr/bin/node", "/opt/hpiam/bin/hpiam.js"],

@@ -1,4 +1,4 @@
-import type { RecoverResult } from "../../src/contract/recover";
+import type { HomeFilesystem, RecoverResult } from "../../src/contract/recover";
 import type { WhoamiResult } from "../../src/contract/whoami";
 
 const INSTANCE_PROFILE: WhoamiResult["instanceProfile"] = {
@@ -79,9 +79,18 @@ export const OVERRIDDEN_WHOAMI: WhoamiResult = {
   },
 };
 
-/** A node's `recover --json` document about one home's `~/.aws` (`awsDir`): planned, recovered or idle. */
-export function recoverDocument(result: RecoverResult["result"], awsDir?: string): RecoverResult {
+/**
+ * A node's `recover --json` document about one home's `~/.aws` (`awsDir`): planned, recovered or idle. The home
+ * is on the node's own disk, or on `shared`; `rebootDue`: an earlier run's reboot still owed since then.
+ */
+export function recoverDocument(
+  result: RecoverResult["result"],
+  awsDir?: string,
+  { shared, rebootDue }: { shared?: HomeFilesystem; rebootDue?: string } = {},
+): RecoverResult {
   const home = awsDir?.replace(/\/\.aws$/, "");
+  const local = { fsType: "ext4", source: "/dev/nvme0n1p1", mountPoint: "/", path: awsDir ?? "" };
+  const changes = home !== undefined && result !== "nothing-to-do";
   const users = home
     ? [
         {
@@ -131,6 +140,18 @@ export function recoverDocument(result: RecoverResult["result"], awsDir?: string
     notDone: [],
     undo: "hpiam recover --undo",
     sharedHomes: [],
+    changedHomes: changes
+      ? [
+          {
+            user: "ubuntu",
+            home,
+            awsDir: `${home}/.aws`,
+            shared: Boolean(shared),
+            filesystem: shared ?? local,
+          },
+        ]
+      : [],
+    rebootDue: rebootDue ? { since: rebootDue, homes: [home ?? "/home/ubuntu"] } : null,
     reboot: {
       needed: result !== "nothing-to-do",
       why: null,

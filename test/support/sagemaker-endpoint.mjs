@@ -1,17 +1,27 @@
 // A recording SageMaker endpoint for fleet's tests, in its own process, strict where the service is:
 // BatchRebootClusterNodes takes 1 to 25 NodeIds (400 ValidationException otherwise, as the service answers) and
-// fails the nodes CONFIG.refuse names; ListClusterNodes answers CONFIG.clusters' nodes (their InstanceStatus as
+// fails the nodes CONFIG.refuse names (and those CONFIG.refuseFile lists, read at each call, as not InService); ListClusterNodes answers CONFIG.clusters' nodes (their InstanceStatus as
 // given) in pages of CONFIG.pageSize at most, whatever MaxResults asks, with a NextToken; DescribeCluster answers
 // those clusters. Any other call, or another cluster, goes to moto at CONFIG.moto (moto 5.2 has no
 // BatchRebootClusterNodes, and never pages). Every call is kept, in order: GET /calls returns
 // [{operation, request}]; each BatchRebootClusterNodes request is also appended to CONFIG.rebootRecord.
 // Prints {"port":N} once listening.
-import { appendFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
 const config = JSON.parse(process.env.SAGEMAKER_ENDPOINT ?? "{}");
 const clusters = Object.entries(config.clusters ?? {}).map(([name, cluster]) => ({ name, ...cluster }));
 const calls = [];
+
+/** The ids CONFIG.refuseFile lists now: a test changes it between runs. */
+function listedRefusals() {
+  if (!config.refuseFile) return [];
+  try {
+    return readFileSync(config.refuseFile, "utf8").split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
+}
 
 const clusterNamed = (nameOrArn) => clusters.find((c) => c.name === nameOrArn || c.arn === nameOrArn);
 
@@ -61,8 +71,12 @@ const answers = {
         `1 validation error detected: Value '[${ids.join(", ")}]' at 'nodeIds' failed to satisfy constraint: Member must have length less than or equal to 25`,
       );
     const known = clusterNamed(request.ClusterName)?.nodes.map((node) => node.id);
+    const listed = listedRefusals();
     const refusal = (id) =>
       config.refuse?.[id] ??
+      (listed.includes(id)
+        ? { code: "InvalidInstanceStatus", message: "the node is not InService" }
+        : undefined) ??
       (known && !known.includes(id)
         ? { code: "InstanceIdNotFound", message: `Instance ${id} is not in the cluster` }
         : undefined);

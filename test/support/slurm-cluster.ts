@@ -16,17 +16,29 @@ export interface SlurmCluster {
   client(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Node names the RebootProgram was run on, in order. */
   reboots(): Promise<string[]>;
+  /** With no RebootProgram, `scontrol reboot` refuses ("RebootProgram isn't defined"); slurmctld rereads it. */
+  defineRebootProgram(defined: boolean): Promise<void>;
   stop(): Promise<void>;
 }
 
 const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+/** A folder of this machine mounted over another path in one node only: that node's own disk. */
+export interface NodeBind {
+  from: string;
+  to: string;
+}
+
 /**
- * A real Slurm cluster on this machine: munged, slurmctld, and one slurmd per node, each in its own UTS
- * namespace so that `hostname` is the node's name. Every file is in one temp folder; stop() ends the daemons
- * by the pids they wrote.
+ * A real Slurm cluster on this machine: munged, slurmctld, and one slurmd per node, each in its own UTS and
+ * mount namespaces, so that `hostname` is the node's name, `binds` give it folders of its own at paths every node
+ * has (local homes), and it has a boot of its own (its boot id and boot time, which its RebootProgram renews).
+ * Every file is in one temp folder; stop() ends the daemons by the pids they wrote.
  */
-export async function startSlurmCluster(nodes: string[]): Promise<SlurmCluster> {
+export async function startSlurmCluster(
+  nodes: string[],
+  binds: Record<string, NodeBind[]> = {},
+): Promise<SlurmCluster> {
   await ensureSlurmPackages();
   const dir = await mkdtemp(join(tmpdir(), "hpiam-slurm-"));
   await chmod(dir, 0o755); // munged refuses a socket in a folder others cannot search
@@ -50,11 +62,23 @@ export async function startSlurmCluster(nodes: string[]): Promise<SlurmCluster> 
       const text = await readFile(path("reboots.log"), "utf8").catch(() => "");
       return text.split("\n").filter(Boolean);
     },
+    async defineRebootProgram(defined) {
+      const text = await readFile(conf, "utf8");
+      const line = `RebootProgram=${dir}/reboot-program`;
+      const without = text.replace(/^#?RebootProgram=.*$/m, defined ? line : `#${line}`);
+      await writeFile(conf, without);
+      const answer = await cluster.client(["scontrol", "reconfigure"]);
+      if (answer.exitCode !== 0) throw new Error(`scontrol reconfigure: ${answer.stderr}`);
+    },
     stop: () => stopDaemons(dir, nodes),
   };
   try {
     await writeFile(path("reboots.log"), "");
     await writeScripts(dir, conf);
+    for (const node of nodes) {
+      const lines = (binds[node] ?? []).map(({ from, to }) => `mount --bind '${from}' '${to}'`);
+      await writeFile(path(`binds-${node}`), `${lines.join("\n")}\n`);
+    }
     await writeFile(conf, await slurmConf(dir, nodes));
     await execa("mungekey", ["-c", "-f", "-k", path("munge.key")]);
     await execa("munged", [
@@ -120,12 +144,25 @@ async function writeScripts(dir: string, conf: string): Promise<void> {
   const scripts: Record<string, string> = {
     // Each node's tasks get that node's variables (HOME, endpoints): the nodes differ as real ones do.
     "task-prolog": `#!/bin/sh\ncat "${dir}/env-$SLURMD_NODENAME" 2>/dev/null\nexit 0\n`,
-    // slurmd in a UTS namespace of its own: its tasks' hostname is the node's name.
-    "start-slurmd": `#!/bin/sh\nexec unshare --uts sh -c 'hostname "$1" && exec slurmd -f "${conf}" -N "$1" $2' sh "$1" "$2"\n`,
-    // The machine does not reboot: log, then restart this node's slurmd reporting a fresh boot (-b).
+    // slurmd in UTS and mount namespaces of its own: its tasks' hostname is the node's name, its binds are its
+    // own disk, and /proc's boot id and boot time are its own boot's (kept in boot-NODE/).
+    "start-slurmd": `#!/bin/sh
+exec unshare --uts --mount --propagation private sh -c '
+  hostname "$1" && boot="$3/boot-$1" && mkdir -p "$boot" || exit 1
+  [ -f "$boot/boot_id" ] || cat /proc/sys/kernel/random/uuid > "$boot/boot_id"
+  [ -f "$boot/stat" ] || cat /proc/stat > "$boot/stat"
+  mount --bind "$boot/boot_id" /proc/sys/kernel/random/boot_id && mount --bind "$boot/stat" /proc/stat || exit 1
+  . "$3/binds-$1" || exit 1
+  exec slurmd -f "$4" -N "$1" $2' sh "$1" "$2" "${dir}" "${conf}"
+`,
+    // The machine does not reboot: log, renew this node's boot id and boot time (written in place: /proc
+    // shows these files), then restart its slurmd reporting a fresh boot (-b).
     "reboot-program": `#!/bin/sh
 node=$(hostname)
+boot="${dir}/boot-$node"
 echo "$node" >> "${dir}/reboots.log"
+cat /proc/sys/kernel/random/uuid > "$boot/boot_id.new" && cat "$boot/boot_id.new" > "$boot/boot_id"
+sed "s/^btime .*/btime $(date +%s)/" "$boot/stat" > "$boot/stat.new" && cat "$boot/stat.new" > "$boot/stat"
 setsid sh -c 'kill "$(cat "$1/slurmd-$2.pid")"; sleep 1; exec slurmd -f "$3" -N "$2" -b' sh "${dir}" "$node" "${conf}" </dev/null >/dev/null 2>&1 &
 exit 0
 `,

@@ -7,57 +7,86 @@ import { type SimulatedNode, startSimulatedNode } from "./simulated-node";
 import { type SlurmCluster, startSlurmCluster } from "./slurm-cluster";
 
 /**
- * Five Slurm nodes over one simulated AWS (moto, the IMDS fake): n1 healthy; n2 and n3 share a home on
- * Lustre where `aws configure` was run; n4 cannot reach IMDS (no credentials); n5 is down.
+ * Five Slurm nodes over one simulated AWS (moto, the IMDS fake). Layout `fsx`: n1 healthy; n2 and n3 share a
+ * home on Lustre where `aws configure` was run; n4 cannot reach IMDS (no credentials); n5 is down. Layout
+ * `local`, HyperPod's own: every node's HOME is one path on its own disk (a bind in its mount namespace),
+ * `aws configure` was run on n2, n3 and n4, n5 is drained; an FSx-like home (`fsx`) can be given to any node.
  */
 export interface SlurmFleet {
   cluster: SlurmCluster;
   node: SimulatedNode;
+  /** Each node's HOME as this machine sees it (a local home: that node's own disk). */
   homes: Record<string, string>;
+  /** The home on the Lustre-like filesystem every node mounts. */
+  fsx: string;
   /** Runs `hpiam fleet …` on the "head node": this machine, with the Slurm clients and nothing of AWS. */
   fleet(args: string[], extraEnv?: Record<string, string>): Promise<CliResult>;
+  /** Gives a node the shared home (`fsx`) or its own again (`local`), from its next task on. */
+  useHome(node: string, home: "fsx" | "local"): Promise<void>;
+  /** `aws configure set` with the IAM user's key, in a home as this machine sees it. */
+  configure(home: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const FLEET_NODES = ["n1", "n2", "n3", "n4", "n5"];
 
-export async function startSlurmFleet(): Promise<SlurmFleet> {
+export async function startSlurmFleet(layout: "fsx" | "local" = "fsx"): Promise<SlurmFleet> {
   const node = await startSimulatedNode();
   let cluster: SlurmCluster | undefined;
   try {
-    cluster = await startSlurmCluster(FLEET_NODES);
     const root = node.sandbox.root;
-    const shared = join(root, "fsx", "home", "ubuntu");
-    const homes: Record<string, string> = {
-      n1: join(root, "homes", "n1"),
-      n2: shared,
-      n3: shared,
-      n4: join(root, "homes", "n4"),
-      n5: join(root, "homes", "n5"),
-    };
-    for (const home of new Set(Object.values(homes))) await mkdir(home, { recursive: true });
+    const fsx = join(root, "fsx", "home", "ubuntu");
+    // One path on every node, each node's own folder behind it.
+    const localHome = join(root, "home", "ubuntu");
+    const disk = (name: string) => join(root, "disks", name);
+    const homes: Record<string, string> =
+      layout === "local"
+        ? Object.fromEntries(FLEET_NODES.map((name) => [name, join(disk(name), "ubuntu")]))
+        : {
+            n1: join(root, "homes", "n1"),
+            n2: fsx,
+            n3: fsx,
+            n4: join(root, "homes", "n4"),
+            n5: join(root, "homes", "n5"),
+          };
+    for (const home of new Set([...Object.values(homes), fsx, localHome]))
+      await mkdir(home, { recursive: true });
+    const binds = Object.fromEntries(
+      FLEET_NODES.map((name) => [
+        name,
+        layout === "local" ? [{ from: disk(name), to: join(root, "home") }] : [],
+      ]),
+    );
+    cluster = await startSlurmCluster(FLEET_NODES, binds);
     const mounts = join(root, "mounts-fsx");
     await writeFile(mounts, `/dev/root / ext4 rw 0 0\nfsx@tcp:/fsx ${join(root, "fsx")} lustre rw 0 0\n`);
     const noImds = `http://127.0.0.1:${await freePort()}`;
-    for (const name of FLEET_NODES) {
-      await cluster.setNodeEnv(name, {
-        ...node.env,
-        PATH: `${node.sandbox.binDir}:${cluster.env.PATH}`,
-        HOME: homes[name] ?? "",
-        AWS_EC2_METADATA_SERVICE_ENDPOINT: name === "n4" ? noImds : node.imds.endpoint,
-        ...(name === "n2" || name === "n3" ? { HPIAM_PROC_MOUNTS: mounts } : {}),
-      });
-    }
-    // The accident, on the shared home, with the real AWS CLI.
-    await configureIn(node, shared);
-    await cluster.client(["scontrol", "update", "nodename=n5", "state=down", "reason=disk failure"]);
     const ready = cluster;
+    const envOf = (name: string, home: "fsx" | "local") => ({
+      ...node.env,
+      PATH: `${node.sandbox.binDir}:${ready.env.PATH}`,
+      HOME: home === "fsx" ? fsx : layout === "local" ? localHome : (homes[name] ?? ""),
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: layout === "fsx" && name === "n4" ? noImds : node.imds.endpoint,
+      ...(home === "fsx" ? { HPIAM_PROC_MOUNTS: mounts } : {}),
+    });
+    const useHome = (name: string, home: "fsx" | "local") => ready.setNodeEnv(name, envOf(name, home));
+    const fsxNodes = layout === "fsx" ? ["n2", "n3"] : [];
+    for (const name of FLEET_NODES) await useHome(name, fsxNodes.includes(name) ? "fsx" : "local");
+    // The accident, with the real AWS CLI.
+    const configured = layout === "fsx" ? [fsx] : ["n2", "n3", "n4"].map((name) => homes[name] ?? "");
+    for (const home of configured) await configureIn(node, home);
+    if (layout === "fsx")
+      await ready.client(["scontrol", "update", "nodename=n5", "state=down", "reason=disk failure"]);
+    else await ready.client(["scontrol", "update", "nodename=n5", "state=drain", "reason=maintenance"]);
     return {
       cluster: ready,
       node,
       homes,
+      fsx,
       fleet: (args, extraEnv = {}) =>
         runHpiam(["fleet", ...args], { ...ready.env, NO_COLOR: "1", LANG: "C.UTF-8", ...extraEnv }),
+      useHome,
+      configure: (home) => configureIn(node, home),
       async stop() {
         await ready.stop();
         await node.stop();
@@ -83,6 +112,6 @@ async function configureIn(node: SimulatedNode, home: string): Promise<void> {
 }
 
 /** The fleet of one `describe`, started before its tests and stopped after them (also on failure). */
-export function useSlurmFleet(): SlurmFleet {
-  return useStarted("the Slurm fleet", startSlurmFleet, 120_000);
+export function useSlurmFleet(layout: "fsx" | "local" = "fsx"): SlurmFleet {
+  return useStarted("the Slurm fleet", () => startSlurmFleet(layout), 120_000);
 }

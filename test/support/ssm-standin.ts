@@ -28,6 +28,11 @@ export interface StandInConfig {
    * the first entry whose words are all in the command.
    */
   canned?: Record<string, string>;
+  /**
+   * Folders of a node's own disk mounted over paths every node has (its homes at one path, its boot id), by
+   * target: its hpiam runs in a mount namespace of its own.
+   */
+  bindsByTarget?: Record<string, Array<{ from: string; to: string }>>;
 }
 
 export interface SsmStandIn {
@@ -77,10 +82,17 @@ else {
   if (words[0] === "sudo" && words[1] === "-n") words = words.slice(2);
   const own = { ...config.nodeEnv, ...(config.envByTarget ?? {})[target] };
   const env = state === "overridden" ? { ...own, HOME: config.overriddenHome } : own;
+  const binds = (config.bindsByTarget ?? {})[target] ?? [];
+  const mounts = binds.map((_, i) => 'mount --bind "$' + (2 * i + 1) + '" "$' + (2 * i + 2) + '"');
+  const argv = binds.length === 0 ? words : [
+    "unshare", "--mount", "--propagation", "private", "sh", "-c",
+    mounts.join(" && ") + " && shift " + 2 * binds.length + ' && exec "$@"', "sh",
+    ...binds.flatMap((bind) => [bind.from, bind.to]), ...words,
+  ];
   const canned = Object.entries(config.canned ?? {}).find(([when]) => when.split(" ").every((w) => words.includes(w)));
   const ran = state === "canned"
     ? { stdout: canned?.[1] ?? "", stderr: "" }
-    : spawnSync(words[0], words.slice(1), { env, encoding: "utf8" });
+    : spawnSync(argv[0], argv.slice(1), { env, encoding: "utf8" });
   process.stdout.write((ran.stdout + ran.stderr).replace(/\\n/g, "\\r\\n"));
   process.stdout.write("\\r\\n\\r\\nExiting session with sessionId: " + id + ".\\r\\n\\r\\n");
 }
@@ -160,10 +172,17 @@ export function laptopEnv(node: SimulatedNode, standIn: SsmStandIn): Record<stri
 
 const SAGEMAKER_ENDPOINT = fileURLToPath(new URL("./sagemaker-endpoint.mjs", import.meta.url));
 
-/** SageMaker for AWS_ENDPOINT_URL_SAGEMAKER: BatchRebootClusterNodes recorded in `record`, the rest moto's. */
-export function startRebootRecorder(motoEndpoint: string, record: string): Promise<FakeImds> {
+/**
+ * SageMaker for AWS_ENDPOINT_URL_SAGEMAKER: BatchRebootClusterNodes recorded in `record`, the rest moto's; the
+ * node ids listed in `refuse` (a file, read at each call) are refused.
+ */
+export function startRebootRecorder(
+  motoEndpoint: string,
+  record: string,
+  refuse?: string,
+): Promise<FakeImds> {
   return startServer(SAGEMAKER_ENDPOINT, {
-    SAGEMAKER_ENDPOINT: JSON.stringify({ moto: motoEndpoint, rebootRecord: record }),
+    SAGEMAKER_ENDPOINT: JSON.stringify({ moto: motoEndpoint, rebootRecord: record, refuseFile: refuse }),
   });
 }
 

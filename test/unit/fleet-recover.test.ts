@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { fleetRecover, fleetRecoverExitCode } from "../../src/fleet/fleet-recover";
+import { renderFleetRecover } from "../../src/fleet/render-fleet-recover";
+import type { FleetEngine, FleetNode } from "../../src/fleet/model/engine";
+import { type NodeRecovery, recoverRuns, sharedHomes } from "../../src/fleet/model/recover-outcomes";
+import { createStyle } from "../../src/output/style";
 import { fakeContext, failure } from "../support/fake-context";
 import { scriptedEngine } from "../support/fleet-engine";
-import { HEALTHY_WHOAMI, recoverDocument } from "../support/fleet-documents";
+import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI, recoverDocument } from "../support/fleet-documents";
 
+const plainStyle = createStyle({ color: false, env: {}, isTTY: false });
 const SHARED = "/fsx/home/ubuntu/.aws";
+const FSX = { fsType: "lustre", source: "fs-0abc@tcp:/fsx", mountPoint: "/fsx", path: "/home/ubuntu/.aws" };
+
 /** a and b share one home on FSx, c has its own keys, d has none. */
 function cluster(runs: string[][], reboots: string[][]) {
   const homes: Record<string, string> = { a: SHARED, b: SHARED, c: "/home/c/.aws" };
@@ -14,11 +21,28 @@ function cluster(runs: string[][], reboots: string[][]) {
       const home = homes[name];
       if (args[0] === "whoami") return HEALTHY_WHOAMI;
       if (!home) return recoverDocument("nothing-to-do");
-      return recoverDocument(args.includes("--dry-run") ? "planned" : "recovered", home);
+      const shared = home === SHARED ? { shared: FSX } : {};
+      return recoverDocument(args.includes("--dry-run") ? "planned" : "recovered", home, shared);
     },
     runs,
     reboots,
   );
+}
+
+/** An engine whose reboot is refused for `refused` (Slurm refuses them all, with its words). */
+function refusing(engine: FleetEngine, refused: string[], words: string): FleetEngine {
+  return {
+    ...engine,
+    reboot: async (names, options) => {
+      if (options?.dryRun || refused.length === 0) return engine.reboot(names, options);
+      return {
+        command: ["scontrol", "reboot", names.join(",")],
+        ok: false,
+        message: `scontrol reboot failed: ${words}`,
+        refused: refused.map((node) => ({ node, reason: words })),
+      };
+    },
+  };
 }
 
 describe("fleet recover", () => {
@@ -32,7 +56,7 @@ describe("fleet recover", () => {
     ).toMatch(/needs --nodes/);
   });
 
-  it("--dry-run: every node's plan, the reboot it would ask for, and nothing carried out", async () => {
+  it("--dry-run: every node's plan (without its own reboot), the reboot it would ask for, nothing carried out", async () => {
     const runs: string[][] = [];
     const reboots: string[][] = [];
     const report = await fleetRecover(
@@ -43,10 +67,22 @@ describe("fleet recover", () => {
     );
     expect(report.summary.status).toBe("planned");
     expect(fleetRecoverExitCode(report)).toBe(0);
-    expect(runs).toEqual([["a", "b", "c", "d", "--", "recover", "--dry-run", "--json"]]);
+    expect(runs).toEqual([["a", "b", "c", "d", "--", "recover", "--dry-run", "--no-reboot", "--json"]]);
     expect(reboots).toEqual([]);
     expect(report.reboot?.command.at(-1)).toBe("a,b,c");
-    expect(report.sharedHomes).toEqual([{ path: SHARED, nodes: ["a", "b"], movedBy: null }]);
+    expect(report.sharedHomes).toEqual([
+      {
+        path: SHARED,
+        fsType: "lustre",
+        source: "fs-0abc@tcp:/fsx",
+        mountPoint: "/fsx",
+        nodes: ["a", "b"],
+        movedBy: null,
+        others: expect.stringMatching(
+          /^nodes outside this run that mount it need a reboot: hpiam fleet recover --nodes <those nodes> --yes/,
+        ),
+      },
+    ]);
   });
 
   it("recovers a shared home on one node only, verifies the other afresh, and reboots the verified nodes", async () => {
@@ -68,31 +104,165 @@ describe("fleet recover", () => {
       ["c", "recovered", true],
       ["d", "nothing-to-do", false],
     ]);
-    expect(report.nodes[1]?.reason).toMatch(/^one shared home, moved aside by a; using role ExecRole$/);
+    expect(report.nodes[1]?.reason).toBe(
+      `its home ${SHARED} is on lustre (fs-0abc@tcp:/fsx): moved aside once, by a; using role ExecRole`,
+    );
+    expect(report.sharedHomes[0]?.movedBy).toBe("a");
     expect(reboots).toEqual([["a", "b", "c"]]);
+    expect(report.rebootPending).toEqual([]);
     expect(fleetRecoverExitCode(report)).toBe(0);
   });
 
-  it("a reboot Slurm refuses makes the run failed (exit 1): the recovered nodes still hold the old keys", async () => {
-    const engine = cluster([], []);
-    const refusing = {
-      ...engine,
-      reboot: async (names: readonly string[]) => ({
-        command: ["scontrol"],
-        ok: false,
-        message: "scontrol reboot failed: RebootProgram isn't defined",
-        refused: names.map((node) => ({
-          node,
-          reason: "scontrol reboot failed: RebootProgram isn't defined",
-        })),
-      }),
-    };
-    const report = await fleetRecover({ nodes: "a,b,c,d", yes: true }, fakeContext(), {}, refusing);
+  it("local homes at one path (each node's own disk) are recovered on every node, in one run, each rebooted", async () => {
+    const runs: string[][] = [];
+    const reboots: string[][] = [];
+    const engine = scriptedEngine(
+      ["n1", "n2", "n3", "n4"].map((name) => ({ name })),
+      (name, args) => {
+        if (name === "n1") return recoverDocument("nothing-to-do");
+        return recoverDocument(args.includes("--dry-run") ? "planned" : "recovered", "/home/ubuntu/.aws");
+      },
+      runs,
+      reboots,
+    );
+    const report = await fleetRecover({ nodes: "n[1-4]", yes: true }, fakeContext(), {}, engine);
+    expect(runs.slice(1)).toEqual([["n2", "n3", "n4", "--", "recover", "--yes", "--no-reboot", "--json"]]);
+    expect(report.nodes.map((node) => [node.name, node.status, node.verified])).toEqual([
+      ["n1", "nothing-to-do", false],
+      ["n2", "recovered", true],
+      ["n3", "recovered", true],
+      ["n4", "recovered", true],
+    ]);
+    expect(report.sharedHomes).toEqual([]);
+    expect(reboots).toEqual([["n2", "n3", "n4"]]);
+  });
+
+  it("a node with its own home and a shared one runs after the shared home's mover, for its own home", async () => {
+    const runs: string[][] = [];
+    const engine = scriptedEngine(
+      ["a", "b"].map((name) => ({ name })),
+      (name, args) => {
+        const doc = recoverDocument(args.includes("--dry-run") ? "planned" : "recovered", SHARED, {
+          shared: FSX,
+        });
+        const root = {
+          ...doc.changedHomes[0]!,
+          user: "root",
+          home: "/root",
+          awsDir: "/root/.aws",
+          shared: false,
+        };
+        return name === "b" ? { ...doc, changedHomes: [...doc.changedHomes, root] } : doc;
+      },
+      runs,
+    );
+    const report = await fleetRecover({ nodes: "a,b", yes: true }, fakeContext(), {}, engine);
+    expect(runs.slice(1)).toEqual([
+      ["a", "--", "recover", "--yes", "--no-reboot", "--json"],
+      ["b", "--", "recover", "--yes", "--no-reboot", "--json"],
+    ]);
+    expect(report.nodes.map((node) => node.verified)).toEqual([true, true]);
+  });
+
+  it("a reboot still due from an earlier run is found in the node's document, verified afresh, and queued", async () => {
+    const runs: string[][] = [];
+    const reboots: string[][] = [];
+    const engine = scriptedEngine(
+      [{ name: "a" }, { name: "b" }],
+      (name, args) => {
+        if (args[0] === "whoami") return HEALTHY_WHOAMI;
+        return name === "a"
+          ? recoverDocument("nothing-to-do", "/home/ubuntu/.aws", { rebootDue: "2026-11-23T11:00:00.000Z" })
+          : recoverDocument("nothing-to-do");
+      },
+      runs,
+      reboots,
+    );
+    const planned = await fleetRecover({ nodes: "a,b", dryRun: true }, fakeContext(), {}, engine);
+    expect(planned.nodes[0]).toMatchObject({
+      status: "planned",
+      reason: expect.stringMatching(/^would reboot: the keys were moved aside at 2026-11-23T11:00:00.000Z/),
+    });
+    expect(planned.reboot?.nodes).toEqual(["a"]);
+    const report = await fleetRecover({ nodes: "a,b", yes: true }, fakeContext(), {}, engine);
+    expect(runs.at(-1)).toEqual(["a", "--", "whoami", "--json"]);
+    expect(report.nodes[0]).toMatchObject({ status: "recovered", verified: true });
+    expect(reboots).toEqual([["a"]]);
+    expect(report.summary.status).toBe("recovered");
+    expect(fleetRecoverExitCode(report)).toBe(0);
+  });
+
+  it("a due reboot whose node is not healthy afresh is not made, and the node still waits for it", async () => {
+    const reboots: string[][] = [];
+    const engine = scriptedEngine(
+      [{ name: "a" }],
+      (_, args) =>
+        args[0] === "whoami"
+          ? OVERRIDDEN_WHOAMI
+          : recoverDocument("nothing-to-do", "/home/ubuntu/.aws", { rebootDue: "2026-11-23T11:00:00.000Z" }),
+      [],
+      reboots,
+    );
+    const report = await fleetRecover({ nodes: "a", yes: true }, fakeContext(), {}, engine);
+    expect(report.nodes[0]).toMatchObject({ status: "failed", verified: false });
+    expect(report.rebootPending).toEqual([
+      { node: "a", reason: expect.stringMatching(/^not verified: reboot/) },
+    ]);
+    expect(reboots).toEqual([]);
+    expect(fleetRecoverExitCode(report)).toBe(1);
+  });
+
+  it("a reboot Slurm refuses makes the run failed (exit 1), and every node refused still waits for it", async () => {
+    const engine = refusing(cluster([], []), ["a", "b", "c"], "RebootProgram isn't defined");
+    const report = await fleetRecover({ nodes: "a,b,c,d", yes: true }, fakeContext(), {}, engine);
     expect(report.reboot).toMatchObject({
       queued: false,
       message: "scontrol reboot failed: RebootProgram isn't defined",
     });
+    expect(report.rebootPending.map((pending) => pending.node)).toEqual(["a", "b", "c"]);
+    expect(renderFleetRecover(report, plainStyle)).toContain(
+      "✖ a still waits for its reboot: RebootProgram isn't defined",
+    );
     expect(fleetRecoverExitCode(report)).toBe(1);
+  });
+
+  it("a dry run with a drained node plans for the others and names the drained one as not asked", async () => {
+    const nodes: FleetNode[] = [
+      { name: "a" },
+      { name: "c" },
+      { name: "e", unavailable: "drained", reason: "Slurm says DRAINED: maintenance" },
+    ];
+    const base = cluster([], []);
+    const engine = { ...base, listNodes: async () => nodes };
+    const report = await fleetRecover({ nodes: "a,c,e", dryRun: true }, fakeContext(), {}, engine);
+    expect(report.summary).toEqual({ status: "planned", nodes: 3, notAsked: ["e"] });
+    expect(fleetRecoverExitCode(report)).toBe(0);
+    const text = renderFleetRecover(report, plainStyle);
+    expect(text).toMatch(/^– e +drained +Slurm says DRAINED: maintenance$/m);
+    expect(text.trimEnd().split("\n").at(-1)).toBe(
+      "• planned  3 nodes: nothing changed (--dry-run); not asked: e",
+    );
+    // Carried out, the drained node is not recovered: the run is not a success.
+    const done = await fleetRecover({ nodes: "a,c,e", yes: true }, fakeContext(), {}, engine);
+    expect(done.summary.status).toBe("failed");
+  });
+
+  it("a plan that would be refused, or an error document, gets no green tick and the dry run is failed", async () => {
+    const engine = scriptedEngine([{ name: "a" }, { name: "b" }], (name) => {
+      if (name === "b")
+        return { schemaVersion: 1, error: { code: "lock-unwritable", message: "cannot write the lock" } };
+      const plan = recoverDocument("planned", "/home/ubuntu/.aws");
+      return {
+        ...plan,
+        reason: "would move ~/.aws aside; as it stands it would be refused: no terminal",
+        blockers: [{ code: "needs-yes", message: "no terminal", hint: "add --yes" }],
+      };
+    });
+    const report = await fleetRecover({ nodes: "a,b", dryRun: true }, fakeContext(), {}, engine);
+    expect(report.nodes.map((node) => node.status)).toEqual(["refused", "error"]);
+    const text = renderFleetRecover(report, plainStyle);
+    expect(text).not.toContain("✔");
+    expect(report.summary.status).toBe("failed");
   });
 
   it("at a terminal, shows the plan and changes nothing when the answer is no", async () => {
@@ -122,5 +292,41 @@ describe("fleet recover", () => {
     expect(runs).toHaveLength(1);
     expect(report.summary.status).toBe("failed");
     expect(fleetRecoverExitCode(report)).toBe(1);
+  });
+});
+
+describe("who runs recover: one mover per shared filesystem object, every node for its own disk", () => {
+  const plan = (changes: NodeRecovery["changes"], rebootDue: string | null = null): NodeRecovery => ({
+    answer: { name: "x" },
+    status: changes.length ? "planned" : "nothing-to-do",
+    reason: null,
+    verified: false,
+    healthy: false,
+    changes,
+    rebootDue,
+  });
+  const local = (awsDir: string) => ({ awsDir, shared: null });
+  const onFsx = (mountPoint: string) => ({
+    awsDir: `${mountPoint}/home/ubuntu/.aws`,
+    shared: { ...FSX, mountPoint },
+  });
+
+  it("one FSx home mounted at two paths is one object; local homes at one path are each node's own", () => {
+    const plans = new Map([
+      ["n1", plan([onFsx("/fsx")])],
+      ["n2", plan([onFsx("/mnt/fsx")])],
+      ["n3", plan([local("/home/ubuntu/.aws")])],
+      ["n4", plan([local("/home/ubuntu/.aws")])],
+      ["n5", plan([onFsx("/fsx"), local("/root/.aws")])],
+      ["n6", plan([], "2026-11-23T11:00:00.000Z")],
+      ["n7", plan([])],
+    ]);
+    expect(recoverRuns([...plans.keys()], plans)).toEqual({
+      waves: [["n1", "n3", "n4"], ["n5"]],
+      rechecks: ["n2", "n6"],
+    });
+    expect(sharedHomes(plans, new Map(), "others").map((home) => [home.path, home.nodes])).toEqual([
+      ["/fsx/home/ubuntu/.aws", ["n1", "n2", "n5"]],
+    ]);
   });
 });

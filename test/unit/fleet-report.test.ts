@@ -206,6 +206,7 @@ describe("fleet reads each node's document through the contract", () => {
         failing: [],
         sharedHome: null,
         agentImpact: null,
+        rebootDue: null,
       },
       {
         verdict: "overridden",
@@ -215,6 +216,7 @@ describe("fleet reads each node's document through the contract", () => {
         failing: ["credential-source"],
         sharedHome: null,
         agentImpact: null,
+        rebootDue: null,
       },
     ]);
   });

@@ -27,9 +27,9 @@ export const awsFiles: Check<"aws-files"> = {
   title: "AWS shared files",
   async run({ facts }, ctx) {
     const [scan, home, onNode] = await Promise.all([facts.awsDir(), facts.home(), facts.onNode()]);
-    const details = describeScan(scan);
+    const scanned = describeScan(scan);
     if (scan.accessDenied) {
-      return { status: "skip", message: `cannot look inside ${scan.home}: run with sudo`, details };
+      return { status: "skip", message: `cannot look inside ${scan.home}: run with sudo`, details: scanned };
     }
     // The profile this home's chain reads: another user's SDK (SUDO_USER's) reads their default profile.
     const active = scan.inventory.chain.profile.name;
@@ -44,6 +44,7 @@ export const awsFiles: Check<"aws-files"> = {
       readLock(ctx, home.home),
       readRebootDue(ctx, home.home),
     ]);
+    const details = due.state === "due" ? { ...scanned, rebootDueSince: due.since } : scanned;
     const unfinished = recoverUnderWay(lock, scan, ctx);
     if (unfinished && lock.state !== "held") findings.push(unfinished);
     if (due.state === "due") {

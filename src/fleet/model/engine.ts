@@ -58,8 +58,10 @@ export interface RebootResult {
   command: string[];
   /** SSM: one command per BatchRebootClusterNodes call (25 node ids at most each); `command` is the first. */
   commands?: string[][];
+  /** Every node named is queued. */
   ok: boolean;
   message: string;
+  /** The nodes the engine did not reboot, with the engine's own words. */
   refused: Array<{ node: string; reason: string }>;
 }
 

@@ -73,6 +73,7 @@ function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, 
     finding.accessKeyId,
     finding.failing.length ? `failing ${finding.failing.join(", ")}` : null,
     finding.agentImpact ? `SSM agent: ${finding.agentImpact}` : null,
+    finding.rebootDue ? `a reboot still due since ${finding.rebootDue}` : null,
   ].filter((part): part is string => part !== null);
   const sharedHome = finding.accessKeyId && finding.sharedHome ? finding.sharedHome : null;
   const key = [
@@ -83,6 +84,7 @@ function causeOf(node: FleetNodeReport): { key: string; group: Omit<FleetGroup, 
     finding.failing.join(","),
     sharedHome,
     finding.agentImpact,
+    finding.rebootDue,
   ].join("\n");
   return {
     key,

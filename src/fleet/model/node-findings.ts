@@ -18,6 +18,8 @@ export interface NodeFinding {
   sharedHome: string | null;
   /** What root's keys break on the node's SSM agent, where root-credentials fails: one agent's connection, not another's. */
   agentImpact: string | null;
+  /** Since when a reboot is due there (keys moved aside without one): healthy or not, processes hold old keys. */
+  rebootDue: string | null;
 }
 
 export function whoamiFinding(doc: WhoamiResult): NodeFinding {
@@ -28,6 +30,7 @@ export function whoamiFinding(doc: WhoamiResult): NodeFinding {
     failing: [],
     sharedHome: null,
     agentImpact: null,
+    rebootDue: null,
   };
 }
 
@@ -50,6 +53,7 @@ export function diagnoseFinding(doc: DiagnoseResult): NodeFinding {
     agentImpact: failing.includes("root-credentials")
       ? (detailsOf(doc, "root-credentials")?.agentImpact ?? null)
       : null,
+    rebootDue: detailsOf(doc, "aws-files")?.rebootDueSince ?? null,
   };
 }
 

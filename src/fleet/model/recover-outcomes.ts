@@ -1,90 +1,157 @@
-import { decodeRecover, type RecoverOutcome } from "../../contract/recover";
+import { decodeRecover, type HomeFilesystem, type RecoverOutcome } from "../../contract/recover";
 import { decodeWhoami } from "../../contract/whoami";
 import type { VerdictStatus } from "../../identity/model/verdict";
 import type { NodeAnswer } from "./engine";
 import { type NodeUnread, readAnswer } from "./node-documents";
 
+/** A home a node's recover changes: its own, or one on a filesystem other nodes mount too. */
+export interface HomeChange {
+  /** The `~/.aws` as the node names it. */
+  awsDir: string;
+  /** The shared filesystem it is on (one object on every node that mounts it); null: the node's own disk. */
+  shared: HomeFilesystem | null;
+}
+
 /** One node's answer to fleet recover, and what its recover (or whoami) document says, read once. */
 export interface NodeRecovery {
   answer: NodeAnswer;
-  /** recover's `result`, whoami's verdict (a node of a shared home, asked afresh), or why there is neither. */
+  /** recover's `result`, whoami's verdict (a node asked afresh), or why there is neither. */
   status: RecoverOutcome | VerdictStatus | NodeUnread;
   reason: string | null;
   /** Recovered and its fresh identity is the instance-profile role. */
   verified: boolean;
   /** A whoami document with a healthy verdict. */
   healthy: boolean;
-  /** The `~/.aws` folders its recover is about. */
-  awsDirs: string[];
+  /** The homes its recover changes (only those). */
+  changes: HomeChange[];
+  /** Since when a reboot an earlier run left owed there is due; null when none is. */
+  rebootDue: string | null;
 }
 
 export interface SharedHome {
-  /** The `~/.aws` several nodes use. */
+  /** The `~/.aws` as the first node names it. */
   path: string;
+  fsType: string;
+  source: string;
+  mountPoint: string;
+  /** The nodes of this run that mount it (and planned to change it). */
   nodes: string[];
   /** The node that moved it aside (once, for all of them). */
   movedBy: string | null;
+  /** Nodes outside this run that mount it cannot be known from here: what they need, and the command. */
+  others: string;
 }
 
-/** A node's `recover --json` answer. */
+/** Who does what in a real run: nodes that run recover (in waves), and nodes whose identity is asked afresh. */
+export interface RecoverRuns {
+  /** A shared home is moved by its first node; a node that also mounts it runs in a later wave (its own homes). */
+  waves: string[][];
+  /** Every home it changes is a shared one another node moves, or it only owes a reboot: whoami decides. */
+  rechecks: string[];
+}
+
+const NONE: Pick<NodeRecovery, "verified" | "healthy" | "changes" | "rebootDue"> = {
+  verified: false,
+  healthy: false,
+  changes: [],
+  rebootDue: null,
+};
+
+/** A node's `recover --json` answer; a plan that would be refused as it stands is `refused` already. */
 export function recoveryOf(answer: NodeAnswer): NodeRecovery {
   const read = readAnswer(answer, decodeRecover, "recover");
-  if (!("document" in read)) return { answer, ...read, verified: false, healthy: false, awsDirs: [] };
-  const { result, reason, verification, users } = read.document;
+  if (!("document" in read)) return { answer, ...read, ...NONE };
+  const { result, reason, verification, changedHomes, rebootDue, blockers } = read.document;
   return {
     answer,
-    status: result,
+    status: result === "planned" && blockers.length > 0 ? "refused" : result,
     reason,
     verified: result === "recovered" && verification?.status === "healthy",
     healthy: false,
-    awsDirs: users.map((user) => user.awsDir.path),
+    changes: changedHomes.map((home) => ({
+      awsDir: home.awsDir,
+      shared: home.shared ? home.filesystem : null,
+    })),
+    rebootDue: rebootDue?.since ?? null,
   };
 }
 
-/** A node's `whoami --json` answer, once another node recovered the home it shares. */
+/** A node's `whoami --json` answer, asked afresh once its home is recovered (by another node, or earlier). */
 export function recheckOf(answer: NodeAnswer): NodeRecovery {
   const read = readAnswer(answer, decodeWhoami, "whoami");
-  if (!("document" in read)) return { answer, ...read, verified: false, healthy: false, awsDirs: [] };
+  if (!("document" in read)) return { answer, ...read, ...NONE };
   const { verdict } = read.document;
   return {
     answer,
     status: verdict.status,
     reason: verdict.reason,
-    verified: false,
+    ...NONE,
     healthy: verdict.status === "healthy",
-    awsDirs: [],
   };
 }
 
-/**
- * The nodes that recover runs on: one per `~/.aws` folder. A node whose folders an earlier node already
- * covers (one shared home) is left to that node; two runs on one home would race for the same backup name.
- */
-export function oneNodePerHome(nodes: readonly string[], plans: ReadonlyMap<string, NodeRecovery>): string[] {
-  const covered = new Set<string>();
-  return nodes.filter((name) => {
-    const dirs = plans.get(name)?.awsDirs ?? [];
-    if (dirs.length > 0 && dirs.every((dir) => covered.has(dir))) return false;
-    dirs.forEach((dir) => covered.add(dir));
-    return true;
-  });
+/** A node this run changes something for: its plan moves keys, or it still owes a reboot from an earlier run. */
+export function isAffected(plan: NodeRecovery | undefined): boolean {
+  return plan?.status === "planned" || (plan?.status === "nothing-to-do" && plan.rebootDue !== null);
 }
 
-/** `~/.aws` folders that more than one node planned to move: one shared home, moved by one of them. */
+/** One filesystem object, named as every node that mounts it names it (not by the path it is mounted at). */
+export function sharedKey(fs: HomeFilesystem): string {
+  return `${fs.fsType} ${fs.source} ${fs.path}`;
+}
+
+/**
+ * Local homes at one path (`/home/ubuntu` on each node's own disk) are each node's own: every node recovers
+ * its own. A shared home is moved by the first node that has it; two runs on it would race for the same backup.
+ */
+export function recoverRuns(nodes: readonly string[], plans: ReadonlyMap<string, NodeRecovery>): RecoverRuns {
+  const movedIn = new Map<string, number>();
+  const runs: RecoverRuns = { waves: [], rechecks: [] };
+  for (const name of nodes) {
+    const plan = plans.get(name);
+    if (!isAffected(plan) || !plan) continue;
+    const keys = plan.changes.map((change) => (change.shared ? sharedKey(change.shared) : null));
+    const othersMove = keys.length > 0 && keys.every((key) => key !== null && movedIn.has(key));
+    if (plan.status !== "planned" || othersMove) {
+      runs.rechecks.push(name);
+      continue;
+    }
+    const after = keys.flatMap((key) => (key !== null && movedIn.has(key) ? [movedIn.get(key) ?? 0] : []));
+    const wave = after.length > 0 ? Math.max(...after) + 1 : 0;
+    for (const key of keys) if (key !== null && !movedIn.has(key)) movedIn.set(key, wave);
+    (runs.waves[wave] ??= []).push(name);
+  }
+  return { ...runs, waves: runs.waves.filter(Boolean) };
+}
+
+/** The shared filesystems' homes the nodes planned to change: each moved by one of them. */
 export function sharedHomes(
   plans: ReadonlyMap<string, NodeRecovery>,
   done: ReadonlyMap<string, NodeRecovery>,
+  others: string,
 ): SharedHome[] {
-  const byPath = new Map<string, string[]>();
+  const byKey = new Map<string, SharedHome>();
   for (const [name, plan] of plans) {
     if (plan.status !== "planned") continue;
-    for (const path of plan.awsDirs) byPath.set(path, [...(byPath.get(path) ?? []), name]);
+    for (const { awsDir, shared } of plan.changes) {
+      if (!shared) continue;
+      const key = sharedKey(shared);
+      const { fsType, source, mountPoint } = shared;
+      const home = byKey.get(key) ?? {
+        path: awsDir,
+        fsType,
+        source,
+        mountPoint,
+        nodes: [],
+        movedBy: null,
+        others,
+      };
+      home.nodes.push(name);
+      byKey.set(key, home);
+    }
   }
-  return [...byPath]
-    .filter(([, nodes]) => nodes.length > 1)
-    .map(([path, nodes]) => ({
-      path,
-      nodes,
-      movedBy: nodes.find((name) => done.get(name)?.status === "recovered") ?? null,
-    }));
+  return [...byKey.values()].map((home) => ({
+    ...home,
+    movedBy: home.nodes.find((name) => done.get(name)?.status === "recovered") ?? null,
+  }));
 }
