@@ -10,6 +10,7 @@ import { scrubSecrets } from "../../src/output/scrub";
 import { createFiles } from "../../src/system/files";
 import { runHpiamInProcess } from "../support/cli";
 import { fakeContext, type FakeOptions } from "../support/fake-context";
+import { samplesOf } from "../support/prometheus";
 
 function check(id: string, status: CheckResult["status"], details: object = {}): CheckResult {
   return { id, title: id, status, message: "", remediation: null, details } as CheckResult;
@@ -60,12 +61,6 @@ const run = {
   rebootDue: false,
 };
 
-/** The exposition's samples as `name{labels}` → value. */
-function samples(text: string): Map<string, number> {
-  const lines = text.split("\n").filter((line) => line && !line.startsWith("#"));
-  return new Map(lines.map((line) => [line.slice(0, line.lastIndexOf(" ")), Number(line.split(" ").pop())]));
-}
-
 describe("the exposition format", () => {
   it("escapes backslash, double quote and line feed in label values, and backslash and line feed in HELP", () => {
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
@@ -78,7 +73,7 @@ describe("the exposition format", () => {
 
   it("gives every metric its HELP and TYPE, in that order, before its samples", () => {
     const text = renderExposition(nodeMetrics(overridden, run));
-    const names = [...new Set([...samples(text).keys()].map((key) => key.split("{")[0]))];
+    const names = [...new Set([...samplesOf(text).keys()].map((key) => key.split("{")[0]))];
     expect(names).toEqual([
       "hpiam_build_info",
       "hpiam_node_healthy",
@@ -102,7 +97,7 @@ describe("the exposition format", () => {
 
 describe("a node's metrics", () => {
   it("say unhealthy, which check fails, and who signs from where, with every status of every check", () => {
-    const got = samples(renderExposition(nodeMetrics(overridden, run)));
+    const got = samplesOf(renderExposition(nodeMetrics(overridden, run)));
     expect(got.get("hpiam_node_healthy")).toBe(0);
     expect(got.get('hpiam_node_status{status="unhealthy"}')).toBe(1);
     expect(got.get('hpiam_node_status{status="healthy"}')).toBe(0);
@@ -128,7 +123,7 @@ describe("a node's metrics", () => {
       summary: { ...overridden.summary, status: "unknown" },
       checks: [check("caller-identity", "error", { problem: "unreachable", region: "us-west-2" })],
     };
-    const got = samples(renderExposition(nodeMetrics(unknown, { ...run, rebootDue: true })));
+    const got = samplesOf(renderExposition(nodeMetrics(unknown, { ...run, rebootDue: true })));
     expect(got.get("hpiam_node_healthy")).toBe(0);
     expect(got.get('hpiam_node_status{status="unknown"}')).toBe(1);
     expect(got.get('hpiam_node_status{status="unhealthy"}')).toBe(0);
