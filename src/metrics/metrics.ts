@@ -80,9 +80,11 @@ function cannot(what: string) {
   return (error: unknown): never => {
     const code = (error as { code?: string }).code;
     const failure = describeFileFailure(code);
+    // The advice for EACCES is about homes; the textfile directory is the monitoring's, usually root's.
+    const todo = code === "EACCES" ? "run it with sudo, or as the directory's owner" : failure?.todo;
     throw new CannotRunError(
       `cannot ${what}: ${failure?.what ?? code ?? String(error)}`,
-      failure?.todo ?? "Check that this user can write to that directory.",
+      todo ?? "check that this user can write to that directory",
     );
   };
 }

@@ -228,21 +228,22 @@ describe("hpiam metrics", () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it("says why it cannot write the file, and exits 3", async () => {
+  it.each([
+    ["EROFS", "read-only file system (EROFS)\n  remount that file system read-write"],
+    ["EACCES", "permission denied (EACCES)\n  run it with sudo, or as the directory's owner"],
+  ])("says why it cannot write the file (%s), and exits 3", async (code, why) => {
     const ctx = fakeContext({
       ...healthyNode,
       files: {
         stat: async () => directory,
         replaceAtomically: async () => {
-          throw Object.assign(new Error("EROFS"), { code: "EROFS" });
+          throw Object.assign(new Error(code), { code });
         },
       },
     });
     const result = await runHpiamInProcess(["metrics", "--textfile-dir", "/ro"], ctx);
     expect(result.exitCode).toBe(3);
-    expect(result.stderr).toBe(
-      "hpiam: cannot write /ro/hpiam.prom: read-only file system (EROFS)\n  remount that file system read-write\n",
-    );
+    expect(result.stderr).toBe(`hpiam: cannot write /ro/hpiam.prom: ${why}\n`);
   });
 
   it("prints the alert rules, and refuses --alert-rules with --textfile-dir", async () => {
