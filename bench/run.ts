@@ -96,6 +96,10 @@ async function subjects(node: SimulatedNode): Promise<Subject[]> {
     { name: "hpiam --help", argv: [...hpiam, "--help"] },
     { name: "hpiam whoami", argv: [...hpiam, "whoami"] },
     { name: "hpiam diagnose", ...diagnose },
+    // As root, metrics checks every home (the sandbox's user database), as a timer on a node does: beside it,
+    // diagnose doing the same, so that the cost of every home and the cost of metrics are told apart.
+    { name: "hpiam diagnose --all-users", argv: diagnose.argv && [...diagnose.argv, "--all-users"] },
+    { name: "hpiam metrics", argv: [...hpiam, "metrics"] },
     { name: "aws sts get-caller-identity", argv: [await resolveAws(node.env), "sts", "get-caller-identity"] },
   ];
   const seaBaseline = await seaNode();
@@ -214,6 +218,8 @@ async function main(): Promise<void> {
       ratio(rows, "hpiam whoami", "aws sts get-caller-identity", 0.35),
       ratio(rows, "hpiam --version", "node -e 0", 1.5),
       ratio(rows, "hpiam diagnose", "hpiam whoami", 1.5),
+      ratio(rows, "hpiam metrics", "hpiam diagnose", 1.1),
+      ratio(rows, "hpiam metrics", "hpiam diagnose --all-users", 1.1),
       ratio(rows, "hpiam-linux-x64 whoami", "aws sts get-caller-identity", 0.35),
       ratio(rows, "hpiam-linux-x64 --version", "node22 -e 0 (the SEA's Node)", 1.5),
       ratio(rows, "hpiam-linux-x64 diagnose", "hpiam-linux-x64 whoami", 1.5),

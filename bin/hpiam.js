@@ -50,10 +50,10 @@ function codeCache(sea) {
   return undefined;
 }
 
-// diagnose and recover read shell startup files with a WebAssembly parser: with V8's optimizing compiler the
-// process could not exit for about half a second while it recompiled the grammar. The flag is set before anything
+// diagnose, recover and metrics (diagnose's checks) read shell startup files with a WebAssembly parser: with
+// V8's optimizing compiler the process could not exit for about half a second while it recompiled the grammar. The flag is set before anything
 // compiles (V8 takes a code cache only from a run with the same flags), and only there: node:v8 costs ~1.5 ms.
-const readsStartupFiles = ["diagnose", "recover"].includes(process.argv[2] ?? "");
+const readsStartupFiles = ["diagnose", "recover", "metrics"].includes(process.argv[2] ?? "");
 if (readsStartupFiles) require("node:v8").setFlagsFromString("--liftoff-only");
 
 const sea = singleExecutable();

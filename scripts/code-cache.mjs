@@ -74,6 +74,7 @@ const TRAINING = {
   start: [["--help"], ["--version"], ["whoami", "--help"]],
   whoami: [["whoami"], ["whoami", "--json"]],
   diagnose: [["diagnose"], ["diagnose", "--json"]],
+  metrics: [["metrics"]],
 };
 
 /**

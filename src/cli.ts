@@ -7,6 +7,7 @@ import { ExitCode, HpiamError, UsageError } from "./errors";
 import type { ConnectHeadOptions } from "./connect/connect-head";
 import type { DiagnoseOptions } from "./diagnose/diagnose";
 import type { FleetOptions } from "./fleet/fleet";
+import type { MetricsOptions } from "./metrics/metrics";
 import type { FleetRecoverOptions, FleetRecoverReport } from "./fleet/fleet-recover";
 import type { PolicyOptions } from "./iam/policy";
 import type { RecoverOptions, RecoverResult } from "./recover/types";
@@ -212,6 +213,26 @@ export async function runCli(
       }),
     );
 
+  withRunOptions(program.command("metrics"))
+    .description(
+      "diagnose's checks (every home, as root) as Prometheus metrics for node_exporter's textfile collector; exit 0 whatever the node's health",
+    )
+    .option(
+      "--textfile-dir <dir>",
+      "write hpiam.prom there, whole or not at all, instead of printing (node_exporter's --collector.textfile.directory)",
+    )
+    .option("--alert-rules", "print a Prometheus rule group that alerts on these metrics")
+    .action(
+      act(async (options: CommonOptions & MetricsOptions, ctx) => {
+        const { metrics, metricsExitCode, renderMetrics } = await import("./metrics/metrics");
+        return {
+          result: await metrics(options, ctx, VERSION),
+          render: renderMetrics,
+          exitCode: metricsExitCode,
+        };
+      }),
+    );
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
@@ -229,12 +250,18 @@ function scrubbed(io: Io): Io {
   };
 }
 
-function withCommonOptions(
-  command: Command,
-  profile = "use this profile of the shared config files",
-): Command {
+const PROFILE_HELP = "use this profile of the shared config files";
+
+function withCommonOptions(command: Command, profile = PROFILE_HELP): Command {
+  return withRunOptions(
+    command.option("--json", "print one JSON document on stdout and nothing else there"),
+    profile,
+  );
+}
+
+/** The common options but --json: for a command whose output is a format of its own (metrics). */
+function withRunOptions(command: Command, profile = PROFILE_HELP): Command {
   return command
-    .option("--json", "print one JSON document on stdout and nothing else there")
     .option("--region <region>", "AWS Region for API calls (default: as the AWS CLI resolves it)")
     .option("--profile <name>", profile)
     .addOption(new Option("--no-color", "no colour in human output"))

@@ -73,6 +73,11 @@ export interface Files {
   chmod(path: string, mode: number): Promise<void>;
   writeText(path: string, content: string, mode: number): Promise<void>;
   /**
+   * Replaces the file whole: a temporary file beside it (a name ending in `.tmp`), synced, then renamed over it.
+   * A reader sees the old content or the new, never a part; the file ends with exactly `mode`, whatever the umask.
+   */
+  replaceAtomically(path: string, content: string, mode: number): Promise<void>;
+  /**
    * Creates a file that must not exist yet (O_EXCL, so never through a symlink); false when something is there.
    * Given an owner, it is that owner's before it holds anything.
    */

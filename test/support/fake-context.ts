@@ -65,6 +65,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
     mkdir: async () => {},
     chmod: async () => {},
     writeText: async () => {},
+    replaceAtomically: async () => {},
     createExclusive: async () => true,
     createSymlink: async () => true,
     chmodDirectory: async () => {},

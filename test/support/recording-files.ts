@@ -10,6 +10,7 @@ export const CHANGING: ReadonlySet<keyof Files> = new Set<keyof Files>([
   "chmod",
   "chmodDirectory",
   "writeText",
+  "replaceAtomically",
   "createExclusive",
   "createSymlink",
 ]);
