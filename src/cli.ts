@@ -8,6 +8,9 @@ import type { ConnectHeadOptions } from "./connect/connect-head";
 import type { DiagnoseOptions } from "./diagnose/diagnose";
 import type { FleetOptions } from "./fleet/fleet";
 import type { FleetRecoverOptions, FleetRecoverReport } from "./fleet/fleet-recover";
+import type { InstallOptions, InstallResult } from "./metrics/install-units";
+import type { CloudWatchOptions } from "./metrics/publish-cloudwatch";
+import type { DiagnoseResult } from "./contract/diagnose";
 import type { PolicyOptions } from "./iam/policy";
 import type { RecoverOptions, RecoverResult } from "./recover/types";
 import type { Style } from "./output/style";
@@ -164,7 +167,7 @@ export async function runCli(
     .description("print an IAM policy a HyperPod cluster needs as ready-to-apply JSON (hpiam policy --list)")
     .argument(
       "[name]",
-      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
+      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, node-metrics, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
     )
     .option("--list", "list the policies and the flags each one takes")
     .option("--attach", "print only the managed policies to attach to the role, one ARN a line")
@@ -210,6 +213,22 @@ export async function runCli(
         const { renderDiagnose } = await import("./diagnose/render-diagnose");
         return { result: await diagnose(options, ctx), render: renderDiagnose, exitCode: diagnoseExitCode };
       }),
+    );
+
+  const installUnits = act(installAction(io));
+  const runMetrics = act(async (options: CommonOptions & MetricsPublishing, ctx) => {
+    await validateMetricsPublishing(options);
+    const { diagnose } = await import("./diagnose/diagnose");
+    const report = await diagnose({ ...options, allUsers: ctx.user.uid === 0 }, ctx);
+    const published = await publishIfAsked(report, options, ctx, io);
+    return { result: report, render: () => "", exitCode: () => published };
+  });
+  withMetricsPublishing(withCommonOptions(program.command("metrics")))
+    .description("this node's diagnose checks as metrics, for Prometheus's node_exporter and CloudWatch")
+    .option("--textfile-dir <dir>", "write DIR/hpiam.prom for node_exporter's textfile collector")
+    // --install is a command of its own (it writes units and runs nothing), with an outcome of its own.
+    .action((...args: unknown[]) =>
+      (args[args.length - 2] as MetricsPublishing).install ? installUnits(...args) : runMetrics(...args),
     );
 
   try {
@@ -307,6 +326,74 @@ function withFleetOptions(command: Command): Command {
       "--hpiam <path>",
       "the hpiam every node runs, at the same path on each (default: this one; with --cluster /fsx/tools/hpiam)",
     );
+}
+
+type MetricsPublishing = InstallOptions & CloudWatchOptions;
+
+/** `hpiam metrics`'s --install (and what it takes) and --cloudwatch (and its namespace). */
+function withMetricsPublishing(command: Command): Command {
+  return command
+    .option(
+      "--install",
+      "write a systemd service and timer that run hpiam metrics --textfile-dir every --interval",
+    )
+    .option("--interval <span>", "with --install: how often, as a systemd time span (default 5min)")
+    .option("--unit-dir <dir>", "with --install: where the units go (default /etc/systemd/system)")
+    .option("-y, --yes", "with --install: no questions; needed without a terminal")
+    .option(
+      "--cloudwatch",
+      "also publish NodeHealthy and FailingChecks to CloudWatch, signed with the instance role's own keys",
+    )
+    .option(
+      "--namespace <name>",
+      "with --cloudwatch: the CloudWatch namespace (default HyperPod/NodeIdentity)",
+    );
+}
+
+/** Refused before anything runs: --install's options without it, --namespace without --cloudwatch or unusable. */
+async function validateMetricsPublishing(options: MetricsPublishing): Promise<void> {
+  const { validateInstallOptions } = await import("./metrics/install-units");
+  const { validateCloudWatchOptions } = await import("./metrics/publish-cloudwatch");
+  validateInstallOptions(options);
+  validateCloudWatchOptions(options);
+}
+
+/** --install: writes the service and the timer (the plan on stderr before a person is asked), and runs nothing. */
+function installAction(io: Io) {
+  return async (
+    options: CommonOptions & MetricsPublishing,
+    ctx: Context,
+    { style }: ActionExtra,
+  ): Promise<Outcome<InstallResult>> => {
+    await validateMetricsPublishing(options);
+    const { installUnits } = await import("./metrics/install-units");
+    const { renderInstall, renderInstallPlan } = await import("./metrics/render-install");
+    const showPlan = (plan: InstallResult) =>
+      io.stderr(`hpiam metrics --install will write:\n\n${renderInstallPlan(plan, style)}\n`);
+    return {
+      result: await installUnits(options, ctx, { showPlan }),
+      render: renderInstall,
+      exitCode: () => ExitCode.ok,
+    };
+  };
+}
+
+/**
+ * --cloudwatch, once the report is made: a failed publish is one line (and its hint) on stderr and exit 3, and
+ * whatever else the run prints or writes stands.
+ */
+async function publishIfAsked(
+  report: DiagnoseResult,
+  options: CloudWatchOptions,
+  ctx: Context,
+  io: Io,
+): Promise<ExitCode> {
+  if (!options.cloudwatch) return ExitCode.ok;
+  const { publishNodeHealth } = await import("./metrics/publish-cloudwatch");
+  const published = await publishNodeHealth(report, options, ctx);
+  if (published.result === "published") return ExitCode.ok;
+  io.stderr(`hpiam: ${printable(published.message)}\n  ${printable(published.hint)}\n`);
+  return ExitCode.cannotRun;
 }
 
 function validateCommon(options: CommonOptions): void {
