@@ -118,21 +118,36 @@ export async function installUnits(
   }
   await consent(options, ctx, plan, hooks);
 
-  if (plan.textfileDir.created) await ctx.files.mkdir(textfileDir, 0o755);
+  if (plan.textfileDir.created) await writing(textfileDir, () => ctx.files.mkdir(textfileDir, 0o755));
   const written: UnitChange[] = [];
   for (const { path, text, change } of units) {
-    if (change === "unchanged") {
-      written.push({ path, change, backup: null });
-      continue;
-    }
-    const backup = change === "replaced" ? await moveAside(ctx, path) : null;
-    if (!(await ctx.files.createExclusive(path, text, 0o644))) {
-      throw new CannotRunError(`${path} appeared while hpiam wrote it`, "Run hpiam metrics --install again.");
-    }
-    await ctx.files.chmod(path, 0o644); // whatever the umask
+    const backup = change === "replaced" ? await writing(path, () => moveAside(ctx, path)) : null;
+    if (change !== "unchanged") await writing(path, () => createUnit(ctx, path, text));
     written.push({ path, change, backup });
   }
   return { ...plan, units: written };
+}
+
+async function createUnit(ctx: Context, path: string, text: string): Promise<void> {
+  if (!(await ctx.files.createExclusive(path, text, 0o644))) {
+    throw new CannotRunError(`${path} appeared while hpiam wrote it`, "Run hpiam metrics --install again.");
+  }
+  await ctx.files.chmod(path, 0o644); // whatever the umask
+}
+
+/** A file operation whose failure (EACCES as a user, EROFS) is one line naming the path, not a stack. */
+async function writing<T>(path: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    if (error instanceof CannotRunError) throw error;
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new CannotRunError(
+      `cannot write ${path} (${code})`,
+      code === "EACCES" ? "Run it as root: sudo hpiam metrics --install" : undefined,
+      code === "EACCES" ? "permission-denied" : "cannot-run",
+    );
+  }
 }
 
 async function changeOf(ctx: Context, path: string, text: string): Promise<UnitChange["change"]> {

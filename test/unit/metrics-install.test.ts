@@ -182,6 +182,19 @@ describe("installUnits", () => {
     );
   });
 
+  it("names the unit it cannot write, and says to run it as root", async () => {
+    const denied = async () => {
+      throw Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
+    };
+    const ctx = fakeContext({ files: { ...memoryFiles(NODE_FILES), createExclusive: denied } });
+    const error = await failure(installUnits({ install: true, yes: true }, ctx));
+    expect([error.exitCode, error.message, error.hint]).toEqual([
+      3,
+      `cannot write ${SERVICE} (EACCES)`,
+      "Run it as root: sudo hpiam metrics --install",
+    ]);
+  });
+
   it("refuses a relative textfile directory, a short interval and a unit directory that is not there", async () => {
     expect(
       (await failure(install({ install: true, yes: true, textfileDir: "prom" }).result)).message,
