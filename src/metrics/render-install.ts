@@ -6,7 +6,7 @@ import { keyValueBlock, type Style } from "../output/style";
 export function renderInstall(result: InstallResult, style: Style): string {
   const written = result.units.filter((unit) => unit.change !== "unchanged").length;
   const head =
-    result.result === "unchanged"
+    written === 0
       ? `${style.green("✔")} the units are there already, unchanged`
       : `${style.green("✔")} ${written === 1 ? "1 unit" : `${written} units`} written`;
   const rows = installRows(result, {
