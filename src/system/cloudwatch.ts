@@ -1,7 +1,9 @@
 import type { CloudWatchPort, Env, Logger } from "../context";
 import { maskKeyId } from "../identity/model/mask";
-import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
+import type { CannotRunError } from "../errors";
+import { AWS_HTTP_TIMEOUTS, sharedFilePaths, toCallError } from "./aws";
 import { instanceRoleCredentials } from "./chain-credentials";
+import { refuseSpecialFiles } from "./special-files";
 
 // The CloudWatch client is loaded only when hpiam metrics publishes.
 const loadSdk = () => import("@aws-sdk/client-cloudwatch");
@@ -9,6 +11,14 @@ const loadSdk = () => import("@aws-sdk/client-cloudwatch");
 export function createCloudWatchPort(env: Env, log: Logger): CloudWatchPort {
   return {
     async putMetricData(namespace, data, { region }) {
+      try {
+        // The IMDS provider and the client read the shared files for settings: a FIFO there would hang them.
+        const { credentialsPath, configPath } = sharedFilePaths(env);
+        refuseSpecialFiles(credentialsPath, configPath);
+      } catch (error) {
+        const { message, hint } = error as CannotRunError;
+        return { ok: false, error: { name: "BadAwsFile", message: `${message} (${hint})` } };
+      }
       let credentials;
       try {
         // Explicit keys: the client never walks the chain, whatever ~/.aws or the environment hold.

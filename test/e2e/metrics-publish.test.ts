@@ -1,7 +1,7 @@
 import { execa } from "execa";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from "@aws-sdk/client-cloudwatch";
 import { LEAKED_USER, motoAdmin } from "../support/aws-world";
@@ -140,6 +140,23 @@ describe("hpiam metrics --cloudwatch on a node whose ~/.aws holds an IAM user's 
       expect(failing?.Values?.[0]).toBeGreaterThanOrEqual(1);
     } finally {
       cloudwatch.destroy();
+    }
+  });
+
+  it("refuses a FIFO where the config file should be instead of hanging on it", async () => {
+    const config = join(node.sandbox.home, ".aws", "config");
+    await mkdir(dirname(config), { recursive: true });
+    await rm(config, { force: true });
+    await execa("mkfifo", [config]);
+    try {
+      const result = await node.hpiam(["metrics", "--cloudwatch"]);
+      expectCalm(node, result);
+      expect(result.exitCode).toBe(3);
+      expect(result.stderr).toContain(
+        `hpiam: CloudWatch PutMetricData failed: the AWS call failed: ${config} is not a regular file`,
+      );
+    } finally {
+      await rm(config, { force: true });
     }
   });
 
