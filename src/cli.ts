@@ -9,6 +9,8 @@ import type { DiagnoseOptions } from "./diagnose/diagnose";
 import type { FleetOptions } from "./fleet/fleet";
 import type { MetricsOptions } from "./metrics/metrics";
 import type { FleetRecoverOptions, FleetRecoverReport } from "./fleet/fleet-recover";
+import type { InstallOptions, InstallResult } from "./metrics/install-units";
+import type { CloudWatchOptions } from "./metrics/publish-cloudwatch";
 import type { PolicyOptions } from "./iam/policy";
 import type { RecoverOptions, RecoverResult } from "./recover/types";
 import type { Style } from "./output/style";
@@ -165,7 +167,7 @@ export async function runCli(
     .description("print an IAM policy a HyperPod cluster needs as ready-to-apply JSON (hpiam policy --list)")
     .argument(
       "[name]",
-      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
+      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, node-metrics, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
     )
     .option("--list", "list the policies and the flags each one takes")
     .option("--attach", "print only the managed policies to attach to the role, one ARN a line")
@@ -213,7 +215,17 @@ export async function runCli(
       }),
     );
 
-  withRunOptions(program.command("metrics"))
+  const installUnits = act(installAction(io));
+  const runMetrics = act(async (options: CommonOptions & MetricsOptions & MetricsPublishing, ctx) => {
+    await validateMetricsPublishing(options);
+    const { metrics, metricsExitCode, renderMetrics } = await import("./metrics/metrics");
+    const result = await metrics(options, ctx, VERSION);
+    // A failed publish is one line on stderr and exit 3; the exposition printed or written stands.
+    if (result.cloudwatch?.result === "failed")
+      io.stderr(`hpiam: ${printable(result.cloudwatch.message)}\n  ${printable(result.cloudwatch.hint)}\n`);
+    return { result, render: renderMetrics, exitCode: metricsExitCode };
+  });
+  withMetricsPublishing(withRunOptions(program.command("metrics")))
     .description(
       "diagnose's checks (every home, as root) as Prometheus metrics for node_exporter's textfile collector; exit 0 whatever the node's health",
     )
@@ -222,15 +234,9 @@ export async function runCli(
       "write hpiam.prom there, whole or not at all, instead of printing (node_exporter's --collector.textfile.directory)",
     )
     .option("--alert-rules", "print a Prometheus rule group that alerts on these metrics")
-    .action(
-      act(async (options: CommonOptions & MetricsOptions, ctx) => {
-        const { metrics, metricsExitCode, renderMetrics } = await import("./metrics/metrics");
-        return {
-          result: await metrics(options, ctx, VERSION),
-          render: renderMetrics,
-          exitCode: metricsExitCode,
-        };
-      }),
+    // --install is a command of its own (it writes units and runs nothing), with an outcome of its own.
+    .action((...args: unknown[]) =>
+      (args[args.length - 2] as MetricsPublishing).install ? installUnits(...args) : runMetrics(...args),
     );
 
   try {
@@ -341,6 +347,56 @@ function withFleetOptions(command: Command): Command {
       "--hpiam <path>",
       "the hpiam every node runs, at the same path on each (default: this one; with --cluster /fsx/tools/hpiam)",
     );
+}
+
+type MetricsPublishing = InstallOptions & CloudWatchOptions;
+
+/** `hpiam metrics`'s --install (and what it takes) and --cloudwatch (and its namespace). */
+function withMetricsPublishing(command: Command): Command {
+  return command
+    .option(
+      "--install",
+      "write a systemd service and timer that run hpiam metrics --textfile-dir every --interval",
+    )
+    .option("--interval <span>", "with --install: how often, as a systemd time span (default 5min)")
+    .option("--unit-dir <dir>", "with --install: where the units go (default /etc/systemd/system)")
+    .option("-y, --yes", "with --install: no questions; needed without a terminal")
+    .option(
+      "--cloudwatch",
+      "also publish NodeHealthy and FailingChecks to CloudWatch, signed with the instance role's own keys",
+    )
+    .option(
+      "--namespace <name>",
+      "with --cloudwatch: the CloudWatch namespace (default HyperPod/NodeIdentity)",
+    );
+}
+
+/** Refused before anything runs: --install's options without it, --namespace without --cloudwatch or unusable. */
+async function validateMetricsPublishing(options: MetricsPublishing): Promise<void> {
+  const { validateInstallOptions } = await import("./metrics/install-units");
+  const { validateCloudWatchOptions } = await import("./metrics/publish-cloudwatch");
+  validateInstallOptions(options);
+  validateCloudWatchOptions(options);
+}
+
+/** --install: writes the service and the timer (the plan on stderr before a person is asked), and runs nothing. */
+function installAction(io: Io) {
+  return async (
+    options: CommonOptions & MetricsPublishing,
+    ctx: Context,
+    { style }: ActionExtra,
+  ): Promise<Outcome<InstallResult>> => {
+    await validateMetricsPublishing(options);
+    const { installUnits } = await import("./metrics/install-units");
+    const { renderInstall, renderInstallPlan } = await import("./metrics/render-install");
+    const showPlan = (plan: InstallResult) =>
+      io.stderr(`hpiam metrics --install will write:\n\n${renderInstallPlan(plan, style)}\n`);
+    return {
+      result: await installUnits(options, ctx, { showPlan }),
+      render: renderInstall,
+      exitCode: () => ExitCode.ok,
+    };
+  };
 }
 
 function validateCommon(options: CommonOptions): void {

@@ -257,6 +257,27 @@ export interface EksPort {
   describeCluster(name: string, options: RegionalOptions): Promise<AwsAnswer<EksClusterDescription>>;
 }
 
+/** One value of a CloudWatch metric, as PutMetricData takes it. */
+export interface MetricDatum {
+  name: string;
+  value: number;
+  unit: "None" | "Count";
+  dimensions: ReadonlyArray<{ name: string; value: string }>;
+  timestamp: Date;
+}
+
+export interface CloudWatchPort {
+  /**
+   * PutMetricData signed with the instance role's own keys, fetched from IMDS, never with the chain's winner
+   * (which on a broken node is the stray IAM user's key); IMDS failing is an error like any other.
+   */
+  putMetricData(
+    namespace: string,
+    data: readonly MetricDatum[],
+    options: { region: string },
+  ): Promise<AwsAnswer<void>>;
+}
+
 export interface ImdsPort {
   /** What IMDSv2 says about this instance, bounded by a short timeout off EC2. */
   describe(): Promise<InstanceProfile>;
@@ -327,6 +348,7 @@ export interface Context {
   readonly iam: IamPort;
   readonly ssm: SsmPort;
   readonly eks: EksPort;
+  readonly cloudwatch: CloudWatchPort;
   readonly imds: ImdsPort;
   readonly clock: Clock;
   readonly prompt: Prompt;

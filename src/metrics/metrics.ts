@@ -10,8 +10,9 @@ import { readRebootDue } from "../recover/recover-traces";
 import { ALERT_RULES } from "./model/alert-rules";
 import { renderExposition } from "./model/exposition";
 import { nodeMetrics } from "./model/node-metrics";
+import { type CloudWatchOptions, type CloudWatchPublish, publishNodeHealth } from "./publish-cloudwatch";
 
-export interface MetricsOptions extends AwsOptions {
+export interface MetricsOptions extends AwsOptions, CloudWatchOptions {
   /** node_exporter's `--collector.textfile.directory`: write `hpiam.prom` there instead of printing. */
   textfileDir?: string;
   alertRules?: boolean;
@@ -20,11 +21,14 @@ export interface MetricsOptions extends AwsOptions {
 /** The file's name in the textfile directory: the collector reads every `*.prom` there. */
 export const TEXTFILE_NAME = "hpiam.prom";
 
+/** With --cloudwatch, what CloudWatch was sent (or why nothing was); else null. */
+type Published = { cloudwatch: CloudWatchPublish | null };
+
 export type MetricsResult =
-  | { kind: "exposition"; text: string }
+  | ({ kind: "exposition"; text: string } & Published)
   /** Written to `path`; nothing printed, so that a timer's journal is not a copy of the file every few minutes. */
-  | { kind: "textfile"; path: string; text: string }
-  | { kind: "alert-rules"; text: string };
+  | ({ kind: "textfile"; path: string; text: string } & Published)
+  | { kind: "alert-rules"; text: string; cloudwatch?: undefined };
 
 export async function metrics(
   options: MetricsOptions,
@@ -32,10 +36,10 @@ export async function metrics(
   version: string,
 ): Promise<MetricsResult> {
   if (options.alertRules) {
-    if (options.textfileDir !== undefined)
+    if (options.textfileDir !== undefined || options.cloudwatch)
       throw new UsageError(
-        "--alert-rules prints a rule group; it writes no textfile",
-        "Leave out --textfile-dir.",
+        "--alert-rules prints a rule group; it writes no textfile and publishes nothing",
+        "Leave out --textfile-dir and --cloudwatch.",
       );
     return { kind: "alert-rules", text: ALERT_RULES };
   }
@@ -50,18 +54,23 @@ export async function metrics(
   const finishedAt = ctx.clock.now();
   const durationSeconds = (finishedAt.getTime() - started.getTime()) / 1000;
   const text = renderExposition(nodeMetrics(report, { finishedAt, durationSeconds, version, rebootDue }));
-  if (path === undefined) return { kind: "exposition", text };
-  await ctx.files.replaceAtomically(path, text, 0o644).catch(cannot(`write ${path}`));
-  return { kind: "textfile", path, text };
+  if (path !== undefined) await ctx.files.replaceAtomically(path, text, 0o644).catch(cannot(`write ${path}`));
+  const cloudwatch = options.cloudwatch ? await publishNodeHealth(report, options, ctx) : null;
+  return path === undefined
+    ? { kind: "exposition", text, cloudwatch }
+    : { kind: "textfile", path, text, cloudwatch };
 }
 
 export function renderMetrics(result: MetricsResult): string {
   return result.kind === "textfile" ? "" : result.text;
 }
 
-/** A reporter: the metrics were produced, whatever the node's health (a timer's unit does not turn failed). */
-export function metricsExitCode(): ExitCode {
-  return ExitCode.ok;
+/**
+ * A reporter: 0 once the metrics were produced, whatever the node's health (a timer's unit does not turn failed);
+ * 3 when CloudWatch was asked for and not sent.
+ */
+export function metricsExitCode(result: MetricsResult): ExitCode {
+  return result.cloudwatch?.result === "failed" ? ExitCode.cannotRun : ExitCode.ok;
 }
 
 async function textfilePath(ctx: Context, dir: string): Promise<string> {

@@ -160,7 +160,7 @@ export function createAwsPort(
 }
 
 /** The files the SDK reads: AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE, else ~/.aws. */
-function sharedFilePaths(env: Env): { credentialsPath: string; configPath: string } {
+export function sharedFilePaths(env: Env): { credentialsPath: string; configPath: string } {
   return {
     credentialsPath: expandHome(env.AWS_SHARED_CREDENTIALS_FILE || join("~", ".aws", "credentials")),
     configPath: expandHome(env.AWS_CONFIG_FILE || join("~", ".aws", "config")),

@@ -81,14 +81,19 @@ export async function fetchLinkCredentials(
       return fromHttp({ timeout: 2000, maxRetries: 1 })();
     }
     case "iam-role": {
-      // botocore's fetcher honours the switch itself; the SDK's provider leaves it to its default chain.
-      if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") throw new Error("IMDS is disabled");
       if (link.attempts !== undefined && link.attempts < 1)
         throw new Error("metadata_service_num_attempts is 0: botocore never asks IMDS");
-      const { fromInstanceMetadata } = await import("@smithy/credential-provider-imds");
-      return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
+      return instanceRoleCredentials(env);
     }
   }
+}
+
+/** The instance role's own keys, from IMDS: the chain's last link, and what hpiam metrics signs CloudWatch with. */
+export async function instanceRoleCredentials(env: Env): Promise<AwsCredentialIdentity> {
+  // botocore's fetcher honours the switch itself; the SDK's provider leaves it to its default chain.
+  if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") throw new Error("IMDS is disabled");
+  const { fromInstanceMetadata } = await import("@smithy/credential-provider-imds");
+  return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
 }
 
 async function assumeRole(

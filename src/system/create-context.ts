@@ -1,6 +1,7 @@
 import type { Context, Logger } from "../context";
 import { scrubSecrets } from "../output/scrub";
 import { createAwsPort } from "./aws";
+import { createCloudWatchPort } from "./cloudwatch";
 import { createEksPort } from "./eks";
 import { createExecutor } from "./exec";
 import { createFiles } from "./files";
@@ -40,6 +41,7 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
     iam: createIamPort(log),
     ssm: createSsmPort(log),
     eks: createEksPort(log),
+    cloudwatch: createCloudWatchPort(env, log),
     imds,
     clock: { now: () => new Date() },
     prompt: createPrompt(),

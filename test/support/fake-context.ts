@@ -1,6 +1,7 @@
 import { answering, linkWins } from "./chain-links";
 import type {
   AwsPort,
+  CloudWatchPort,
   Context,
   EksPort,
   Executor,
@@ -33,6 +34,7 @@ export interface FakeOptions {
   iam?: Partial<IamPort>;
   ssm?: Partial<SsmPort>;
   eks?: Partial<EksPort>;
+  cloudwatch?: Partial<CloudWatchPort>;
   host?: Partial<HostPort>;
   now?: Date;
   /** What other IMDS endpoints (a local IMDS proxy) answer, by endpoint URL. */
@@ -124,6 +126,7 @@ export function fakeContext(options: FakeOptions = {}): Context & { logged: stri
     },
     ssm: { getServiceSetting: DENIED, ...options.ssm },
     eks: { describeCluster: DENIED, ...options.eks },
+    cloudwatch: { putMetricData: DENIED, ...options.cloudwatch },
     imds: {
       describe: async () => options.instanceProfile ?? { reachable: false, error: "not on EC2" },
       describeAt: async (endpoint) =>

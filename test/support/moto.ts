@@ -10,6 +10,8 @@ export interface Moto {
 export interface MotoOptions {
   /** MOTO_IAM_LOAD_MANAGED_POLICIES: IAM knows the AWS managed policies (AmazonEKS*, …), so they can be attached. */
   managedPolicies?: boolean;
+  /** A file moto appends every request it gets to, headers included (one JSON object a line): who signed what. */
+  recording?: string;
 }
 
 /** moto_server, the third-party AWS emulator, on a loopback port of its own. */
@@ -21,7 +23,12 @@ export async function startMoto(options: MotoOptions = {}): Promise<Moto> {
     reject: false,
     stdio: "ignore",
     cleanup: true,
-    ...(options.managedPolicies ? { env: { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" } } : {}),
+    env: {
+      ...(options.managedPolicies ? { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" } : {}),
+      ...(options.recording
+        ? { MOTO_ENABLE_RECORDING: "true", MOTO_RECORDER_FILEPATH: options.recording }
+        : {}),
+    },
   });
   try {
     await waitFor(async () => (await fetch(`${endpoint}/moto-api/`)).ok, 30_000, "moto_server");

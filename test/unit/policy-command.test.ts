@@ -182,3 +182,20 @@ describe("hpiam policy fleet-admin", () => {
     expect(decide("sagemaker:DeleteCluster", cluster)).not.toBe("allowed");
   });
 });
+
+describe("hpiam policy node-metrics", () => {
+  it("allows PutMetricData, and only in hpiam's namespace", async () => {
+    const result = await run(["policy", "node-metrics"]);
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout).Statement).toEqual([
+      {
+        Sid: "PublishNodeIdentityMetrics",
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: { StringEquals: { "cloudwatch:namespace": "HyperPod/NodeIdentity" } },
+      },
+    ]);
+    expect(result.stderr).toBe("");
+  });
+});

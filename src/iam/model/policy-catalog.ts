@@ -8,13 +8,16 @@ import type { PolicyJson } from "./policy-template";
 import { FSX_ACCESS, MANAGED_POLICIES, S3_SCOPED } from "./eks-role-policies";
 import { EXECUTION_ROLE, NODE_ROLE, trustPolicy } from "./hyperpod-role-policies";
 import { FLEET_ADMIN } from "./fleet-admin-policy";
+import { NODE_METRICS } from "./node-metrics-policy";
 import { SSM_CLIENT, SSM_SERVER } from "./ssm-access-policies";
 
 /** Where a policy comes from: a public document, by the name its readers know it by, or hpiam's own command. */
-export type PolicySource = typeof HYPERPOD_IAM_POLICIES | typeof SSH_HELPER_SETUP | typeof FLEET_COMMAND;
+export type PolicySource =
+  typeof HYPERPOD_IAM_POLICIES | typeof SSH_HELPER_SETUP | typeof FLEET_COMMAND | typeof METRICS_COMMAND;
 const HYPERPOD_IAM_POLICIES = "HyperPod IAM Policies";
 const SSH_HELPER_SETUP = "SageMaker SSH Helper: IAM_SSM_Setup.md";
 const FLEET_COMMAND = "hpiam fleet --cluster";
+const METRICS_COMMAND = "hpiam metrics --cloudwatch";
 
 export const POLICY_NAMES = [
   "execution-trust",
@@ -25,6 +28,7 @@ export const POLICY_NAMES = [
   "ssm-server",
   "ssm-client",
   "fleet-admin",
+  "node-metrics",
   "eks-cluster-trust",
   "eks-node-trust",
   "fsx",
@@ -112,6 +116,16 @@ export const POLICY_CATALOG: Record<PolicyName, CatalogPolicy> = {
       "aws iam put-role-policy --role-name <ROLE> --policy-name HpiamFleetAdminPolicy --policy-document file://policy.json",
     source: FLEET_COMMAND,
     document: FLEET_ADMIN,
+    attach: [],
+  },
+  "node-metrics": {
+    name: "node-metrics",
+    title:
+      "hpiam metrics --cloudwatch, on the node's instance-profile role (the execution role): PutMetricData in its namespace (inline HpiamNodeMetricsPolicy)",
+    applyTo:
+      "aws iam put-role-policy --role-name <ROLE> --policy-name HpiamNodeMetricsPolicy --policy-document file://policy.json",
+    source: METRICS_COMMAND,
+    document: NODE_METRICS,
     attach: [],
   },
   "eks-cluster-trust": {
