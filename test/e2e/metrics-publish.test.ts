@@ -160,7 +160,7 @@ describe("hpiam metrics --cloudwatch on a node whose ~/.aws holds an IAM user's 
     }
   });
 
-  it("a publish that fails is one line and its hint on stderr, exit 3", async () => {
+  it("a publish that fails is one line and its hint on stderr, exit 3; the metrics are printed all the same", async () => {
     const closed = "http://127.0.0.1:9"; // discard: nothing listens there
     const result = await node.hpiam(["metrics", "--cloudwatch"], { AWS_ENDPOINT_URL_CLOUDWATCH: closed });
     expectCalm(node, result);
@@ -169,5 +169,6 @@ describe("hpiam metrics --cloudwatch on a node whose ~/.aws holds an IAM user's 
       "hpiam: CloudWatch PutMetricData failed: the AWS endpoint could not be reached",
       "  Check network access to CloudWatch in us-west-2 (proxy, VPC endpoint, AWS_ENDPOINT_URL).",
     ]);
+    expect(result.stdout).toMatch(/^hpiam_node_healthy [01]$/m);
   });
 });
