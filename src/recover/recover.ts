@@ -177,7 +177,7 @@ function describePlan(
 }
 
 function manualResult(fix: ManualFix): ManualFixResult {
-  const none = { path: null, lines: null, variables: null, variable: null, newShell: null };
+  const none = { path: null, lines: null, variables: null, variable: null, newShell: null, line: null, why: null };
   const { credential, command } = fix;
   switch (fix.kind) {
     case "startup-file":
@@ -190,6 +190,8 @@ function manualResult(fix: ManualFix): ManualFixResult {
         credential,
         command,
       };
+    case "undecided":
+      return { ...none, kind: fix.kind, path: fix.path, line: fix.line, why: fix.why, credential, command };
     case "environment":
       return { ...none, kind: fix.kind, variables: fix.variables, credential, command };
     case "key-file":
