@@ -104,11 +104,6 @@ export async function surveyRecovery(
   ]);
   const homes = surveyed.map((found) => found.home);
   const keyFiles = surveyed.flatMap((found) => found.keyFiles);
-  // The machine's files, as each user's login shell reads them (bash's /etc/profile, zsh's /etc/zsh/…): once each.
-  const machine = [...surveyed, ...others].map((found) => found.machine);
-  const once = <T>(found: readonly T[], key: (item: T) => string) => [
-    ...new Map(found.map((item) => [key(item), item])).values(),
-  ];
   const keyOwners =
     action === "recover" && !before?.silent
       ? await ownersOfKeys(ctx, homes, before?.identity?.accessKeyId, before?.region ?? options.region)
@@ -117,14 +112,7 @@ export async function surveyRecovery(
     homes,
     bystanders: others.map((found) => found.home),
     keyOwners,
-    systemExports: once(
-      machine.flatMap((found) => found.exports),
-      ({ path, line, variable }) => `${path}:${line}:${variable}`,
-    ),
-    systemUndecided: once(
-      machine.flatMap((found) => found.undecided),
-      ({ path, line, why }) => `${path}:${line}:${why}`,
-    ),
+    ...machineStartup([...surveyed, ...others].map((found) => found.machine)),
     environment: credentialVariablesIn(ctx.env),
     ...(before?.identity ? { identityBefore: before.identity } : {}),
     ...(before ? { verdictBefore: before.verdict } : {}),
@@ -223,6 +211,25 @@ export async function readHomeShells(
       exports: reading.exports.filter((found) => !own(found)),
       undecided: reading.undecided.filter((found) => !own(found)),
     },
+  };
+}
+
+/** The machine's startup lines (/etc), as each user's login shell reads them (bash's, zsh's): each once. */
+function machineStartup(
+  readings: readonly StartupLines[],
+): Pick<RecoverySurvey, "systemExports" | "systemUndecided"> {
+  const once = <T>(found: readonly T[], key: (item: T) => string) => [
+    ...new Map(found.map((item) => [key(item), item])).values(),
+  ];
+  return {
+    systemExports: once(
+      readings.flatMap((reading) => reading.exports),
+      ({ path, line, variable }) => `${path}:${line}:${variable}`,
+    ),
+    systemUndecided: once(
+      readings.flatMap((reading) => reading.undecided),
+      ({ path, line, why }) => `${path}:${line}:${why}`,
+    ),
   };
 }
 
