@@ -53,9 +53,9 @@ export interface RecoverySurvey {
   homes: HomeSurvey[];
   /** Looked at, not to be changed: under sudo, root's own home (its keys are named, with what to run). */
   bystanders: HomeSurvey[];
-  /** The machine's startup files (/etc), as the homes' users' login shells read them: exports, and forms hpiam
-   * cannot decide. */
+  /** The machine's startup files (/etc), as the homes' users' login shells read them: exports… */
   systemExports: HomeSurvey["exports"];
+  /** …and statements whose effect hpiam cannot decide. */
   systemUndecided: HomeSurvey["undecided"];
   /** AWS_* variables set in this process (names only). */
   environment: string[];
