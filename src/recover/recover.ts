@@ -177,7 +177,15 @@ function describePlan(
 }
 
 function manualResult(fix: ManualFix): ManualFixResult {
-  const none = { path: null, lines: null, variables: null, variable: null, newShell: null, line: null, why: null };
+  const none = {
+    path: null,
+    lines: null,
+    variables: null,
+    variable: null,
+    newShell: null,
+    line: null,
+    why: null,
+  };
   const { credential, command } = fix;
   switch (fix.kind) {
     case "startup-file":

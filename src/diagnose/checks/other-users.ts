@@ -29,7 +29,11 @@ export const otherUsers: Check<"other-users"> = {
         ...home,
         scan: await scanAwsDir(ctx, home.home),
         // As the user's own login shell reads them (bash or zsh): the environment check's reading of its home.
-        startup: await readShellStartup(ctx, home.home, { system: false, user: home.user, shell: home.shell }),
+        startup: await readShellStartup(ctx, home.home, {
+          system: false,
+          user: home.user,
+          shell: home.shell,
+        }),
       })),
     );
     const findings: CheckOutcome[] = [];
