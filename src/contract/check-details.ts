@@ -117,6 +117,8 @@ export interface OtherUsersDetails {
     readable: boolean;
     profiles: KeyPlace[];
     startupLines: Array<{ path: string; line: number; variable: string }>;
+    /** Statements of its startup files whose effect hpiam cannot decide (each an `error`). */
+    undecided: UndecidedForm[];
   }>;
 }
 
@@ -268,6 +270,8 @@ const awsFiles = object<AwsFilesDetails>({
   ),
 });
 
+const undecidedForms = array(object<UndecidedForm>({ path: string, line: number, why: string }));
+
 const environment = object<EnvironmentDetails>({
   variables: array(string),
   startupLines: array(object({ path: string, line: number, variable: string, certain: boolean })),
@@ -278,7 +282,7 @@ const environment = object<EnvironmentDetails>({
       variables: array(string),
     }),
   ),
-  undecided: array(object<UndecidedForm>({ path: string, line: number, why: string })),
+  undecided: undecidedForms,
 });
 
 const rootCredentials = object<RootCredentialsDetails>({
@@ -297,6 +301,7 @@ const otherUsers = object<OtherUsersDetails>({
       readable: boolean,
       profiles: array(keyPlace),
       startupLines: array(object({ path: string, line: number, variable: string })),
+      undecided: undecidedForms,
     }),
   ),
 });

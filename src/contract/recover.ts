@@ -108,9 +108,40 @@ export type ManualFixResult = {
       variable: null;
       /** Where a line choosing a profile or file breaks or overrides new shells. */
       newShell: NewShellEffect | null;
+      line: null;
+      why: null;
     }
-  | { kind: "environment"; path: null; lines: null; variables: string[]; variable: null; newShell: null }
-  | { kind: "key-file"; path: string; lines: null; variables: null; variable: string | null; newShell: null }
+  /** A startup file's statement whose effect on AWS_* names hpiam cannot decide (`line`), and `why`. */
+  | {
+      kind: "undecided";
+      path: string;
+      lines: null;
+      variables: null;
+      variable: null;
+      newShell: null;
+      line: number;
+      why: string;
+    }
+  | {
+      kind: "environment";
+      path: null;
+      lines: null;
+      variables: string[];
+      variable: null;
+      newShell: null;
+      line: null;
+      why: null;
+    }
+  | {
+      kind: "key-file";
+      path: string;
+      lines: null;
+      variables: null;
+      variable: string | null;
+      newShell: null;
+      line: null;
+      why: null;
+    }
 );
 
 export interface Verification {
@@ -213,6 +244,21 @@ const manualFix: Decoder<ManualFixResult> = variants<ManualFixResult>((value) =>
       newShell: nullable(
         object<NewShellEffect>({ status: oneOf({ broken: true, overridden: true }), reason: string }),
       ),
+      line: literal(null),
+      why: literal(null),
+      credential: boolean,
+      command: string,
+    });
+  if (value.kind === "undecided")
+    return object({
+      kind: literal("undecided"),
+      path: string,
+      lines: literal(null),
+      variables: literal(null),
+      variable: literal(null),
+      newShell: literal(null),
+      line: number,
+      why: string,
       credential: boolean,
       command: string,
     });
@@ -224,6 +270,8 @@ const manualFix: Decoder<ManualFixResult> = variants<ManualFixResult>((value) =>
       variables: strings,
       variable: literal(null),
       newShell: literal(null),
+      line: literal(null),
+      why: literal(null),
       credential: boolean,
       command: string,
     });
@@ -234,6 +282,8 @@ const manualFix: Decoder<ManualFixResult> = variants<ManualFixResult>((value) =>
     variables: literal(null),
     variable: nullable(string),
     newShell: literal(null),
+    line: literal(null),
+    why: literal(null),
     credential: boolean,
     command: string,
   });

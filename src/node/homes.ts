@@ -8,7 +8,16 @@ export interface UserHome {
   user: string;
   uid: number;
   home: string;
+  /** Its login shell, where the user database was read for it (which startup files a new shell reads). */
+  shell?: string;
 }
+
+const userHome = (entry: PasswdEntry): UserHome => ({
+  user: entry.name,
+  uid: entry.uid,
+  home: entry.home,
+  shell: entry.shell,
+});
 
 /**
  * Why a name cannot be an account name, or undefined when it is worth looking up. Directory-service names as
@@ -39,7 +48,7 @@ async function lookUpExactly(ctx: Context, name: string): Promise<PasswdEntry | 
 export async function invokingUserHome(ctx: Context): Promise<UserHome> {
   if (ctx.user.sudoUser) {
     const entry = await lookUpExactly(ctx, ctx.user.sudoUser);
-    if (entry) return { user: entry.name, uid: entry.uid, home: entry.home };
+    if (entry) return userHome(entry);
   }
   return { user: ctx.user.name, uid: ctx.user.uid, home: ctx.user.home };
 }
@@ -66,7 +75,7 @@ export async function namedUserHome(ctx: Context, name: string): Promise<UserHom
       `Run again with --user ${shellWord(printable(entry.name))}.`,
     );
   }
-  return { user: entry.name, uid: entry.uid, home: entry.home };
+  return userHome(entry);
 }
 
 export interface HomeList {
@@ -88,7 +97,7 @@ export async function allUserHomes(ctx: Context): Promise<HomeList> {
     if (entry.home === "/" || entry.home === "/nonexistent" || seen.has(entry.home)) continue;
     if (!(await ctx.files.stat(entry.home).catch(() => undefined))) continue;
     seen.add(entry.home);
-    homes.push({ user: entry.name, uid: entry.uid, home: entry.home });
+    homes.push(userHome(entry));
   }
   return { homes, ...(unlisted ? { unlisted } : {}) };
 }

@@ -242,13 +242,23 @@ async function verifyIdentity(
       failure: `new shells still get AWS keys from ${where}: remove those lines (below), then run hpiam recover again`,
     };
   }
+  const undecided = plan.manual.flatMap((fix) => (fix.kind === "undecided" ? [fix] : []));
+  const [first] = undecided;
+  if (first) {
+    // What a new login shell exports is unknown while such a form stays: never called recovered.
+    const what = `hpiam cannot tell what new shells export: ${first.path}:${first.line} ${first.why}`;
+    const more = undecided.length > 1 ? ` (and ${undecided.length - 1} more)` : "";
+    step.status = "failed";
+    step.detail = `${what}${more} (this process: ${found})`;
+    return { verification, failure: `${what}${more}: edit by hand (below), then run hpiam recover again` };
+  }
   // Read again, now that ~/.aws moved: a profile variable can name a profile that went with it. Only homes whose
   // startup files (or the machine's) choose a profile or a file can have one.
   const choosing = (lines: readonly { credential: boolean }[]) => lines.some((line) => !line.credential);
   const homes = choosing(survey.systemExports)
     ? survey.homes
     : survey.homes.filter((home) => choosing(home.exports));
-  const shells = await Promise.all(homes.map((home) => readHomeShells(ctx, home.home)));
+  const shells = await Promise.all(homes.map((home) => readHomeShells(ctx, home)));
   const broken = shells.find((shell) => shell.newShell)?.newShell;
   if (!broken) {
     step.status = "done";

@@ -188,7 +188,15 @@ function rebootDueOf(survey: RecoverySurvey): RecoverResult["rebootDue"] {
 }
 
 function manualResult(fix: ManualFix): ManualFixResult {
-  const none = { path: null, lines: null, variables: null, variable: null, newShell: null };
+  const none = {
+    path: null,
+    lines: null,
+    variables: null,
+    variable: null,
+    newShell: null,
+    line: null,
+    why: null,
+  };
   const { credential, command } = fix;
   switch (fix.kind) {
     case "startup-file":
@@ -201,6 +209,8 @@ function manualResult(fix: ManualFix): ManualFixResult {
         credential,
         command,
       };
+    case "undecided":
+      return { ...none, kind: fix.kind, path: fix.path, line: fix.line, why: fix.why, credential, command };
     case "environment":
       return { ...none, kind: fix.kind, variables: fix.variables, credential, command };
     case "key-file":

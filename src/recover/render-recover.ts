@@ -140,6 +140,9 @@ function manualLines(fix: ManualFixResult, style: Style): string[] {
   if (fix.kind === "environment") {
     return [`this process's environment: ${fix.variables.join(", ")}`, `  ${style.bold(fix.command)}`];
   }
+  if (fix.kind === "undecided") {
+    return [`${fix.path}:${fix.line}  what it exports is unknown`, `  ${style.bold(fix.command)}`];
+  }
   if (fix.kind === "key-file") {
     const named = fix.variable ? ` (named by ${fix.variable})` : "";
     return [`${fix.path}${named}: keys boto3 and the AWS CLI read`, `  ${style.bold(fix.command)}`];

@@ -13,8 +13,8 @@ import { UsageError } from "../errors";
 import { type ChainView, scanAwsDir } from "../identity/aws-dir";
 import { allUserHomes, type HomeList, invokingUserHome, namedUserHome, type UserHome } from "../node/homes";
 import { resolvesOutside } from "../node/outside-home";
-import { judgeNewShells } from "../identity/model/new-shells";
-import { findShellExports, readShellStartup } from "../shell/find-exports";
+import { newShellOutcome } from "../identity/new-shells";
+import { readShellStartup } from "../shell/find-exports";
 import { readRebootDue } from "./recover-traces";
 import { type HomeLocks, readLock } from "./lock";
 import { ownersOfKeys } from "./key-files";
@@ -70,7 +70,7 @@ export async function bystanderHomes(
   if (ctx.user.uid !== 0 || !ctx.user.sudoUser || options.user !== undefined || options.allUsers) return [];
   const root = await ctx.user.lookup("root").catch(() => undefined);
   if (root?.uid !== 0 || targets.some((target) => target.home === root.home)) return [];
-  return [{ user: root.name, uid: root.uid, home: root.home }];
+  return [{ user: root.name, uid: root.uid, home: root.home, shell: root.shell }];
 }
 
 /**
@@ -93,10 +93,9 @@ export async function surveyRecovery(
       target.home === ctx.user.home ? { env: ctx.env, profileFlag: options.profile } : undefined,
       locks,
     );
-  const [surveyed, others, systemExports, before] = await Promise.all([
+  const [surveyed, others, before] = await Promise.all([
     Promise.all(targets.map(survey)),
     Promise.all(bystanders.map(survey)),
-    systemStartupExports(ctx),
     // Only informative (the leaked key's owner, whether to verify): STS is asked once. The chain the node's
     // processes use, as the verification's: --profile only says which profile counts as in use in ~/.aws.
     action === "recover"
@@ -113,7 +112,7 @@ export async function surveyRecovery(
     homes,
     bystanders: others.map((found) => found.home),
     keyOwners,
-    systemExports,
+    ...machineStartup([...surveyed, ...others].map((found) => found.machine)),
     environment: credentialVariablesIn(ctx.env),
     ...(before?.identity ? { identityBefore: before.identity } : {}),
     ...(before ? { verdictBefore: before.verdict } : {}),
@@ -130,7 +129,7 @@ async function surveyHome(
   target: UserHome,
   view: ChainView | undefined,
   locks: HomeLocks | undefined,
-): Promise<{ home: HomeSurvey; keyFiles: RecoverySurvey["keyFiles"] }> {
+): Promise<{ home: HomeSurvey; keyFiles: RecoverySurvey["keyFiles"]; machine: StartupLines }> {
   const { home, user } = target;
   const dir = join(home, ".aws");
   const [scan, info, entries, lock, shells, rebootDue] = await Promise.all([
@@ -138,7 +137,7 @@ async function surveyHome(
     ctx.files.lstat(dir).catch(() => undefined),
     ctx.files.readdir(home).catch(() => [] as string[]),
     locks?.stateOf(home) ?? readLock(ctx, home),
-    readHomeShells(ctx, home),
+    readHomeShells(ctx, target),
     readRebootDue(ctx, home),
   ]);
   const { places, chain, unparseable } = scan.inventory;
@@ -179,32 +178,59 @@ async function surveyHome(
     })),
     lock,
     ...(rebootDue.state === "due" ? { rebootDueSince: rebootDue.since } : {}),
-    ...shells,
+    exports: shells.exports,
+    undecided: shells.undecided,
+    ...(shells.newShell ? { newShell: shells.newShell } : {}),
     entries,
   };
   // Keys in files a variable names, or machine-wide ones: named with what stops botocore reading them.
   const keyFiles = reaching("manual")
     .filter((place) => holdsKeys(place) || readBy(place, profile))
     .map((place) => ({ path: place.path, ...(place.namedBy ? { variable: place.namedBy } : {}) }));
-  return { home: survey, keyFiles };
+  return { home: survey, keyFiles, machine: shells.machine };
 }
 
-/** The home's own startup lines, and what its startup files (the machine's too) make a new shell of its user do. */
+type StartupLines = Pick<HomeSurvey, "exports" | "undecided">;
+
+/**
+ * What a new login shell of this user reads, as its login shell (the user database's) reads it: the home's own
+ * startup lines, the machine's apart, and what they make that shell do.
+ */
 export async function readHomeShells(
   ctx: Context,
-  home: string,
-): Promise<Pick<HomeSurvey, "exports" | "newShell">> {
-  const reading = await readShellStartup(ctx, home, { system: false });
-  const newShell = await judgeNewShells(reading.shells, ctx.env, home, ctx.clock.now(), (env) =>
-    ctx.aws.botocoreFiles(env),
-  );
-  return { exports: reading.exports, ...(newShell ? { newShell } : {}) };
+  { user, home, shell }: Pick<UserHome, "user" | "home" | "shell">,
+): Promise<StartupLines & Pick<HomeSurvey, "newShell"> & { machine: StartupLines }> {
+  const reading = await readShellStartup(ctx, home, { user, shell });
+  const own = ({ path }: { path: string }) => path.startsWith(`${home}/`);
+  const newShell = await newShellOutcome(ctx, reading.shells, home);
+  return {
+    exports: reading.exports.filter(own),
+    undecided: reading.undecided.filter(own),
+    ...(newShell ? { newShell } : {}),
+    machine: {
+      exports: reading.exports.filter((found) => !own(found)),
+      undecided: reading.undecided.filter((found) => !own(found)),
+    },
+  };
 }
 
-async function systemStartupExports(ctx: Context): Promise<RecoverySurvey["systemExports"]> {
-  // A home that holds no startup files: only the machine-wide ones are left.
-  const found = await findShellExports(ctx, "/nonexistent", { system: true });
-  return found.filter((hit) => !hit.path.startsWith("/nonexistent/"));
+/** The machine's startup lines (/etc), as each user's login shell reads them (bash's, zsh's): each once. */
+function machineStartup(
+  readings: readonly StartupLines[],
+): Pick<RecoverySurvey, "systemExports" | "systemUndecided"> {
+  const once = <T>(found: readonly T[], key: (item: T) => string) => [
+    ...new Map(found.map((item) => [key(item), item])).values(),
+  ];
+  return {
+    systemExports: once(
+      readings.flatMap((reading) => reading.exports),
+      ({ path, line, variable }) => `${path}:${line}:${variable}`,
+    ),
+    systemUndecided: once(
+      readings.flatMap((reading) => reading.undecided),
+      ({ path, line, why }) => `${path}:${line}:${why}`,
+    ),
+  };
 }
 
 /**

@@ -70,15 +70,6 @@ export async function readShellStartup(
   }
 }
 
-/** The exports only (other users' homes, recover's survey). */
-export async function findShellExports(
-  ctx: Context,
-  home: string,
-  options: { system?: boolean; user?: string } = {},
-): Promise<ExportFinding[]> {
-  return (await readShellStartup(ctx, home, options)).exports;
-}
-
 async function lookUpShell(ctx: Context, user: string): Promise<string | undefined> {
   return (await ctx.user.lookup(user).catch(() => undefined))?.shell;
 }

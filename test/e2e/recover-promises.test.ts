@@ -78,6 +78,8 @@ describe("hpiam recover keeps README's smaller promises", () => {
         variables: ["AWS_PROFILE"],
         variable: null,
         newShell: null,
+        line: null,
+        why: null,
         credential: false,
         command: "unset AWS_PROFILE",
       },

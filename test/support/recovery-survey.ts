@@ -32,6 +32,7 @@ export function home(overrides: Partial<HomeSurvey> = {}): HomeSurvey {
     leftovers: [],
     lock: { state: "free" },
     exports: [],
+    undecided: [],
     entries: [".aws", ".bashrc"],
     ...overrides,
   };
@@ -43,6 +44,7 @@ export function survey(overrides: Partial<RecoverySurvey> = {}): RecoverySurvey 
     homes: [home()],
     bystanders: [],
     systemExports: [],
+    systemUndecided: [],
     environment: [],
     keyFiles: [],
     identityBefore: {

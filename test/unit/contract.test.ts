@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { CHECK_IDS } from "../../src/diagnose/catalogue";
 import { diagnose } from "../../src/diagnose/diagnose";
@@ -76,6 +77,20 @@ describe("the whoami, diagnose and recover documents decode through the contract
     });
   });
 
+  it("diagnose --all-users: another user's startup form hpiam cannot decide, in other-users' details", async () => {
+    const users = [{ name: "alice", uid: 1001, gid: 1001, home: "/home/alice", shell: "/bin/bash" }];
+    const files = { "/home/alice/.bashrc": 'eval "$(cat ~/.aws.env)"\n' };
+    const result = await diagnose(
+      { allUsers: true, checks: "other-users" },
+      fakeNode({ uid: 0, users }, files),
+    );
+    expectContract("diagnose", printed(result));
+    const decoded = decodeDiagnose(JSON.parse(printed(result)));
+    expect(decoded.ok && detailsOf(decoded.value, "other-users")).toMatchObject({
+      homes: [{ user: "alice", undecided: [{ path: "/home/alice/.bashrc", line: 1 }] }],
+    });
+  });
+
   describe("recover, on a home `aws configure` wrote", () => {
     let root: string;
     let home: string;
@@ -99,6 +114,17 @@ describe("the whoami, diagnose and recover documents decode through the contract
         "restored",
       ]);
       for (const run of runs) expectContract("recover", printed(run));
+    });
+
+    it("with a startup form hpiam cannot decide: planned, then failed, its fix by hand", async () => {
+      await writeFile(join(home, ".bashrc"), 'eval "$(cat ~/.aws.env)"\n');
+      const ctx = onRealHome(home);
+      const runs = [await recover({ dryRun: true }, ctx), await recover({ yes: true, reboot: false }, ctx)];
+      expect(runs.map((run) => run.result)).toEqual(["planned", "failed"]);
+      for (const run of runs) {
+        expect(run.manual.map((fix) => fix.kind)).toEqual(["undecided"]);
+        expectContract("recover", printed(run));
+      }
     });
   });
 

@@ -82,6 +82,38 @@ describe("diagnose", () => {
     });
   });
 
+  it("--all-users: another user's startup form hpiam cannot decide is an error (unknown, exit 3), with file:line and why", async () => {
+    const users = [
+      { name: "alice", uid: 1001, gid: 1001, home: "/home/alice", shell: "/bin/bash" },
+      { name: "zoe", uid: 1002, gid: 1002, home: "/home/zoe", shell: "/usr/bin/zsh" },
+    ];
+    // zoe's login shell is zsh: her ~/.bashrc is never read, so its eval counts for nothing.
+    const files = {
+      "/home/alice/.bashrc": 'alias ll="ls -l"\neval "$(cat ~/.aws.env)"\n',
+      "/home/zoe/.bashrc": 'eval "$(cat ~/.aws.env)"\n',
+      "/home/zoe/.zshrc": "export AWS_PROFILE=dev\n",
+    };
+    const result = await diagnose({ allUsers: true, checks: "other-users" }, node({ uid: 0, users }, files));
+    const [check] = result.checks;
+    expect(check).toMatchObject({
+      status: "error",
+      message: expect.stringMatching(/^alice: cannot tell what \/home\/alice\/\.bashrc:2 exports: .+/),
+      remediation: "review /home/alice/.bashrc:2 by hand",
+    });
+    expect(check?.details).toMatchObject({
+      homes: [
+        { user: "alice", undecided: [{ path: "/home/alice/.bashrc", line: 2, why: expect.any(String) }] },
+        {
+          user: "zoe",
+          undecided: [],
+          startupLines: [{ path: "/home/zoe/.zshrc", line: 1, variable: "AWS_PROFILE" }],
+        },
+      ],
+    });
+    expect(result.summary.status).toBe("unknown");
+    expect(diagnoseExitCode(result)).toBe(3);
+  });
+
   it("never passes --all-users when SSSD does not enumerate: the unlisted homes were not looked at", async () => {
     const sssd = node({ uid: 0 }, { "/etc/nsswitch.conf": "passwd: files sss\n" });
     const result = await diagnose({ allUsers: true, checks: "other-users" }, sssd);

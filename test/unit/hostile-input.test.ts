@@ -86,6 +86,7 @@ describe("namedUserHome", () => {
         user: name,
         uid: 1234,
         home: `/home/${name}`,
+        shell: "/bin/bash",
       });
     },
   );
@@ -148,7 +149,7 @@ describe("a relative HOME", () => {
   it("does not matter under sudo, where the home comes from the user database", async () => {
     const { ctx } = withLookup(() => entry("ubuntu", 1000), { home: "rel/home", sudoUser: "ubuntu" });
     await expect(targetHomes(ctx, {})).resolves.toEqual({
-      homes: [{ user: "ubuntu", uid: 1000, home: "/home/ubuntu" }],
+      homes: [{ user: "ubuntu", uid: 1000, home: "/home/ubuntu", shell: "/bin/bash" }],
     });
   });
 });

@@ -186,6 +186,36 @@ describe("hpiam recover", () => {
     expect(JSON.stringify(result)).not.toContain(SECRET);
   });
 
+  it("never ends recovered or nothing-to-do while a startup form it cannot decide stays: it names it (exit 1)", async () => {
+    const bashrc = join(home, ".bashrc");
+    await writeFile(bashrc, 'alias ll="ls -l"\neval "$(cat ~/.aws.env)"\n');
+    const ctx = node();
+    const planned = await run(ctx, { dryRun: true });
+    expect(planned.result).toBe("planned");
+    const [fix] = planned.manual;
+    expect(fix).toMatchObject({
+      kind: "undecided",
+      path: bashrc,
+      line: 2,
+      why: expect.any(String),
+      command: `# edit by hand: ${bashrc}:2 ${fix?.why ?? ""}`,
+    });
+    expect(renderRecover(planned, createStyle({ color: false, env: {}, isTTY: false }))).toContain(
+      `# edit by hand: ${bashrc}:2 `,
+    );
+
+    const result = await run(ctx, { yes: true, reboot: false });
+    expect(result.result).toBe("failed");
+    expect(recoverExitCode(result)).toBe(1);
+    expect(result.reason).toBe(
+      `hpiam cannot tell what new shells export: ${bashrc}:2 ${fix?.why ?? ""}: edit by hand (below), then run hpiam recover again`,
+    );
+    // With ~/.aws moved and nothing else left to do, the form still keeps the run from nothing-to-do.
+    const again = await run(ctx, { yes: true, reboot: false });
+    expect(again.result).toBe("failed");
+    expect(again.steps[0]).toMatchObject({ id: "verify", status: "failed" });
+  });
+
   it("--undo puts the latest backup back byte for byte, and refuses while ~/.aws exists", async () => {
     await run(node(), { yes: true, reboot: false });
     const undone = await run(node(), { undo: true });

@@ -155,6 +155,39 @@ describe("planRecovery", () => {
     expect(harmless.manual).toEqual([expect.objectContaining({ kind: "startup-file", newShell: null })]);
   });
 
+  it("names each startup form hpiam cannot decide as a fix by hand, once, and verifies rather than nothing-to-do", () => {
+    const clean = { ...home().awsDir, kind: "absent" as const, profiles: [] };
+    const why = "eval of a command's output (cat ~/.aws.env)";
+    const alice = home({
+      user: "alice",
+      home: "/home/alice",
+      awsDir: { ...clean, path: "/home/alice/.aws" },
+      undecided: [{ path: "/home/alice/.bashrc", line: 7, why }],
+    });
+    const machine = {
+      path: "/etc/profile.d/aws.sh",
+      line: 2,
+      why: "source of a file named by a command's output",
+    };
+    const plan = planRecovery(
+      survey({ homes: [home({ awsDir: clean }), alice], systemUndecided: [machine] }),
+      YES,
+    );
+    expect(ids(plan)).toEqual(["verify"]);
+    expect(plan.manual).toEqual([
+      {
+        kind: "undecided",
+        path: "/home/alice/.bashrc",
+        line: 7,
+        why,
+        credential: false,
+        command: `# edit by hand: /home/alice/.bashrc:7 ${why}`,
+      },
+      expect.objectContaining({ kind: "undecided", path: "/etc/profile.d/aws.sh", line: 2 }),
+    ]);
+    expect(ids(planRecovery(survey({ homes: [home({ awsDir: clean })] }), YES))).toEqual([]);
+  });
+
   it("unsets a variable that names a file of keys once, in that file's fix", () => {
     const named = survey({
       keyFiles: [{ path: "/data/keys", variable: "AWS_SHARED_CREDENTIALS_FILE" }],

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { scanAwsDir } from "../../src/identity/aws-dir";
-import { findShellExports } from "../../src/shell/find-exports";
+import { readShellStartup } from "../../src/shell/find-exports";
 import { createAwsPort } from "../../src/system/aws";
 import { createExecutor } from "../../src/system/exec";
 import { createFiles } from "../../src/system/files";
@@ -65,8 +65,8 @@ describe("scanning a home", () => {
 
   it("finds export lines in startup files with file and line", async () => {
     await writeFile(join(home, ".bashrc"), "alias ll='ls -l'\nexport AWS_SECRET_ACCESS_KEY=abc\n");
-    const found = await findShellExports(realContext(), home, { system: false });
-    expect(found).toEqual([
+    const { exports } = await readShellStartup(realContext(), home, { system: false });
+    expect(exports).toEqual([
       {
         path: join(home, ".bashrc"),
         line: 2,

@@ -40,6 +40,14 @@ describe("removal commands for startup files", () => {
     return (await readFile(join(home, ".profile"))).toString("latin1");
   };
 
+  it("prints the exact sed, tried on a copy, where in-memory files can only say to edit by hand", async () => {
+    const command = await fixFor(
+      "PATH=$PATH:~/bin\nexport AWS_ACCESS_KEY_ID=AKIAX\nexport AWS_SECRET_ACCESS_KEY=zz\n",
+    );
+    expect(command).toBe(`sed -i -e '2d' -e '3d' ${join(home, ".profile")}`);
+    expect(await fixed(command)).toBe("PATH=$PATH:~/bin\n");
+  });
+
   it("turns a multi-line export inside an if into `:`, and keeps the if and the export after it", async () => {
     const command = await fixFor(
       'if [ -n "$HOME" ]; then\n  export AWS_ACCESS_KEY_ID=AKIAX \\\n    AWS_SECRET_ACCESS_KEY=zz\n  export LANG=C.UTF-8\nfi\n',

@@ -19,7 +19,8 @@ import {
 import { loadNodeFiles, resourceConfigPath } from "../../node/node-files";
 import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
 import { invokingUserHome, type UserHome } from "../../node/homes";
-import { judgeNewShells, type NewShellOutcome } from "../../identity/model/new-shells";
+import type { NewShellOutcome } from "../../identity/model/new-shells";
+import { newShellOutcome } from "../../identity/new-shells";
 import { readShellStartup, type StartupReading } from "../../shell/find-exports";
 import { readSsmAgent } from "../../node/ssm-agent";
 import type { DiagnoseOptions } from "./check";
@@ -60,8 +61,8 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
   const node = once(() => lookUpNode(ctx, options.resourceConfig, instanceProfile));
   const home = once(() => invokingUserHome(ctx));
   const shellStartup = once(async () => {
-    const { home: dir, user } = await home();
-    return readShellStartup(ctx, dir, { user });
+    const { home: dir, user, shell } = await home();
+    return readShellStartup(ctx, dir, { user, shell });
   });
   const identity = once(async () => {
     const [found, imds] = await Promise.all([identification(), instanceProfile()]);
@@ -94,11 +95,7 @@ export function createFacts(ctx: Context, options: DiagnoseOptions): DiagnoseFac
       return scanAwsDir(ctx, target.home, { env: ctx.env, profileFlag: options.profile });
     }),
     shellStartup,
-    newShell: once(async () =>
-      judgeNewShells((await shellStartup()).shells, ctx.env, (await home()).home, ctx.clock.now(), (env) =>
-        ctx.aws.botocoreFiles(env),
-      ),
-    ),
+    newShell: once(async () => newShellOutcome(ctx, (await shellStartup()).shells, (await home()).home)),
     ssmAgent: once(() => readSsmAgent(ctx)),
   };
 }

@@ -3,7 +3,7 @@ import { startupFileFix } from "../../recover/model/manual-fixes";
 import { shellWord } from "../../shell/model/shell-words";
 import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
 import { allUserHomes } from "../../node/homes";
-import { findShellExports } from "../../shell/find-exports";
+import { readShellStartup } from "../../shell/find-exports";
 import { describePlace, describeWhere, readBy, holdsKeys } from "../../identity/model/key-inventory";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 import { describeExport } from "./environment";
@@ -28,11 +28,16 @@ export const otherUsers: Check<"other-users"> = {
       homes.map(async (home) => ({
         ...home,
         scan: await scanAwsDir(ctx, home.home),
-        exports: await findShellExports(ctx, home.home, { system: false }),
+        // As the user's own login shell reads them (bash or zsh): the environment check's reading of its home.
+        startup: await readShellStartup(ctx, home.home, {
+          system: false,
+          user: home.user,
+          shell: home.shell,
+        }),
       })),
     );
     const findings: CheckOutcome[] = [];
-    for (const { user, scan, exports } of scanned) {
+    for (const { user, scan, startup } of scanned) {
       if (cannotRead(scan)) {
         findings.push({
           status: "error",
@@ -49,13 +54,21 @@ export const otherUsers: Check<"other-users"> = {
           remediation: "sudo hpiam recover --all-users",
         });
       }
-      const keyLines = exports.filter((line) => line.credential);
+      const keyLines = startup.exports.filter((line) => line.credential);
       for (const path of new Set(keyLines.map((line) => line.path))) {
         const lines = keyLines.filter((line) => line.path === path);
         findings.push({
           status: "fail",
           message: `${user}: ${lines.map((line) => describeExport(line)).join(", ")}`,
           remediation: startupFileFix(path, lines).command,
+        });
+      }
+      // What another user's new shell may export by a form hpiam cannot follow: never "no keys".
+      for (const { path, line, why } of startup.undecided) {
+        findings.push({
+          status: "error",
+          message: `${user}: cannot tell what ${path}:${line} exports: ${why}`,
+          remediation: `review ${path}:${line} by hand`,
         });
       }
     }
@@ -69,12 +82,13 @@ export const otherUsers: Check<"other-users"> = {
     }
     const details = {
       unlisted: unlisted ?? null,
-      homes: scanned.map(({ user, home, scan, exports }) => ({
+      homes: scanned.map(({ user, home, scan, startup }) => ({
         user,
         home,
         readable: !cannotRead(scan),
         profiles: placesInHome(scan.inventory.places, scan.home),
-        startupLines: exports.map(({ path, line, variable }) => ({ path, line, variable })),
+        startupLines: startup.exports.map(({ path, line, variable }) => ({ path, line, variable })),
+        undecided: startup.undecided,
       })),
     };
     const names = scanned.map((home) => home.user).join(", ");

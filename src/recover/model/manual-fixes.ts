@@ -1,5 +1,5 @@
 import type { NewShellOutcome } from "../../identity/model/new-shells";
-import { CREDENTIAL_VARIABLES } from "../../shell/model/shell-exports";
+import { CREDENTIAL_VARIABLES, type UndecidedForm } from "../../shell/model/shell-exports";
 import { shellWord } from "../../shell/model/shell-words";
 import type { LineEdit, Removal } from "../../shell/model/shell-state";
 
@@ -18,6 +18,8 @@ export type ManualFix =
       newShell: NewShellEffect | null;
       command: string;
     }
+  /** A statement of a startup file whose effect on AWS_* names hpiam cannot decide: a person reads it. */
+  | { kind: "undecided"; path: string; line: number; why: string; credential: false; command: string }
   | { kind: "environment"; variables: string[]; credential: boolean; command: string }
   /** A file of keys outside `~/.aws` that botocore reads: a variable names it, or it is machine-wide. */
   | { kind: "key-file"; path: string; variable?: string; credential: true; command: string };
@@ -97,6 +99,12 @@ function sedEdits(removals: readonly LineEdit[]): string[] {
       edit: `${cut.line}s/^\\(.\\{${cut.column}\\}\\).\\{${cut.length}\\}/\\1${cut.replacement}/`,
     }));
   return [...deletes.values(), ...kept].sort((a, b) => a.line - b.line).map(({ edit }) => edit);
+}
+
+/** A comment, not a command: what the statement does is only known by running it. */
+export function undecidedFix({ path, line, why }: UndecidedForm): ManualFix {
+  const command = `# edit by hand: ${shellWord(path)}:${line} ${why}`;
+  return { kind: "undecided", path, line, why, credential: false, command };
 }
 
 export function environmentFix(variables: readonly string[]): ManualFix {

@@ -6,6 +6,7 @@ import {
   type ManualFix,
   type NewShellEffect,
   startupFileFix,
+  undecidedFix,
 } from "./manual-fixes";
 import { shellWord } from "../../shell/model/shell-words";
 import { type LeakedKey, leakedKey, onceEachKey } from "./leaked-keys";
@@ -111,7 +112,9 @@ export function planRecovery(survey: RecoverySurvey, options: PlanOptions): Reco
     plan.steps.length > 0 ||
     plan.finishing.length > 0 ||
     rebootOwed ||
-    plan.manual.some((fix) => fix.credential || (fix.kind === "startup-file" && fix.newShell)) ||
+    plan.manual.some(
+      (fix) => fix.credential || fix.kind === "undecided" || (fix.kind === "startup-file" && fix.newShell),
+    ) ||
     wrongBefore
   ) {
     plan.steps.push({ id: "verify", what: "must be the instance-profile role" });
@@ -241,12 +244,16 @@ function manualFixes(survey: RecoverySurvey): ManualFix[] {
   const fixes = [...byFile].map(([path, lines]) =>
     startupFileFix(path, lines, newShellOf(survey, path, lines)),
   );
+  // Where hpiam cannot tell what a new shell exports, a person reads the statement: it is never passed over.
+  const undecided = [...survey.homes.flatMap((home) => home.undecided), ...survey.systemUndecided].map(
+    undecidedFix,
+  );
   const keyFiles = survey.keyFiles.map((file) => keyFileFix(file.path, file.variable));
   // A variable a key file's fix already unsets is not unset a second time.
   const variables = survey.environment.filter(
     (name) => !survey.keyFiles.some((file) => file.variable === name),
   );
-  return [...fixes, ...keyFiles, ...(variables.length > 0 ? [environmentFix(variables)] : [])];
+  return [...fixes, ...undecided, ...keyFiles, ...(variables.length > 0 ? [environmentFix(variables)] : [])];
 }
 
 /** What a file's lines do to a new shell of a home whose startup files (its own, or the machine's) they are. */

@@ -3,7 +3,7 @@ import type { NamedCopy } from "./backup-names";
 import type { VerdictStatus } from "../../identity/model/verdict";
 import type { NotDone } from "./homes-not-done";
 import type { LockState } from "./lock-state";
-import type { StartupExport } from "../../shell/model/shell-exports";
+import type { StartupExport, UndecidedForm } from "../../shell/model/shell-exports";
 import type { NewShellOutcome } from "../../identity/model/new-shells";
 
 /** What the scanners found in one home: the input of a plan. */
@@ -39,6 +39,8 @@ export interface HomeSurvey {
   rebootDueSince?: string;
   /** What makes a new login shell of this user export AWS keys, in the home's own startup files. */
   exports: StartupExport[];
+  /** Statements of the home's own startup files whose effect on AWS_* names hpiam cannot decide (file:line, why). */
+  undecided: UndecidedForm[];
   /** Where the startup files (the home's or the machine's) break or override a new shell's chain. */
   newShell?: NewShellOutcome;
   /** Names already in the home, so that a new backup's name is free. */
@@ -51,7 +53,10 @@ export interface RecoverySurvey {
   homes: HomeSurvey[];
   /** Looked at, not to be changed: under sudo, root's own home (its keys are named, with what to run). */
   bystanders: HomeSurvey[];
+  /** The machine's startup files (/etc), as the homes' users' login shells read them: exports… */
   systemExports: HomeSurvey["exports"];
+  /** …and statements whose effect hpiam cannot decide. */
+  systemUndecided: HomeSurvey["undecided"];
   /** AWS_* variables set in this process (names only). */
   environment: string[];
   /** Who this process's credential chain is before anything changes: names the leaked key's IAM user. */
