@@ -3,9 +3,8 @@ import { ExitCode, UsageError } from "../errors";
 import type { FleetEngine, NodeAnswer, NodeSelection } from "./model/engine";
 import { type FleetGroup, type FleetNodeReport, groupByCause } from "./model/group-nodes";
 import { decodeDiagnose } from "../contract/diagnose";
-import { decodeWhoami } from "../contract/whoami";
-import { type NodeUnreadable, readAnswer } from "./model/node-documents";
-import { diagnoseFinding, type NodeFinding, whoamiFinding } from "./model/node-findings";
+import { readAnswer } from "./model/node-documents";
+import { diagnoseFinding } from "./model/node-findings";
 import { createSlurmEngine } from "./slurm-engine";
 import { createSsmEngine } from "./ssm-engine";
 import { validateClusterFlags } from "../connect/session-tools";
@@ -45,6 +44,23 @@ export const DEFAULT_TIMEOUT_S = 60;
 /** Where README recommends installing the single executable: the shared filesystem every node mounts. */
 export const NODE_HPIAM = "/fsx/tools/hpiam";
 
+/**
+ * What fleet whoami asks each node: diagnose's checks of the identity and of every user's keys. A node is what
+ * every user's jobs there sign as, not root's identity alone (hpiam whoami judges only its caller's chain);
+ * recover --all-users moves any user's keys, and whoami, diagnose and recover agree node by node.
+ */
+export const WHOAMI_CHECKS = ["caller-identity", "credential-source", "other-users"];
+
+/** hpiam's arguments on each node for fleet whoami or diagnose. */
+export function surveyArgs(
+  command: "whoami" | "diagnose",
+  engine: Pick<FleetEngine, "name" | "asRoot">,
+  options: Pick<FleetOptions, "region" | "profile">,
+): string[] {
+  const checks = command === "whoami" ? ["--checks", WHOAMI_CHECKS.join(",")] : [];
+  return ["diagnose", "--json", ...checks, ...nodeFlags(engine, options, "diagnose")];
+}
+
 /** `hpiam fleet whoami|diagnose`: the command on every node selected, one report grouped by cause. */
 export async function fleetSurvey(
   command: "whoami" | "diagnose",
@@ -53,13 +69,13 @@ export async function fleetSurvey(
   engine: FleetEngine = engineFor(options, ctx),
 ): Promise<FleetReport> {
   const timeoutMs = timeoutOf(options);
-  const args = [command, "--json", ...nodeFlags(engine, options)];
+  const args = surveyArgs(command, engine, options);
   const selected = await engine.listNodes(options);
   const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
   const answers = await runWithProgress(engine, askable, args, timeoutMs, ctx);
   const nodes = selected.map((node): FleetNodeReport => {
     const answer = answers.get(node.name);
-    return toNodeReport(command, node.name, node.state ?? null, answer ?? node);
+    return toNodeReport(node.name, node.state ?? null, answer ?? node);
   });
   const groups = await compressGroups(engine, groupByCause(nodes));
   return {
@@ -78,26 +94,13 @@ export function fleetExitCode(report: { summary: { status: string } }): ExitCode
   return report.summary.status === "not-asked" ? ExitCode.cannotRun : ExitCode.problems;
 }
 
-/** A node's line: its document read through the contract, or why there is none to read (with that why). */
-export function toNodeReport(
-  command: "whoami" | "diagnose",
-  name: string,
-  state: string | null,
-  answer: NodeAnswer,
-): FleetNodeReport {
+/** A node's line: its diagnose document read through the contract, or why there is none to read (with that why). */
+export function toNodeReport(name: string, state: string | null, answer: NodeAnswer): FleetNodeReport {
   const document = answer.document ?? null;
-  const finding = findingOf(command, answer);
-  if ("status" in finding) return { name, ...finding, state, finding: null, document };
-  return { name, status: "answered", reason: null, state, finding, document };
-}
-
-function findingOf(command: "whoami" | "diagnose", answer: NodeAnswer): NodeFinding | NodeUnreadable {
-  if (command === "whoami") {
-    const read = readAnswer(answer, decodeWhoami, command);
-    return "document" in read ? whoamiFinding(read.document) : read;
-  }
-  const read = readAnswer(answer, decodeDiagnose, command);
-  return "document" in read ? diagnoseFinding(read.document) : read;
+  const read = readAnswer(answer, decodeDiagnose, "diagnose");
+  if (!("document" in read)) return { name, ...read, state, finding: null, document };
+  const finding = diagnoseFinding(read.document);
+  return { name, status: "answered", reason: finding.reason, state, finding, document };
 }
 
 export async function runWithProgress(
@@ -111,6 +114,9 @@ export async function runWithProgress(
   if (nodes.length) show(0);
   const answers = await engine.run({ nodes, args, timeoutMs, onProgress: show });
   ctx.log.progress?.("");
+  // --verbose: what each node said on stderr, as it said it (the engines log the commands they start).
+  for (const answer of answers)
+    if (answer.stderr?.trim()) ctx.log.debug(`${answer.name} stderr:\n${answer.stderr.trimEnd()}`);
   return new Map(answers.map((answer) => [answer.name, answer]));
 }
 
@@ -163,16 +169,16 @@ export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
 
 /**
  * What every node is also told. Slurm: the caller's --region and --profile. SSM: those name the admin's own
- * account, not the node's; recover runs as root there and covers every home (root's too, where `aws configure`
- * as root leaves its keys).
+ * account, not the node's. As root there (SSM's sudo -n; Slurm when the caller is root), diagnose and recover
+ * cover every user's home, root's too: what any user's keys do is that node's state.
  */
 export function nodeFlags(
-  engine: Pick<FleetEngine, "name">,
+  engine: Pick<FleetEngine, "name" | "asRoot">,
   options: Pick<FleetOptions, "region" | "profile">,
-  command?: string,
+  command?: "diagnose" | "recover",
 ): string[] {
-  if (engine.name === "slurm") return forwarded(options);
-  return command === "recover" ? ["--all-users"] : [];
+  const allUsers = command !== undefined && engine.asRoot ? ["--all-users"] : [];
+  return [...(engine.name === "slurm" ? forwarded(options) : []), ...allUsers];
 }
 
 /** This hpiam (or --hpiam PATH), as every node starts it. */

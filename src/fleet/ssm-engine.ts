@@ -42,6 +42,7 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
 
   return {
     name: "ssm",
+    asRoot: true,
 
     async listNodes(selection: NodeSelection): Promise<FleetNode[]> {
       const { cluster: described, aws } = await cluster();
@@ -71,6 +72,7 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
       const { clusterId, cluster: described } = await cluster();
       const context = { clusterArn: described.arn, timeoutMs: request.timeoutMs };
       if (request.nodes.length) await requireSessionTools(ctx, this.commandFor(request));
+      ctx.log.debug(`one session per node: ${this.commandFor(request).join(" ")}`);
       return paced(
         request.nodes,
         options.pacing,
@@ -108,19 +110,30 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
         "--region",
         aws.region,
       ];
-      if (dryRun) return { command, ok: true, message: "planned" };
+      if (dryRun) return { command, ok: true, message: "planned", refused: [] };
       const answer = await ctx.sagemaker.batchRebootClusterNodes(described.arn, names, aws);
       if (!answer.ok)
         return {
           command,
           ok: false,
+          refused: names.map((node) => ({ node, reason: answer.error.message })),
           message: `BatchRebootClusterNodes failed: ${answer.error.message}${answer.error.name === "AccessDenied" || answer.error.name === "AccessDeniedException" ? " (needs sagemaker:BatchRebootClusterNodes on the cluster)" : ""}`,
         };
       const { failed, successful } = answer.value;
       if (failed.length === 0)
-        return { command, ok: true, message: `HyperPod is rebooting ${successful.length} node(s)` };
+        return {
+          command,
+          ok: true,
+          message: `HyperPod is rebooting ${successful.length} node(s)`,
+          refused: [],
+        };
       const refused = failed.map((f) => `${f.nodeId}: ${f.code} ${f.message}`.trim()).join("; ");
-      return { command, ok: false, message: `BatchRebootClusterNodes refused ${refused}` };
+      return {
+        command,
+        ok: false,
+        message: `BatchRebootClusterNodes refused ${refused}`,
+        refused: failed.map((f) => ({ node: f.nodeId, reason: `${f.code}: ${f.message}` })),
+      };
     },
   };
 }

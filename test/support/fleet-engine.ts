@@ -14,6 +14,7 @@ export function scriptedEngine(
     typeof script === "function" ? script(name, args) : script[name];
   return {
     name: "slurm",
+    asRoot: true,
     listNodes: async () => nodes,
     run: async ({ nodes: names, args, onProgress }) => {
       runs.push([...names, "--", ...args]);
@@ -29,7 +30,7 @@ export function scriptedEngine(
     compress: async (names) => names.join(","),
     reboot: async (names, { dryRun = false } = {}) => {
       if (!dryRun) reboots.push([...names]);
-      return { command: ["scontrol", "reboot", names.join(",")], ok: true, message: "queued" };
+      return { command: ["scontrol", "reboot", names.join(",")], ok: true, message: "queued", refused: [] };
     },
   };
 }

@@ -43,7 +43,7 @@ describe("fleet recover", () => {
     );
     expect(report.summary.status).toBe("planned");
     expect(fleetRecoverExitCode(report)).toBe(0);
-    expect(runs).toEqual([["a", "b", "c", "d", "--", "recover", "--dry-run", "--json"]]);
+    expect(runs).toEqual([["a", "b", "c", "d", "--", "recover", "--dry-run", "--json", "--all-users"]]);
     expect(reboots).toEqual([]);
     expect(report.reboot?.command.at(-1)).toBe("a,b,c");
     expect(report.sharedHomes).toEqual([{ path: SHARED, nodes: ["a", "b"], movedBy: null }]);
@@ -59,7 +59,7 @@ describe("fleet recover", () => {
       cluster(runs, reboots),
     );
     expect(runs.slice(1)).toEqual([
-      ["a", "c", "--", "recover", "--yes", "--no-reboot", "--json"],
+      ["a", "c", "--", "recover", "--yes", "--no-reboot", "--json", "--all-users"],
       ["b", "--", "whoami", "--json"],
     ]);
     expect(report.nodes.map((node) => [node.name, node.status, node.verified])).toEqual([
@@ -81,6 +81,7 @@ describe("fleet recover", () => {
         command: ["scontrol"],
         ok: false,
         message: "scontrol reboot failed: RebootProgram isn't defined",
+        refused: [],
       }),
     };
     const report = await fleetRecover({ nodes: "a,b,c,d", yes: true }, fakeContext(), {}, refusing);

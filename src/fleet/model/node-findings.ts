@@ -1,6 +1,6 @@
 import type { CallerIdentityDetails } from "../../contract/check-details";
 import { type CheckId, detailsOf, type DiagnoseResult } from "../../contract/diagnose";
-import type { SourceDocument, WhoamiResult } from "../../contract/whoami";
+import type { SourceDocument } from "../../contract/whoami";
 import { describeSource, type VerdictStatus } from "../../identity/model/verdict";
 
 /** What the report shows of one node's document: verdict, identity, where its keys come from, failed checks. */
@@ -18,31 +18,30 @@ export interface NodeFinding {
   sharedHome: string | null;
   /** What root's keys break on the node's SSM agent, where root-credentials fails: one agent's connection, not another's. */
   agentImpact: string | null;
+  /** Why the node is not healthy, in its own words (a broken chain's error, a check's message); null when healthy. */
+  reason: string | null;
 }
 
-export function whoamiFinding(doc: WhoamiResult): NodeFinding {
-  return {
-    verdict: doc.verdict.status,
-    identity: doc.identity?.arn ?? null,
-    ...sourceOf(doc.credentialSource),
-    failing: [],
-    sharedHome: null,
-    agentImpact: null,
-  };
-}
-
+/**
+ * diagnose's verdict, identity, key source and failing checks. Keys in any user's home count (other-users,
+ * with --all-users): recover moves a home's keys whether or not its default profile uses them, so a node
+ * whose users hold keys is not healthy even where that check only warns.
+ */
 export function diagnoseFinding(doc: DiagnoseResult): NodeFinding {
-  const failing = doc.checks
-    .filter((check) => check.status === "fail" || check.status === "error")
-    .map((check) => check.id);
+  const others = doc.checks.find((check) => check.id === "other-users");
+  const otherKeys = others !== undefined && others.status === "warn";
+  const failed = doc.checks.filter(
+    (check) => check.status === "fail" || check.status === "error" || (otherKeys && check === others),
+  );
+  const failing = failed.map((check) => check.id);
   const caller = detailsOf(doc, "caller-identity");
   const home = detailsOf(doc, "shared-home");
+  const summary = otherKeys && doc.summary.status === "healthy" ? "unhealthy" : doc.summary.status;
+  const verdict = diagnoseVerdict(summary, failing, caller && "problem" in caller ? caller.problem : null);
+  // The caller's chain first: a broken one is why nothing else could be told.
+  const why = failed.find((check) => check.id === "caller-identity") ?? failed[0];
   return {
-    verdict: diagnoseVerdict(
-      doc.summary.status,
-      failing,
-      caller && "problem" in caller ? caller.problem : null,
-    ),
+    verdict,
     identity: caller && "arn" in caller ? caller.arn : null,
     ...sourceOf(detailsOf(doc, "credential-source") ?? null),
     failing,
@@ -50,6 +49,7 @@ export function diagnoseFinding(doc: DiagnoseResult): NodeFinding {
     agentImpact: failing.includes("root-credentials")
       ? (detailsOf(doc, "root-credentials")?.agentImpact ?? null)
       : null,
+    reason: verdict === "healthy" ? null : (why?.message ?? null),
   };
 }
 
