@@ -1,5 +1,6 @@
 import type { Context } from "../context";
 import { ExitCode, UsageError } from "../errors";
+import { printable } from "../output/printable";
 import type { FleetEngine, NodeAnswer, NodeSelection } from "./model/engine";
 import { type FleetGroup, type FleetNodeReport, groupByCause } from "./model/group-nodes";
 import { decodeDiagnose } from "../contract/diagnose";
@@ -148,16 +149,25 @@ export function summarize(
 export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
   if (options.cluster === undefined) {
     if (options.group !== undefined || options.rate !== undefined || options.concurrency !== undefined)
-      throw new UsageError("--group, --rate and --concurrency go with --cluster (fleet over SSM)");
+      throw new UsageError(
+        "--group, --rate and --concurrency go with --cluster (fleet over SSM)",
+        "Over SSM: hpiam fleet whoami --cluster NAME --group GROUP; on the cluster, pick nodes with --nodes or --partition.",
+      );
     return createSlurmEngine(ctx, hpiamCommand(options, ctx));
   }
   validateClusterFlags(options.cluster, options.group);
   if (options.partition !== undefined)
-    throw new UsageError("--partition is Slurm's: with --cluster, pick nodes with --group or --nodes");
+    throw new UsageError(
+      "--partition is Slurm's: with --cluster, pick nodes with --group or --nodes",
+      "e.g. --cluster NAME --group worker-group-1, or --nodes i-0123456789abcdef0,i-0fedcba9876543210",
+    );
   const [hpiam = NODE_HPIAM] = options.hpiam === undefined ? [] : hpiamCommand(options, ctx);
   // The path goes into the command line a shell runs on each node: plain characters only.
   if (!/^\/[\w./-]+$/.test(hpiam))
-    throw new UsageError(`--hpiam: "${hpiam}" has characters a shell would read; give a plain path`);
+    throw new UsageError(
+      `--hpiam: "${printable(hpiam)}" has characters a shell would read; give a plain path`,
+      "Letters, digits and . _ - / only, like /fsx/tools/hpiam.",
+    );
   return createSsmEngine(ctx, {
     cluster: options.cluster,
     hpiam,
@@ -196,7 +206,10 @@ export function timeoutOf(options: Pick<FleetOptions, "timeout">): number {
   if (options.timeout === undefined) return DEFAULT_TIMEOUT_S * 1000;
   const seconds = Number(options.timeout);
   if (!/^\d+$/.test(options.timeout) || seconds < 1 || seconds > 3600)
-    throw new UsageError(`--timeout: "${options.timeout}" is not a number of seconds from 1 to 3600`);
+    throw new UsageError(
+      `--timeout: "${printable(options.timeout)}" is not a number of seconds from 1 to 3600`,
+      "Give whole seconds, like --timeout 120.",
+    );
   return seconds * 1000;
 }
 

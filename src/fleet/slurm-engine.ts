@@ -74,7 +74,9 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
         );
       let nodes = parseNodes(table.stdout);
       const partitions = nodePartitions(table.stdout);
-      const reservedBy = nodes.some((node) => isReserved(node.state)) ? await reservations() : new Map();
+      const reservedBy = nodes.some((node) => isReserved(node.state))
+        ? await reservations()
+        : new Map<string, string>();
       for (const node of nodes) {
         const reservation = reservedBy.get(node.name);
         places.set(node.name, {
