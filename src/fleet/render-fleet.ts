@@ -22,7 +22,7 @@ export function mark(verdict: string, style: Style): string {
 }
 
 /** A cell's widest: one node's 450-character reason must not pad every row (the JSON has it whole). */
-export const CELL_WIDTH = 72;
+export const CELL_WIDTH = 100;
 
 /** A cell cut to `width` characters, its end shown as `…`. */
 export function cut(text: string, width = CELL_WIDTH): string {

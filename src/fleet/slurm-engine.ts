@@ -5,7 +5,6 @@ import type { FleetEngine, FleetNode, NodeAnswer, NodeSelection, RunRequest } fr
 import { shellWord } from "../shell/model/shell-words";
 import { countFinished, firstLine, judgeStep } from "./model/labelled-output";
 import {
-  isReserved,
   nodePartitions,
   type NodePlace,
   parseNodes,
@@ -61,7 +60,12 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
     asRoot: ctx.user.uid === 0,
 
     async listNodes(selection: NodeSelection): Promise<FleetNode[]> {
-      const [srun, table] = await Promise.all([ctx.exec.which("srun"), scontrol(["show", "node", "-o"])]);
+      // A node of an active reservation starts work only in it: one srun step with it in would fail for all.
+      const [srun, table, reservedBy] = await Promise.all([
+        ctx.exec.which("srun"),
+        scontrol(["show", "node", "-o"]),
+        reservations(),
+      ]);
       if (!srun)
         throw new CannotRunError(
           "srun is not on PATH: hpiam fleet runs on a node of a Slurm cluster (head or login node)",
@@ -74,9 +78,6 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
         );
       let nodes = parseNodes(table.stdout);
       const partitions = nodePartitions(table.stdout);
-      const reservedBy = nodes.some((node) => isReserved(node.state))
-        ? await reservations()
-        : new Map<string, string>();
       for (const node of nodes) {
         const reservation = reservedBy.get(node.name);
         places.set(node.name, {

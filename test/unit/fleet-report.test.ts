@@ -172,7 +172,7 @@ describe("fleet reads each node's document through the contract", () => {
     expect(report.summary).toMatchObject({ status: "unhealthy", healthy: 1, unavailable: 1 });
     expect(fleetExitCode(report)).toBe(1);
     expect(renderFleet(report, style)).toMatch(
-      /^– b +bad-document +— +its diagnose document does not read as this hpiam's: summary\.status: ex…$/m,
+      /^– b +bad-document +— +its diagnose document does not read as this hpiam's: summary\.status: expected one of healthy, unhea…$/m,
     );
   });
 

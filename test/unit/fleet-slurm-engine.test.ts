@@ -149,9 +149,12 @@ describe("fleet over Slurm: srun steps", () => {
         ? // n1 hangs; n2 stopped with its error document and exit 2; srun is killed at the deadline.
           done(
             printed(1, stopped),
-            ["1: hpiam: cannot write the lock", "srun: error: n2: task 1: Exited with exit code 2"].join(
-              "\n",
-            ),
+            [
+              "1: hpiam: cannot write the lock",
+              "srun: error: n2: task 1: Exited with exit code 2",
+              "0: slurmstepd-n1: error: *** STEP 6.0 ON n1 CANCELLED AT 2026-12-06T04:51:02 ***",
+              "srun: error: n1: task 0: Killed",
+            ].join("\n"),
             true,
           )
         : done(

@@ -129,8 +129,11 @@ export function judgeStep(
     const own = stderr === undefined ? {} : { stderr };
     const parsed = parseDocument(out.get(rank));
     if ("document" in parsed) return { name, document: parsed.document, ...own };
-    const ending = endings.get(rank);
-    const said = firstLine(stderr);
+    // At the deadline Slurm cancels the tasks still running ("*** STEP 6.0 ON n1 CANCELLED …", "Killed"):
+    // only a task that exited by itself ended on its own.
+    const ended = endings.get(rank);
+    const ending = step.timedOut && !/Exited with exit code/.test(ended ?? "") ? undefined : ended;
+    const said = firstLine(stderr?.replace(/^slurmstepd\S*: error: \*\*\* .*\*\*\*$/gm, ""));
     const silent = !out.has(rank) && stderr === undefined && ending === undefined;
     if (step.timedOut && ending === undefined)
       return { name, unavailable: "no-answer", reason: said ? `${late}; stderr: ${said}` : late, ...own };

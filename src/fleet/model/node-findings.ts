@@ -61,10 +61,12 @@ function diagnoseVerdict(
   failing: readonly CheckId[],
   problem: CallerIdentityProblem | null,
 ): NodeFinding["verdict"] {
-  if (summary === "healthy" || summary === "unknown") return summary;
+  if (summary === "healthy") return summary;
+  // STS's answer first, as whoami tells it: no credentials is no-credentials even where no other check decided.
   if (problem === "broken-chain") return "broken";
-  if (failing.includes("credential-source")) return "overridden";
-  return problem === "no-credentials" ? "no-credentials" : "unhealthy";
+  if (problem === "no-credentials") return "no-credentials";
+  if (summary === "unknown") return summary;
+  return failing.includes("credential-source") ? "overridden" : "unhealthy";
 }
 
 function sourceOf(source: SourceDocument | null): Pick<NodeFinding, "source" | "accessKeyId"> {

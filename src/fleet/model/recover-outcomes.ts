@@ -37,7 +37,8 @@ export function recoveryOf(answer: NodeAnswer): NodeRecovery {
     reason,
     verified: result === "recovered" && verification?.status === "healthy",
     healthy: false,
-    awsDirs: users.map((user) => user.awsDir.path),
+    // A home with no ~/.aws (every user's home is listed with --all-users) is no home two nodes share.
+    awsDirs: users.filter((user) => user.awsDir.kind !== "absent").map((user) => user.awsDir.path),
   };
 }
 

@@ -51,14 +51,6 @@ export function judgeState(state: string, reason?: string): Omit<FleetNode, "nam
   return { state, unavailable: "down", reason: `Slurm says ${state}${why}` };
 }
 
-/** Whether Slurm says the node is in an active reservation (a maintenance window, a team's nodes). */
-export const isReserved = (state: string | undefined): boolean =>
-  (state ?? "")
-    .toUpperCase()
-    .split("+")
-    .slice(1)
-    .some((flag) => flag === "RESERVED" || flag.startsWith("MAINT"));
-
 export interface Reservation {
   name: string;
   /** Its nodes, a Slurm host list. */
