@@ -229,15 +229,15 @@ describe("hpiam fleet --cluster judges every user on each node (root there)", ()
       expect(report.nodes[2]?.finding?.verdict, command).toBe("unknown");
       expect(report.nodes[2]?.reason, command).toMatch(/getent passwd failed/);
     }
-    const plan = await fleet(["recover", "--dry-run", "--json"]);
+    const plan = await fleet(["recover", "--nodes", ids.join(","), "--dry-run", "--json"]);
     const planned = JSON.parse(plan.stdout) as {
       nodes: Array<{ name: string; status: string; reason: string }>;
     };
     expect(planned.nodes.map((n) => n.status)).toEqual(["planned", "nothing-to-do", "error"]);
     expect(planned.nodes[2]?.reason).toMatch(
-      /^hpiam recover stopped there \(user-database\): getent passwd failed/,
+      /^hpiam recover stopped there \(user-database\): cannot read the user database: getent passwd failed/,
     );
-    const table = await fleet(["recover", "--dry-run"]);
+    const table = await fleet(["recover", "--nodes", ids.join(","), "--dry-run"]);
     expect(table.stdout).toMatch(
       new RegExp(`${ids[2]} +error +hpiam recover stopped there \\(user-database\\)`),
     );
