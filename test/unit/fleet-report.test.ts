@@ -237,6 +237,39 @@ describe("fleet reads each node's document through the contract", () => {
     ]);
   });
 
+  it("cuts a long reason in the table so it pads no other row; the JSON keeps it whole", async () => {
+    const long = `srun: ${"x".repeat(450)}`;
+    const nodes: FleetNode[] = [{ name: "a" }, { name: "b", unavailable: "down", reason: long }];
+    const report = await fleetSurvey("whoami", {}, fakeContext(), scriptedEngine(nodes, { a: healthy }));
+    expect(report.nodes[1]?.reason).toBe(long);
+    const rows = renderFleet(report, style).split("\n\n")[0]?.split("\n") ?? [];
+    expect(rows[2]).toMatch(/^– b +down +— +srun: x+…$/);
+    for (const row of rows) expect(row.length).toBeLessThan(200);
+  });
+
+  it("shows why a broken node is broken in the table, not only in the JSON", async () => {
+    const broken = diagnoseDocument(HEALTHY_WHOAMI);
+    broken.summary = { ...broken.summary, status: "unhealthy", pass: 1, fail: 1 };
+    broken.checks[0] = {
+      id: "caller-identity",
+      title: "Caller identity (STS)",
+      status: "fail",
+      message: "botocore stops: the config profile (ops) could not be found",
+      remediation: "hpiam diagnose",
+      details: { problem: "broken-chain", error: "profile-not-found", region: "us-west-2" },
+    };
+    const report = await fleetSurvey(
+      "diagnose",
+      {},
+      fakeContext(),
+      scriptedEngine([{ name: "a" }], { a: broken }),
+    );
+    expect(report.nodes[0]?.finding?.verdict).toBe("broken");
+    expect(renderFleet(report, style)).toMatch(
+      /^✖ a +broken +— +the instance metadata service — botocore stops: the config profile \(ops\) could not be found +caller-identity$/m,
+    );
+  });
+
   it("escapes what a node printed before it reaches the terminal", async () => {
     const identity = HEALTHY_WHOAMI.identity && {
       ...HEALTHY_WHOAMI.identity,
