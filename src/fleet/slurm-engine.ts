@@ -76,13 +76,21 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
           `scontrol show node failed: ${firstLine(table.stderr)}`,
           "Is slurmctld up? Try: scontrol ping",
         );
-      let nodes = parseNodes(table.stdout);
+      const ownJob = await callerJob();
+      // A node the caller's own job fills (salloc, a health-check job) is asked in a step of that job.
+      let nodes = parseNodes(table.stdout).map((node) =>
+        ownJob?.nodes.includes(node.name) && node.unavailable === "busy"
+          ? { name: node.name, state: node.state }
+          : node,
+      );
       const partitions = nodePartitions(table.stdout);
       for (const node of nodes) {
         const reservation = reservedBy.get(node.name);
+        const job = ownJob?.nodes.includes(node.name) && !node.unavailable ? ownJob.id : undefined;
         places.set(node.name, {
           partitions: partitions.get(node.name) ?? [],
           ...(reservation ? { reservation } : {}),
+          ...(job ? { job } : {}),
         });
       }
       partition = selection.partition;
@@ -198,6 +206,15 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
     );
   }
 
+  /** The job hpiam runs inside (SLURM_JOB_ID) and its nodes, if any. */
+  async function callerJob(): Promise<{ id: string; nodes: string[] } | undefined> {
+    const id = ctx.env.SLURM_JOB_ID ?? ctx.env.SLURM_JOBID;
+    const list = ctx.env.SLURM_JOB_NODELIST ?? ctx.env.SLURM_NODELIST;
+    if (!id || !/^\d+$/.test(id) || !list) return undefined;
+    const expanded = await hostnames(list);
+    return "names" in expanded ? { id, nodes: expanded.names } : undefined;
+  }
+
   /** Each reserved node's active reservation: srun starts work there only with --reservation. */
   async function reservations(): Promise<Map<string, string>> {
     const answer = await scontrol(["show", "reservation", "-o"]);
@@ -219,7 +236,7 @@ const MAX_RANGE = 65_536;
  * the group's partition and reservation, in an allocation of its own (the caller's job variables unset).
  */
 export function srunArgv(
-  group: Pick<RunGroup, "partition" | "reservation" | "nodes">,
+  group: Pick<RunGroup, "partition" | "reservation" | "job" | "nodes">,
   hpiam: readonly string[],
   args: readonly string[],
   timeoutMs: number,
@@ -229,6 +246,8 @@ export function srunArgv(
   return [
     ...(unset.length ? ["env", ...unset.flatMap((name) => ["-u", name])] : []),
     "srun",
+    // In the caller's own job: a step beside what runs there (--overlap), no allocation of its own to wait for.
+    ...(group.job ? [`--jobid=${group.job}`, "--overlap"] : []),
     ...(group.partition ? [`--partition=${group.partition}`] : []),
     ...(group.reservation ? [`--reservation=${group.reservation}`] : []),
     `--nodelist=${nodes.join(",")}`,
@@ -240,7 +259,7 @@ export function srunArgv(
     "--kill-on-bad-exit=0",
     "--label",
     `--export=${TASK_EXPORT}`,
-    `--immediate=${Math.min(IMMEDIATE_S, Math.ceil(timeoutMs / 1000))}`,
+    ...(group.job ? [] : [`--immediate=${Math.min(IMMEDIATE_S, Math.ceil(timeoutMs / 1000))}`]),
     `--time=${Math.ceil(timeoutMs / 60_000) + 1}`,
     "--job-name=hpiam-fleet",
     "--chdir=/",

@@ -323,7 +323,7 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     }
   });
 
-  it("run from inside a Slurm job (salloc), asks the nodes in an allocation of its own", async () => {
+  it("run from inside a Slurm job (salloc): the other nodes in an allocation of its own, the job's own node in a step of it", async () => {
     const result = await execa(
       "salloc",
       [
@@ -336,8 +336,9 @@ describe("hpiam fleet on a real Slurm cluster", () => {
         "fleet",
         "whoami",
         "--nodes",
-        "n1,n2",
+        "n1,n2,n4",
         "--json",
+        "--verbose",
       ],
       { env: { ...fleet.cluster.env, NO_COLOR: "1" }, extendEnv: false, reject: false },
     );
@@ -346,7 +347,9 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     expect(report.nodes.map((node) => [node.name, node.status])).toEqual([
       ["n1", "answered"],
       ["n2", "answered"],
+      ["n4", "answered"],
     ]);
+    expect(result.stderr).toMatch(/srun step: env -u .* srun --jobid=\d+ --overlap --nodelist=n4 /);
     await waitFor(async () => (await nodeState("n4")) === "idle", 60_000, "n4 idle again");
   });
 

@@ -39,7 +39,11 @@ const nodelistOf = (argv: readonly string[]) =>
  * A Slurm cluster of four nodes behind a fake executor: scontrol answers from TABLE, each srun step from
  * `step` (its argv and nodes); every argv run is recorded.
  */
-function slurm(step: (argv: readonly string[], nodes: string[]) => RunResult, options: FakeOptions = {}) {
+function slurm(
+  step: (argv: readonly string[], nodes: string[]) => RunResult,
+  options: FakeOptions = {},
+  table = TABLE,
+) {
   const ran: string[][] = [];
   const ctx = fakeContext({
     uid: 0,
@@ -49,7 +53,7 @@ function slurm(step: (argv: readonly string[], nodes: string[]) => RunResult, op
       run: async (argv) => {
         ran.push([...argv]);
         const line = argv.join(" ");
-        if (line === "scontrol show node -o") return done(TABLE);
+        if (line === "scontrol show node -o") return done(table);
         if (line === "scontrol show reservation -o")
           return done(
             "ReservationName=maint StartTime=2026-12-06T04:00:00 EndTime=2026-12-06T08:00:00 Nodes=n4 NodeCnt=1 Flags=MAINT,SPEC_NODES State=ACTIVE",
@@ -111,28 +115,42 @@ describe("fleet over Slurm: srun steps", () => {
     ]);
   });
 
-  it("inside a Slurm job, starts an allocation of its own: the job's variables are unset for srun, SLURM_CONF kept", async () => {
+  it("inside a Slurm job: an allocation of its own (the job's variables unset, SLURM_CONF kept); the job's own node in a step of that job", async () => {
     const env = {
       SLURM_JOB_ID: "42",
       SLURM_JOBID: "42",
-      SLURM_NODELIST: "n1",
+      SLURM_JOB_NODELIST: "n3",
       SLURM_CONF: "/etc/slurm/slurm.conf",
     };
+    const table = "NodeName=n1 State=IDLE Partitions=dev\nNodeName=n3 State=ALLOCATED Partitions=batch";
     const { ctx, ran, engine } = slurm(
       (_argv, nodes) => done(nodes.map((_, rank) => printed(rank, HEALTHY_DIAGNOSE)).join("\n")),
       { env },
+      table,
     );
-    await fleetSurvey("whoami", { nodes: "n1" }, ctx, engine);
-    const argv = steps(ran)[0] ?? [];
-    expect(argv.slice(0, argv.indexOf("srun") + 1)).toEqual([
+    const report = await fleetSurvey("whoami", { nodes: "n1,n3" }, ctx, engine);
+    expect(report.nodes.map((node) => [node.name, node.status])).toEqual([
+      ["n1", "answered"],
+      ["n3", "answered"],
+    ]);
+    const [fresh, own] = steps(ran);
+    expect(fresh?.slice(0, (fresh?.indexOf("srun") ?? 0) + 3)).toEqual([
       "env",
       "-u",
       "SLURM_JOBID",
       "-u",
       "SLURM_JOB_ID",
       "-u",
-      "SLURM_NODELIST",
+      "SLURM_JOB_NODELIST",
       "srun",
+      "--partition=dev",
+      "--nodelist=n1",
+    ]);
+    expect(own?.slice(own.indexOf("srun"), own.indexOf("srun") + 4)).toEqual([
+      "srun",
+      "--jobid=42",
+      "--overlap",
+      "--nodelist=n3",
     ]);
   });
 

@@ -71,28 +71,34 @@ export function parseReservations(text: string): Reservation[] {
 export interface NodePlace {
   partitions: readonly string[];
   reservation?: string;
+  /** The caller's own job holds the node (hpiam fleet run inside it): asked in a step of that job. */
+  job?: string;
 }
 
 /** One srun step: nodes of one partition (and one reservation), so that no node's place fails another's. */
 export interface RunGroup {
-  /** Undefined: the node is in no partition (srun will say why it cannot run there). */
+  /** Undefined: the node is in no partition (srun will say why it cannot run there), or a step of `job`. */
   partition?: string;
   reservation?: string;
+  job?: string;
   nodes: string[];
 }
 
 /**
  * The nodes split into srun steps. One step needs one partition holding all its nodes, and a reserved node
  * starts work only in its reservation: the caller's --partition when given, else the partition that holds the
- * most nodes left, until every node has one. Nodes keep their order within a step.
+ * most nodes left, until every node has one. Nodes the caller's own job holds are one step of that job. Nodes
+ * keep their order within a step.
  */
 export function runGroups(
   nodes: readonly string[],
   placeOf: (name: string) => NodePlace | undefined,
   partition?: string,
 ): RunGroup[] {
+  const own = nodes.filter((name) => placeOf(name)?.job !== undefined);
+  const job = own.length ? placeOf(own[0] ?? "")?.job : undefined;
   const byReservation = new Map<string, string[]>();
-  for (const name of nodes) {
+  for (const name of nodes.filter((n) => !own.includes(n))) {
     const key = placeOf(name)?.reservation ?? "";
     byReservation.set(key, [...(byReservation.get(key) ?? []), name]);
   }
@@ -121,5 +127,5 @@ export function runGroups(
       left = left.filter((name) => !inBest(name));
     }
   }
-  return groups;
+  return job ? [...groups, { job, nodes: own }] : groups;
 }
