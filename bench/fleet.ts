@@ -8,7 +8,7 @@ import { groupByCause } from "../src/fleet/model/group-nodes";
 import { TASK_EXPORT } from "../src/fleet/slurm-engine";
 import { renderFleet } from "../src/fleet/render-fleet";
 import { createStyle } from "../src/output/style";
-import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI } from "../test/support/fleet-documents";
+import { HEALTHY_DIAGNOSE, OVERRIDDEN_DIAGNOSE } from "../test/support/fleet-documents";
 import type { SimulatedNode } from "../test/support/simulated-node";
 import { startSlurmCluster, type SlurmCluster } from "../test/support/slurm-cluster";
 import { median } from "./measure";
@@ -61,13 +61,13 @@ export function fleetSubjects(hpiam: string[], node: SimulatedNode, cluster: Slu
 export function renderLargeReport(runs: number): number {
   const answers = Array.from({ length: 2000 }, (_, i) => ({
     name: `worker-${i + 1}`,
-    document: JSON.parse(JSON.stringify(i % 50 === 3 ? OVERRIDDEN_WHOAMI : HEALTHY_WHOAMI)) as unknown,
+    document: JSON.parse(JSON.stringify(i % 50 === 3 ? OVERRIDDEN_DIAGNOSE : HEALTHY_DIAGNOSE)) as unknown,
   }));
   const style = createStyle({ color: false, env: {}, isTTY: false });
   const times: number[] = [];
   for (let round = 0; round < runs; round++) {
     const started = process.hrtime.bigint();
-    const nodes = answers.map((answer) => toNodeReport("whoami", answer.name, "IDLE", answer));
+    const nodes = answers.map((answer) => toNodeReport(answer.name, "IDLE", answer));
     const report: FleetReport = {
       schemaVersion: 1,
       command: "whoami",

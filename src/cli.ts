@@ -167,7 +167,7 @@ export async function runCli(
     .description("print an IAM policy a HyperPod cluster needs as ready-to-apply JSON (hpiam policy --list)")
     .argument(
       "[name]",
-      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, node-metrics, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
+      "execution-trust, execution-role, node-trust, node-role, ssm-trust, ssm-server, ssm-client, fleet-admin, node-metrics, eks-cluster-trust, eks-node-trust, fsx, s3-scoped",
     )
     .option("--list", "list the policies and the flags each one takes")
     .option("--attach", "print only the managed policies to attach to the role, one ARN a line")
@@ -293,7 +293,7 @@ function registerFleet(program: Command, act: Act, io: Io): void {
     ["whoami", "every node's identity and where it comes from"],
     ["diagnose", "every node's diagnose checks (exit 1 when a node is not healthy or did not answer)"],
   ] as const) {
-    withFleetOptions(withCommonOptions(fleet.command(name), FLEET_PROFILE))
+    withFleetOptions(withCommonOptions(fleet.command(name), FLEET_PROFILE), "default: every node")
       .description(what)
       .action(
         act(async (options: CommonOptions & FleetOptions, ctx) => {
@@ -308,7 +308,7 @@ function registerFleet(program: Command, act: Act, io: Io): void {
       );
   }
 
-  withFleetOptions(withCommonOptions(fleet.command("recover"), FLEET_PROFILE))
+  withFleetOptions(withCommonOptions(fleet.command("recover"), FLEET_PROFILE), "required")
     .description(
       "recover on every node named, then reboot the verified ones (scontrol reboot ASAP; BatchRebootClusterNodes with --cluster)",
     )
@@ -318,24 +318,32 @@ function registerFleet(program: Command, act: Act, io: Io): void {
       act(async (options: CommonOptions & FleetRecoverOptions, ctx, { style }) => {
         const { fleetRecover, fleetRecoverExitCode } = await import("./fleet/fleet-recover");
         const { renderFleetRecover } = await import("./fleet/render-fleet-recover");
+        // The plan is what this run will do (no --dry-run label); a "no" is one line, the plan not shown twice.
         const confirm = async (plan: FleetRecoverReport) => {
-          io.stderr(`hpiam fleet recover will:\n\n${renderFleetRecover(plan, style)}\n`);
+          io.stderr(
+            `hpiam fleet recover will:\n\n${renderFleetRecover({ ...plan, dryRun: false }, style)}\n`,
+          );
           return ctx.prompt.confirm("Recover these nodes and reboot them once verified?", false);
         };
         return {
           result: await fleetRecover(options, ctx, { confirm }),
-          render: renderFleetRecover,
+          render: (report: FleetRecoverReport) =>
+            renderFleetRecover(
+              report.summary.status === "refused" ? { ...report, nodes: [], sharedHomes: [] } : report,
+              style,
+            ),
           exitCode: fleetRecoverExitCode,
         };
       }),
     );
 }
 
-function withFleetOptions(command: Command): Command {
+/** `nodes`: what --nodes is without it ("default: every node"), or that the command needs it ("required"). */
+function withFleetOptions(command: Command, nodes: "default: every node" | "required"): Command {
   return command
     .option(
       "--nodes <list>",
-      "these nodes (Slurm host list, e.g. worker-[1-64]; with --cluster, instance ids); default: every node",
+      `these nodes (Slurm host list, e.g. worker-[1-64]; with --cluster, instance ids); ${nodes}`,
     )
     .option("--partition <name>", "the nodes of this Slurm partition")
     .option("--cluster <name|arn>", "from outside the cluster: its nodes over SSM sessions")

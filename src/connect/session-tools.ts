@@ -26,5 +26,8 @@ export function validateClusterFlags(cluster: string | undefined, group: string 
       "Give a name like ml-cluster or an ARN like arn:aws:sagemaker:us-west-2:123456789012:cluster/aa11bbbbb222.",
     );
   if (group !== undefined && !NAME.test(group))
-    throw new UsageError(`--group: "${group}" is not an instance group name`);
+    throw new UsageError(
+      `--group: "${group}" is not an instance group name`,
+      "Give a name as DescribeCluster lists it, like worker-group-1.",
+    );
 }

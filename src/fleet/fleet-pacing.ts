@@ -15,9 +15,15 @@ export interface PacingOptions {
 export function pacingOf(options: PacingOptions): Pacing {
   const rate = options.rate === undefined ? DEFAULT_RATE : Number(options.rate);
   if (!/^\d+(\.\d+)?$/.test(options.rate ?? "3") || !(rate >= 0.1 && rate <= 50))
-    throw new UsageError(`--rate: "${options.rate}" is not a number of sessions a second from 0.1 to 50`);
+    throw new UsageError(
+      `--rate: "${options.rate}" is not a number of sessions a second from 0.1 to 50`,
+      `StartSession allows about ${DEFAULT_RATE} a second per account: e.g. --rate 2.`,
+    );
   const concurrency = options.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(options.concurrency);
   if (!/^\d+$/.test(options.concurrency ?? "1") || concurrency < 1 || concurrency > 500)
-    throw new UsageError(`--concurrency: "${options.concurrency}" is not a whole number from 1 to 500`);
+    throw new UsageError(
+      `--concurrency: "${options.concurrency}" is not a whole number from 1 to 500`,
+      `e.g. --concurrency ${DEFAULT_CONCURRENCY}.`,
+    );
   return { rate, concurrency };
 }

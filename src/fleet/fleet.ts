@@ -1,11 +1,11 @@
 import type { Context } from "../context";
 import { ExitCode, UsageError } from "../errors";
+import { printable } from "../output/printable";
 import type { FleetEngine, NodeAnswer, NodeSelection } from "./model/engine";
 import { type FleetGroup, type FleetNodeReport, groupByCause } from "./model/group-nodes";
 import { decodeDiagnose } from "../contract/diagnose";
-import { decodeWhoami } from "../contract/whoami";
-import { type NodeUnreadable, readAnswer } from "./model/node-documents";
-import { diagnoseFinding, type NodeFinding, whoamiFinding } from "./model/node-findings";
+import { readAnswer } from "./model/node-documents";
+import { diagnoseFinding } from "./model/node-findings";
 import { createSlurmEngine } from "./slurm-engine";
 import { createSsmEngine } from "./ssm-engine";
 import { validateClusterFlags } from "../connect/session-tools";
@@ -45,6 +45,23 @@ export const DEFAULT_TIMEOUT_S = 60;
 /** Where README recommends installing the single executable: the shared filesystem every node mounts. */
 export const NODE_HPIAM = "/fsx/tools/hpiam";
 
+/**
+ * What fleet whoami asks each node: diagnose's checks of the identity and of every user's keys. A node is what
+ * every user's jobs there sign as, not root's identity alone (hpiam whoami judges only its caller's chain);
+ * recover --all-users moves any user's keys, and whoami, diagnose and recover agree node by node.
+ */
+export const WHOAMI_CHECKS = ["caller-identity", "credential-source", "other-users"];
+
+/** hpiam's arguments on each node for fleet whoami or diagnose. */
+export function surveyArgs(
+  command: "whoami" | "diagnose",
+  engine: Pick<FleetEngine, "name" | "asRoot">,
+  options: Pick<FleetOptions, "region" | "profile">,
+): string[] {
+  const checks = command === "whoami" ? ["--checks", WHOAMI_CHECKS.join(",")] : [];
+  return ["diagnose", "--json", ...checks, ...nodeFlags(engine, options, "diagnose")];
+}
+
 /** `hpiam fleet whoami|diagnose`: the command on every node selected, one report grouped by cause. */
 export async function fleetSurvey(
   command: "whoami" | "diagnose",
@@ -53,13 +70,13 @@ export async function fleetSurvey(
   engine: FleetEngine = engineFor(options, ctx),
 ): Promise<FleetReport> {
   const timeoutMs = timeoutOf(options);
-  const args = [command, "--json", ...nodeFlags(engine, options)];
+  const args = surveyArgs(command, engine, options);
   const selected = await engine.listNodes(options);
   const askable = selected.filter((node) => !node.unavailable).map((node) => node.name);
   const answers = await runWithProgress(engine, askable, args, timeoutMs, ctx);
   const nodes = selected.map((node): FleetNodeReport => {
     const answer = answers.get(node.name);
-    return toNodeReport(command, node.name, node.state ?? null, answer ?? node);
+    return toNodeReport(node.name, node.state ?? null, answer ?? node);
   });
   const groups = await compressGroups(engine, groupByCause(nodes));
   return {
@@ -78,26 +95,13 @@ export function fleetExitCode(report: { summary: { status: string } }): ExitCode
   return report.summary.status === "not-asked" ? ExitCode.cannotRun : ExitCode.problems;
 }
 
-/** A node's line: its document read through the contract, or why there is none to read (with that why). */
-export function toNodeReport(
-  command: "whoami" | "diagnose",
-  name: string,
-  state: string | null,
-  answer: NodeAnswer,
-): FleetNodeReport {
+/** A node's line: its diagnose document read through the contract, or why there is none to read (with that why). */
+export function toNodeReport(name: string, state: string | null, answer: NodeAnswer): FleetNodeReport {
   const document = answer.document ?? null;
-  const finding = findingOf(command, answer);
-  if ("status" in finding) return { name, ...finding, state, finding: null, document };
-  return { name, status: "answered", reason: null, state, finding, document };
-}
-
-function findingOf(command: "whoami" | "diagnose", answer: NodeAnswer): NodeFinding | NodeUnreadable {
-  if (command === "whoami") {
-    const read = readAnswer(answer, decodeWhoami, command);
-    return "document" in read ? whoamiFinding(read.document) : read;
-  }
-  const read = readAnswer(answer, decodeDiagnose, command);
-  return "document" in read ? diagnoseFinding(read.document) : read;
+  const read = readAnswer(answer, decodeDiagnose, "diagnose");
+  if (!("document" in read)) return { name, ...read, state, finding: null, document };
+  const finding = diagnoseFinding(read.document);
+  return { name, status: "answered", reason: finding.reason, state, finding, document };
 }
 
 export async function runWithProgress(
@@ -111,6 +115,9 @@ export async function runWithProgress(
   if (nodes.length) show(0);
   const answers = await engine.run({ nodes, args, timeoutMs, onProgress: show });
   ctx.log.progress?.("");
+  // --verbose: what each node said on stderr, as it said it (the engines log the commands they start).
+  for (const answer of answers)
+    if (answer.stderr?.trim()) ctx.log.debug(`${answer.name} stderr:\n${answer.stderr.trimEnd()}`);
   return new Map(answers.map((answer) => [answer.name, answer]));
 }
 
@@ -142,16 +149,25 @@ export function summarize(
 export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
   if (options.cluster === undefined) {
     if (options.group !== undefined || options.rate !== undefined || options.concurrency !== undefined)
-      throw new UsageError("--group, --rate and --concurrency go with --cluster (fleet over SSM)");
+      throw new UsageError(
+        "--group, --rate and --concurrency go with --cluster (fleet over SSM)",
+        "Over SSM: hpiam fleet whoami --cluster NAME --group GROUP; on the cluster, pick nodes with --nodes or --partition.",
+      );
     return createSlurmEngine(ctx, hpiamCommand(options, ctx));
   }
   validateClusterFlags(options.cluster, options.group);
   if (options.partition !== undefined)
-    throw new UsageError("--partition is Slurm's: with --cluster, pick nodes with --group or --nodes");
+    throw new UsageError(
+      "--partition is Slurm's: with --cluster, pick nodes with --group or --nodes",
+      "e.g. --cluster NAME --group worker-group-1, or --nodes i-0123456789abcdef0,i-0fedcba9876543210",
+    );
   const [hpiam = NODE_HPIAM] = options.hpiam === undefined ? [] : hpiamCommand(options, ctx);
   // The path goes into the command line a shell runs on each node: plain characters only.
   if (!/^\/[\w./-]+$/.test(hpiam))
-    throw new UsageError(`--hpiam: "${hpiam}" has characters a shell would read; give a plain path`);
+    throw new UsageError(
+      `--hpiam: "${printable(hpiam)}" has characters a shell would read; give a plain path`,
+      "Letters, digits and . _ - / only, like /fsx/tools/hpiam.",
+    );
   return createSsmEngine(ctx, {
     cluster: options.cluster,
     hpiam,
@@ -163,16 +179,16 @@ export function engineFor(options: FleetOptions, ctx: Context): FleetEngine {
 
 /**
  * What every node is also told. Slurm: the caller's --region and --profile. SSM: those name the admin's own
- * account, not the node's; recover runs as root there and covers every home (root's too, where `aws configure`
- * as root leaves its keys).
+ * account, not the node's. As root there (SSM's sudo -n; Slurm when the caller is root), diagnose and recover
+ * cover every user's home, root's too: what any user's keys do is that node's state.
  */
 export function nodeFlags(
-  engine: Pick<FleetEngine, "name">,
+  engine: Pick<FleetEngine, "name" | "asRoot">,
   options: Pick<FleetOptions, "region" | "profile">,
-  command?: string,
+  command?: "diagnose" | "recover",
 ): string[] {
-  if (engine.name === "slurm") return forwarded(options);
-  return command === "recover" ? ["--all-users"] : [];
+  const allUsers = command !== undefined && engine.asRoot ? ["--all-users"] : [];
+  return [...(engine.name === "slurm" ? forwarded(options) : []), ...allUsers];
 }
 
 /** This hpiam (or --hpiam PATH), as every node starts it. */
@@ -190,7 +206,10 @@ export function timeoutOf(options: Pick<FleetOptions, "timeout">): number {
   if (options.timeout === undefined) return DEFAULT_TIMEOUT_S * 1000;
   const seconds = Number(options.timeout);
   if (!/^\d+$/.test(options.timeout) || seconds < 1 || seconds > 3600)
-    throw new UsageError(`--timeout: "${options.timeout}" is not a number of seconds from 1 to 3600`);
+    throw new UsageError(
+      `--timeout: "${printable(options.timeout)}" is not a number of seconds from 1 to 3600`,
+      "Give whole seconds, like --timeout 120.",
+    );
   return seconds * 1000;
 }
 

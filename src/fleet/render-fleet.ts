@@ -28,15 +28,30 @@ export function mark(verdict: string, style: Style): string {
   return isUnanswered(verdict) ? style.yellow("–") : style.red("✖");
 }
 
+/** A cell's widest: one node's 450-character reason must not pad every row (the JSON has it whole). */
+export const CELL_WIDTH = 100;
+
+/** A cell cut to `width` characters, its end shown as `…`. */
+export function cut(text: string, width = CELL_WIDTH): string {
+  const chars = [...text];
+  return chars.length > width ? `${chars.slice(0, width - 1).join("")}…` : text;
+}
+
+/** Verdicts the key source alone does not explain: the table shows the node's own reason beside it. */
+const EXPLAINED_BY_REASON = new Set(["broken", "unknown", "no-credentials", "unhealthy"]);
+
 function nodeTable(nodes: readonly FleetNodeReport[], style: Style): string {
   const rows = nodes.map((node) => {
     const finding = node.finding;
     const verdict = finding?.verdict ?? node.status;
+    const source = finding ? [finding.source, finding.accessKeyId].filter(Boolean).join(" ") : "";
+    const why = finding && EXPLAINED_BY_REASON.has(verdict) ? (finding.reason ?? "") : "";
+    const said = finding ? [source, why].filter(Boolean).join(" — ") || "—" : (node.reason ?? "—");
     return [
       node.name,
       verdict,
       shortArn(finding?.identity ?? null),
-      finding ? [finding.source, finding.accessKeyId].filter(Boolean).join(" ") || "—" : (node.reason ?? "—"),
+      cut(said),
       [finding?.failing.join(","), finding?.rebootDue && `reboot due since ${finding.rebootDue}`]
         .filter(Boolean)
         .join("  "),

@@ -2,8 +2,16 @@ import type { Context } from "../context";
 import { printable } from "../output/printable";
 import { CannotRunError, UsageError } from "../errors";
 import type { FleetEngine, FleetNode, NodeAnswer, NodeSelection, RunRequest } from "./model/engine";
-import { countFinished, firstLine, parseDocument, splitLabelled } from "./model/labelled-output";
-import { nodePartitions, parseNodes } from "./model/slurm-nodes";
+import { shellWord } from "../shell/model/shell-words";
+import { countFinished, firstLine, judgeStep } from "./model/labelled-output";
+import {
+  nodePartitions,
+  type NodePlace,
+  parseNodes,
+  parseReservations,
+  type RunGroup,
+  runGroups,
+} from "./model/slurm-nodes";
 
 const SCONTROL_TIMEOUT_MS = 15_000;
 /** How long srun may wait for nodes that are finishing a job; past it srun gives up (`--immediate`). */
@@ -15,7 +23,18 @@ const IMMEDIATE_S = 10;
  */
 export const TASK_EXPORT = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/** The fleet engine of a Slurm cluster: scontrol for the nodes, one srun step with one task per node. */
+/**
+ * The caller's own job, as srun reads it from the environment: inside `salloc` or a batch job (a scheduled
+ * health check), srun would start a step of that job on its nodes only. Unset, srun asks for an allocation of
+ * its own, as Slurm documents for a nested srun. SLURM_CONF says which cluster, and stays.
+ */
+export function inheritedJobVariables(env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith("SLURM_") && name !== "SLURM_CONF")
+    .sort();
+}
+
+/** The fleet engine of a Slurm cluster: scontrol for the nodes, one srun step per partition, one task per node. */
 export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): FleetEngine {
   const scontrol = async (args: string[]) => {
     const answer = await ctx.exec.run(["scontrol", ...args], { timeoutMs: SCONTROL_TIMEOUT_MS });
@@ -26,12 +45,27 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
       );
     return answer;
   };
+  const places = new Map<string, NodePlace>();
+  let partition: string | undefined;
+  const unset = inheritedJobVariables(ctx.env);
+  const stepsOf = (request: Omit<RunRequest, "onProgress">) =>
+    runGroups(request.nodes, (name) => places.get(name), partition).map((group) => ({
+      group,
+      argv: srunArgv(group, hpiam, request.args, request.timeoutMs, unset),
+    }));
 
   return {
     name: "slurm",
+    // srun starts each task as its caller.
+    asRoot: ctx.user.uid === 0,
 
     async listNodes(selection: NodeSelection): Promise<FleetNode[]> {
-      const [srun, table] = await Promise.all([ctx.exec.which("srun"), scontrol(["show", "node", "-o"])]);
+      // A node of an active reservation starts work only in it: one srun step with it in would fail for all.
+      const [srun, table, reservedBy] = await Promise.all([
+        ctx.exec.which("srun"),
+        scontrol(["show", "node", "-o"]),
+        reservations(),
+      ]);
       if (!srun)
         throw new CannotRunError(
           "srun is not on PATH: hpiam fleet runs on a node of a Slurm cluster (head or login node)",
@@ -42,14 +76,30 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
           `scontrol show node failed: ${firstLine(table.stderr)}`,
           "Is slurmctld up? Try: scontrol ping",
         );
-      let nodes = parseNodes(table.stdout);
+      const ownJob = await callerJob();
+      // A node the caller's own job fills (salloc, a health-check job) is asked in a step of that job.
+      let nodes = parseNodes(table.stdout).map((node) =>
+        ownJob?.nodes.includes(node.name) && node.unavailable === "busy"
+          ? { name: node.name, state: node.state }
+          : node,
+      );
+      const partitions = nodePartitions(table.stdout);
+      for (const node of nodes) {
+        const reservation = reservedBy.get(node.name);
+        const job = ownJob?.nodes.includes(node.name) && !node.unavailable ? ownJob.id : undefined;
+        places.set(node.name, {
+          partitions: partitions.get(node.name) ?? [],
+          ...(reservation ? { reservation } : {}),
+          ...(job ? { job } : {}),
+        });
+      }
+      partition = selection.partition;
       if (selection.partition !== undefined) {
-        const partitions = nodePartitions(table.stdout);
         nodes = nodes.filter((node) => partitions.get(node.name)?.includes(selection.partition ?? ""));
         if (nodes.length === 0)
           throw new UsageError(
-            `--partition: Slurm has no node in partition "${selection.partition}"`,
-            "See: sinfo -s",
+            `--partition: Slurm has no node in partition "${printable(selection.partition)}"`,
+            "See its partitions: sinfo -s",
           );
       }
       if (selection.nodes === undefined) return nodes;
@@ -71,40 +121,35 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
     async run(request: RunRequest): Promise<NodeAnswer[]> {
       const { nodes, timeoutMs } = request;
       if (nodes.length === 0) return [];
-      let streamed = "";
-      const answer = await ctx.exec.run(this.commandFor(request), {
-        timeoutMs,
-        onStdout: (chunk) => {
-          streamed += chunk;
-          request.onProgress?.(countFinished(streamed), nodes.length);
-        },
-      });
-      const out = splitLabelled(answer.stdout);
-      const err = splitLabelled(answer.stderr);
-      // srun's own lines carry no label: "srun: error: Unable to allocate resources: …".
-      const srunError = answer.stderr.split("\n").find((line) => /^srun: error: /.test(line));
-      return nodes.map((name, rank): NodeAnswer => {
-        const parsed = parseDocument(out.get(rank));
-        if ("document" in parsed) return { name, document: parsed.document };
-        if (answer.timedOut)
-          return { name, unavailable: "no-answer", reason: `did not answer within ${timeoutMs / 1000} s` };
-        if (!out.has(rank) && !err.has(rank) && srunError)
-          return {
-            name,
-            unavailable: "no-answer",
-            reason: srunError.replace(/^srun: error: /, "srun: "),
-            notAsked: true,
-          };
-        const said = firstLine(err.get(rank));
-        return {
-          name,
-          unavailable: "not-hpiam",
-          reason: `hpiam there ${parsed.problem}${said ? `; stderr: ${said}` : ""}`,
-        };
-      });
+      const steps = stepsOf(request);
+      const finished = steps.map(() => 0);
+      const answers = await Promise.all(
+        steps.map(async ({ group, argv }, step) => {
+          ctx.log.debug(`srun step: ${argv.map(shellWord).join(" ")}`);
+          let streamed = "";
+          const answer = await ctx.exec.run(argv, {
+            timeoutMs,
+            onStdout: (chunk) => {
+              streamed += chunk;
+              finished[step] = countFinished(streamed);
+              request.onProgress?.(
+                finished.reduce((a, b) => a + b, 0),
+                nodes.length,
+              );
+            },
+          });
+          return judgeStep(group, answer, timeoutMs);
+        }),
+      );
+      const byName = new Map(answers.flat().map((answer) => [answer.name, answer]));
+      return nodes.map(
+        (name) => byName.get(name) ?? { name, unavailable: "no-answer", reason: "srun ran no task there" },
+      );
     },
 
-    commandFor: (request) => srunArgv(request.nodes, hpiam, request.args, request.timeoutMs),
+    // The report names one command: the step of the most nodes (the first), as run.
+    commandFor: (request) =>
+      stepsOf(request)[0]?.argv ?? srunArgv({ nodes: [] }, hpiam, request.args, request.timeoutMs, unset),
 
     async compress(names) {
       if (names.length < 2) return names.join(",");
@@ -138,8 +183,8 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
     },
   };
 
-  /** Slurm hostlist syntax, expanded by Slurm itself. */
-  async function expand(list: string): Promise<string[]> {
+  /** Slurm hostlist syntax, expanded by Slurm itself; undefined with scontrol's words when it cannot. */
+  async function hostnames(list: string): Promise<{ names: string[] } | { error: string }> {
     const answer = await scontrol(["show", "hostnames", list]);
     const names = answer.stdout
       .split("\n")
@@ -148,31 +193,79 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
     // scontrol exits 0 on a bad list ("Invalid hostlist" on stderr, or `n[1-` taken as the name `n]`).
     const bad = answer.exitCode !== 0 || answer.stderr.trim() !== "" || names.length === 0;
     if (bad || !names.every((name) => /^[A-Za-z0-9][\w.-]*$/.test(name)))
+      return { error: firstLine(answer.stderr.replace(/^scontrol: error: (_\w+: )?/gm, "")) };
+    return { names: [...new Set(names)] };
+  }
+
+  async function expand(list: string): Promise<string[]> {
+    const expanded = await hostnames(list);
+    if ("names" in expanded) return expanded.names;
+    // Slurm's hostlist takes at most 64 Ki names in one bracket range (MAX_RANGE): srun could not take it either.
+    if (/Too many hosts in range/.test(expanded.error))
       throw new UsageError(
-        `--nodes: "${printable(list)}" is not a Slurm host list`,
-        "Give names or a range like worker-[1-8],login-1.",
+        `--nodes: "${printable(list)}" has a range of more than ${MAX_RANGE} names, more than Slurm takes in one range`,
+        "Name the nodes Slurm has (see: sinfo -N), or split the range, e.g. n[1-65536],n[65537-100000].",
       );
-    return [...new Set(names)];
+    throw new UsageError(
+      `--nodes: "${printable(list)}" is not a Slurm host list${expanded.error ? ` (scontrol: ${expanded.error})` : ""}`,
+      "Give names or a range like worker-[1-8],login-1.",
+    );
+  }
+
+  /** The job hpiam runs inside (SLURM_JOB_ID) and its nodes, if any. */
+  async function callerJob(): Promise<{ id: string; nodes: string[] } | undefined> {
+    const id = ctx.env.SLURM_JOB_ID ?? ctx.env.SLURM_JOBID;
+    const list = ctx.env.SLURM_JOB_NODELIST ?? ctx.env.SLURM_NODELIST;
+    if (!id || !/^\d+$/.test(id) || !list) return undefined;
+    const expanded = await hostnames(list);
+    return "names" in expanded ? { id, nodes: expanded.names } : undefined;
+  }
+
+  /** Each reserved node's active reservation: srun starts work there only with --reservation. */
+  async function reservations(): Promise<Map<string, string>> {
+    const answer = await scontrol(["show", "reservation", "-o"]);
+    const held = new Map<string, string>();
+    if (answer.exitCode !== 0) return held;
+    for (const reservation of parseReservations(answer.stdout)) {
+      const expanded = await hostnames(reservation.nodes);
+      if ("names" in expanded) for (const name of expanded.names) held.set(name, reservation.name);
+    }
+    return held;
   }
 }
 
-/** One task per node, in node-table order (block distribution: task i runs on the i-th node). */
+/** Slurm's MAX_RANGE: the names one bracket range of a host list may hold. */
+const MAX_RANGE = 65_536;
+
+/**
+ * One srun step: one task per node, in node-table order (block distribution: task i runs on the i-th node), in
+ * the group's partition and reservation, in an allocation of its own (the caller's job variables unset).
+ */
 export function srunArgv(
-  nodes: readonly string[],
+  group: Pick<RunGroup, "partition" | "reservation" | "job" | "nodes">,
   hpiam: readonly string[],
   args: readonly string[],
   timeoutMs: number,
+  unset: readonly string[] = [],
 ): string[] {
+  const { nodes } = group;
   return [
+    ...(unset.length ? ["env", ...unset.flatMap((name) => ["-u", name])] : []),
     "srun",
+    // In the caller's own job: a step beside what runs there (--overlap), no allocation of its own to wait for.
+    ...(group.job ? [`--jobid=${group.job}`, "--overlap"] : []),
+    ...(group.partition ? [`--partition=${group.partition}`] : []),
+    ...(group.reservation ? [`--reservation=${group.reservation}`] : []),
     `--nodelist=${nodes.join(",")}`,
     `--nodes=${nodes.length}`,
     `--ntasks=${nodes.length}`,
     "--ntasks-per-node=1",
     "--distribution=block",
+    // A node whose hpiam exits 1 (not healthy) must not end the others' (a cluster may set KillOnBadExit=1).
+    "--kill-on-bad-exit=0",
     "--label",
     `--export=${TASK_EXPORT}`,
-    `--immediate=${Math.min(IMMEDIATE_S, Math.ceil(timeoutMs / 1000))}`,
+    ...(group.job ? [] : [`--immediate=${Math.min(IMMEDIATE_S, Math.ceil(timeoutMs / 1000))}`]),
     `--time=${Math.ceil(timeoutMs / 60_000) + 1}`,
     "--job-name=hpiam-fleet",
     "--chdir=/",

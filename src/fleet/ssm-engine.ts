@@ -42,6 +42,7 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
 
   return {
     name: "ssm",
+    asRoot: true,
 
     async listNodes(selection: NodeSelection): Promise<FleetNode[]> {
       const { cluster: described, aws } = await cluster();
@@ -71,6 +72,7 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
       const { clusterId, cluster: described } = await cluster();
       const context = { clusterArn: described.arn, timeoutMs: request.timeoutMs };
       if (request.nodes.length) await requireSessionTools(ctx, this.commandFor(request));
+      ctx.log.debug(`one session per node: ${this.commandFor(request).join(" ")}`);
       return paced(
         request.nodes,
         options.pacing,

@@ -5,14 +5,16 @@ const SQUEUE_TIMEOUT_MS = 10_000;
 
 /**
  * Jobs running on this node, asked of Slurm before a reboot would kill them; undefined off Slurm (no squeue).
- * The node's Slurm name is its short host name (on HyperPod `ip-a-b-c-d`, from its CustomerIpAddress).
+ * The node's Slurm name is its short host name (on HyperPod `ip-a-b-c-d`, from its CustomerIpAddress). The job
+ * hpiam itself runs in (`hpiam fleet`'s srun, `SLURM_JOB_ID`) is not counted: it ends when hpiam does.
  */
 export async function slurmState(ctx: Context): Promise<SlurmState | undefined> {
   if (!(await ctx.exec.which("squeue"))) return undefined;
   const node = await nodeName(ctx);
   if (!node) return { node: "?", error: "this node's Slurm name is unknown (hostname -s failed)" };
   const answer = await ctx.exec
-    .run(["squeue", "-h", "-w", node, "-t", "RUNNING", "-o", "%i"], { timeoutMs: SQUEUE_TIMEOUT_MS })
+    // %A: each job's own id (an array's elements too), as SLURM_JOB_ID names it.
+    .run(["squeue", "-h", "-w", node, "-t", "RUNNING", "-o", "%A"], { timeoutMs: SQUEUE_TIMEOUT_MS })
     .catch((error: Error) => ({ exitCode: -1, stdout: "", stderr: error.message, timedOut: false }));
   if (answer.timedOut) return { node, error: `squeue did not answer within ${SQUEUE_TIMEOUT_MS / 1000} s` };
   if (answer.exitCode !== 0) {
@@ -21,7 +23,12 @@ export async function slurmState(ctx: Context): Promise<SlurmState | undefined> 
       error: `squeue failed: ${answer.stderr.trim().split("\n")[0] || `exit ${answer.exitCode}`}`,
     };
   }
-  return { node, runningJobs: answer.stdout.split("\n").filter((line) => line.trim()).length };
+  const ownJob = ctx.env.SLURM_JOB_ID ?? ctx.env.SLURM_JOBID;
+  const jobs = answer.stdout
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((id) => id && id !== ownJob);
+  return { node, runningJobs: jobs.length };
 }
 
 async function nodeName(ctx: Context): Promise<string | undefined> {

@@ -8,7 +8,13 @@ export function createPrompt(): Prompt {
     async confirm(message, defaultAnswer) {
       if (!interactive) return false;
       const { default: confirm } = await import("@inquirer/confirm");
-      return confirm({ message, default: defaultAnswer }, { output: process.stderr });
+      try {
+        return await confirm({ message, default: defaultAnswer }, { output: process.stderr });
+      } catch (error) {
+        // Ctrl-C (or Ctrl-D) at the question is a "no": nothing changes, and the command says it was refused.
+        if (error instanceof Error && error.name === "ExitPromptError") return false;
+        throw error;
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FleetReport } from "../../src/fleet/fleet";
@@ -7,7 +7,8 @@ import type { FleetRecoverReport } from "../../src/fleet/fleet-recover";
 import { LEAKED_USER } from "../support/aws-world";
 import { stopProcess, waitFor } from "../support/processes";
 import { expectNoSecrets, STACK } from "../support/simulated-node";
-import { useSlurmFleet } from "../support/slurm-fleet";
+import { CLI } from "../support/cli";
+import { configureIn, useSlurmFleet } from "../support/slurm-fleet";
 
 /** A node's line of a fleet table (after its mark). */
 const row = (stdout: string, node: string) =>
@@ -68,10 +69,18 @@ describe("hpiam fleet on a real Slurm cluster", () => {
       ["n2", "answered", "overridden"],
       ["n5", "down", null],
     ]);
+    // The node's own diagnose of its identity and of every user's keys, as it printed it.
     expect(report.nodes[1]?.document).toMatchObject({
       schemaVersion: 1,
-      verdict: { status: "overridden" },
-      identity: { name: LEAKED_USER },
+      summary: { status: "unhealthy" },
+      checks: expect.arrayContaining([
+        expect.objectContaining({
+          id: "caller-identity",
+          details: expect.objectContaining({ name: LEAKED_USER }),
+        }),
+        expect.objectContaining({ id: "credential-source", status: "fail" }),
+        expect.objectContaining({ id: "other-users" }),
+      ]),
     });
     expect(report.groups.map((group) => [group.verdict, group.nodelist])).toEqual([
       ["overridden", "n2"],
@@ -140,7 +149,7 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     expect(row(late.stdout, "n1")).toMatch(/^– n1 +no-answer .* did not answer within 2 s$/);
     const other = await fleet.fleet(["whoami", "--nodes", "n2", "--hpiam", "/bin/echo"]);
     expect(row(other.stdout, "n2")).toMatch(
-      /^– n2 +not-hpiam .* hpiam there printed something that is not JSON: whoami --json$/,
+      /^– n2 +not-hpiam .* hpiam there printed something that is not JSON: diagnose --json --checks caller-identity,/,
     );
     await waitFor(async () => (await nodeState("n1")) === "idle", 20_000, "n1 idle again");
   });
@@ -164,6 +173,38 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     );
     expect(await readdir(sharedAws())).toContain("credentials");
     expect(await fleet.cluster.reboots()).toEqual([]);
+  });
+
+  it("at a terminal, Ctrl-C at the question is a refusal: exit 2, one line, no stack, nothing changed", async () => {
+    // `script` gives hpiam a terminal; its input reaches the prompt as keys.
+    const child = execa(
+      "script",
+      ["-qefc", `'${process.execPath}' '${CLI}' fleet recover --nodes 'n[2-3]'`, "/dev/null"],
+      {
+        env: { ...fleet.cluster.env, NO_COLOR: "1", LANG: "C.UTF-8", TERM: "dumb" },
+        extendEnv: false,
+        reject: false,
+        stdin: "pipe",
+      },
+    );
+    let seen = "";
+    let asked = false;
+    child.stdout?.on("data", (chunk: Buffer) => {
+      seen += chunk.toString("utf8");
+      if (!asked && /Recover these nodes/.test(seen)) {
+        asked = true;
+        child.stdin?.write("\u0003");
+      }
+    });
+    const result = await child;
+    expect(result.exitCode, seen).toBe(2);
+    expect(seen).toMatch(/hpiam fleet recover will:/);
+    expect(seen).not.toContain("(--dry-run)");
+    expect(seen).toMatch(/– refused {2}nothing changed/);
+    expect(seen).not.toMatch(/unexpected|ExitPromptError/);
+    expect(seen).not.toMatch(STACK);
+    expect(seen.match(/planned +would move/g)).toHaveLength(2); // the plan once, not again after the answer
+    expect(await readdir(sharedAws())).toContain("credentials");
   });
 
   it("recover --yes moves the shared home aside once, verifies both nodes and queues their reboot with scontrol", async () => {
@@ -208,6 +249,158 @@ describe("hpiam fleet on a real Slurm cluster", () => {
     const after = await fleet.fleet(["diagnose", "--nodes", "n[1-3]"]);
     expect(after.exitCode, after.stdout).toBe(0);
     expect(after.stdout).toMatch(/^ {2}✔ 3 nodes {2}n\[1-3\] {2}healthy/m);
+  });
+
+  it("every user's keys count: ubuntu's keys on n1 make it not healthy in whoami and diagnose, as recover plans", async () => {
+    await configureIn(fleet.node, fleet.ubuntuHomes.n1 ?? "");
+    try {
+      for (const command of ["whoami", "diagnose"]) {
+        const result = await fleet.fleet([command, "--nodes", "n1,n4", "--json"]);
+        const report = JSON.parse(result.stdout) as FleetReport;
+        expect(report.engine.command, command).toContain("--all-users");
+        const n1 = report.nodes[0];
+        expect(n1?.finding?.verdict, command).toBe("unhealthy");
+        expect(n1?.finding?.identity, command).toMatch(/assumed-role\/.*\/SageMaker$/);
+        expect(n1?.finding?.failing, command).toContain("other-users");
+        expect(n1?.reason, command).toMatch(/^ubuntu: .*\.aws\/credentials/);
+        expect(report.nodes[1]?.finding?.failing ?? [], command).not.toContain("other-users");
+      }
+      const table = await fleet.fleet(["whoami", "--nodes", "n1"]);
+      expect(row(table.stdout, "n1")).toMatch(
+        /^✖ n1 +unhealthy +assumed-role\/.*\/SageMaker +the instance metadata service — ubuntu: .*other-users$/,
+      );
+      const plan = await fleet.fleet(["recover", "--nodes", "n1,n4", "--dry-run", "--json"]);
+      const planned = JSON.parse(plan.stdout) as FleetRecoverReport;
+      expect(planned.nodes.map((node) => [node.name, node.status])).toEqual([
+        ["n1", "planned"],
+        ["n4", "nothing-to-do"],
+      ]);
+      // The srun job hpiam runs in on n1 is not one a reboot would kill.
+      const document = planned.nodes[0]?.document as {
+        reboot: { slurm: unknown };
+        blockers: Array<{ code: string }>;
+      };
+      expect(document.reboot.slurm).toEqual({ node: "n1", runningJobs: 0 });
+      expect(document.blockers.map((blocker) => blocker.code)).not.toContain("slurm-jobs");
+    } finally {
+      await rm(join(fleet.ubuntuHomes.n1 ?? "", ".aws"), { recursive: true, force: true });
+    }
+  });
+
+  it("runs a step per partition: nodes outside the default partition answer; --partition goes to srun", async () => {
+    await fleet.cluster.client(["scontrol", "update", "PartitionName=main", "Nodes=n1,n2,n3,n5"]);
+    await fleet.cluster.client(["scontrol", "create", "PartitionName=side", "Nodes=n4", "State=UP"]);
+    try {
+      const both = await fleet.fleet(["whoami", "--nodes", "n1,n4", "--json"]);
+      const report = JSON.parse(both.stdout) as FleetReport;
+      expect(report.nodes.map((node) => [node.name, node.status])).toEqual([
+        ["n1", "answered"],
+        ["n4", "answered"],
+      ]);
+      const side = await fleet.fleet(["whoami", "--partition", "side", "--json", "--verbose"]);
+      expect((JSON.parse(side.stdout) as FleetReport).engine.command).toContain("--partition=side");
+      expect(side.stderr).toMatch(/^hpiam: srun step: srun --partition=side --nodelist=n4 /m);
+    } finally {
+      await fleet.cluster.client(["scontrol", "delete", "PartitionName=side"]);
+      await fleet.cluster.client(["scontrol", "update", "PartitionName=main", "Nodes=n1,n2,n3,n4,n5"]);
+    }
+  });
+
+  it("a node in a maintenance reservation is asked apart, in its reservation; the others answer", async () => {
+    const created = await fleet.cluster.client([
+      "scontrol",
+      "create",
+      "reservation",
+      "ReservationName=maint",
+      "StartTime=now",
+      "Duration=60",
+      "Nodes=n4",
+      "Users=root",
+      "Flags=MAINT,IGNORE_JOBS",
+    ]);
+    expect(created.exitCode, created.stderr).toBe(0);
+    try {
+      const result = await fleet.fleet(["whoami", "--nodes", "n1,n4", "--json", "--verbose"]);
+      const report = JSON.parse(result.stdout) as FleetReport;
+      expect(report.nodes.map((node) => [node.name, node.status])).toEqual([
+        ["n1", "answered"],
+        ["n4", "answered"],
+      ]);
+      expect(result.stderr).toMatch(/srun step: srun --partition=main --reservation=maint --nodelist=n4 /);
+    } finally {
+      await fleet.cluster.client(["scontrol", "delete", "ReservationName=maint"]);
+    }
+  });
+
+  it("run from inside a Slurm job (salloc): the other nodes in an allocation of its own, the job's own node in a step of it", async () => {
+    const result = await execa(
+      "salloc",
+      [
+        "--nodelist=n4",
+        "-N",
+        "1",
+        "--immediate=20",
+        process.execPath,
+        CLI,
+        "fleet",
+        "whoami",
+        "--nodes",
+        "n1,n2,n4",
+        "--json",
+        "--verbose",
+      ],
+      { env: { ...fleet.cluster.env, NO_COLOR: "1" }, extendEnv: false, reject: false },
+    );
+    const report = JSON.parse(result.stdout) as FleetReport;
+    expect(report.engine.command.slice(0, 3)).toEqual(["env", "-u", expect.stringMatching(/^SLURM_/)]);
+    expect(report.nodes.map((node) => [node.name, node.status])).toEqual([
+      ["n1", "answered"],
+      ["n2", "answered"],
+      ["n4", "answered"],
+    ]);
+    expect(result.stderr).toMatch(/srun step: env -u .* srun --jobid=\d+ --overlap --nodelist=n4 /);
+    await waitFor(async () => (await nodeState("n4")) === "idle", 60_000, "n4 idle again");
+  });
+
+  it("one hanging node does not take the others' answers: each failed node keeps its own reason", async () => {
+    const mixed = join(fleet.cluster.dir, "mixed-hpiam");
+    await writeFile(
+      mixed,
+      [
+        "#!/bin/sh",
+        'case "$(hostname)" in',
+        "  n1) exec sleep 60 ;;",
+        "  n2) echo 'hpiam: out of memory' >&2; exit 3 ;;",
+        `  n3) HOME=relative exec '${process.execPath}' '${CLI}' recover --dry-run --json ;;`,
+        `  *) exec '${process.execPath}' '${CLI}' "$@" ;;`,
+        "esac",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const result = await fleet.fleet(["whoami", "--nodes", "n[1-4]", "--timeout", "8", "--hpiam", mixed]);
+    expect(row(result.stdout, "n1")).toMatch(/^– n1 +no-answer .* did not answer within 8 s$/);
+    expect(row(result.stdout, "n2")).toMatch(
+      /^– n2 +not-hpiam .* hpiam there printed nothing; stderr: hpiam: out of memory$/,
+    );
+    expect(row(result.stdout, "n3")).toMatch(
+      /^– n3 +error .* hpiam diagnose stopped there \(relative-home\): HOME is not an/,
+    );
+    expect(row(result.stdout, "n4")).toMatch(/^✖ n4 +no-credentials/);
+    await waitFor(async () => (await nodeState("n1")) === "idle", 30_000, "n1 idle again");
+  });
+
+  it("finds the document after a TaskProlog's print and a MOTD with braces", async () => {
+    const envFile = join(fleet.cluster.dir, "env-n1");
+    const before = await readFile(envFile, "utf8");
+    await appendFile(envFile, "print Welcome to {hpiamtest} node n1\nprint {\n");
+    try {
+      const result = await fleet.fleet(["whoami", "--nodes", "n1"]);
+      expect(result.exitCode, result.stdout).toBe(0);
+      expect(row(result.stdout, "n1")).toMatch(/^✔ n1 +healthy/);
+    } finally {
+      await writeFile(envFile, before);
+    }
   });
 });
 

@@ -112,7 +112,7 @@ describe("hpiam fleet --cluster over SSM, 20 stand-in nodes", () => {
       "--document-name",
       "AWS-StartNonInteractiveCommand",
       "--parameters",
-      `command=sudo -n ${standIn.hpiam} whoami --json`,
+      `command=sudo -n ${standIn.hpiam} diagnose --json --checks caller-identity,credential-source,other-users --all-users`,
     ]);
     expect(result.stdout + result.stderr).not.toContain(laptop.AWS_SECRET_ACCESS_KEY);
     for (const secret of node.world.secrets) expect(result.stdout + result.stderr).not.toContain(secret);
@@ -157,5 +157,89 @@ describe("hpiam fleet --cluster over SSM, 20 stand-in nodes", () => {
     const result = await fleet(["whoami", "--cluster", "nope"]);
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/^hpiam: there is no HyperPod cluster "nope" in us-west-2/);
+  });
+});
+
+describe("hpiam fleet --cluster judges every user on each node (root there)", () => {
+  let node: SimulatedNode;
+  let laptop: Record<string, string>;
+  let ids: string[];
+  let standIn: SsmStandIn;
+
+  beforeAll(async () => {
+    node = await startSimulatedNode();
+    ids = (await createClusters(node, { "users-cluster": 3 }))["users-cluster"] ?? [];
+    // Node 0: ubuntu ran `aws configure` in its own home; root's chain is the role's. Node 2: its user
+    // database fails (SSSD down). Node 1: nothing wrong.
+    const ubuntuHome = join(node.sandbox.root, "ubuntu-with-keys");
+    await mkdir(join(ubuntuHome, ".aws"), { recursive: true });
+    await writeFile(
+      join(ubuntuHome, ".aws", "credentials"),
+      `[default]\naws_access_key_id = ${node.world.leakedKey.accessKeyId}\naws_secret_access_key = ${node.world.leakedKey.secretAccessKey}\n`,
+    );
+    const bin = (name: string, getent: string) => {
+      const dir = join(node.sandbox.root, "user-bins", name);
+      return mkdir(dir, { recursive: true })
+        .then(() => writeFile(join(dir, "getent"), getent, { mode: 0o755 }))
+        .then(() => `${dir}:${node.env.PATH ?? ""}`);
+    };
+    const passwd = `root:x:0:0:root:${node.sandbox.rootHome}:/bin/bash\nubuntu:x:1000:1000::${ubuntuHome}:/bin/bash\n`;
+    const keysPath = await bin("keys", `#!/bin/sh\nprintf '%s' '${passwd}' | grep "^\${3:-}" || exit 2\n`);
+    const brokenPath = await bin(
+      "broken",
+      "#!/bin/sh\necho 'getent: cannot reach the directory server' >&2\nexit 1\n",
+    );
+    standIn = await createSsmStandIn(node.sandbox.root);
+    await standIn.configure({
+      targets: Object.fromEntries(ids.map((id) => [target("users-cluster", id), "healthy"])),
+      nodeEnv: node.env,
+      overriddenHome: node.sandbox.home,
+      envByTarget: {
+        [target("users-cluster", ids[0] ?? "")]: { PATH: keysPath },
+        [target("users-cluster", ids[2] ?? "")]: { PATH: brokenPath },
+      },
+    });
+    laptop = laptopEnv(node, standIn);
+  });
+  afterAll(async () => {
+    await node?.stop();
+  });
+
+  const fleet = (args: string[]) =>
+    node.hpiam(
+      ["fleet", ...args, "--cluster", "users-cluster", "--hpiam", standIn.hpiam, "--timeout", "20"],
+      laptop,
+    );
+
+  it("whoami and diagnose agree with recover --dry-run node by node; a node's own error document is named", async () => {
+    for (const command of ["whoami", "diagnose"]) {
+      const result = await fleet([command, "--json"]);
+      const report = JSON.parse(result.stdout) as {
+        nodes: Array<{
+          status: string;
+          reason: string | null;
+          finding: { verdict: string; failing: string[] } | null;
+        }>;
+      };
+      expect(report.nodes[0]?.finding?.failing, command).toContain("other-users");
+      expect(report.nodes[0]?.finding?.verdict, command).toBe("unhealthy");
+      expect(report.nodes[0]?.reason, command).toMatch(/^ubuntu: .*ubuntu-with-keys\/\.aws\/credentials/);
+      expect(report.nodes[1]?.finding?.verdict, command).toBe("healthy");
+      // The user database that failed is why node 2 cannot be called healthy.
+      expect(report.nodes[2]?.finding?.verdict, command).toBe("unknown");
+      expect(report.nodes[2]?.reason, command).toMatch(/getent passwd failed/);
+    }
+    const plan = await fleet(["recover", "--nodes", ids.join(","), "--dry-run", "--json"]);
+    const planned = JSON.parse(plan.stdout) as {
+      nodes: Array<{ name: string; status: string; reason: string }>;
+    };
+    expect(planned.nodes.map((n) => n.status)).toEqual(["planned", "nothing-to-do", "error"]);
+    expect(planned.nodes[2]?.reason).toMatch(
+      /^hpiam recover stopped there \(user-database\): cannot read the user database: getent passwd failed/,
+    );
+    const table = await fleet(["recover", "--nodes", ids.join(","), "--dry-run"]);
+    expect(table.stdout).toMatch(
+      new RegExp(`${ids[2]} +error +hpiam recover stopped there \\(user-database\\)`),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { HomeFilesystem, RecoverResult } from "../../src/contract/recover";
+import type { DiagnoseResult } from "../../src/contract/diagnose";
 import type { WhoamiResult } from "../../src/contract/whoami";
 
 const INSTANCE_PROFILE: WhoamiResult["instanceProfile"] = {
@@ -166,4 +167,70 @@ export function recoverDocument(
     blockers: [],
     notes: [],
   };
+}
+
+/**
+ * What fleet whoami asks a node (`diagnose --checks caller-identity,credential-source,other-users`), told as
+ * that whoami document says; `otherUsers` is the other-users check's status and message (skipped when absent).
+ */
+export function diagnoseDocument(
+  whoami: WhoamiResult,
+  otherUsers?: { status: "pass" | "warn" | "fail"; message: string },
+): DiagnoseResult {
+  const overridden = whoami.verdict.status !== "healthy";
+  const identity = whoami.identity ?? HEALTHY_WHOAMI.identity;
+  if (!identity) throw new Error("a whoami document with an identity");
+  const checks: DiagnoseResult["checks"] = [
+    {
+      id: "caller-identity",
+      title: "Caller identity (STS)",
+      status: "pass",
+      message: whoami.identity?.arn ?? "",
+      remediation: null,
+      details: { ...identityDetails(identity), region: "us-west-2" },
+    },
+    {
+      id: "credential-source",
+      title: "Credential source",
+      status: overridden ? "fail" : "pass",
+      message: whoami.verdict.reason ?? "",
+      remediation: overridden ? "hpiam recover" : null,
+      details: whoami.credentialSource ?? {},
+    },
+    {
+      id: "other-users",
+      title: "Other users' AWS credentials",
+      status: otherUsers?.status ?? "skip",
+      message: otherUsers?.message ?? "not asked: `sudo hpiam diagnose --all-users` scans every user's home",
+      remediation: otherUsers && otherUsers.status !== "pass" ? "sudo hpiam recover --all-users" : null,
+      details: {},
+    },
+  ];
+  const count = (status: string) => checks.filter((check) => check.status === status).length;
+  return {
+    schemaVersion: 1,
+    summary: {
+      status: count("fail") ? "unhealthy" : "healthy",
+      pass: count("pass"),
+      warn: count("warn"),
+      fail: count("fail"),
+      skip: count("skip"),
+      error: 0,
+    },
+    checks,
+    node: null,
+  };
+}
+
+export const HEALTHY_DIAGNOSE = diagnoseDocument(HEALTHY_WHOAMI);
+export const OVERRIDDEN_DIAGNOSE = diagnoseDocument(OVERRIDDEN_WHOAMI);
+/** Root's chain is the role's, but ubuntu's ~/.aws holds an IAM user's keys (`aws configure` as ubuntu). */
+export const UBUNTU_KEYS_DIAGNOSE = diagnoseDocument(HEALTHY_WHOAMI, {
+  status: "fail",
+  message: "ubuntu: static keys (AKIA…WXYZ, long-term) in /home/ubuntu/.aws/credentials [default]",
+});
+
+/** The caller-identity check's details leave out what STS did not name (no session of an IAM user). */
+function identityDetails({ sessionName, name, ...rest }: NonNullable<WhoamiResult["identity"]>) {
+  return { ...rest, ...(name === null ? {} : { name }), ...(sessionName === null ? {} : { sessionName }) };
 }

@@ -14,6 +14,7 @@ export function scriptedEngine(
     typeof script === "function" ? script(name, args) : script[name];
   return {
     name: "slurm",
+    asRoot: true,
     listNodes: async () => nodes,
     run: async ({ nodes: names, args, onProgress }) => {
       runs.push([...names, "--", ...args]);

@@ -67,7 +67,9 @@ describe("fleet recover", () => {
     );
     expect(report.summary.status).toBe("planned");
     expect(fleetRecoverExitCode(report)).toBe(0);
-    expect(runs).toEqual([["a", "b", "c", "d", "--", "recover", "--dry-run", "--no-reboot", "--json"]]);
+    expect(runs).toEqual([
+      ["a", "b", "c", "d", "--", "recover", "--dry-run", "--no-reboot", "--json", "--all-users"],
+    ]);
     expect(reboots).toEqual([]);
     expect(report.reboot?.command.at(-1)).toBe("a,b,c");
     expect(report.sharedHomes).toEqual([
@@ -95,7 +97,7 @@ describe("fleet recover", () => {
       cluster(runs, reboots),
     );
     expect(runs.slice(1)).toEqual([
-      ["a", "c", "--", "recover", "--yes", "--no-reboot", "--json"],
+      ["a", "c", "--", "recover", "--yes", "--no-reboot", "--json", "--all-users"],
       ["b", "--", "whoami", "--json"],
     ]);
     expect(report.nodes.map((node) => [node.name, node.status, node.verified])).toEqual([
@@ -126,7 +128,9 @@ describe("fleet recover", () => {
       reboots,
     );
     const report = await fleetRecover({ nodes: "n[1-4]", yes: true }, fakeContext(), {}, engine);
-    expect(runs.slice(1)).toEqual([["n2", "n3", "n4", "--", "recover", "--yes", "--no-reboot", "--json"]]);
+    expect(runs.slice(1)).toEqual([
+      ["n2", "n3", "n4", "--", "recover", "--yes", "--no-reboot", "--json", "--all-users"],
+    ]);
     expect(report.nodes.map((node) => [node.name, node.status, node.verified])).toEqual([
       ["n1", "nothing-to-do", false],
       ["n2", "recovered", true],
@@ -158,8 +162,8 @@ describe("fleet recover", () => {
     );
     const report = await fleetRecover({ nodes: "a,b", yes: true }, fakeContext(), {}, engine);
     expect(runs.slice(1)).toEqual([
-      ["a", "--", "recover", "--yes", "--no-reboot", "--json"],
-      ["b", "--", "recover", "--yes", "--no-reboot", "--json"],
+      ["a", "--", "recover", "--yes", "--no-reboot", "--json", "--all-users"],
+      ["b", "--", "recover", "--yes", "--no-reboot", "--json", "--all-users"],
     ]);
     expect(report.nodes.map((node) => node.verified)).toEqual([true, true]);
   });

@@ -6,10 +6,23 @@ import { renderFleet } from "../../src/fleet/render-fleet";
 import { createStyle } from "../../src/output/style";
 import { fakeContext, failure } from "../support/fake-context";
 import { fakeNode, userKeys } from "../support/fake-node";
-import { HEALTHY_WHOAMI as healthy, OVERRIDDEN_WHOAMI as overridden } from "../support/fleet-documents";
+import {
+  diagnoseDocument,
+  HEALTHY_DIAGNOSE as healthy,
+  HEALTHY_WHOAMI,
+  OVERRIDDEN_DIAGNOSE as overridden,
+} from "../support/fleet-documents";
 import { scriptedEngine } from "../support/fleet-engine";
 
 const style = createStyle({ color: false, env: {}, isTTY: false });
+/** What fleet whoami asks every node, as root there: the identity's checks and every user's keys. */
+const WHOAMI_ARGS = [
+  "diagnose",
+  "--json",
+  "--checks",
+  "caller-identity,credential-source,other-users",
+  "--all-users",
+];
 
 describe("fleet whoami over many nodes", () => {
   it("groups 2,000 nodes by cause, problems first, and renders every node", async () => {
@@ -31,7 +44,7 @@ describe("fleet whoami over many nodes", () => {
       ["healthy", 1980],
     ]);
     expect(report.groups[0]?.cause).toBe(
-      "overridden: signs as arn:aws:iam::123456789012:user/alice, from static keys in /fsx/home/ubuntu/.aws/credentials [default], AKIA…WXYZ",
+      "overridden: signs as arn:aws:iam::123456789012:user/alice, from static keys in /fsx/home/ubuntu/.aws/credentials [default], AKIA…WXYZ, failing credential-source",
     );
     expect(fleetExitCode(report)).toBe(1);
     const text = renderFleet(report, style);
@@ -85,7 +98,7 @@ describe("fleet whoami over many nodes", () => {
     const runs: string[][] = [];
     const none = await fleetSurvey("whoami", {}, fakeContext(), scriptedEngine(down, {}, runs));
     expect(fleetExitCode(none)).toBe(3);
-    expect(runs).toEqual([["--", "whoami", "--json"]]);
+    expect(runs).toEqual([["--", ...WHOAMI_ARGS]]);
     expect(none.nodes.map((node) => [node.name, node.status, node.reason])).toEqual([
       ["a", "down", "Slurm says DOWN"],
       ["b", "drained", "Slurm says IDLE+DRAIN"],
@@ -126,7 +139,9 @@ describe("fleet whoami over many nodes", () => {
       fakeContext({ env: { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE" } }),
       scriptedEngine([{ name: "a" }], { a: healthy }, runs),
     );
-    expect(runs).toEqual([["a", "--", "whoami", "--json", "--region", "us-east-1", "--profile", "ops"]]);
+    expect(runs).toEqual([
+      ["a", "--", ...WHOAMI_ARGS.slice(0, -1), "--region", "us-east-1", "--profile", "ops", "--all-users"],
+    ]);
   });
 
   it("refuses a timeout that is not whole seconds, and an --hpiam that is not an absolute path", async () => {
@@ -142,7 +157,7 @@ describe("fleet whoami over many nodes", () => {
 
 describe("fleet reads each node's document through the contract", () => {
   it("names a node whose document does not decode, with the field at fault, instead of calling it unknown", async () => {
-    const renamed = { ...healthy, verdict: { state: "healthy", reason: "using role ExecRole" } };
+    const renamed = { ...healthy, summary: { ...healthy.summary, status: "fine" } };
     const report = await fleetSurvey(
       "whoami",
       {},
@@ -152,12 +167,12 @@ describe("fleet reads each node's document through the contract", () => {
     const b = report.nodes[1];
     expect(b).toMatchObject({ status: "bad-document", finding: null, document: renamed });
     expect(b?.reason).toBe(
-      "its whoami document does not read as this hpiam's: verdict.status: missing (expected one of healthy, overridden, mismatch, broken, no-credentials, unknown) (another version of hpiam there?)",
+      `its diagnose document does not read as this hpiam's: summary.status: expected one of healthy, unhealthy, unknown, found "fine" (another version of hpiam there?)`,
     );
     expect(report.summary).toMatchObject({ status: "unhealthy", healthy: 1, unavailable: 1 });
     expect(fleetExitCode(report)).toBe(1);
     expect(renderFleet(report, style)).toMatch(
-      /^– b +bad-document +— +its whoami document .*verdict\.status: missing/m,
+      /^– b +bad-document +— +its diagnose document does not read as this hpiam's: summary\.status: expected one of healthy, unhea…$/m,
     );
   });
 
@@ -179,7 +194,7 @@ describe("fleet reads each node's document through the contract", () => {
     expect(report.nodes[0]).toMatchObject({
       status: "error",
       reason:
-        "hpiam whoami stopped there (bad-aws-file): /home/ubuntu/.aws/credentials cannot be parsed Fix line 3.",
+        "hpiam diagnose stopped there (bad-aws-file): /home/ubuntu/.aws/credentials cannot be parsed Fix line 3.",
     });
     expect(fleetExitCode(report)).toBe(1);
   });
@@ -207,6 +222,7 @@ describe("fleet reads each node's document through the contract", () => {
         sharedHome: null,
         agentImpact: null,
         rebootDue: null,
+        reason: null,
       },
       {
         verdict: "overridden",
@@ -217,15 +233,51 @@ describe("fleet reads each node's document through the contract", () => {
         sharedHome: null,
         agentImpact: null,
         rebootDue: null,
+        reason:
+          "static keys in /home/ubuntu/.aws/credentials [default] (AKIA…MPLE, long-term) overrides the instance profile",
       },
     ]);
   });
 
-  it("escapes what a node printed before it reaches the terminal", async () => {
-    const hostile = {
-      ...healthy,
-      identity: { ...healthy.identity, arn: "arn:aws:sts::1:assumed-role/R/\u001b[2Jx" },
+  it("cuts a long reason in the table so it pads no other row; the JSON keeps it whole", async () => {
+    const long = `srun: ${"x".repeat(450)}`;
+    const nodes: FleetNode[] = [{ name: "a" }, { name: "b", unavailable: "down", reason: long }];
+    const report = await fleetSurvey("whoami", {}, fakeContext(), scriptedEngine(nodes, { a: healthy }));
+    expect(report.nodes[1]?.reason).toBe(long);
+    const rows = renderFleet(report, style).split("\n\n")[0]?.split("\n") ?? [];
+    expect(rows[2]).toMatch(/^– b +down +— +srun: x+…$/);
+    for (const row of rows) expect(row.length).toBeLessThan(200);
+  });
+
+  it("shows why a broken node is broken in the table, not only in the JSON", async () => {
+    const broken = diagnoseDocument(HEALTHY_WHOAMI);
+    broken.summary = { ...broken.summary, status: "unhealthy", pass: 1, fail: 1 };
+    broken.checks[0] = {
+      id: "caller-identity",
+      title: "Caller identity (STS)",
+      status: "fail",
+      message: "botocore stops: the config profile (ops) could not be found",
+      remediation: "hpiam diagnose",
+      details: { problem: "broken-chain", error: "profile-not-found", region: "us-west-2" },
     };
+    const report = await fleetSurvey(
+      "diagnose",
+      {},
+      fakeContext(),
+      scriptedEngine([{ name: "a" }], { a: broken }),
+    );
+    expect(report.nodes[0]?.finding?.verdict).toBe("broken");
+    expect(renderFleet(report, style)).toMatch(
+      /^✖ a +broken +— +the instance metadata service — botocore stops: the config profile \(ops\) could not be found +caller-identity$/m,
+    );
+  });
+
+  it("escapes what a node printed before it reaches the terminal", async () => {
+    const identity = HEALTHY_WHOAMI.identity && {
+      ...HEALTHY_WHOAMI.identity,
+      arn: "arn:aws:sts::1:assumed-role/R/\u001b[2Jx",
+    };
+    const hostile = diagnoseDocument({ ...HEALTHY_WHOAMI, identity });
     const text = renderFleet(
       await fleetSurvey("whoami", {}, fakeContext(), scriptedEngine([{ name: "a" }], { a: hostile })),
       style,

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { countFinished, parseDocument, splitLabelled } from "../../src/fleet/model/labelled-output";
-import { judgeState, parseNodes } from "../../src/fleet/model/slurm-nodes";
+import {
+  judgeState,
+  type NodePlace,
+  parseNodes,
+  parseReservations,
+  runGroups,
+} from "../../src/fleet/model/slurm-nodes";
 
 // Lines as Slurm 22.05's `scontrol show node -o` prints them (trimmed to the fields hpiam reads).
 const TABLE = [
@@ -56,5 +62,43 @@ describe("srun --label output", () => {
       problem: "printed something that is not JSON: Segmentation fault",
     });
     expect(parseDocument('{"a": 1}')).toEqual({ problem: "printed JSON that is not an hpiam document" });
+  });
+});
+
+describe("srun steps of a selection", () => {
+  const places: Record<string, NodePlace> = {
+    a: { partitions: ["dev", "batch"] },
+    b: { partitions: ["batch"] },
+    c: { partitions: ["batch"], reservation: "maint" },
+    d: { partitions: ["dev"] },
+    e: { partitions: [] },
+  };
+  const placeOf = (name: string) => places[name];
+
+  it("gives each step one partition that holds all its nodes, the largest first (a tie: the first named); a reserved node apart", () => {
+    expect(runGroups(["a", "b", "c", "d", "e"], placeOf)).toEqual([
+      { partition: "dev", nodes: ["a", "d"] },
+      { partition: "batch", nodes: ["b"] },
+      { nodes: ["e"] },
+      { partition: "batch", reservation: "maint", nodes: ["c"] },
+    ]);
+    expect(runGroups(["a", "d"], placeOf, "dev")).toEqual([{ partition: "dev", nodes: ["a", "d"] }]);
+  });
+
+  it("reads the active reservations of `scontrol show reservation -o`", () => {
+    const text = [
+      "ReservationName=maint StartTime=2026-12-06T04:53:41 Nodes=n[3-4] NodeCnt=2 Flags=MAINT,SPEC_NODES Users=root State=ACTIVE",
+      "ReservationName=later StartTime=2026-12-07T00:00:00 Nodes=n1 NodeCnt=1 Flags=MAINT State=INACTIVE",
+    ].join("\n");
+    expect(parseReservations(text)).toEqual([{ name: "maint", nodes: "n[3-4]" }]);
+    expect(parseReservations("No reservations in the system")).toEqual([]);
+  });
+
+  it("finds a document among a node's noise, and says so when there is none", () => {
+    const document = { schemaVersion: 1, summary: { status: "healthy" } };
+    const pretty = JSON.stringify(document, null, 2);
+    expect(parseDocument(`motd {braces}\n{\n${pretty}\nbye {}`)).toEqual({ document });
+    expect(parseDocument(`noise\n${JSON.stringify(document)}`)).toEqual({ document });
+    expect(parseDocument("{\nnot json\n}")).toEqual({ problem: "printed something that is not JSON: {" });
   });
 });

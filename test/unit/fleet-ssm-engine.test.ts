@@ -6,7 +6,13 @@ import { fleetRecover, fleetRecoverExitCode } from "../../src/fleet/fleet-recove
 import { sessionDocument } from "../../src/fleet/model/session-output";
 import { createSsmEngine } from "../../src/fleet/ssm-engine";
 import { fakeContext } from "../support/fake-context";
-import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI, recoverDocument } from "../support/fleet-documents";
+import {
+  HEALTHY_DIAGNOSE,
+  HEALTHY_WHOAMI,
+  OVERRIDDEN_DIAGNOSE,
+  OVERRIDDEN_WHOAMI,
+  recoverDocument,
+} from "../support/fleet-documents";
 import { virtualClock } from "../support/virtual-clock";
 
 const ARN = "arn:aws:sagemaker:us-west-2:123456789012:cluster/aa11bbbbb222";
@@ -59,8 +65,8 @@ function cluster(states: State[]) {
         ran.push([...argv]);
         const id = /-(i-\d+)$/.exec(argv[argv.indexOf("--target") + 1] ?? "")?.[1] ?? "";
         const state = states[Number(id.slice(2))];
-        if (state === "healthy") return ok(said(HEALTHY_WHOAMI));
-        if (state === "overridden") return ok(said(OVERRIDDEN_WHOAMI));
+        if (state === "healthy") return ok(said(HEALTHY_DIAGNOSE));
+        if (state === "overridden") return ok(said(OVERRIDDEN_DIAGNOSE));
         if (state === "not-connected")
           return failed(
             `An error occurred (TargetNotConnected) when calling the StartSession operation: sagemaker-cluster:aa11bbbbb222_workers-${id} is not connected.`,
@@ -75,7 +81,7 @@ function cluster(states: State[]) {
             "An error occurred (ThrottlingException) when calling the StartSession operation: Rate exceeded",
           );
         }
-        if (state === "throttled-once") return ok(said(HEALTHY_WHOAMI));
+        if (state === "throttled-once") return ok(said(HEALTHY_DIAGNOSE));
         return { exitCode: 143, stdout: session(""), stderr: "", timedOut: true };
       },
     },
@@ -110,7 +116,7 @@ describe("hpiam fleet whoami --cluster", () => {
       "--document-name",
       "AWS-StartNonInteractiveCommand",
       "--parameters",
-      "command=sudo -n /fsx/tools/hpiam whoami --json",
+      "command=sudo -n /fsx/tools/hpiam diagnose --json --checks caller-identity,credential-source,other-users --all-users",
     ]);
     expect(report.engine.name).toBe("ssm");
     expect(report.groups.map((group) => [group.verdict, group.nodelist])).toEqual([

@@ -165,6 +165,22 @@ describe("hpiam recover", () => {
     expect(forced.steps.at(-1)).toMatchObject({ id: "reboot", status: "done" });
   });
 
+  it("does not count the Slurm job it runs in (hpiam fleet's srun) as a job a reboot would kill", async () => {
+    const exec = {
+      which: async (command: string) => (command === "squeue" ? "/usr/bin/squeue" : undefined),
+      run: async (argv: readonly string[]) => ({
+        exitCode: 0,
+        stdout: argv[0] === "hostname" ? "ip-10-1-20-11\n" : argv[0] === "squeue" ? "4242\n" : "",
+        stderr: "",
+        timedOut: false,
+      }),
+    };
+    const result = await run(node({ exec, env: { SLURM_JOB_ID: "4242" } }), { yes: true });
+    expect(result.result).toBe("recovered");
+    expect(result.reboot.slurm).toEqual({ node: "ip-10-1-20-11", runningJobs: 0 });
+    expect(result.steps.at(-1)).toMatchObject({ id: "reboot", status: "done" });
+  });
+
   it("fails verification when a variable still overrides, and then does not reboot (exit 1)", async () => {
     const ctx = node({ env: { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET } });
     Object.assign(

@@ -43,6 +43,8 @@ export interface NodeAnswer {
   reason?: string;
   /** hpiam was never started there (srun had no allocation, SSM refused or could not reach it). */
   notAsked?: boolean;
+  /** What it printed on stderr, as it printed it (shown with --verbose). */
+  stderr?: string;
 }
 
 export interface RunRequest {
@@ -67,6 +69,8 @@ export interface RebootResult {
 
 export interface FleetEngine {
   readonly name: "slurm" | "ssm";
+  /** hpiam runs as root on the nodes (SSM: through sudo -n; Slurm: when the caller is root), every home in reach. */
+  readonly asRoot: boolean;
   /** Every node selected, the ones that cannot be asked now included (with why). */
   listNodes(selection: NodeSelection): Promise<FleetNode[]>;
   /** Runs hpiam once on each node, in parallel, bounded by timeoutMs; one answer per node, in order. */

@@ -1,6 +1,6 @@
 import type { CallerIdentityDetails } from "../../contract/check-details";
 import { type CheckId, detailsOf, type DiagnoseResult } from "../../contract/diagnose";
-import type { SourceDocument, WhoamiResult } from "../../contract/whoami";
+import type { SourceDocument } from "../../contract/whoami";
 import { describeSource, type VerdictStatus } from "../../identity/model/verdict";
 
 /** What the report shows of one node's document: verdict, identity, where its keys come from, failed checks. */
@@ -20,32 +20,30 @@ export interface NodeFinding {
   agentImpact: string | null;
   /** Since when a reboot is due there (keys moved aside without one): healthy or not, processes hold old keys. */
   rebootDue: string | null;
+  /** Why the node is not healthy, in its own words (a broken chain's error, a check's message); null when healthy. */
+  reason: string | null;
 }
 
-export function whoamiFinding(doc: WhoamiResult): NodeFinding {
-  return {
-    verdict: doc.verdict.status,
-    identity: doc.identity?.arn ?? null,
-    ...sourceOf(doc.credentialSource),
-    failing: [],
-    sharedHome: null,
-    agentImpact: null,
-    rebootDue: null,
-  };
-}
-
+/**
+ * diagnose's verdict, identity, key source and failing checks. Keys in any user's home count (other-users,
+ * with --all-users): recover moves a home's keys whether or not its default profile uses them, so a node
+ * whose users hold keys is not healthy even where that check only warns.
+ */
 export function diagnoseFinding(doc: DiagnoseResult): NodeFinding {
-  const failing = doc.checks
-    .filter((check) => check.status === "fail" || check.status === "error")
-    .map((check) => check.id);
+  const others = doc.checks.find((check) => check.id === "other-users");
+  const otherKeys = others !== undefined && others.status === "warn";
+  const failed = doc.checks.filter(
+    (check) => check.status === "fail" || check.status === "error" || (otherKeys && check === others),
+  );
+  const failing = failed.map((check) => check.id);
   const caller = detailsOf(doc, "caller-identity");
   const home = detailsOf(doc, "shared-home");
+  const summary = otherKeys && doc.summary.status === "healthy" ? "unhealthy" : doc.summary.status;
+  const verdict = diagnoseVerdict(summary, failing, caller && "problem" in caller ? caller.problem : null);
+  // The caller's chain first: a broken one is why nothing else could be told.
+  const why = failed.find((check) => check.id === "caller-identity") ?? failed[0];
   return {
-    verdict: diagnoseVerdict(
-      doc.summary.status,
-      failing,
-      caller && "problem" in caller ? caller.problem : null,
-    ),
+    verdict,
     identity: caller && "arn" in caller ? caller.arn : null,
     ...sourceOf(detailsOf(doc, "credential-source") ?? null),
     failing,
@@ -54,6 +52,7 @@ export function diagnoseFinding(doc: DiagnoseResult): NodeFinding {
       ? (detailsOf(doc, "root-credentials")?.agentImpact ?? null)
       : null,
     rebootDue: detailsOf(doc, "aws-files")?.rebootDueSince ?? null,
+    reason: verdict === "healthy" ? null : (why?.message ?? null),
   };
 }
 
@@ -65,10 +64,12 @@ function diagnoseVerdict(
   failing: readonly CheckId[],
   problem: CallerIdentityProblem | null,
 ): NodeFinding["verdict"] {
-  if (summary === "healthy" || summary === "unknown") return summary;
+  if (summary === "healthy") return summary;
+  // STS's answer first, as whoami tells it: no credentials is no-credentials even where no other check decided.
   if (problem === "broken-chain") return "broken";
-  if (failing.includes("credential-source")) return "overridden";
-  return problem === "no-credentials" ? "no-credentials" : "unhealthy";
+  if (problem === "no-credentials") return "no-credentials";
+  if (summary === "unknown") return summary;
+  return failing.includes("credential-source") ? "overridden" : "unhealthy";
 }
 
 function sourceOf(source: SourceDocument | null): Pick<NodeFinding, "source" | "accessKeyId"> {

@@ -1,7 +1,7 @@
 import type { RunResult } from "../../context";
 import { explainRefusal } from "../../connect/model/ssm-session";
 import type { NodeAnswer } from "./engine";
-import { firstLine, parseDocument } from "./labelled-output";
+import { firstLine, parseDocument, type ParsedDocument } from "./labelled-output";
 import type { Attempt } from "./session-pacing";
 
 /** What the reasons name: the cluster's ARN (ssm:StartSession's resource) and the HyperPod workshop's fix. */
@@ -13,25 +13,26 @@ export interface SessionContext {
 /**
  * The node's document out of what `aws ssm start-session` printed: the plugin's "Starting session with
  * SessionId" and "Exiting session" lines, \r\n line ends, terminal escapes and anything the node's shell said
- * before or after. hpiam prints its document indented, from a `{` line to a `}` line.
+ * before or after (parseDocument finds the document among them).
  */
-export function sessionDocument(output: string): ReturnType<typeof parseDocument> {
+export function sessionDocument(output: string): ParsedDocument {
   // eslint-disable-next-line no-control-regex -- terminal escapes are what is being removed
   const lines = output.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").split(/\r?\n|\r/);
-  const start = lines.findIndex((line) => line.trimEnd() === "{");
-  const end = lines.findLastIndex((line) => line.trimEnd() === "}");
-  if (start >= 0 && end > start) {
-    const parsed = parseDocument(lines.slice(start, end + 1).join("\n"));
-    if ("document" in parsed) return parsed;
-  }
-  const said = lines.filter((line) => line.trim() && !/^(Starting|Exiting) session with/i.test(line.trim()));
+  const said = lines.filter((line) => !/^(Starting|Exiting) session with/i.test(line.trim()));
   return parseDocument(said.join("\n"));
 }
 
 const THROTTLED = /ThrottlingException|Rate exceeded|TooManyRequests/;
 
-/** One session's outcome as a node's answer, or throttled (to try again later). */
+/** One session's outcome as a node's answer (with what the session said on stderr), or throttled. */
 export function judgeSession(name: string, result: RunResult, context: SessionContext): Attempt<NodeAnswer> {
+  const attempt = judgeOutput(name, result, context);
+  return "done" in attempt && result.stderr.trim()
+    ? { done: { ...attempt.done, stderr: result.stderr } }
+    : attempt;
+}
+
+function judgeOutput(name: string, result: RunResult, context: SessionContext): Attempt<NodeAnswer> {
   const parsed = sessionDocument(result.stdout);
   if ("document" in parsed) return { done: { name, document: parsed.document } };
   const said = firstLine(result.stderr);

@@ -50,3 +50,82 @@ export function judgeState(state: string, reason?: string): Omit<FleetNode, "nam
   if (base.startsWith("IDLE") || base.startsWith("MIX")) return { state };
   return { state, unavailable: "down", reason: `Slurm says ${state}${why}` };
 }
+
+export interface Reservation {
+  name: string;
+  /** Its nodes, a Slurm host list. */
+  nodes: string;
+}
+
+/** The active reservations of `scontrol show reservation -o` ("No reservations in the system" when none). */
+export function parseReservations(text: string): Reservation[] {
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("ReservationName="))
+    .map(parseNodeLine)
+    .filter((fields) => (fields.State ?? "ACTIVE").toUpperCase() === "ACTIVE" && fields.Nodes)
+    .map((fields) => ({ name: fields.ReservationName ?? "", nodes: fields.Nodes ?? "" }));
+}
+
+/** Where srun may start a task on a node: its partitions, and the reservation that holds it, if one does. */
+export interface NodePlace {
+  partitions: readonly string[];
+  reservation?: string;
+  /** The caller's own job holds the node (hpiam fleet run inside it): asked in a step of that job. */
+  job?: string;
+}
+
+/** One srun step: nodes of one partition (and one reservation), so that no node's place fails another's. */
+export interface RunGroup {
+  /** Undefined: the node is in no partition (srun will say why it cannot run there), or a step of `job`. */
+  partition?: string;
+  reservation?: string;
+  job?: string;
+  nodes: string[];
+}
+
+/**
+ * The nodes split into srun steps. One step needs one partition holding all its nodes, and a reserved node
+ * starts work only in its reservation: the caller's --partition when given, else the partition that holds the
+ * most nodes left, until every node has one. Nodes the caller's own job holds are one step of that job. Nodes
+ * keep their order within a step.
+ */
+export function runGroups(
+  nodes: readonly string[],
+  placeOf: (name: string) => NodePlace | undefined,
+  partition?: string,
+): RunGroup[] {
+  const own = nodes.filter((name) => placeOf(name)?.job !== undefined);
+  const job = own.length ? placeOf(own[0] ?? "")?.job : undefined;
+  const byReservation = new Map<string, string[]>();
+  for (const name of nodes.filter((n) => !own.includes(n))) {
+    const key = placeOf(name)?.reservation ?? "";
+    byReservation.set(key, [...(byReservation.get(key) ?? []), name]);
+  }
+  const groups: RunGroup[] = [];
+  for (const [reservation, names] of byReservation) {
+    const extra = reservation ? { reservation } : {};
+    if (partition !== undefined) {
+      groups.push({ partition, ...extra, nodes: names });
+      continue;
+    }
+    let left = names;
+    while (left.length) {
+      const counts = new Map<string, number>();
+      for (const name of left)
+        for (const p of placeOf(name)?.partitions ?? []) counts.set(p, (counts.get(p) ?? 0) + 1);
+      const best = [...counts].reduce<[string, number] | undefined>(
+        (top, entry) => (top === undefined || entry[1] > top[1] ? entry : top),
+        undefined,
+      );
+      if (!best) {
+        groups.push({ ...extra, nodes: left });
+        break;
+      }
+      const inBest = (name: string) => placeOf(name)?.partitions.includes(best[0]) ?? false;
+      groups.push({ partition: best[0], ...extra, nodes: left.filter(inBest) });
+      left = left.filter((name) => !inBest(name));
+    }
+  }
+  return job ? [...groups, { job, nodes: own }] : groups;
+}
