@@ -479,7 +479,8 @@ describe("hpiam fleet recover with local homes at one path, on a real Slurm clus
     try {
       const refused = await recoverJson(["--nodes", "n2", "--yes"]);
       expect(refused.exitCode, refused.stdout).toBe(1);
-      expect(statuses(refused.report)).toEqual([["n2", "recovered", true]]);
+      // Its keys moved, but its processes keep the old ones until it reboots: not done.
+      expect(statuses(refused.report)).toEqual([["n2", "failed", false]]);
       expect(refused.report.reboot).toMatchObject({ ok: false, queued: false });
       expect(refused.report.rebootPending).toEqual([
         { node: "n2", reason: expect.stringMatching(/RebootProgram/) },

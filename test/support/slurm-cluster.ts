@@ -156,11 +156,13 @@ exec unshare --uts --mount --propagation private sh -c '
   exec slurmd -f "$4" -N "$1" $2' sh "$1" "$2" "${dir}" "${conf}"
 `,
     // The machine does not reboot: log, renew this node's boot id and boot time (written in place: /proc
-    // shows these files), then restart its slurmd reporting a fresh boot (-b).
+    // shows these files), then restart its slurmd reporting a fresh boot (-b). A boot takes time: its boot time
+    // (whole seconds) is after the moment the reboot was asked for, as on a real node.
     "reboot-program": `#!/bin/sh
 node=$(hostname)
 boot="${dir}/boot-$node"
 echo "$node" >> "${dir}/reboots.log"
+sleep 1
 cat /proc/sys/kernel/random/uuid > "$boot/boot_id.new" && cat "$boot/boot_id.new" > "$boot/boot_id"
 sed "s/^btime .*/btime $(date +%s)/" "$boot/stat" > "$boot/stat.new" && cat "$boot/stat.new" > "$boot/stat"
 setsid sh -c 'kill "$(cat "$1/slurmd-$2.pid")"; sleep 1; exec slurmd -f "$3" -N "$2" -b' sh "${dir}" "$node" "${conf}" </dev/null >/dev/null 2>&1 &
