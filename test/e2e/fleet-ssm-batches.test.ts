@@ -80,12 +80,25 @@ describe("hpiam fleet --cluster over a cluster of 60 Running nodes and 4 others"
     const plan = await onNode(["recover", "--dry-run", "--json", "--all-users"]);
     const recovered = await onNode(["recover", "--yes", "--no-reboot", "--json", "--all-users"]);
     const healthy = await onNode(["whoami", "--json"]);
+    // What fleet whoami asks a node: the identity and every user's keys.
+    const checked = await onNode([
+      "diagnose",
+      "--json",
+      "--checks",
+      "caller-identity,credential-source,other-users",
+      "--all-users",
+    ]);
     standIn = await createSsmStandIn(node.sandbox.root);
     await standIn.configure({
       targets: Object.fromEntries(RUNNING.map((id) => [target(CLUSTER, id), "canned"])),
       nodeEnv: node.env,
       overriddenHome: node.sandbox.home,
-      canned: { "recover --dry-run": plan, "recover --yes": recovered, whoami: healthy },
+      canned: {
+        "recover --dry-run": plan,
+        "recover --yes": recovered,
+        whoami: healthy,
+        diagnose: checked,
+      },
     });
     sagemaker = await startSageMakerEndpoint({
       moto: node.env.AWS_ENDPOINT_URL ?? "",
