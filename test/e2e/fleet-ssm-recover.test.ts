@@ -17,10 +17,29 @@ import {
   workerTarget as target,
 } from "../support/ssm-standin";
 
-interface RecoverReport {
-  nodes: Array<{ name: string; status: string; reason: string | null; verified: boolean }>;
-  reboot: { command: string[]; ok: boolean; nodes: string[]; queued: boolean } | null;
-  summary: { status: string };
+/** `hpiam fleet recover --cluster … --nodes … --json` from the admin's laptop: its report; no secret printed. */
+async function recoverOverSsm(
+  node: SimulatedNode,
+  how: { cluster: string; ids: string[]; hpiam: string; laptop: Record<string, string> },
+  args: string[],
+) {
+  const result = await node.hpiam(
+    [
+      "fleet",
+      "recover",
+      "--cluster",
+      how.cluster,
+      "--nodes",
+      how.ids.join(","),
+      "--hpiam",
+      how.hpiam,
+      "--json",
+      ...args,
+    ],
+    how.laptop,
+  );
+  for (const secret of node.world.secrets) expect(result.stdout + result.stderr).not.toContain(secret);
+  return { ...result, report: JSON.parse(result.stdout || "{}") as FleetRecoverReport };
 }
 
 const ARN = `arn:aws:sagemaker:${REGION}:123456789012:cluster/fix-cluster`;
@@ -81,24 +100,8 @@ describe("hpiam fleet recover --cluster over SSM", () => {
     await node?.stop();
   });
 
-  const fleetRecover = async (args: string[]) => {
-    const result = await node.hpiam(
-      [
-        "fleet",
-        "recover",
-        "--cluster",
-        "fix-cluster",
-        "--nodes",
-        ids.join(","),
-        "--hpiam",
-        standIn.hpiam,
-        "--json",
-        ...args,
-      ],
-      laptop,
-    );
-    return { ...result, report: JSON.parse(result.stdout || "{}") as RecoverReport };
-  };
+  const fleetRecover = (args: string[]) =>
+    recoverOverSsm(node, { cluster: "fix-cluster", ids, hpiam: standIn.hpiam, laptop }, args);
 
   it("--dry-run shows every node's plan and the reboot it would ask for, and changes nothing", async () => {
     const { exitCode, report } = await fleetRecover(["--dry-run"]);
@@ -213,25 +216,8 @@ describe("hpiam fleet recover --cluster with local homes at one path", () => {
     await node?.stop();
   });
 
-  const fleetRecover = async (args: string[]) => {
-    const result = await node.hpiam(
-      [
-        "fleet",
-        "recover",
-        "--cluster",
-        "local-cluster",
-        "--nodes",
-        ids.join(","),
-        "--hpiam",
-        standIn.hpiam,
-        "--json",
-        ...args,
-      ],
-      laptop,
-    );
-    for (const secret of node.world.secrets) expect(result.stdout + result.stderr).not.toContain(secret);
-    return { ...result, report: JSON.parse(result.stdout || "{}") as FleetRecoverReport };
-  };
+  const fleetRecover = (args: string[]) =>
+    recoverOverSsm(node, { cluster: "local-cluster", ids, hpiam: standIn.hpiam, laptop }, args);
   const statuses = (report: FleetRecoverReport) => report.nodes.map((n) => [n.status, n.verified]);
 
   it("--dry-run: each node plans only the ~/.aws it changes, its own", async () => {

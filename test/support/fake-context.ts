@@ -49,6 +49,19 @@ const DENIED = async () =>
   ({ ok: false, error: { name: "AccessDenied", message: "not authorized", httpStatus: 403 } }) as const;
 
 /** A context with every side effect replaced; override only what a test is about. */
+/** A node signing as its execution role from the instance profile: the healthy case. */
+export const HEALTHY_NODE: FakeOptions = {
+  identification: {
+    credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", hasSessionToken: true },
+    identity: {
+      account: "123456789012",
+      arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker",
+      userId: "AROAEXAMPLE:SageMaker",
+    },
+  },
+  instanceProfile: { reachable: true, roleName: "ExecRole", instanceId: "i-0123456789abcdef0" },
+};
+
 export function fakeContext(options: FakeOptions = {}): Context & { logged: string[]; ran: string[][] } {
   const logged: string[] = [];
   const ran: string[][] = [];

@@ -1,23 +1,11 @@
 import { credentialsFileLink, linkWins } from "../support/chain-links";
 import { describe, expect, it } from "vitest";
 import { runHpiamInProcess } from "../support/cli";
-import { fakeContext, type FakeOptions } from "../support/fake-context";
-
-const healthyNode: FakeOptions = {
-  identification: {
-    credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", hasSessionToken: true },
-    identity: {
-      account: "123456789012",
-      arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker",
-      userId: "AROAEXAMPLE:SageMaker",
-    },
-  },
-  instanceProfile: { reachable: true, roleName: "ExecRole", instanceId: "i-0123456789abcdef0" },
-};
+import { fakeContext, type FakeOptions, HEALTHY_NODE } from "../support/fake-context";
 
 const run = (
   argv: string[],
-  options: FakeOptions = healthyNode,
+  options: FakeOptions = HEALTHY_NODE,
   env: Record<string, string> = {},
   isTTY = false,
 ) => runHpiamInProcess(argv, fakeContext(options), { env, isTTY });
@@ -40,7 +28,7 @@ describe("runCli", () => {
     ["FORCE_COLOR into a pipe", [], { FORCE_COLOR: "1" }, false, true],
     ["--no-color over FORCE_COLOR", ["--no-color"], { FORCE_COLOR: "1" }, false, false],
   ])("colours output for %s: %s", async (_what, flags, env, isTTY, coloured) => {
-    const result = await run(["whoami", ...flags], healthyNode, env, isTTY);
+    const result = await run(["whoami", ...flags], HEALTHY_NODE, env, isTTY);
     expect(result.stdout.includes(ESC)).toBe(coloured);
   });
 
@@ -67,7 +55,7 @@ describe("runCli", () => {
 
   it("maps an overridden identity to exit 1", async () => {
     const result = await run(["whoami"], {
-      ...healthyNode,
+      ...HEALTHY_NODE,
       identification: {
         chain: linkWins(credentialsFileLink()),
         credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", hasSessionToken: false },
@@ -90,7 +78,7 @@ describe("runCli", () => {
   });
 
   it("turns an unexpected failure into exit 3 without a stack trace", async () => {
-    const ctx = fakeContext(healthyNode);
+    const ctx = fakeContext(HEALTHY_NODE);
     const result = await runHpiamInProcess(["whoami"], {
       ...ctx,
       imds: { ...ctx.imds, describe: () => Promise.reject(new Error("boom")) },

@@ -9,7 +9,7 @@ import { homesOverridden, nodeMetrics } from "../../src/metrics/model/node-metri
 import { scrubSecrets } from "../../src/output/scrub";
 import { createFiles } from "../../src/system/files";
 import { runHpiamInProcess } from "../support/cli";
-import { fakeContext, type FakeOptions } from "../support/fake-context";
+import { fakeContext, HEALTHY_NODE } from "../support/fake-context";
 import { samplesOf } from "../support/prometheus";
 
 function check(id: string, status: CheckResult["status"], details: object = {}): CheckResult {
@@ -175,23 +175,11 @@ describe("the alert rules", () => {
   });
 });
 
-const healthyNode: FakeOptions = {
-  identification: {
-    credentials: { accessKeyId: "ASIAINSTANCEPROFILE1", hasSessionToken: true },
-    identity: {
-      account: "123456789012",
-      arn: "arn:aws:sts::123456789012:assumed-role/ExecRole/SageMaker",
-      userId: "AROAEXAMPLE:SageMaker",
-    },
-  },
-  instanceProfile: { reachable: true, roleName: "ExecRole", instanceId: "i-0123456789abcdef0" },
-};
-
 describe("hpiam metrics", () => {
   const directory = { kind: "directory" as const, mode: 0o755, uid: 0, gid: 0, size: 1 };
 
   it("prints the metrics and exits 0 even on an unhealthy node: it reports, the alerts judge", async () => {
-    const result = await runHpiamInProcess(["metrics"], fakeContext({ ...healthyNode, identification: {} }));
+    const result = await runHpiamInProcess(["metrics"], fakeContext({ ...HEALTHY_NODE, identification: {} }));
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^hpiam_node_healthy 0$/m);
     expect(result.stdout).toMatch(/^hpiam_node_status\{status="healthy"\} 0$/m);
@@ -200,7 +188,7 @@ describe("hpiam metrics", () => {
   it("writes DIR/hpiam.prom whole, mode 0644, and prints nothing", async () => {
     const written: unknown[][] = [];
     const ctx = fakeContext({
-      ...healthyNode,
+      ...HEALTHY_NODE,
       files: {
         stat: async (path) => (path === "/var/lib/node_exporter" ? directory : undefined),
         replaceAtomically: async (...args) => void written.push(args),
@@ -221,7 +209,7 @@ describe("hpiam metrics", () => {
       /^hpiam: --textfile-dir: \/nowhere is not a directory\n/,
     ],
   ])("refuses a textfile directory that is %s: one line, exit 2", async (_what, info, message) => {
-    const ctx = fakeContext({ ...healthyNode, files: { stat: async () => info } });
+    const ctx = fakeContext({ ...HEALTHY_NODE, files: { stat: async () => info } });
     const result = await runHpiamInProcess(["metrics", "--textfile-dir", "/nowhere"], ctx);
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe("");
@@ -233,7 +221,7 @@ describe("hpiam metrics", () => {
     ["EACCES", "permission denied (EACCES)\n  run it with sudo, or as the directory's owner"],
   ])("says why it cannot write the file (%s), and exits 3", async (code, why) => {
     const ctx = fakeContext({
-      ...healthyNode,
+      ...HEALTHY_NODE,
       files: {
         stat: async () => directory,
         replaceAtomically: async () => {
@@ -247,11 +235,11 @@ describe("hpiam metrics", () => {
   });
 
   it("prints the alert rules, and refuses --alert-rules with --textfile-dir", async () => {
-    const rules = await runHpiamInProcess(["metrics", "--alert-rules"], fakeContext(healthyNode));
+    const rules = await runHpiamInProcess(["metrics", "--alert-rules"], fakeContext(HEALTHY_NODE));
     expect(rules).toMatchObject({ exitCode: 0, stdout: ALERT_RULES });
     const both = await runHpiamInProcess(
       ["metrics", "--alert-rules", "--textfile-dir", "/tmp"],
-      fakeContext(healthyNode),
+      fakeContext(HEALTHY_NODE),
     );
     expect(both.exitCode).toBe(2);
   });
