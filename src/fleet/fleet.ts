@@ -50,7 +50,7 @@ export const NODE_HPIAM = "/fsx/tools/hpiam";
  * every user's jobs there sign as, not root's identity alone (hpiam whoami judges only its caller's chain);
  * recover --all-users moves any user's keys, and whoami, diagnose and recover agree node by node.
  */
-export const WHOAMI_CHECKS = ["caller-identity", "credential-source", "other-users"];
+export const WHOAMI_CHECKS = ["caller-identity", "credential-source", "aws-files", "other-users"];
 
 /** hpiam's arguments on each node for fleet whoami or diagnose. */
 export function surveyArgs(

@@ -485,10 +485,12 @@ describe("hpiam fleet recover with local homes at one path, on a real Slurm clus
       expect(refused.report.rebootPending).toEqual([
         { node: "n2", reason: expect.stringMatching(/RebootProgram/) },
       ]);
-      // fleet diagnose does not call it plainly healthy.
-      const diagnosed = await fleet.fleet(["diagnose", "--nodes", "n2"]);
-      expect(row(diagnosed.stdout, "n2")).toMatch(/^! n2 +healthy .*reboot due since \S+$/);
-      expect(diagnosed.stdout).toContain("! a reboot is still due on n2");
+      // Neither fleet diagnose nor fleet whoami calls it plainly healthy.
+      for (const command of ["diagnose", "whoami"]) {
+        const asked = await fleet.fleet([command, "--nodes", "n2"]);
+        expect(row(asked.stdout, "n2"), command).toMatch(/^! n2 +healthy .*reboot due since \S+$/);
+        expect(asked.stdout, command).toContain("! a reboot is still due on n2");
+      }
     } finally {
       await fleet.cluster.defineRebootProgram(true);
     }

@@ -85,7 +85,7 @@ describe("hpiam fleet --cluster over a cluster of 60 Running nodes and 4 others"
       "diagnose",
       "--json",
       "--checks",
-      "caller-identity,credential-source,other-users",
+      "caller-identity,credential-source,aws-files,other-users",
       "--all-users",
     ]);
     standIn = await createSsmStandIn(node.sandbox.root);

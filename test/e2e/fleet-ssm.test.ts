@@ -112,7 +112,7 @@ describe("hpiam fleet --cluster over SSM, 20 stand-in nodes", () => {
       "--document-name",
       "AWS-StartNonInteractiveCommand",
       "--parameters",
-      `command=sudo -n ${standIn.hpiam} diagnose --json --checks caller-identity,credential-source,other-users --all-users`,
+      `command=sudo -n ${standIn.hpiam} diagnose --json --checks caller-identity,credential-source,aws-files,other-users --all-users`,
     ]);
     expect(result.stdout + result.stderr).not.toContain(laptop.AWS_SECRET_ACCESS_KEY);
     for (const secret of node.world.secrets) expect(result.stdout + result.stderr).not.toContain(secret);

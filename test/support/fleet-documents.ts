@@ -170,7 +170,7 @@ export function recoverDocument(
 }
 
 /**
- * What fleet whoami asks a node (`diagnose --checks caller-identity,credential-source,other-users`), told as
+ * What fleet whoami asks a node (`diagnose --checks caller-identity,credential-source,aws-files,other-users`), told as
  * that whoami document says; `otherUsers` is the other-users check's status and message (skipped when absent).
  */
 export function diagnoseDocument(

@@ -20,7 +20,7 @@ const WHOAMI_ARGS = [
   "diagnose",
   "--json",
   "--checks",
-  "caller-identity,credential-source,other-users",
+  "caller-identity,credential-source,aws-files,other-users",
   "--all-users",
 ];
 

@@ -116,7 +116,7 @@ describe("hpiam fleet whoami --cluster", () => {
       "--document-name",
       "AWS-StartNonInteractiveCommand",
       "--parameters",
-      "command=sudo -n /fsx/tools/hpiam diagnose --json --checks caller-identity,credential-source,other-users --all-users",
+      "command=sudo -n /fsx/tools/hpiam diagnose --json --checks caller-identity,credential-source,aws-files,other-users --all-users",
     ]);
     expect(report.engine.name).toBe("ssm");
     expect(report.groups.map((group) => [group.verdict, group.nodelist])).toEqual([
