@@ -19,11 +19,14 @@ export const ssmAgent: Check<"ssm-agent"> = {
     if ((await facts.node()).state === "absent") {
       return { status: "skip", message: "not a HyperPod node: nothing reaches it over SSM" };
     }
+    // systemctl is asked while the agent's files are read: the first unit is the one nearly every node runs.
+    const first = isActive(ctx, UNITS[0] ?? "");
+    first.catch(() => undefined); // awaited below: a failure meanwhile is not an unhandled one
     const agent = await facts.ssmAgent();
     const about = agentDetails(agent);
     const states: Record<string, string> = {};
     for (const unit of UNITS) {
-      const answer = await isActive(ctx, unit);
+      const answer = unit === UNITS[0] ? await first : await isActive(ctx, unit);
       if (!answer)
         return {
           status: "skip",
