@@ -18,6 +18,8 @@ import { gnuTimeAvailable, measureOnce, median, type Sample } from "./measure";
 const run = promisify(execFile);
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 const BIN = root("bin/hpiam.js");
+/** whoami's round trips with raw node:http and nothing else: the floor whoami is held to. */
+const FLOOR = root("bench/raw-whoami-floor.mjs");
 const SEA = root("dist/hpiam-linux-x64");
 const SEA_CACHE = root("node_modules/.cache/hpiam-sea");
 
@@ -85,6 +87,9 @@ async function codeCacheState(argv: string[], env: Record<string, string>): Prom
   return /code cache (\w+)/.exec(result.stderr)?.[1] ?? "?";
 }
 
+const FLOOR_ROW = "whoami's floor (raw node:http, no SDK)";
+const SEA_FLOOR_ROW = "whoami's floor (the SEA's Node)";
+
 async function subjects(node: SimulatedNode): Promise<Subject[]> {
   const hpiam = [process.execPath, BIN];
   const diagnose = (await hasCommand(hpiam, "diagnose", node.env))
@@ -92,6 +97,7 @@ async function subjects(node: SimulatedNode): Promise<Subject[]> {
     : { argv: undefined, missing: "n/a (not built)" };
   const list: Subject[] = [
     { name: "node -e 0", argv: [process.execPath, "-e", "0"] },
+    { name: FLOOR_ROW, argv: [process.execPath, FLOOR] },
     { name: "hpiam --version", argv: [...hpiam, "--version"] },
     { name: "hpiam --help", argv: [...hpiam, "--help"] },
     { name: "hpiam whoami", argv: [...hpiam, "whoami"] },
@@ -108,7 +114,12 @@ async function subjects(node: SimulatedNode): Promise<Subject[]> {
       ? { argv: [SEA, "diagnose"] }
       : { argv: undefined, missing: "n/a (not built)" };
     list.push(
-      ...(seaBaseline ? [{ name: "node22 -e 0 (the SEA's Node)", argv: [seaBaseline, "-e", "0"] }] : []),
+      ...(seaBaseline
+        ? [
+            { name: "node22 -e 0 (the SEA's Node)", argv: [seaBaseline, "-e", "0"] },
+            { name: SEA_FLOOR_ROW, argv: [seaBaseline, FLOOR] },
+          ]
+        : []),
       { name: "hpiam-linux-x64 --version", argv: [SEA, "--version"] },
       { name: "hpiam-linux-x64 whoami", argv: [SEA, "whoami"] },
       { name: "hpiam-linux-x64 diagnose", ...seaDiagnose },
@@ -216,11 +227,13 @@ async function main(): Promise<void> {
     const rows = await measure(list, node.env, withRss);
     const ratios = [
       ratio(rows, "hpiam whoami", "aws sts get-caller-identity", 0.35),
+      ratio(rows, "hpiam whoami", FLOOR_ROW, 1.3),
       ratio(rows, "hpiam --version", "node -e 0", 1.5),
       ratio(rows, "hpiam diagnose", "hpiam whoami", 1.5),
       ratio(rows, "hpiam metrics", "hpiam diagnose", 1.1),
       ratio(rows, "hpiam metrics", "hpiam diagnose --all-users", 1.1),
       ratio(rows, "hpiam-linux-x64 whoami", "aws sts get-caller-identity", 0.35),
+      ratio(rows, "hpiam-linux-x64 whoami", SEA_FLOOR_ROW, 1.3),
       ratio(rows, "hpiam-linux-x64 --version", "node22 -e 0 (the SEA's Node)", 1.5),
       ratio(rows, "hpiam-linux-x64 diagnose", "hpiam-linux-x64 whoami", 1.5),
       fleetTarget(rows),

@@ -22,6 +22,7 @@ import { type KeyPlace, takeInventory } from "./model/key-inventory";
 import { type ChainError, chainErrors } from "./model/chain-errors";
 import type { ChainUndecided } from "./model/chain-stop";
 import { attributeJsChain, attributeLink, type CredentialSource } from "./model/credential-source";
+import { sdkChainEndsAtImds } from "./model/sdk-chain";
 import { judge, type Verdict } from "./model/verdict";
 
 /** botocore's link, that link's keys and who STS says they are, and the SDK for JavaScript's second opinion. */
@@ -40,8 +41,6 @@ export interface Identification extends Omit<SignIn, "stopped"> {
  */
 export async function identification(aws: AwsPort, options: AwsOptions): Promise<Identification> {
   const read = await aws.readChain(options);
-  // The SDK for JavaScript's opinion runs beside the rest, never in front of the STS call.
-  const jsOpinion = aws.jsChain(read, options);
   const { region } = read;
   const { chain, winner } = takeInventory({
     env: read.env,
@@ -49,12 +48,19 @@ export async function identification(aws: AwsPort, options: AwsOptions): Promise
     ...read.files,
     now: read.now,
   });
-  if (chain.kind !== "link") return { region, chain, ...opinion(await jsOpinion) };
+  // Where the SDK for JavaScript's chain can only end at the IMDS that botocore's link reads, its keys are
+  // those: it is asked only if that link gives none. Elsewhere its opinion runs beside the rest, never in front of
+  // the STS call.
+  const sameImds =
+    chain.kind === "link" && chain.link.method === "iam-role" && sdkChainEndsAtImds(read.env, read.files);
+  const early = sameImds ? undefined : aws.jsChain(read, options);
+  const jsOpinion = () => early ?? aws.jsChain(read, options);
+  if (chain.kind !== "link") return { region, chain, ...opinion(await jsOpinion()) };
   const { stopped, ...signedIn } = await aws.signIn(read, chain.link, options);
   // botocore stops (or hpiam cannot tell) on what the link gave: the chain's outcome, not a fetch failure.
   const stop = stopped === undefined ? undefined : stoppedBy(stopped, chain.profile);
-  if (stop) return { region, chain: stop, ...opinion(await jsOpinion) };
-  const js = await jsOpinion;
+  if (stop) return { region, chain: stop, ...opinion(await jsOpinion()) };
+  const js = sameImds && signedIn.credentials ? undefined : await jsOpinion();
   // Said only where Node.js tools would sign with other keys than these.
   const differs = signedIn.credentials && js && js.accessKeyId !== signedIn.credentials.accessKeyId;
   return {

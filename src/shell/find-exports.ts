@@ -1,9 +1,17 @@
 import type { Context } from "../context";
-import { loginShellOf, type PamFile, readLoginShell, type ShellStartup } from "./model/login-shell";
+import {
+  type LoginShell,
+  loginShellOf,
+  type PamFile,
+  readLoginShell,
+  type ShellStartup,
+  unexportedShells,
+} from "./model/login-shell";
 import { pamEnvFiles } from "./model/pam-environment";
 import type { StartupExport } from "./model/shell-exports";
 import type { ParsedFile, StartupFiles } from "./model/shell-reader";
-import { named, type ShellNode } from "./model/shell-syntax";
+import { globToRegExp, hasGlob, named, type ShellNode } from "./model/shell-syntax";
+import { prescanStartupFile } from "./model/startup-prescan";
 import type { Dialect } from "./model/shell-words";
 import { zshForBashGrammar } from "./model/zsh-syntax";
 import type { BashParser } from "../system/bash-parser";
@@ -18,6 +26,8 @@ export type ExportFinding = StartupExport;
 export type StartupReading = Pick<ShellStartup, "exports" | "undecided" | "shells">;
 
 const MAX_BYTES = 1024 * 1024;
+/** More files than a node's shells read: past this many, the pre-pass leaves it to the parser. */
+const MAX_PRESCAN_FILES = 256;
 /** How many prefixes of a file with a syntax error are checked to find where the shell stops reading it. */
 const MAX_SYNTAX_TRIES = 12;
 
@@ -46,11 +56,14 @@ export async function readShellStartup(
   { system = true, user, shell }: { system?: boolean; user?: string; shell?: string } = {},
 ): Promise<StartupReading> {
   const login = loginShellOf(shell ?? (user === undefined ? undefined : await lookUpShell(ctx, user)));
+  const pam = await readPamFiles(ctx, home);
+  // No file can export an AWS_* variable: the parser (a WebAssembly compile) is not even loaded.
+  if (await nothingToParse(ctx, home, login, pam))
+    return { exports: [], undecided: [], shells: unexportedShells(login) };
   // Loaded here only: whoami never pays for the parser.
   const { loadBashParser } = await import("../system/bash-parser");
   const reading = new StartupFileSet(ctx, await loadBashParser());
   try {
-    const pam = await reading.pamFiles(home);
     // `overlay`: files read as if they held this text instead (a removal tried on a copy).
     const read = (overlay?: ReadonlyMap<string, string>) =>
       readLoginShell(reading.files(overlay), asBytes(home), {
@@ -68,6 +81,97 @@ export async function readShellStartup(
   } finally {
     reading.dispose();
   }
+}
+
+/** The files pam_env reads for a login of this home's user, as the machine's /etc/pam.d sets it up. */
+async function readPamFiles(ctx: Context, home: string): Promise<PamFile[]> {
+  const where = systemPaths(ctx);
+  const readText = (path: string) => ctx.files.readText(path, { maxBytes: MAX_BYTES }).catch(() => undefined);
+  const dir = where("/etc/pam.d");
+  const names = await ctx.files.readdir(dir).catch(() => undefined);
+  const services =
+    names &&
+    (await Promise.all(names.map((name) => readText(`${dir}/${name}`)))).filter(
+      (text): text is string => text !== undefined,
+    );
+  const { conf, env, user } = pamEnvFiles(services);
+  const wanted = [
+    ...conf.map((path) => ({ path: where(path), format: "conf" as const })),
+    ...env.map((path) => ({ path: where(path), format: "env" as const })),
+    ...user.map((name) => ({ path: `${home}/${name}`, format: "conf" as const })),
+  ];
+  const files = await Promise.all(
+    wanted.map(async ({ path, format }) => ({ path, format, text: await readText(path) })),
+  );
+  return files.filter((file): file is PamFile => file.text !== undefined);
+}
+
+/**
+ * Whether no file a new shell of this home's user may read (bash's and zsh's, whichever the user logs in with,
+ * and every file they source) could make it export an AWS_* variable, by the pre-pass of
+ * src/shell/model/startup-prescan.ts. Anything it cannot read or tell goes to the parser.
+ */
+async function nothingToParse(
+  ctx: Context,
+  home: string,
+  login: LoginShell,
+  pam: readonly PamFile[],
+): Promise<boolean> {
+  if (pam.some((file) => /aws/i.test(file.text))) return false;
+  // Paths are kept as the reader keeps them (one character a byte): a home beyond ASCII is left to it.
+  if (!/^[\x20-\x7e]*$/.test(home)) return false;
+  const where = systemPaths(ctx);
+  const bash = [
+    "/etc/profile",
+    "/etc/bash.bashrc",
+    ...[".bash_profile", ".bash_login", ".profile", ".bashrc"].map((name) => `${home}/${name}`),
+  ];
+  const zsh = ["zshenv", "zprofile", "zshrc", "zlogin"].flatMap((name) => [
+    `/etc/zsh/${name}`,
+    `${home}/.${name}`,
+  ]);
+  // Each shell's own files (readLoginShell's), all of them: which of them it reads is for the reader to tell.
+  const queue = [...(login !== "zsh" ? bash : []), ...(login !== "bash" ? zsh : [])];
+  const seen = new Set<string>();
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const paths = await globbed(ctx, where, next);
+    if (paths === undefined) return false;
+    for (const path of paths) {
+      // The reader leaves package data out (see StartupFileSet.files).
+      if (seen.has(path) || path.startsWith("/usr/share/")) continue;
+      seen.add(path);
+      if (seen.size > MAX_PRESCAN_FILES) return false;
+      const text = await ctx.files.readText(where(path), { maxBytes: MAX_BYTES, encoding: "latin1" }).then(
+        (read) => read,
+        (error: { code?: string }) => (error.code === "ENOENT" || error.code === "ENOTDIR" ? "" : undefined),
+      );
+      if (text === undefined) return false;
+      const scan = prescanStartupFile(text, home);
+      if (!scan.clean) return false;
+      queue.push(...scan.sources);
+    }
+  }
+  return true;
+}
+
+/** A path, or the files a glob in its last part matches (and the pattern itself); undefined: cannot tell. */
+async function globbed(
+  ctx: Context,
+  where: (path: string) => string,
+  path: string,
+): Promise<string[] | undefined> {
+  if (!/^[\x20-\x7e]*$/.test(path)) return undefined;
+  if (!hasGlob(path)) return [path];
+  const slash = path.lastIndexOf("/");
+  const [dir, pattern] = [path.slice(0, slash), path.slice(slash + 1)];
+  if (hasGlob(dir)) return undefined;
+  const names = await ctx.files.readdir(where(dir)).then(
+    (found) => found,
+    (error: { code?: string }) => (error.code === "ENOENT" || error.code === "ENOTDIR" ? [] : undefined),
+  );
+  if (names === undefined) return undefined;
+  const matches = globToRegExp(pattern);
+  return [path, ...names.filter((name) => matches.test(name)).map((name) => `${dir}/${name}`)];
 }
 
 async function lookUpShell(ctx: Context, user: string): Promise<string | undefined> {
@@ -118,33 +222,8 @@ class StartupFileSet {
     };
   }
 
-  /** The files pam_env reads for a login of this home's user, as the machine's /etc/pam.d sets it up. */
-  async pamFiles(home: string): Promise<PamFile[]> {
-    const dir = this.where("/etc/pam.d");
-    const names = await this.ctx.files.readdir(dir).catch(() => undefined);
-    const services =
-      names &&
-      (await Promise.all(names.map((name) => this.readText(`${dir}/${name}`)))).filter(
-        (text): text is string => text !== undefined,
-      );
-    const { conf, env, user } = pamEnvFiles(services);
-    const wanted = [
-      ...conf.map((path) => ({ path: this.where(path), format: "conf" as const })),
-      ...env.map((path) => ({ path: this.where(path), format: "env" as const })),
-      ...user.map((name) => ({ path: `${home}/${name}`, format: "conf" as const })),
-    ];
-    const files = await Promise.all(
-      wanted.map(async ({ path, format }) => ({ path, format, text: await this.readText(path) })),
-    );
-    return files.filter((file): file is PamFile => file.text !== undefined);
-  }
-
   dispose(): void {
     for (const tree of this.trees) tree.dispose();
-  }
-
-  private async readText(path: string): Promise<string | undefined> {
-    return this.ctx.files.readText(path, { maxBytes: MAX_BYTES }).catch(() => undefined);
   }
 
   private async loadFile(

@@ -3,7 +3,6 @@
  * AWS_CREDENTIAL_FILE, BOTO_CONFIG, /etc/boto.cfg, ~/.boto), as it reads them: a path that is not a regular
  * file is absent, an unreadable file is empty, bytes that are not UTF-8 are a parse error.
  */
-import { execa } from "execa";
 import { readFile, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import type { AwsCredentialIdentity } from "@smithy/types";
@@ -161,6 +160,7 @@ async function expandUser(path: string, env: Env): Promise<string> {
 
 /** A user's home as getpwnam finds it (`getent passwd`, so SSSD/LDAP users too); undefined when unknown. */
 async function homeOf(user: string): Promise<string | undefined> {
+  const { execa } = await import("execa"); // only for ~user paths: whoami need not parse execa
   const found = await execa("getent", ["passwd", "--", user], { reject: false, timeout: 5000 });
   return found.exitCode === 0 ? found.stdout.split("\n")[0]?.split(":")[5] : undefined;
 }

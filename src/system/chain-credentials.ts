@@ -6,7 +6,6 @@
  */
 import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { execa } from "execa";
 import { readFile } from "node:fs/promises";
 import type { Env } from "../context";
 import type { ChainLink, ReadIni } from "../identity/model/botocore-chain";
@@ -186,6 +185,7 @@ async function runProcess(
   const [file, ...args] = split.words;
   if (file === undefined) stop(chainErrors.python("list index out of range", PROCESS_FIX));
   // Run as botocore runs it (no shell), in a process group of its own that the deadline ends whole.
+  const { execa } = await import("execa"); // loaded only for this link: whoami on IMDS never parses it
   const group = inGroup(
     () =>
       execa(file, args, {

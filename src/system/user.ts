@@ -11,6 +11,7 @@ const NOT_FOUND = 2;
 /** The current user, and the user database as `getent` sees it (local files, SSSD/LDAP on HyperPod). */
 export function createUserPort(env: Env, exec: Executor): UserPort {
   const me = currentUser(env);
+  const looked = new Map<string, Promise<PasswdEntry | undefined>>();
   async function getent(...keys: string[]): Promise<PasswdEntry[]> {
     // `--`: a key is never an option to getent, whatever it starts with.
     const argv = ["getent", "passwd", ...(keys.length > 0 ? ["--", ...keys] : [])];
@@ -29,7 +30,12 @@ export function createUserPort(env: Env, exec: Executor): UserPort {
     name: env.USER ?? me.name,
     home: me.home,
     ...(env.SUDO_USER && me.uid === 0 ? { sudoUser: env.SUDO_USER } : {}),
-    lookup: async (name) => (await getent(name))[0],
+    // Asked once a name and run: diagnose's checks and the startup files' reading all want root's entry.
+    lookup: (name) => {
+      const entry = looked.get(name) ?? getent(name).then((found) => found[0]);
+      looked.set(name, entry);
+      return entry;
+    },
     all: () => getent(),
   };
 }

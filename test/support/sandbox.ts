@@ -41,10 +41,11 @@ export interface Sandbox {
 const FIXTURES = fileURLToPath(new URL("../fixtures/hyperpod/", import.meta.url));
 
 // Records argv as one JSON line; STUB_<NAME>_OUTPUT is printed and STUB_<NAME>_EXIT returned. POSIX sh, not
-// node: a stub starts in a few milliseconds, as the real commands do, so the bench measures hpiam and not them.
+// node: a stub starts in a few milliseconds, as the real commands do, so the bench measures hpiam and not them
+// (which is why an argument goes through sed only when it has a quote or backslash to escape).
 const STUB = `#!/bin/sh
 name=\${0##*/}
-json() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g')"; }
+json() { case $1 in *[\\\\\\"]*) printf '"%s"' "$(printf '%s' "$1" | sed 's/\\\\/\\\\\\\\/g; s/"/\\\\"/g')" ;; *) printf '"%s"' "$1" ;; esac; }
 line="{\\"command\\":$(json "$name"),\\"args\\":["
 sep=""
 for arg in "$@"; do line="$line$sep$(json "$arg")"; sep=","; done

@@ -247,3 +247,36 @@ describe("where botocore stops on what a link gives, the adapter stops with its 
     expect(await stopped()).toBe("The specified config file ($HOME/ec2.txt) could not be found.");
   });
 });
+
+describe("the SDK for JavaScript's second opinion", () => {
+  const portWithSpy = () => {
+    const aws = createAwsPort(process.env, log, async () => undefined);
+    return { aws, jsChain: vi.spyOn(aws, "jsChain") };
+  };
+
+  it("is not asked for the instance profile's keys a second time where its chain can only end at the same IMDS", async () => {
+    const { aws, jsChain } = portWithSpy();
+    const found = await identification(aws, {});
+    expect(found.chain).toMatchObject({ kind: "link", link: { method: "iam-role" } });
+    expect(found.credentials?.accessKeyId).toBe("ASIAINSTANCEPROFILE1");
+    expect(found.jsChain).toBeUndefined();
+    expect(jsChain).not.toHaveBeenCalled();
+  });
+
+  it("is asked where a shared file or a variable of its chain may lead elsewhere, or IMDS gave botocore no keys", async () => {
+    const { aws, jsChain } = portWithSpy();
+    await writeFile(join(home, ".aws", "config"), "[default]\nregion = us-west-2\n");
+    await identification(aws, {});
+    expect(jsChain).toHaveBeenCalledTimes(1);
+    await rm(join(home, ".aws", "config"));
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials");
+    await identification(aws, {});
+    expect(jsChain).toHaveBeenCalledTimes(2);
+    vi.stubEnv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", undefined);
+    // Nothing listens there: botocore's IMDS link gives no keys, and the SDK's chain may still find some.
+    vi.stubEnv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
+    const found = await identification(aws, {});
+    expect(found.credentialsError).toBeDefined();
+    expect(jsChain).toHaveBeenCalledTimes(3);
+  });
+});

@@ -16,6 +16,10 @@ export const ssmAgent: Check<"ssm-agent"> = {
   id: "ssm-agent",
   title: "SSM agent",
   async run({ facts }, ctx) {
+    // systemctl is asked while the node is looked up (which waits for IMDS) and the agent's files are read: the
+    // first unit is the one nearly every node runs. Off a HyperPod node its answer goes unused.
+    const first = isActive(ctx, UNITS[0] ?? "");
+    first.catch(() => undefined); // awaited below: a failure meanwhile is not an unhandled one
     if ((await facts.node()).state === "absent") {
       return { status: "skip", message: "not a HyperPod node: nothing reaches it over SSM" };
     }
@@ -23,7 +27,7 @@ export const ssmAgent: Check<"ssm-agent"> = {
     const about = agentDetails(agent);
     const states: Record<string, string> = {};
     for (const unit of UNITS) {
-      const answer = await isActive(ctx, unit);
+      const answer = unit === UNITS[0] ? await first : await isActive(ctx, unit);
       if (!answer)
         return {
           status: "skip",

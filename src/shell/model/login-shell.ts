@@ -116,6 +116,11 @@ export async function readLoginShell(
   };
 }
 
+/** What readLoginShell finds where no file sets a watched variable: each shell the user's runs, with none. */
+export function unexportedShells(shell: LoginShell): NewShellVariables[] {
+  return [...(shell !== "zsh" ? [{}, {}] : []), ...(shell !== "bash" ? [{}] : [])];
+}
+
 function shellVariables(exported: readonly ExportedVariable[]): NewShellVariables {
   return Object.fromEntries(
     exported.map(({ name, value }) => [
