@@ -225,7 +225,8 @@ export async function runCli(
       io.stderr(`hpiam: ${printable(result.cloudwatch.message)}\n  ${printable(result.cloudwatch.hint)}\n`);
     return { result, render: renderMetrics, exitCode: metricsExitCode };
   });
-  withMetricsPublishing(withRunOptions(program.command("metrics")))
+  const metricsCommand = program
+    .command("metrics")
     .description(
       "diagnose's checks (every home, as root) as Prometheus metrics for node_exporter's textfile collector; exit 0 whatever the node's health",
     )
@@ -233,7 +234,9 @@ export async function runCli(
       "--textfile-dir <dir>",
       "write hpiam.prom there, whole or not at all, instead of printing (node_exporter's --collector.textfile.directory)",
     )
-    .option("--alert-rules", "print a Prometheus rule group that alerts on these metrics")
+    .option("--alert-rules", "print a Prometheus rule group that alerts on these metrics");
+  // Its own options first in --help, then publishing and installing, then the common ones.
+  withRunOptions(withMetricsPublishing(metricsCommand))
     // --install is a command of its own (it writes units and runs nothing), with an outcome of its own.
     .action((...args: unknown[]) =>
       (args[args.length - 2] as MetricsPublishing).install ? installUnits(...args) : runMetrics(...args),
