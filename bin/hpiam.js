@@ -34,8 +34,7 @@ function read(path) {
 function codeCache(sea) {
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? "") ? process.argv[2] : "start";
   const dir = join(__dirname, "..", "dist", "codecache", `${process.version}-${process.arch}`);
-  // The "start" cache was made without the flag readsStartupFiles sets: V8 would reject it.
-  for (const name of readsStartupFiles ? [command] : [command, "start"]) {
+  for (const name of [command, "start"]) {
     if (!sea) {
       const data = read(join(dir, `${name}.codecache`));
       if (data) return data;
@@ -49,12 +48,6 @@ function codeCache(sea) {
   }
   return undefined;
 }
-
-// diagnose, recover and metrics (diagnose's checks) read shell startup files with a WebAssembly parser: with
-// V8's optimizing compiler the process could not exit for about half a second while it recompiled the grammar. The flag is set before anything
-// compiles (V8 takes a code cache only from a run with the same flags), and only there: node:v8 costs ~1.5 ms.
-const readsStartupFiles = ["diagnose", "recover", "metrics"].includes(process.argv[2] ?? "");
-if (readsStartupFiles) require("node:v8").setFlagsFromString("--liftoff-only");
 
 const sea = singleExecutable();
 const train = process.env.HPIAM_CODE_CACHE_TRAIN;

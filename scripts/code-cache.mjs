@@ -3,9 +3,11 @@
 // A code cache made after a run holds the bytecode of every function that run compiled, so a later start skips
 // parsing and compiling them (whoami starts in about two thirds of the time). It is made at build time, by
 // running the built CLI on a made-up healthy node (a local IMDS and STS that answer with fixed, fake values),
-// with no PATH so that no system command runs. Each run of a set starts from the cache the previous one wrote,
-// so the cache ends up holding what all of them used. Only the same Node version and V8 flags accept it; any other
-// Node rejects it and compiles from source as if it were not there.
+// with no PATH so that no system command runs, and an empty /etc (HPIAM_ETC_DIR) so that no startup file of the
+// build machine's loads the bash parser: it sets a V8 flag, and V8 rejects a cache made with other flags. Each
+// run of a set starts from the cache the previous one wrote, so the cache ends up holding what all of them used.
+// Only the same Node version and V8 flags accept it; any other Node rejects it and compiles from source as if it
+// were not there.
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -97,6 +99,7 @@ export async function trainCodeCache({ node = process.execPath, loader, dir }) {
     AWS_ENDPOINT_URL: endpoint,
     AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint,
     HPIAM_RESOURCE_CONFIG: join(sandbox, "resource_config.json"),
+    HPIAM_ETC_DIR: join(sandbox, "etc"),
   };
   // Exit codes other than 0 are fine for training (a check that finds no SSM agent here, say).
   const hpiam = (args, extraEnv = {}) =>
@@ -104,13 +107,23 @@ export async function trainCodeCache({ node = process.execPath, loader, dir }) {
       ({ stdout }) => stdout,
       (error) => String(error.stdout ?? ""),
     );
+  const accepted = async (args) => {
+    const { stderr } = await run(node, [loader, ...args], {
+      env: { ...env, HPIAM_DEBUG_CODE_CACHE: "1" },
+      timeout: 30_000,
+    }).catch((error) => error);
+    return String(stderr ?? "").includes("code cache used");
+  };
   const made = [];
   try {
     for (const [name, runs] of Object.entries(TRAINING)) {
       if (name !== "start" && !(await hpiam([name, "--help"])).startsWith(`Usage: hpiam ${name}`)) continue;
       const out = join(dir, `${name}.codecache`);
       for (const args of runs) await hpiam(args, { HPIAM_CODE_CACHE_TRAIN: out });
-      if (((await stat(out).catch(() => undefined))?.size ?? 0) > 0) made.push(name);
+      if (((await stat(out).catch(() => undefined))?.size ?? 0) === 0) continue;
+      // A cache V8 rejects costs its reading for nothing: dropped.
+      if (await accepted(runs[0])) made.push(name);
+      else await rm(out);
     }
     return made;
   } finally {

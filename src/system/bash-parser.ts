@@ -1,3 +1,4 @@
+import { setFlagsFromString } from "node:v8";
 import { Language, type Node, Parser } from "web-tree-sitter";
 import type { ShellNode } from "../shell/model/shell-syntax";
 import { bashGrammarBinaries } from "./bash-grammar";
@@ -19,8 +20,8 @@ declare const WebAssembly: { compile(bytes: Uint8Array): Promise<Parameters<type
 let loading: Promise<BashParser> | undefined;
 
 /**
- * tree-sitter's bash grammar, loaded once and only by the commands that read shell startup files. bin/hpiam.js
- * keeps V8 to its baseline WebAssembly compiler, which parses a startup file in well under a millisecond.
+ * tree-sitter's bash grammar, loaded once and only by the commands that read shell startup files, on V8's
+ * baseline WebAssembly compiler, which parses a startup file in well under a millisecond.
  */
 export function loadBashParser(): Promise<BashParser> {
   loading ??= load();
@@ -28,6 +29,10 @@ export function loadBashParser(): Promise<BashParser> {
 }
 
 async function load(): Promise<BashParser> {
+  // With the optimizing compiler too, the process could not exit for about half a second while it recompiled
+  // the grammar. Set here, not at start: any V8 flag set makes V8 reject the code caches compiled without it
+  // (Node's own for its built-in modules, bin/hpiam.js's for the bundle), ~15 ms more for every diagnose.
+  setFlagsFromString("--liftoff-only");
   const { runtime, grammar } = await bashGrammarBinaries();
   // The grammar compiles on V8's threads while tree-sitter's runtime starts.
   const [, compiled] = await Promise.all([

@@ -2,8 +2,11 @@ import type { Executor } from "../context";
 import { CannotRunError } from "../errors";
 import { inGroup } from "./process-groups";
 
-// Loaded on first use: a command that never starts a process (whoami, --help) does not parse execa.
+// Loaded on first use: a command that never starts a process (whoami, --help) does not parse execa, nor load
+// child_process. Captured runs (diagnose's getent, systemctl, iptables-save) need only child_process: execa
+// took ~5 ms to load, one diagnose in 25.
 const loadExeca = async () => (await import("execa")).execa;
+const loadSpawn = async () => (await import("node:child_process")).spawn;
 
 /** `command -v` only looks along PATH: a bound it never comes near. */
 const WHICH_TIMEOUT_MS = 3000;
@@ -12,27 +15,36 @@ const WHICH_TIMEOUT_MS = 3000;
 export function createExecutor(): Executor {
   const run: Executor["run"] = async (argv, options = {}) => {
     const [command = "", ...args] = argv;
-    const execa = await loadExeca();
+    const spawn = await loadSpawn();
     const group = inGroup(
       () =>
-        execa(command, args, {
-          reject: false,
+        spawn(command, args, {
           // A group of its own, killed whole at the deadline (see process-groups.ts).
           detached: true,
-          stdin: options.input === undefined ? "ignore" : "pipe",
-          ...(options.input === undefined ? {} : { input: options.input }),
+          stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
         }),
       options.timeoutMs,
     );
     const { child } = group;
-    if (options.onStdout)
-      child.stdout?.on("data", (chunk: Buffer) => options.onStdout?.(chunk.toString("utf8")));
-    const result = await child.finally(() => group.done());
-    if (isNotFound(result)) throw notFound(command);
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout.push(chunk);
+      options.onStdout?.(chunk.toString("utf8"));
+    });
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk));
+    // A command that exits without reading its input closes the pipe under the write (EPIPE): not an error here.
+    child.stdin?.on("error", () => {});
+    child.stdin?.end(options.input);
+    const ended = await new Promise<{ exitCode: number | null; error?: NodeJS.ErrnoException }>((resolve) => {
+      child.once("error", (error) => resolve({ exitCode: null, error }));
+      child.once("close", (exitCode) => resolve({ exitCode }));
+    }).finally(() => group.done());
+    if (ended.error?.code === "ENOENT") throw notFound(command);
     return {
-      exitCode: result.exitCode ?? 128,
-      stdout: String(result.stdout ?? ""),
-      stderr: String(result.stderr ?? ""),
+      exitCode: ended.exitCode ?? 128,
+      stdout: withoutFinalNewline(Buffer.concat(stdout).toString("utf8")),
+      stderr: withoutFinalNewline(Buffer.concat(stderr).toString("utf8")),
       timedOut: group.timedOut,
     };
   };
@@ -70,6 +82,11 @@ export function createExecutor(): Executor {
       return result.exitCode === 0 && path ? path : undefined;
     },
   };
+}
+
+/** Output as the callers read it: without the line end a command's last line has. */
+function withoutFinalNewline(text: string): string {
+  return text.replace(/\r?\n$/, "");
 }
 
 function isNotFound(result: { code?: string }): boolean {

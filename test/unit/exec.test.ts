@@ -40,6 +40,24 @@ describe("the executor", () => {
     expect(result).toEqual({ exitCode: 0, stdout: "answered", stderr: "", timedOut: false });
   });
 
+  it("feeds the input, keeps both outputs without their last line end, and the exit code", async () => {
+    const result = await createExecutor().run(["sh", "-c", 'cat; printf "warned\\r\\n" >&2; exit 3'], {
+      input: "first\nsecond\n\n",
+    });
+    expect(result).toEqual({ exitCode: 3, stdout: "first\nsecond\n", stderr: "warned", timedOut: false });
+  });
+
+  it("does not mind a command that exits without reading its input", async () => {
+    const result = await createExecutor().run(["true"], { input: "x".repeat(1 << 20) });
+    expect(result.exitCode).toBe(0);
+  });
+
+  it("says which command is not installed", async () => {
+    await expect(createExecutor().run(["hpiam-no-such-command"])).rejects.toThrow(
+      "`hpiam-no-such-command` is not installed or not on PATH",
+    );
+  });
+
   it("ends the children's groups too when hpiam itself is interrupted (Ctrl-C, SIGTERM)", async () => {
     const executor = fileURLToPath(new URL("../../src/system/exec.ts", import.meta.url));
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
