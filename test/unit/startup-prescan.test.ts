@@ -87,6 +87,20 @@ describe("the startup files' pre-pass", () => {
     });
   });
 
+  it("reads files that source themselves twice a level (bash would crash) to an end, the export in them found", async () => {
+    await inSandbox(async (sandbox) => {
+      const selfSourcing = ["[ -f ~/.extra ] && . ~/.extra", 'for f in ~/.extra; do . "$f"; done'];
+      await sandbox.write("~/.extra", `export AWS_PROFILE=dev\n${selfSourcing.join("\n")}\n`);
+      await sandbox.write("~/.profile", "[ -f ~/.extra ] && . ~/.extra\n", { append: true });
+      const found = await reads(sandbox, LOGIN_SHELLS.bash);
+      expect(found.exports.map((hit) => [hit.variable, hit.path.endsWith("/.extra"), hit.line])).toContainEqual([
+        "AWS_PROFILE",
+        true,
+        1,
+      ]);
+    });
+  }, 20_000);
+
   // The corpora of startup-file forms, with AWS spelled by an expansion (`${w}S_PROFILE`), which the parser
   // follows and the pre-pass must not miss. (As written, each says AWS: the pre-pass parses it.)
   const corpus = [

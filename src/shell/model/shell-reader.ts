@@ -63,6 +63,11 @@ class Returned extends Error {}
 export class Exited extends Error {}
 
 const MAX_DEPTH = 24;
+/**
+ * Files, functions and evals entered in one reading, in all: files that source each other twice a level would
+ * otherwise be read 2^MAX_DEPTH times. A real node's startup files enter a few dozen.
+ */
+const MAX_ENTERED = 1024;
 
 /** Variables whose assignments are tracked although hpiam does not report them: they run code, or name files. */
 const TRACKED = new Set(["PROMPT_COMMAND", "ZDOTDIR", "precmd_functions"]);
@@ -95,6 +100,7 @@ export class ShellReader {
   private readonly undecidedForms: UndecidedForm[] = [];
   private mayHaveExited = false;
   private depth = 0;
+  private entered = 0;
 
   constructor(
     readonly files: StartupFiles,
@@ -152,7 +158,7 @@ export class ShellReader {
     dialect: Dialect,
     at?: { flow: Flow; node: ShellNode; positional?: string[] },
   ): Promise<Tri> {
-    if (this.depth >= MAX_DEPTH) return "maybe";
+    if (this.exhausted()) return "maybe";
     const file = await this.files.load(path, dialect);
     if (!file) return "no";
     if ("unreadable" in file) {
@@ -316,7 +322,7 @@ export class ShellReader {
     args: readonly ShellNode[],
     flow: Flow,
   ): Promise<Tri> {
-    if (this.depth >= MAX_DEPTH) return "maybe";
+    if (this.exhausted()) return "maybe";
     const frame = { ...called.frame, inFunction: true, mayHaveReturned: false };
     const certain = this.sure(flow) && called.certain;
     const saved = this.state.positional;
@@ -353,7 +359,7 @@ export class ShellReader {
     what: string,
     { dialect = flow.frame.dialect, alias }: { dialect?: Dialect; alias?: string } = {},
   ): Promise<Tri> {
-    if (this.depth >= MAX_DEPTH) return "maybe";
+    if (this.exhausted()) return "maybe";
     const root = this.files.parse(code, dialect);
     const removal = embeddedRemoval(root, this.watched, what, () => commandRemoval(node, flow.frame.lines));
     const embedded = flow.frame.embedded ?? { line: node.startPosition.row + 1, removal };
@@ -420,6 +426,14 @@ export class ShellReader {
       if (name === undefined) this.undecide(flow, arg, `unsets a name hpiam cannot know (${arg.text})`);
       else this.state.unset(name, this.sure(flow));
     }
+  }
+
+  /**
+   * Too deep, or too much in all, to follow further: what is past it reads as "maybe", as past MAX_DEPTH (bash
+   * itself crashes on a file that sources itself without end).
+   */
+  private exhausted(): boolean {
+    return this.depth >= MAX_DEPTH || ++this.entered > MAX_ENTERED;
   }
 
   /** A function's or file's body: where it returns, the state is the one it started with (and an `exit` that may have run keeps what follows uncertain). */
