@@ -93,11 +93,9 @@ describe("the startup files' pre-pass", () => {
       await sandbox.write("~/.extra", `export AWS_PROFILE=dev\n${selfSourcing.join("\n")}\n`);
       await sandbox.write("~/.profile", "[ -f ~/.extra ] && . ~/.extra\n", { append: true });
       const found = await reads(sandbox, LOGIN_SHELLS.bash);
-      expect(found.exports.map((hit) => [hit.variable, hit.path.endsWith("/.extra"), hit.line])).toContainEqual([
-        "AWS_PROFILE",
-        true,
-        1,
-      ]);
+      expect(
+        found.exports.map((hit) => [hit.variable, hit.path.endsWith("/.extra"), hit.line]),
+      ).toContainEqual(["AWS_PROFILE", true, 1]);
     });
   }, 20_000);
 
