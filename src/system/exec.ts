@@ -40,7 +40,7 @@ export function createExecutor(): Executor {
       child.once("error", (error) => resolve({ exitCode: null, error }));
       child.once("close", (exitCode) => resolve({ exitCode }));
     }).finally(() => group.done());
-    if (ended.error?.code === "ENOENT") throw notFound(command);
+    if (ended.error && isNotFound(ended.error)) throw notFound(command);
     return {
       exitCode: ended.exitCode ?? 128,
       stdout: withoutFinalNewline(Buffer.concat(stdout).toString("utf8")),
