@@ -4,11 +4,12 @@
 // of the time. A cache from another Node is rejected by V8 and the bundle is compiled as usual.
 // CommonJS on purpose (bin/package.json): Node's ES module loader would add ~10 ms to every start.
 //
-// HPIAM_CODE_CACHE_TRAIN=FILE (the build's training runs): write the cache to FILE at exit.
+// HPIAM_CODE_CACHE_TRAIN=FILE (the build's training runs): write the cache to FILE at exit, and the cache of each
+// bundle apart the run loaded to lib/ beside it.
 // HPIAM_DEBUG_CODE_CACHE=1: say on stderr whether the cache was used.
 "use strict";
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see above */
-const { readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { dirname, join } = require("node:path");
 const { Script } = require("node:vm");
 const { createRequire, wrap } = require("node:module");
@@ -30,66 +31,97 @@ function read(path) {
   }
 }
 
+/** A file of the build: from disk, or the single executable's assets; undefined when it is not there. */
+function asset(sea, name) {
+  if (!sea) return read(join(DIST, name));
+  try {
+    return Buffer.from(sea.getAsset(name));
+  } catch {
+    return undefined;
+  }
+}
+
+const DIST = join(__dirname, "..", "dist");
+const CACHES = `codecache/${process.version}-${process.arch}`;
+
 /** The cache trained for this command; --help, --version and an untrained command get the parser's. */
 function codeCache(sea) {
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? "") ? process.argv[2] : "start";
-  const dir = join(__dirname, "..", "dist", "codecache", `${process.version}-${process.arch}`);
   for (const name of [command, "start"]) {
-    if (!sea) {
-      const data = read(join(dir, `${name}.codecache`));
-      if (data) return data;
-    } else {
-      try {
-        return Buffer.from(sea.getAsset(`${name}.codecache`));
-      } catch {
-        // not trained for this command
-      }
-    }
+    const data = asset(sea, sea ? `${name}.codecache` : `${CACHES}/${name}.codecache`);
+    if (data) return data;
   }
   return undefined;
 }
 
+/**
+ * Runs a bundle in this process as Node's CommonJS loader would, from a V8 code cache (written to `trainFile`
+ * at exit when training). Returns its exports.
+ */
+function runBundle({ source, filename: file, cachedData, trainFile, require: req }) {
+  const compiled = new Script(wrap(source), { filename: file, cachedData });
+  if (process.env.HPIAM_DEBUG_CODE_CACHE) {
+    const state = !cachedData ? "none" : compiled.cachedDataRejected ? "rejected" : "used";
+    process.stderr.write(`hpiam: code cache ${state}${file === filename ? "" : ` (${file})`}\n`);
+  }
+  if (trainFile) {
+    process.once("exit", () => {
+      // Whole or not at all: a run reading the cache meanwhile must not see half of it.
+      mkdirSync(dirname(trainFile), { recursive: true });
+      writeFileSync(`${trainFile}.${process.pid}`, compiled.createCachedData());
+      renameSync(`${trainFile}.${process.pid}`, trainFile);
+    });
+  }
+  const module = { exports: {} };
+  compiled.runInThisContext()(module.exports, req, module, file, dirname(file));
+  return module.exports;
+}
+
+/**
+ * The bundle requires Node's built-ins, the packages bundled apart (`./lib/…`, each started from a code cache
+ * of its own, trained beside the bundle's) and the bash parser (`./shell/…`), from disk or the executable.
+ */
+function requireFor(sea) {
+  const fromDisk = createRequire(filename);
+  const loaded = new Map();
+  const load = (id) => {
+    const name = id.slice(2);
+    const apart = name.startsWith("lib/");
+    const cache = `lib/${name.slice(4).replace(/\.cjs$/, "")}.codecache`;
+    const trainFile = apart && train ? join(dirname(train), cache) : undefined;
+    return runBundle({
+      source: asset(sea, name).toString("utf8"),
+      filename: sea ? id : join(DIST, name),
+      cachedData: !apart
+        ? undefined
+        : trainFile
+          ? read(trainFile)
+          : asset(sea, sea ? cache : `${CACHES}/${cache}`),
+      trainFile,
+      require,
+    });
+  };
+  return (id) => {
+    if (!id.startsWith("./lib/") && !id.startsWith("./shell/")) return sea ? require(id) : fromDisk(id);
+    // On disk the bash parser finds its WebAssembly beside it through Node's own loader.
+    if (!sea && id.startsWith("./shell/")) return fromDisk(id);
+    if (!loaded.has(id)) loaded.set(id, load(id));
+    return loaded.get(id);
+  };
+}
+
 const sea = singleExecutable();
 const train = process.env.HPIAM_CODE_CACHE_TRAIN;
-const filename = sea ? process.execPath : join(__dirname, "..", "dist", "hpiam.cjs");
+const filename = sea ? process.execPath : join(DIST, "hpiam.cjs");
 const source = sea ? sea.getAsset("hpiam.cjs", "utf8") : read(filename)?.toString("utf8");
 if (source === undefined) {
   process.stderr.write(`hpiam: ${filename} is missing\n  Build it with \`npm run build\`.\n`);
   process.exit(3);
 }
-const cachedData = train ? read(train) : codeCache(sea);
-
-const script = new Script(wrap(source), { filename, cachedData });
-if (process.env.HPIAM_DEBUG_CODE_CACHE) {
-  const state = !cachedData ? "none" : script.cachedDataRejected ? "rejected" : "used";
-  process.stderr.write(`hpiam: code cache ${state}\n`);
-}
-if (train) {
-  process.once("exit", () => {
-    // Whole or not at all: a run reading the cache meanwhile must not see half of it.
-    writeFileSync(`${train}.${process.pid}`, script.createCachedData());
-    renameSync(`${train}.${process.pid}`, train);
-  });
-}
-
-/**
- * The bundle requires Node's built-ins and (`./aws/…`, `./shell/…`) the AWS clients and the bash parser bundled
- * apart, from disk or the executable.
- */
-function requireFor(sea) {
-  if (!sea) return createRequire(filename);
-  const loaded = new Map();
-  return (id) => {
-    if (!id.startsWith("./aws/") && !id.startsWith("./shell/")) return require(id);
-    if (!loaded.has(id)) {
-      const client = { exports: {} };
-      const compiled = new Script(wrap(sea.getAsset(id.slice(2), "utf8")), { filename: id });
-      compiled.runInThisContext()(client.exports, require, client, id, dirname(id.slice(2)));
-      loaded.set(id, client.exports);
-    }
-    return loaded.get(id);
-  };
-}
-
-const module_ = { exports: {} };
-script.runInThisContext()(module_.exports, requireFor(sea), module_, filename, dirname(filename));
+runBundle({
+  source,
+  filename,
+  cachedData: train ? read(train) : codeCache(sea),
+  trainFile: train,
+  require: requireFor(sea),
+});

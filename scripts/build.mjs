@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/hpiam.cjs: one CommonJS file that runs with plain `node` and no node_modules, and
-// the script the single executable embeds (scripts/build-sea.mjs). AWS clients other than STS are bundles of
-// their own in dist/aws/, and so is the bash parser (dist/shell/). Then trains the V8 code caches bin/hpiam.js starts the bundle with
+// the script the single executable embeds (scripts/build-sea.mjs). Packages only some commands load (the AWS
+// clients, execa, the SDK's credential chain) are bundles of their own in dist/lib/, and so is the bash parser
+// (dist/shell/). Then trains the V8 code caches bin/hpiam.js starts the bundle with
 // (scripts/code-cache.mjs).
 //
 // Why CommonJS and not code-split ES modules: Node 20 has no code cache for ES modules and its ES module loader
@@ -55,19 +56,23 @@ const lazyChildProcessForCommander = {
 };
 
 /**
- * AWS clients other than STS (SageMaker, SSM, IAM: hundreds of KB each) are bundles of their own in dist/aws/,
- * required only by the command that calls them. Inside the main bundle every start would pay for them: reading
- * them, and the code cache's share for each of their functions.
+ * Packages that only some commands load are bundles of their own in dist/lib/, required when a command first
+ * imports them: the AWS clients (SageMaker, SSM, IAM, STS: hundreds of KB each; whoami's GetCallerIdentity is
+ * sent without the STS client), execa (commands that run programs), the SDK's own credential chain (the second
+ * opinion) and its SSO, login and HTTP providers. Inside the main bundle every start would pay for them:
+ * reading them, and the code cache's share for each of their functions. Only named exports are imported from
+ * them: a bundle apart is a CommonJS module, whose default export Node's interop takes to be all of it.
  */
-export const clientFile = (name) => `aws/${name.replace("@aws-sdk/", "")}.cjs`;
+const APART = /^(@aws-sdk\/client-[a-z0-9-]+|@aws-sdk\/credential-provider-(node|sso|login|http)|execa)$/;
 
-const separateAwsClients = (used) => ({
-  name: "separate-aws-clients",
+export const apartFile = (name) => `lib/${name.replace(/^@/, "").replace("/", "-")}.cjs`;
+
+const separatePackages = (used) => ({
+  name: "separate-packages",
   setup(build) {
-    build.onResolve({ filter: /^@aws-sdk\/client-[a-z0-9-]+$/ }, ({ path }) => {
-      if (path === "@aws-sdk/client-sts") return undefined; // whoami and diagnose need it at once
+    build.onResolve({ filter: APART }, ({ path }) => {
       used.add(path);
-      return { path: `./${clientFile(path)}`, external: true };
+      return { path: `./${apartFile(path)}`, external: true };
     });
   },
 });
@@ -127,20 +132,20 @@ export function codeCacheDir(version = process.version, arch = process.arch) {
 }
 
 /**
- * Builds dist/hpiam.cjs and dist/aws/*.cjs, for Node 20 and later. Removes the code caches: V8 checks only a
+ * Builds dist/hpiam.cjs and dist/lib/*.cjs, for Node 20 and later. Removes the code caches: V8 checks only a
  * cache's Node version, flags and the source's length, so a cache must never outlive the bundle it was trained
  * on (a version bump from 0.1.0 to 0.1.1 keeps the length).
  */
 export async function bundle({ metafile = false } = {}) {
   await rm("dist/codecache", { recursive: true, force: true });
-  await rm("dist/aws", { recursive: true, force: true });
+  await rm("dist/lib", { recursive: true, force: true });
   await rm("dist/shell", { recursive: true, force: true });
-  const clients = new Set();
+  const apart = new Set();
   const result = await build({
     ...COMMON,
     entryPoints: ["src/index.ts"],
     outfile: BUNDLE,
-    plugins: [lazyChildProcessForCommander, separateAwsClients(clients), separateShellParser],
+    plugins: [lazyChildProcessForCommander, separatePackages(apart), separateShellParser],
     metafile,
   });
   if (metafile) await writeFile("dist/meta.json", JSON.stringify(result.metafile, null, 1));
@@ -153,8 +158,8 @@ export async function bundle({ metafile = false } = {}) {
   const resolve = createRequire(import.meta.url).resolve;
   for (const [name, from] of Object.entries(GRAMMAR_FILES))
     await copyFile(resolve(from), join("dist", "shell", name));
-  for (const client of clients) {
-    await build({ ...COMMON, entryPoints: [client], outfile: join("dist", clientFile(client)) });
+  for (const name of apart) {
+    await build({ ...COMMON, entryPoints: [name], outfile: join("dist", apartFile(name)) });
   }
 }
 
@@ -163,6 +168,7 @@ export async function buildAll({ metafile = false } = {}) {
   // What an earlier layout left behind.
   await rm("dist/chunks", { recursive: true, force: true });
   await rm("dist/hpiam.js", { force: true });
+  await rm("dist/aws", { recursive: true, force: true });
   await bundle({ metafile });
   if (process.env.HPIAM_NO_CODE_CACHE) return;
   const made = await trainCodeCache({ loader: "bin/hpiam.js", dir: codeCacheDir() });

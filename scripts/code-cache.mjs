@@ -9,7 +9,7 @@
 // Only the same Node version and V8 flags accept it; any other Node rejects it and compiles from source as if it
 // were not there.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -74,10 +74,21 @@ function startFakeAws() {
  */
 const TRAINING = {
   start: [["--help"], ["--version"], ["whoami", "--help"]],
-  whoami: [["whoami"], ["whoami", "--json"]],
-  diagnose: [["diagnose"], ["diagnose", "--json"]],
+  // Static keys too (the incident): the chain that reads them, and the SDK's chain asked for its opinion.
+  whoami: [["whoami"], ["whoami", "--json"], withKeys(["whoami"])],
+  diagnose: [["diagnose"], ["diagnose", "--json"], withKeys(["diagnose"])],
   metrics: [["metrics"]],
 };
+
+/** A run on a node whose ~/.aws/credentials holds an IAM user's static keys (made-up ones). */
+function withKeys(args) {
+  return { args, keys: true };
+}
+
+const KEYS = `[default]
+aws_access_key_id = AKIATRAININGKEY00000
+aws_secret_access_key = training-only-not-a-secret
+`;
 
 /**
  * Runs `node loader …` for each training command with HPIAM_CODE_CACHE_TRAIN set, so that the loader (which
@@ -114,12 +125,18 @@ export async function trainCodeCache({ node = process.execPath, loader, dir }) {
     }).catch((error) => error);
     return String(stderr ?? "").includes("code cache used");
   };
+  const keysFile = join(sandbox, "static-keys");
+  await writeFile(keysFile, KEYS);
   const made = [];
   try {
     for (const [name, runs] of Object.entries(TRAINING)) {
       if (name !== "start" && !(await hpiam([name, "--help"])).startsWith(`Usage: hpiam ${name}`)) continue;
       const out = join(dir, `${name}.codecache`);
-      for (const args of runs) await hpiam(args, { HPIAM_CODE_CACHE_TRAIN: out });
+      for (const run of runs) {
+        const { args, keys } = Array.isArray(run) ? { args: run } : run;
+        const home = keys ? { AWS_SHARED_CREDENTIALS_FILE: keysFile } : {};
+        await hpiam(args, { HPIAM_CODE_CACHE_TRAIN: out, ...home });
+      }
       if (((await stat(out).catch(() => undefined))?.size ?? 0) === 0) continue;
       // A cache V8 rejects costs its reading for nothing: dropped.
       if (await accepted(runs[0])) made.push(name);

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { getHomeDir } from "@smithy/shared-ini-file-loader";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { ChainLink } from "../identity/model/botocore-chain";
@@ -8,16 +7,9 @@ import { type BotocoreFiles, readBotocoreFiles, sectionKeyPair } from "./botocor
 import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
-import { givenRegion } from "./given-region";
-import type {
-  AwsCallError,
-  AwsOptions,
-  AwsPort,
-  ChainRead,
-  Env,
-  Logger,
-  ResolvedCredentials,
-} from "../context";
+import { configuredRegion, givenRegion } from "./aws-region";
+import { getCallerIdentity } from "./sts-caller-identity";
+import type { AwsCallError, AwsPort, ChainRead, Env, ResolvedCredentials } from "../context";
 
 /** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
 export const AWS_HTTP_TIMEOUTS = {
@@ -29,48 +21,9 @@ export const AWS_HTTP_TIMEOUTS = {
 /** STS answers in well under a second: two attempts at these keep whoami under about 6 s when it never does. */
 const STS_HTTP_TIMEOUTS = { ...AWS_HTTP_TIMEOUTS, connectionTimeout: 2000, requestTimeout: 2500 };
 
-export function createAwsPort(
-  env: Env,
-  log: Logger,
-  fallbackRegion: () => Promise<string | undefined>,
-): AwsPort {
-  const sdkLogger = {
-    debug() {},
-    info() {},
-    warn: (m: string) => log.debug(m),
-    error: (m: string) => log.debug(m),
-  };
-
+export function createAwsPort(env: Env, fallbackRegion: () => Promise<string | undefined>): AwsPort {
   // What each read keeps back from the model: the files with their secrets, for the chosen link's keys.
   const secrets = new WeakMap<ChainRead, BotocoreFiles["raw"]>();
-
-  /** An STS client as `aws` would make it for these options; `onDate` sees every answer's Date header. */
-  const stsClient = (
-    options: AwsOptions,
-    region: string | undefined,
-    credentials?: AwsCredentialIdentity,
-    onDate?: (date: Date | undefined) => void,
-  ) => {
-    const sts = new STSClient({
-      profile: options.profile,
-      region,
-      ...(credentials ? { credentials } : {}),
-      maxAttempts: options.stsAttempts ?? 2,
-      requestHandler: STS_HTTP_TIMEOUTS,
-      logger: sdkLogger,
-    });
-    // Inside the deserializer, so that an error answer's Date (a clock-skew rejection's) is seen too.
-    if (onDate)
-      sts.middlewareStack.add(
-        (next) => async (args) => {
-          const out = await next(args);
-          onDate(httpDate((out.response as { headers?: Record<string, string> }).headers?.date));
-          return out;
-        },
-        { step: "deserialize", priority: "low", name: "hpiamServerDate" },
-      );
-    return sts;
-  };
 
   return {
     async readChain(options) {
@@ -84,9 +37,7 @@ export function createAwsPort(
       // A fresh read of every file each time: recover verifies with it after moving ~/.aws.
       const filesRead = readBotocoreFiles(chainEnv);
       // The named Region, else the profile's: the order `aws` follows.
-      const regionProbe = stsClient(options, givenRegion(options.region, env));
-      const configured = await regionProbe.config.region().catch(() => undefined);
-      regionProbe.destroy();
+      const configured = await configuredRegion(givenRegion(options.region, env), options.profile);
       // Nothing in the environment or config file: the instance knows its region, else STS's global one.
       const region = configured ?? (await fallbackRegion()) ?? "us-east-1";
       const files = await filesRead;
@@ -118,9 +69,15 @@ export function createAwsPort(
         ...(credentials.expiration ? { expiration: credentials.expiration } : {}),
       };
       let serverDate: Date | undefined;
-      const sts = stsClient(options, read.region, credentials, (date) => (serverDate = date));
       try {
-        const answer = await sts.send(new GetCallerIdentityCommand({}));
+        const answer = await getCallerIdentity({
+          credentials,
+          region: read.region,
+          profile: options.profile,
+          attempts: options.stsAttempts ?? 2,
+          timeouts: STS_HTTP_TIMEOUTS,
+          onDate: (date) => (serverDate = httpDate(date)),
+        });
         // An answer without an ARN (a broken endpoint) names nobody; the AWS CLI fails on it too.
         if (!answer.Arn)
           throw Object.assign(new Error("STS answered without an identity"), { name: "InvalidResponse" });
@@ -132,8 +89,6 @@ export function createAwsPort(
         return { credentials: resolved, identity, ...dated(serverDate) };
       } catch (error) {
         return { credentials: resolved, stsError: toCallError(error), ...dated(serverDate) };
-      } finally {
-        sts.destroy();
       }
     },
 
@@ -147,13 +102,16 @@ export function createAwsPort(
     async keyOwner(file, section, region) {
       const credentials = await sectionKeyPair(file, section);
       if (!credentials) return undefined;
-      const sts = new STSClient({ region, credentials, maxAttempts: 1, requestHandler: STS_HTTP_TIMEOUTS });
       try {
-        return (await sts.send(new GetCallerIdentityCommand({}))).Arn;
+        const answer = await getCallerIdentity({
+          credentials,
+          region,
+          attempts: 1,
+          timeouts: STS_HTTP_TIMEOUTS,
+        });
+        return answer.Arn;
       } catch {
         return undefined;
-      } finally {
-        sts.destroy();
       }
     },
   };

@@ -4,7 +4,6 @@
  * SDK's own providers for SSO, login, containers and the instance metadata service. Nothing here chooses a
  * link; it only follows the choice, and stops (ChainStop) where botocore stops on what it reads on the way.
  */
-import { AssumeRoleCommand, AssumeRoleWithWebIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { readFile } from "node:fs/promises";
 import type { Env } from "../context";
@@ -95,6 +94,9 @@ export async function instanceRoleCredentials(env: Env): Promise<AwsCredentialId
   return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
 }
 
+// The STS client is loaded only by the links that assume a role: whoami's GetCallerIdentity does without it.
+const loadSts = () => import("@aws-sdk/client-sts");
+
 async function assumeRole(
   link: Extract<ChainLink, { method: "assume-role" }>,
   ctx: FetchContext,
@@ -104,6 +106,7 @@ async function assumeRole(
   if (link.mfaSerial !== undefined) stop(chainErrors.mfaCode(link.mfaSerial, link.profile));
   const report = assumeRoleReport(link);
   if (report.length > 0) stop(chainErrors.parameters(report, `fix the role settings of [${link.profile}]`));
+  const { AssumeRoleCommand, STSClient } = await loadSts();
   const sts = new STSClient({ region: ctx.region, credentials: source, requestHandler: ctx.requestHandler });
   try {
     const answer = await sts.send(
@@ -132,6 +135,7 @@ async function webIdentity(
   const report = webIdentityReport(link, token);
   if (report.length > 0) stop(chainErrors.parameters(report, TOKEN_FIX));
   // AssumeRoleWithWebIdentity is not signed: the token is the proof.
+  const { AssumeRoleWithWebIdentityCommand, STSClient } = await loadSts();
   const sts = new STSClient({
     region: ctx.region,
     requestHandler: ctx.requestHandler,

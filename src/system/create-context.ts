@@ -36,7 +36,7 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
   return {
     exec,
     files: createFiles(),
-    aws: createAwsPort(env, log, async () => (await imds.describe()).region),
+    aws: createAwsPort(env, async () => (await imds.describe()).region),
     sagemaker: createSageMakerPort(env, log, async () => (await imds.describe()).region),
     iam: createIamPort(log),
     ssm: createSsmPort(log),

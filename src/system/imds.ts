@@ -1,4 +1,4 @@
-import { MetadataService } from "@aws-sdk/ec2-metadata-service";
+import { getInstanceMetadataEndpoint, httpRequest } from "@smithy/credential-provider-imds";
 import type { Env, ImdsPort, InstanceProfile } from "../context";
 
 /** Off EC2 the link-local address times out; a node answers in milliseconds. */
@@ -19,22 +19,32 @@ async function describeInstance(env: Env, endpoint?: string): Promise<InstancePr
   if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
     return { reachable: false, error: "AWS_EC2_METADATA_DISABLED is set" };
   }
-  const service = new MetadataService({
-    ...(endpoint ? { endpoint } : {}),
-    httpOptions: { timeout: IMDS_TIMEOUT_MS },
-    retries: 0,
-    disableFetchToken: true,
-    ec2MetadataV1Disabled: false,
-  });
+  // The credential provider's own IMDS endpoint (AWS_EC2_METADATA_SERVICE_ENDPOINT and _MODE, the profile's
+  // settings) and request: the SDK's metadata client would load a second HTTP stack for six requests.
+  const { hostname, port, protocol } = endpoint ? new URL(endpoint) : await getInstanceMetadataEndpoint();
+  const ask = async (method: string, path: string, headers: Record<string, string>) =>
+    (
+      await httpRequest({
+        method,
+        hostname,
+        ...(port ? { port: Number(port) } : {}),
+        protocol,
+        path: `/latest/${path}`,
+        headers,
+        timeout: IMDS_TIMEOUT_MS,
+      })
+    ).toString("utf8");
   let token: string;
   try {
-    token = await service.fetchMetadataToken();
+    token = await ask("PUT", "api/token", { "x-aws-ec2-metadata-token-ttl-seconds": "21600" });
   } catch (error) {
-    return { reachable: false, error: `IMDSv2 token request failed: ${String((error as Error).message)}` };
+    // The request's message is the SDK's; Node's network code (ECONNREFUSED, EHOSTUNREACH…) says why.
+    const { message, code } = error as { message?: string; code?: string };
+    const why = code ? `${String(message)} (${code})` : String(message);
+    return { reachable: false, error: `IMDSv2 token request failed: ${why}` };
   }
   const get = (path: string) =>
-    service
-      .request(`latest/${path}`, { headers: { "x-aws-ec2-metadata-token": token } })
+    ask("GET", path, { "x-aws-ec2-metadata-token": token })
       .then((text) => text.trim())
       .catch(() => undefined);
 

@@ -1,4 +1,3 @@
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import type { AwsOptions, JsChainOpinion } from "../context";
 import type { ReadIni } from "../identity/model/botocore-chain";
 import type { BotocoreFiles } from "./botocore-files";
@@ -15,6 +14,8 @@ export async function secondOpinion(
 ): Promise<JsChainOpinion | undefined> {
   try {
     if (namesProcess(raw.config) || namesProcess(raw.credentials)) return undefined;
+    // Loaded only when asked: where botocore's link is the instance profile, whoami never asks.
+    const { defaultProvider } = await import("@aws-sdk/credential-provider-node");
     const paths = files ? { filepath: files.credentialsPath, configFilepath: files.configPath } : {};
     const credentials = await withDeadline(
       defaultProvider({ profile, ignoreCache: true, logger: quiet, ...paths })(),

@@ -9,7 +9,7 @@ import type {
   SageMakerPort,
 } from "../context";
 import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
-import { givenRegion } from "./given-region";
+import { givenRegion } from "./aws-region";
 
 /**
  * Far past any HyperPod cluster: a listing that goes on beyond it (a NextToken that never ends) is an error, never

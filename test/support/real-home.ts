@@ -43,7 +43,7 @@ export function onRealHome(
   options: FakeOptions & { files?: Files; name?: string } = {},
 ): Context & { ran: string[][] } {
   const base = fakeContext({ instanceProfile: { reachable: true, roleName: NODE_ROLE }, ...options });
-  const real = createAwsPort({}, { debug() {}, info() {} }, async () => undefined);
+  const real = createAwsPort({}, async () => undefined);
   const paths = {
     credentialsPath: join(home, ".aws", "credentials"),
     configPath: join(home, ".aws", "config"),

@@ -10,7 +10,6 @@ import { type FakeImds, startImds } from "../support/imds";
 
 // The real adapter reads real files; these tests check that hpiam names the link botocore's chain picks.
 const sts = mockClient(STSClient);
-const log = { debug() {}, info() {} };
 const ENV_KEY = "AKIAENVIRONMENT00001";
 const FILE_KEY = "AKIACREDENTIALSFILE1";
 
@@ -60,7 +59,7 @@ afterEach(async () => {
 });
 
 async function judged(profile?: string) {
-  const aws = createAwsPort(process.env, log, async () => undefined);
+  const aws = createAwsPort(process.env, async () => undefined);
   const found = await identification(aws, { profile });
   return judgeIdentification(found, { reachable: true, roleName: "ExecRole" }, process.env, { profile });
 }
@@ -250,7 +249,7 @@ describe("where botocore stops on what a link gives, the adapter stops with its 
 
 describe("the SDK for JavaScript's second opinion", () => {
   const portWithSpy = () => {
-    const aws = createAwsPort(process.env, log, async () => undefined);
+    const aws = createAwsPort(process.env, async () => undefined);
     return { aws, jsChain: vi.spyOn(aws, "jsChain") };
   };
 

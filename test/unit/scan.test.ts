@@ -21,7 +21,7 @@ describe("scanning a home", () => {
     ...fakeContext(),
     files: createFiles(),
     exec: createExecutor(),
-    aws: createAwsPort({}, { debug() {}, info() {} }, async () => undefined),
+    aws: createAwsPort({}, async () => undefined),
   });
 
   it("finds the keys `aws configure` wrote and a loose file mode", async () => {
