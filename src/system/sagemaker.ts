@@ -9,7 +9,7 @@ import type {
   SageMakerPort,
 } from "../context";
 import { AWS_HTTP_TIMEOUTS, toCallError } from "./aws";
-import { givenRegion } from "./aws-region";
+import { configuredRegion, givenRegion } from "./aws-region";
 
 /**
  * Far past any HyperPod cluster: a listing that goes on beyond it (a NextToken that never ends) is an error, never
@@ -50,14 +50,7 @@ export function createSageMakerPort(
     async region(options) {
       const given = givenRegion(options.region, env);
       if (given) return given;
-      const sagemaker = await client({ profile: options.profile });
-      try {
-        return await sagemaker.config.region();
-      } catch {
-        return fallbackRegion();
-      } finally {
-        sagemaker.destroy();
-      }
+      return (await configuredRegion(undefined, options.profile)) ?? fallbackRegion();
     },
 
     describeCluster: (nameOrArn, options) =>
