@@ -71,7 +71,7 @@ export function renderLargeReport(runs: number): number {
     const report: FleetReport = {
       schemaVersion: 1,
       command: "whoami",
-      engine: { name: "slurm", command: [] },
+      engine: { name: "slurm", command: [], commands: [[]] },
       nodes,
       groups: groupByCause(nodes),
       summary: summarize(nodes, new Map(answers.map((answer) => [answer.name, answer]))),

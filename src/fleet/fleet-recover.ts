@@ -11,7 +11,15 @@ import {
   sharedHomes,
   type SharedHome,
 } from "./model/recover-outcomes";
-import { engineFor, type FleetOptions, nodeFlags, runWithProgress, timeoutOf } from "./fleet";
+import {
+  engineFor,
+  engineReport,
+  type FleetEngineReport,
+  type FleetOptions,
+  nodeFlags,
+  runWithProgress,
+  timeoutOf,
+} from "./fleet";
 
 export interface FleetRecoverOptions extends FleetOptions {
   dryRun?: boolean;
@@ -33,7 +41,7 @@ export interface FleetRecoverReport {
   schemaVersion: 1;
   command: "recover";
   dryRun: boolean;
-  engine: { name: string; command: string[] };
+  engine: FleetEngineReport;
   nodes: FleetRecoverNode[];
   /** A home on a shared filesystem (FSx, NFS): moved aside once, every node of this run that mounts it verified. */
   sharedHomes: SharedHome[];
@@ -97,7 +105,7 @@ export async function fleetRecover(
       dryRun,
       plans,
       others,
-      engine: { name: engine.name, command: engine.commandFor({ nodes: askable, args, timeoutMs }) },
+      engine: engineReport(engine, { nodes: askable, args, timeoutMs }),
     });
   const planned = report(plans, new Set(affected), dryArgs, true);
 

@@ -32,10 +32,18 @@ export interface FleetSummary {
   unavailable: number;
 }
 
+/** How the nodes were reached: every command the engine started (Slurm: one srun step per partition). */
+export interface FleetEngineReport {
+  name: string;
+  /** The first of `commands`, for scripts that read one. */
+  command: string[];
+  commands: string[][];
+}
+
 export interface FleetReport {
   schemaVersion: 1;
   command: "whoami" | "diagnose";
-  engine: { name: string; command: string[] };
+  engine: FleetEngineReport;
   nodes: FleetNodeReport[];
   groups: FleetGroup[];
   summary: FleetSummary;
@@ -82,11 +90,19 @@ export async function fleetSurvey(
   return {
     schemaVersion: 1,
     command,
-    engine: { name: engine.name, command: engine.commandFor({ nodes: askable, args, timeoutMs }) },
+    engine: engineReport(engine, { nodes: askable, args, timeoutMs }),
     nodes,
     groups,
     summary: summarize(nodes, answers),
   };
+}
+
+export function engineReport(
+  engine: Pick<FleetEngine, "name" | "commandsFor">,
+  request: Parameters<FleetEngine["commandsFor"]>[0],
+): FleetEngineReport {
+  const commands = engine.commandsFor(request);
+  return { name: engine.name, command: commands[0], commands };
 }
 
 /** 0 every node healthy, 1 one is not or did not answer, 3 no node could be asked. */

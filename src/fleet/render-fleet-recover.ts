@@ -1,6 +1,6 @@
 import type { FleetRecoverReport } from "./fleet-recover";
 import { printableTree } from "../output/printable";
-import { mark } from "./render-fleet";
+import { cut, mark } from "./render-fleet";
 import type { Style } from "../output/style";
 
 /** Each node's result, the shared homes, then the reboot Slurm or SageMaker was asked for (or would be). */
@@ -16,7 +16,7 @@ export function renderFleetRecover(raw: FleetRecoverReport, style: Style): strin
         ? "healthy"
         : node.status;
     const verified = node.verified ? style.green("verified") : "";
-    return `${mark(verdict, style)} ${node.name.padEnd(width)}  ${node.status.padEnd(statusWidth)}  ${[verified, node.reason ?? ""].filter(Boolean).join("  ")}`;
+    return `${mark(verdict, style)} ${node.name.padEnd(width)}  ${node.status.padEnd(statusWidth)}  ${[verified, cut(node.reason ?? "")].filter(Boolean).join("  ")}`;
   });
   const shared = report.sharedHomes.map(
     (home) =>

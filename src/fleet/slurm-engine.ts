@@ -147,9 +147,11 @@ export function createSlurmEngine(ctx: Context, hpiam: readonly string[]): Fleet
       );
     },
 
-    // The report names one command: the step of the most nodes (the first), as run.
-    commandFor: (request) =>
-      stepsOf(request)[0]?.argv ?? srunArgv({ nodes: [] }, hpiam, request.args, request.timeoutMs, unset),
+    // Every step, as run: the step of the most nodes first.
+    commandsFor: (request) => {
+      const [first, ...rest] = stepsOf(request).map((step) => step.argv);
+      return [first ?? srunArgv({ nodes: [] }, hpiam, request.args, request.timeoutMs, unset), ...rest];
+    },
 
     async compress(names) {
       if (names.length < 2) return names.join(",");

@@ -71,8 +71,9 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
     async run(request: RunRequest) {
       const { clusterId, cluster: described } = await cluster();
       const context = { clusterArn: described.arn, timeoutMs: request.timeoutMs };
-      if (request.nodes.length) await requireSessionTools(ctx, this.commandFor(request));
-      ctx.log.debug(`one session per node: ${this.commandFor(request).join(" ")}`);
+      const [session] = this.commandsFor(request);
+      if (request.nodes.length) await requireSessionTools(ctx, session);
+      ctx.log.debug(`one session per node: ${session.join(" ")}`);
       return paced(
         request.nodes,
         options.pacing,
@@ -89,11 +90,13 @@ export function createSsmEngine(ctx: Context, options: SsmEngineOptions): FleetE
       );
     },
 
-    commandFor: (request) =>
+    // One session per node, all alike: the report names it once, with a placeholder for the node.
+    commandsFor: (request) => [
       sessionArgv(
         `sagemaker-cluster:${found?.clusterId ?? "<cluster-id>"}_<group>-<instance-id>`,
         request.args,
       ),
+    ],
 
     compress: async (names) => names.join(","),
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RecoverResult } from "../../src/recover/types";
 import { diagnoseReport } from "../support/diagnose-report";
+import { inPrivateMounts } from "../support/private-mounts";
 import { expectNoSecrets, leakedCredentials, ends, useSimulatedNode } from "../support/simulated-node";
 
 // An admin's `sudo hpiam … --all-users` while the directory service (SSSD) fails, hangs, or does not enumerate.
@@ -14,17 +15,11 @@ describe("--all-users when the user database fails, hangs or lists local users o
   const withGetent = (name: string) => ({ PATH: `${bin(name)}:${node.env.PATH ?? ""}` });
   const nsswitch = () => join(node.sandbox.root, "nsswitch.conf");
   /** This node's NSS reads SSSD (`passwd: files sss`), in a mount namespace of the command's own. */
-  const withSssd = () => [
-    "unshare",
-    "--mount",
-    "--propagation",
-    "private",
-    "--",
-    "sh",
-    "-c",
-    '{ [ ! -d /etc/sssd ] || mount -t tmpfs none /etc/sssd; } && mount --bind "$0" /etc/nsswitch.conf && exec "$@"',
-    nsswitch(),
-  ];
+  const withSssd = () =>
+    inPrivateMounts(
+      '{ [ ! -d /etc/sssd ] || mount -t tmpfs none /etc/sssd; } && mount --bind "$0" /etc/nsswitch.conf && exec "$@"',
+      nsswitch(),
+    );
   const keysIn = async (home: string) => {
     await mkdir(join(home, ".aws"), { recursive: true });
     await writeFile(join(home, ".aws", "credentials"), leakedCredentials(node), { mode: 0o600 });

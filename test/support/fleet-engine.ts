@@ -26,7 +26,7 @@ export function scriptedEngine(
           : { name, document };
       });
     },
-    commandFor: ({ nodes: names, args }) => ["srun", `--nodelist=${names.join(",")}`, ...args],
+    commandsFor: ({ nodes: names, args }) => [["srun", `--nodelist=${names.join(",")}`, ...args]],
     compress: async (names) => names.join(","),
     reboot: async (names, { dryRun = false } = {}) => {
       if (!dryRun) reboots.push([...names]);

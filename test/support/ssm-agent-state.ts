@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { inPrivateMounts } from "./private-mounts";
 
 /** The SSM agent's two folders on a node: its state (identity_config.json) and its configuration. */
 export interface AgentFolders {
@@ -49,17 +50,5 @@ export function withAgentFolders(scratch: string, folders: AgentFolders): string
     "shift 2",
     'exec "$@"',
   ].join("\n");
-  return [
-    "unshare",
-    "--mount",
-    "--propagation",
-    "private",
-    "--",
-    "sh",
-    "-c",
-    script,
-    scratch,
-    folders.state,
-    folders.config,
-  ];
+  return inPrivateMounts(script, scratch, folders.state, folders.config);
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { motoAdmin } from "./aws-world";
 import { type FakeImds, startServer } from "./imds";
 import { CLI } from "./cli";
+import { inPrivateMounts } from "./private-mounts";
 import type { SimulatedNode } from "./simulated-node";
 
 /**
@@ -82,13 +83,7 @@ else {
   if (words[0] === "sudo" && words[1] === "-n") words = words.slice(2);
   const own = { ...config.nodeEnv, ...(config.envByTarget ?? {})[target] };
   const env = state === "overridden" ? { ...own, HOME: config.overriddenHome } : own;
-  const binds = (config.bindsByTarget ?? {})[target] ?? [];
-  const mounts = binds.map((_, i) => 'mount --bind "$' + (2 * i + 1) + '" "$' + (2 * i + 2) + '"');
-  const argv = binds.length === 0 ? words : [
-    "unshare", "--mount", "--propagation", "private", "sh", "-c",
-    mounts.join(" && ") + " && shift " + 2 * binds.length + ' && exec "$@"', "sh",
-    ...binds.flatMap((bind) => [bind.from, bind.to]), ...words,
-  ];
+  const argv = [...((config.withinByTarget ?? {})[target] ?? []), ...words];
   const canned = Object.entries(config.canned ?? {}).find(([when]) => when.split(" ").every((w) => words.includes(w)));
   const ran = state === "canned"
     ? { stdout: canned?.[1] ?? "", stderr: "" }
@@ -110,7 +105,11 @@ export async function createSsmStandIn(root: string): Promise<SsmStandIn> {
   return {
     binDir,
     hpiam,
-    configure: (config) => writeFile(join(binDir, "config.json"), JSON.stringify(config)),
+    configure: (config) =>
+      writeFile(
+        join(binDir, "config.json"),
+        JSON.stringify({ ...config, withinByTarget: withinByTarget(config.bindsByTarget ?? {}) }),
+      ),
     async sessions() {
       const text = await readFile(join(binDir, "sessions.log"), "utf8");
       return text
@@ -119,6 +118,19 @@ export async function createSsmStandIn(root: string): Promise<SsmStandIn> {
         .map((line) => JSON.parse(line) as string[]);
     },
   };
+}
+
+/** What each target's hpiam runs under: its binds mounted in a namespace of its own (none: nothing). */
+function withinByTarget(binds: NonNullable<StandInConfig["bindsByTarget"]>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(binds)
+      .filter(([, pairs]) => pairs.length > 0)
+      .map(([target, pairs]) => {
+        const mounts = pairs.map((_, i) => `mount --bind "$${2 * i + 1}" "$${2 * i + 2}"`);
+        const script = `${mounts.join(" && ")} && shift ${2 * pairs.length} && exec "$@"`;
+        return [target, inPrivateMounts(script, "sh", ...pairs.flatMap(({ from, to }) => [from, to]))];
+      }),
+  );
 }
 
 /** HyperPod clusters in the simulated node's moto, one group `workers` each; their instance ids, by cluster. */

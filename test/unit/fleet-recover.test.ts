@@ -251,6 +251,20 @@ describe("fleet recover", () => {
     expect(done.summary.status).toBe("failed");
   });
 
+  it("cuts a node's long reason in the table to one readable line; the JSON keeps it whole", async () => {
+    const long = `Slurm says DRAINED: ${"x".repeat(280)}`;
+    const nodes: FleetNode[] = [{ name: "a" }, { name: "e", unavailable: "drained", reason: long }];
+    const engine = { ...cluster([], []), listNodes: async () => nodes };
+    const report = await fleetRecover({ nodes: "a,e", dryRun: true }, fakeContext(), {}, engine);
+    expect(long).toHaveLength(300);
+    expect(report.nodes[1]?.reason).toBe(long);
+    const row = renderFleetRecover(report, plainStyle)
+      .split("\n")
+      .find((line) => line.startsWith("– e"));
+    expect(row).toMatch(/^– e +drained +Slurm says DRAINED: x+…$/);
+    expect(row?.length).toBeLessThan(150);
+  });
+
   it("a plan that would be refused, or an error document, gets no green tick and the dry run is failed", async () => {
     const engine = scriptedEngine([{ name: "a" }, { name: "b" }], (name) => {
       if (name === "b")

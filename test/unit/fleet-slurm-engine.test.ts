@@ -82,7 +82,9 @@ describe("fleet over Slurm: srun steps", () => {
       ["--partition=dev", "--nodelist=n1,n2"],
       ["--partition=batch", "--nodelist=n3"],
     ]);
-    expect(report.engine.command).toContain("--partition=dev");
+    // The JSON names every step as it ran, not the first alone; `command` stays the first, for scripts.
+    expect(report.engine.commands).toEqual(steps(ran));
+    expect(report.engine.command).toEqual(steps(ran)[0]);
   });
 
   it("passes --partition through to srun", async () => {

@@ -75,8 +75,8 @@ export interface FleetEngine {
   listNodes(selection: NodeSelection): Promise<FleetNode[]>;
   /** Runs hpiam once on each node, in parallel, bounded by timeoutMs; one answer per node, in order. */
   run(request: RunRequest): Promise<NodeAnswer[]>;
-  /** The command run() starts for this request (for the report). */
-  commandFor(request: Omit<RunRequest, "onProgress">): string[];
+  /** The commands run() starts for this request, in the order it starts them (for the report). */
+  commandsFor(request: Omit<RunRequest, "onProgress">): [string[], ...string[][]];
   /** A short form of a list of node names (Slurm: `n[1-3,5]`). */
   compress(names: readonly string[]): Promise<string>;
   /** Slurm: reboots once running jobs end, then resumes; SSM: BatchRebootClusterNodes (dryRun: the command only). */
