@@ -87,6 +87,13 @@ describe("the startup files' pre-pass", () => {
     });
   });
 
+  it("judges a text met again (the same /etc file, another home) for that home", () => {
+    const text = ". ~/.bash_aliases\n";
+    expect(prescanStartupFile(text, "/home/u")).toEqual({ clean: true, sources: ["/home/u/.bash_aliases"] });
+    expect(prescanStartupFile(text, "/home/v")).toEqual({ clean: true, sources: ["/home/v/.bash_aliases"] });
+    expect(prescanStartupFile(text, "relative")).toMatchObject({ clean: false });
+  });
+
   it("reads files that source themselves twice a level (bash would crash) to an end, the export in them found", async () => {
     await inSandbox(async (sandbox) => {
       const selfSourcing = ["[ -f ~/.extra ] && . ~/.extra", 'for f in ~/.extra; do . "$f"; done'];

@@ -13,7 +13,8 @@
 
 export type Prescan =
   /** `sources`: the paths (globs allowed, `~` expanded) the file may read with `.` or `source`. */
-  { clean: true; sources: string[] } | { clean: false; why: string };
+  { clean: true; sources: string[] } | Unclean;
+type Unclean = { clean: false; why: string };
 
 /** One word as the lexer saw it: its text without quotes, and whether an expansion decides part of it. */
 interface Word {
@@ -88,11 +89,35 @@ const CODE_VARIABLES =
   /^(PROMPT_COMMAND|precmd_functions|preexec_functions|chpwd_functions|periodic_functions|ZDOTDIR|HOME|BASH_ENV|ENV|FPATH|fpath)$/;
 
 export function prescanStartupFile(text: string, home: string): Prescan {
+  const commands = lexed(text);
+  if ("clean" in commands) return commands;
+  try {
+    return { clean: true, sources: judge(commands, home) };
+  } catch (error) {
+    if (error instanceof Unclear) return { clean: false, why: error.message };
+    throw error;
+  }
+}
+
+/** Texts lexed lately: every home's reading in a run meets the same /etc files. Keyed by the text, never stale. */
+const LEXED = new Map<string, readonly Command[] | Unclean>();
+const MAX_LEXED = 64;
+
+/** The file's commands, whatever the home; or why it is not clean before any is judged. */
+function lexed(text: string): readonly Command[] | Unclean {
+  const known = LEXED.get(text);
+  if (known) return known;
+  if (LEXED.size >= MAX_LEXED) LEXED.clear();
+  const commands = lex(text);
+  LEXED.set(text, commands);
+  return commands;
+}
+
+function lex(text: string): Command[] | Unclean {
   if (/aws/i.test(text.replace(/\\\r?\n/g, "").replace(/[\\'"]/g, "")))
     return { clean: false, why: "mentions AWS" };
   try {
-    const commands = new Lexer(text).commands();
-    return { clean: true, sources: judge(commands, home) };
+    return new Lexer(text).commands();
   } catch (error) {
     if (error instanceof Unclear) return { clean: false, why: error.message };
     throw error;
