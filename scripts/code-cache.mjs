@@ -3,9 +3,11 @@
 // A code cache made after a run holds the bytecode of every function that run compiled, so a later start skips
 // parsing and compiling them (whoami starts in about two thirds of the time). It is made at build time, by
 // running the built CLI on a made-up healthy node (a local IMDS and STS that answer with fixed, fake values),
-// with no PATH so that no system command runs, and an empty /etc (HPIAM_ETC_DIR) so that no startup file of the
-// build machine's loads the bash parser: it sets a V8 flag, and V8 rejects a cache made with other flags. Each
-// run of a set starts from the cache the previous one wrote, so the cache ends up holding what all of them used.
+// with a PATH that holds only a made-up getent (root, at the sandbox's home) so that no system command of the
+// build machine runs while every-home code still does, and an empty /etc (HPIAM_ETC_DIR) so that no startup
+// file of the build machine's loads the bash parser: it sets a V8 flag, and V8 rejects a cache made with other
+// flags. Each run of a set starts from the cache the previous one wrote, so the cache ends up holding what all
+// of them used.
 // Only the same Node version and V8 flags accept it; any other Node rejects it and compiles from source as if it
 // were not there.
 import { execFile } from "node:child_process";
@@ -76,9 +78,13 @@ const TRAINING = {
   start: [["--help"], ["--version"], ["whoami", "--help"]],
   // Static keys too (the incident): the chain that reads them, and the SDK's chain asked for its opinion.
   whoami: [["whoami"], ["whoami", "--json"], withKeys(["whoami"])],
-  diagnose: [["diagnose"], ["diagnose", "--json"], withKeys(["diagnose"])],
+  diagnose: [["diagnose"], ["diagnose", "--json"], withKeys(["diagnose"]), ["diagnose", "--all-users"]],
   metrics: [["metrics"]],
 };
+
+const GETENT = `#!/bin/sh
+printf 'root:x:0:0:root:%s:/bin/bash\\n' "$HOME"
+`;
 
 /** A run on a node whose ~/.aws/credentials holds an IAM user's static keys (made-up ones). */
 function withKeys(args) {
@@ -125,6 +131,10 @@ export async function trainCodeCache({ node = process.execPath, loader, dir }) {
     }).catch((error) => error);
     return String(stderr ?? "").includes("code cache used");
   };
+  // The user database every-home code reads (`getent passwd`), and nothing else to run.
+  const commands = join(sandbox, "no-commands");
+  await mkdir(commands);
+  await writeFile(join(commands, "getent"), GETENT, { mode: 0o755 });
   const keysFile = join(sandbox, "static-keys");
   await writeFile(keysFile, KEYS);
   const made = [];
