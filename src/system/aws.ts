@@ -8,6 +8,7 @@ import { secondOpinion } from "./js-chain-opinion";
 import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
 import { configuredRegion, givenRegion } from "./aws-region";
+import type { ImdsSession } from "./imds-session";
 import { getCallerIdentity } from "./sts-caller-identity";
 import type { AwsCallError, AwsPort, ChainRead, Env, ResolvedCredentials } from "../context";
 
@@ -21,7 +22,11 @@ export const AWS_HTTP_TIMEOUTS = {
 /** STS answers in well under a second: two attempts at these keep whoami under about 6 s when it never does. */
 const STS_HTTP_TIMEOUTS = { ...AWS_HTTP_TIMEOUTS, connectionTimeout: 2000, requestTimeout: 2500 };
 
-export function createAwsPort(env: Env, fallbackRegion: () => Promise<string | undefined>): AwsPort {
+export function createAwsPort(
+  env: Env,
+  fallbackRegion: () => Promise<string | undefined>,
+  imds: ImdsSession,
+): AwsPort {
   // What each read keeps back from the model: the files with their secrets, for the chosen link's keys.
   const secrets = new WeakMap<ChainRead, BotocoreFiles["raw"]>();
 
@@ -57,6 +62,7 @@ export function createAwsPort(env: Env, fallbackRegion: () => Promise<string | u
           region: read.region,
           requestHandler: STS_HTTP_TIMEOUTS,
           clock: () => read.now,
+          imds,
         });
       } catch (error) {
         // botocore stops (or hpiam cannot tell) on what the link gave: the chain model decides what that means.

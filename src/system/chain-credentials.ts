@@ -16,6 +16,7 @@ import { processKeys } from "../identity/model/process-output";
 import { osErrorText, shlexSplit } from "../identity/model/python-forms";
 import { assumeRoleReport, webIdentityReport } from "../identity/model/sts-params";
 import { type BotocoreFiles, keyPair, sectionKeys } from "./botocore-files";
+import { type ImdsSession, instanceRoleKeys } from "./imds-session";
 import { inGroup } from "./process-groups";
 
 const PROCESS_FIX = "make the credential_process command work, or remove it from the profile";
@@ -35,6 +36,8 @@ export interface FetchContext {
   /** Bounded HTTP settings for STS. */
   requestHandler: object;
   clock: () => Date;
+  /** This run's IMDS session (its token and role name shared with the instance's description). */
+  imds: ImdsSession;
 }
 
 export async function fetchLinkCredentials(
@@ -81,17 +84,16 @@ export async function fetchLinkCredentials(
     case "iam-role": {
       if (link.attempts !== undefined && link.attempts < 1)
         throw new Error("metadata_service_num_attempts is 0: botocore never asks IMDS");
-      return instanceRoleCredentials(env);
+      return instanceRoleCredentials(env, ctx.imds);
     }
   }
 }
 
 /** The instance role's own keys, from IMDS: the chain's last link, and what hpiam metrics signs CloudWatch with. */
-export async function instanceRoleCredentials(env: Env): Promise<AwsCredentialIdentity> {
+export async function instanceRoleCredentials(env: Env, imds: ImdsSession): Promise<AwsCredentialIdentity> {
   // botocore's fetcher honours the switch itself; the SDK's provider leaves it to its default chain.
   if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") throw new Error("IMDS is disabled");
-  const { fromInstanceMetadata } = await import("@smithy/credential-provider-imds");
-  return fromInstanceMetadata({ timeout: 1000, maxRetries: 1 })();
+  return instanceRoleKeys(imds);
 }
 
 // The STS client is loaded only by the links that assume a role: whoami's GetCallerIdentity does without it.

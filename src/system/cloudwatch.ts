@@ -3,12 +3,13 @@ import { maskKeyId } from "../identity/model/mask";
 import type { CannotRunError } from "../errors";
 import { AWS_HTTP_TIMEOUTS, sharedFilePaths, toCallError } from "./aws";
 import { instanceRoleCredentials } from "./chain-credentials";
+import type { ImdsSession } from "./imds-session";
 import { refuseSpecialFiles } from "./special-files";
 
 // The CloudWatch client is loaded only when hpiam metrics publishes.
 const loadSdk = () => import("@aws-sdk/client-cloudwatch");
 
-export function createCloudWatchPort(env: Env, log: Logger): CloudWatchPort {
+export function createCloudWatchPort(env: Env, log: Logger, imds: ImdsSession): CloudWatchPort {
   return {
     async putMetricData(namespace, data, { region }) {
       try {
@@ -22,7 +23,7 @@ export function createCloudWatchPort(env: Env, log: Logger): CloudWatchPort {
       let credentials;
       try {
         // Explicit keys: the client never walks the chain, whatever ~/.aws or the environment hold.
-        credentials = await instanceRoleCredentials(env);
+        credentials = await instanceRoleCredentials(env, imds);
       } catch (error) {
         // Classified as no credentials at all: the only keys this call may sign with are not there.
         return { ok: false, error: { ...toCallError(error), name: "CredentialsProviderError" } };

@@ -8,6 +8,7 @@ import { createFiles } from "./files";
 import { createHostPort } from "./host";
 import { createIamPort } from "./iam";
 import { createImdsPort } from "./imds";
+import { openImdsSession } from "./imds-session";
 import { createPrompt } from "./prompt";
 import { createSageMakerPort } from "./sagemaker";
 import { createSsmPort } from "./ssm";
@@ -32,16 +33,18 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
   const env = process.env;
   const log = createLogger(verbose);
   const exec = createExecutor();
-  const imds = createImdsPort(env);
+  // One IMDS session a run: the instance's description and the instance role's keys share its token.
+  const metadata = openImdsSession();
+  const imds = createImdsPort(env, metadata);
   return {
     exec,
     files: createFiles(),
-    aws: createAwsPort(env, async () => (await imds.describe()).region),
+    aws: createAwsPort(env, async () => (await imds.describe()).region, metadata),
     sagemaker: createSageMakerPort(env, log, async () => (await imds.describe()).region),
     iam: createIamPort(log),
     ssm: createSsmPort(log),
     eks: createEksPort(log),
-    cloudwatch: createCloudWatchPort(env, log),
+    cloudwatch: createCloudWatchPort(env, log, metadata),
     imds,
     clock: { now: () => new Date() },
     prompt: createPrompt(),

@@ -1,55 +1,36 @@
-import { getInstanceMetadataEndpoint, httpRequest } from "@smithy/credential-provider-imds";
 import type { Env, ImdsPort, InstanceProfile } from "../context";
+import { type ImdsSession, openImdsSession } from "./imds-session";
 
-/** Off EC2 the link-local address times out; a node answers in milliseconds. */
-const IMDS_TIMEOUT_MS = 1000;
-
-export function createImdsPort(env: Env): ImdsPort {
+/** The instance as IMDS describes it, through this run's session (its token and role shared with the keys'). */
+export function createImdsPort(env: Env, session: ImdsSession): ImdsPort {
   let answer: Promise<InstanceProfile> | undefined;
   return {
     describe() {
-      answer ??= describeInstance(env);
+      answer ??= describeInstance(env, session);
       return answer;
     },
-    describeAt: (endpoint) => describeInstance(env, endpoint),
+    describeAt: (endpoint) => describeInstance(env, openImdsSession(endpoint)),
   };
 }
 
-async function describeInstance(env: Env, endpoint?: string): Promise<InstanceProfile> {
+async function describeInstance(env: Env, session: ImdsSession): Promise<InstanceProfile> {
   if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
     return { reachable: false, error: "AWS_EC2_METADATA_DISABLED is set" };
   }
-  // The credential provider's own IMDS endpoint (AWS_EC2_METADATA_SERVICE_ENDPOINT and _MODE, the profile's
-  // settings) and request: the SDK's metadata client would load a second HTTP stack for six requests.
-  const { hostname, port, protocol } = endpoint ? new URL(endpoint) : await getInstanceMetadataEndpoint();
-  const ask = async (method: string, path: string, headers: Record<string, string>) =>
-    (
-      await httpRequest({
-        method,
-        hostname,
-        ...(port ? { port: Number(port) } : {}),
-        protocol,
-        path: `/latest/${path}`,
-        headers,
-        timeout: IMDS_TIMEOUT_MS,
-      })
-    ).toString("utf8");
   let token: string;
   try {
-    token = await ask("PUT", "api/token", { "x-aws-ec2-metadata-token-ttl-seconds": "21600" });
+    token = await session.token();
   } catch (error) {
     // The request's message is the SDK's; Node's network code (ECONNREFUSED, EHOSTUNREACH…) says why.
     const { message, code } = error as { message?: string; code?: string };
     const why = code ? `${String(message)} (${code})` : String(message);
     return { reachable: false, error: `IMDSv2 token request failed: ${why}` };
   }
-  const get = (path: string) =>
-    ask("GET", path, { "x-aws-ec2-metadata-token": token })
-      .then((text) => text.trim())
-      .catch(() => undefined);
+  const answered = (text: Promise<string>) => text.then((found) => found.trim()).catch(() => undefined);
+  const get = (path: string) => answered(session.get(path, token));
 
   const [roleName, info, instanceId, localIpv4, region] = await Promise.all([
-    get("meta-data/iam/security-credentials/").then((text) => text?.split("\n")[0]),
+    answered(session.roleList(token)).then((text) => text?.split("\n")[0]),
     get("meta-data/iam/info"),
     get("meta-data/instance-id"),
     get("meta-data/local-ipv4"),

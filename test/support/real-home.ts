@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Context, Files } from "../../src/context";
 import type { Identification } from "../../src/identity/identify";
 import { createAwsPort } from "../../src/system/aws";
+import { openImdsSession } from "../../src/system/imds-session";
 import { createFiles } from "../../src/system/files";
 import { fakeContext, type FakeOptions } from "./fake-context";
 import { NODE_ROLE, nodeIdentity } from "./fake-node";
@@ -43,7 +44,7 @@ export function onRealHome(
   options: FakeOptions & { files?: Files; name?: string } = {},
 ): Context & { ran: string[][] } {
   const base = fakeContext({ instanceProfile: { reachable: true, roleName: NODE_ROLE }, ...options });
-  const real = createAwsPort({}, async () => undefined);
+  const real = createAwsPort({}, async () => undefined, openImdsSession());
   const paths = {
     credentialsPath: join(home, ".aws", "credentials"),
     configPath: join(home, ".aws", "config"),

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { identification, judgeIdentification } from "../../src/identity/identify";
 import { createAwsPort } from "../../src/system/aws";
+import { openImdsSession } from "../../src/system/imds-session";
 import { type FakeImds, startImds } from "../support/imds";
 
 // The real adapter reads real files; these tests check that hpiam names the link botocore's chain picks.
@@ -59,7 +60,7 @@ afterEach(async () => {
 });
 
 async function judged(profile?: string) {
-  const aws = createAwsPort(process.env, async () => undefined);
+  const aws = createAwsPort(process.env, async () => undefined, openImdsSession());
   const found = await identification(aws, { profile });
   return judgeIdentification(found, { reachable: true, roleName: "ExecRole" }, process.env, { profile });
 }
@@ -249,7 +250,7 @@ describe("where botocore stops on what a link gives, the adapter stops with its 
 
 describe("the SDK for JavaScript's second opinion", () => {
   const portWithSpy = () => {
-    const aws = createAwsPort(process.env, async () => undefined);
+    const aws = createAwsPort(process.env, async () => undefined, openImdsSession());
     return { aws, jsChain: vi.spyOn(aws, "jsChain") };
   };
 

@@ -5,6 +5,7 @@ import type { CloudWatchPort, InstanceProfile, MetricDatum } from "../../src/con
 import type { DiagnoseResult, DiagnoseSummary, NodeSummary } from "../../src/contract/diagnose";
 import { nodeHealthData } from "../../src/metrics/model/node-health-data";
 import { publishNodeHealth } from "../../src/metrics/publish-cloudwatch";
+import { openImdsSession } from "../../src/system/imds-session";
 import { createCloudWatchPort } from "../../src/system/cloudwatch";
 import { fakeContext } from "../support/fake-context";
 
@@ -177,6 +178,7 @@ describe("the CloudWatch adapter", () => {
     const port = createCloudWatchPort(
       { AWS_EC2_METADATA_DISABLED: "true", AWS_ACCESS_KEY_ID: "AKIAEXAMPLEUSERKEY1" },
       log,
+      openImdsSession(),
     );
     const answer = await port.putMetricData(
       "HyperPod/NodeIdentity",

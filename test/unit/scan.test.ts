@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { scanAwsDir } from "../../src/identity/aws-dir";
 import { readShellStartup } from "../../src/shell/find-exports";
 import { createAwsPort } from "../../src/system/aws";
+import { openImdsSession } from "../../src/system/imds-session";
 import { createExecutor } from "../../src/system/exec";
 import { createFiles } from "../../src/system/files";
 import { fakeContext } from "../support/fake-context";
@@ -21,7 +22,7 @@ describe("scanning a home", () => {
     ...fakeContext(),
     files: createFiles(),
     exec: createExecutor(),
-    aws: createAwsPort({}, async () => undefined),
+    aws: createAwsPort({}, async () => undefined, openImdsSession()),
   });
 
   it("finds the keys `aws configure` wrote and a loose file mode", async () => {
