@@ -61,6 +61,9 @@ async function main() {
     for (const name of await readdir(`dist/${dir}`).catch(() => []))
       assets[`${dir}/${name}`] = resolve("dist", dir, name);
   for (const name of made) assets[`${name}.codecache`] = join(caches, `${name}.codecache`);
+  // The packages bundled apart have caches of their own, trained by the same runs.
+  for (const name of await readdir(join(caches, "lib")).catch(() => []))
+    assets[`lib/${name}`] = join(caches, "lib", name);
 
   const blob = join(WORK, "sea-prep.blob");
   const config = join(WORK, "sea-config.json");

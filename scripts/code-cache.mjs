@@ -11,7 +11,7 @@
 // Only the same Node version and V8 flags accept it; any other Node rejects it and compiles from source as if it
 // were not there.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,11 +124,16 @@ export async function trainCodeCache({ node = process.execPath, loader, dir }) {
       ({ stdout }) => stdout,
       (error) => String(error.stdout ?? ""),
     );
-  const accepted = async (args) => {
+  // Whether V8 takes the cache: a run started from a copy of it (the loader reads a training file first), so
+  // that a cache trained for another Node than the build's (the single executable's) is checked too.
+  const accepted = async (cache, args) => {
+    const copy = `${cache}.check`;
+    await copyFile(cache, copy);
     const { stderr } = await run(node, [loader, ...args], {
-      env: { ...env, HPIAM_DEBUG_CODE_CACHE: "1" },
+      env: { ...env, HPIAM_DEBUG_CODE_CACHE: "1", HPIAM_CODE_CACHE_TRAIN: copy },
       timeout: 30_000,
     }).catch((error) => error);
+    await rm(copy, { force: true });
     return String(stderr ?? "").includes("code cache used");
   };
   // The user database every-home code reads (`getent passwd`), and nothing else to run.
@@ -149,7 +154,7 @@ export async function trainCodeCache({ node = process.execPath, loader, dir }) {
       }
       if (((await stat(out).catch(() => undefined))?.size ?? 0) === 0) continue;
       // A cache V8 rejects costs its reading for nothing: dropped.
-      if (await accepted(runs[0])) made.push(name);
+      if (await accepted(out, runs[0])) made.push(name);
       else await rm(out);
     }
     return made;
