@@ -1,8 +1,12 @@
 /** Control, format (bidi) and line-separator characters: they could rewrite a terminal line or a log. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
 
+/** Printable ASCII: what almost every string is, answered without compiling the Unicode classes above. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /** Text from outside (a --user value, HOME) safe to put in a one-line message: unprintables as `\uXXXX`. */
 export function printable(text: string): string {
+  if (PLAIN.test(text)) return text;
   return text.replace(
     UNPRINTABLE,
     (char) => `\\u${(char.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,

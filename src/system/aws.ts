@@ -9,7 +9,7 @@ import { refuseSpecialFiles } from "./special-files";
 import { fetchLinkCredentials } from "./chain-credentials";
 import { configuredRegion, givenRegion } from "./aws-region";
 import type { ImdsSession } from "./imds-session";
-import { getCallerIdentity } from "./sts-caller-identity";
+import { getCallerIdentity, stsTarget } from "./sts-caller-identity";
 import type { AwsCallError, AwsPort, ChainRead, Env, ResolvedCredentials } from "../context";
 
 /** Bounded so that a hanging endpoint cannot hold a node-wide run hostage. */
@@ -54,6 +54,9 @@ export function createAwsPort(
     async signIn(read, link, options) {
       const raw = secrets.get(read);
       if (!raw) throw new Error("signIn takes a read of this same port");
+      // STS's endpoint is worked out while the link's keys are fetched; its failure is the STS call's, below.
+      const target = stsTarget(read.region, options.profile);
+      target.catch(() => undefined);
       let credentials: AwsCredentialIdentity;
       try {
         credentials = await fetchLinkCredentials(link, {
@@ -78,8 +81,7 @@ export function createAwsPort(
       try {
         const answer = await getCallerIdentity({
           credentials,
-          region: read.region,
-          profile: options.profile,
+          target: await target,
           attempts: options.stsAttempts ?? 2,
           timeouts: STS_HTTP_TIMEOUTS,
           onDate: (date) => (serverDate = httpDate(date)),
@@ -111,7 +113,7 @@ export function createAwsPort(
       try {
         const answer = await getCallerIdentity({
           credentials,
-          region,
+          target: await stsTarget(region, undefined),
           attempts: 1,
           timeouts: STS_HTTP_TIMEOUTS,
         });

@@ -31,9 +31,8 @@ export interface CallerIdentity {
 
 export interface CallerIdentityCall {
   credentials: AwsCredentialIdentity;
-  region: string;
-  /** The profile whose endpoint settings apply (use_fips_endpoint, use_dualstack_endpoint), as the client's. */
-  profile?: string;
+  /** Where to send it and how to sign it: `stsTarget`. */
+  target: StsTarget;
   attempts: number;
   timeouts: { connectionTimeout: number; requestTimeout: number };
   /** Sees every answer's Date header, an error answer's too (a clock-skew rejection has one). */
@@ -44,7 +43,7 @@ const BODY = "Action=GetCallerIdentity&Version=2011-06-15";
 
 /** Whose keys these are; throws what the SDK's client throws (name, message, $metadata.httpStatusCode, code). */
 export async function getCallerIdentity(call: CallerIdentityCall): Promise<CallerIdentity> {
-  const target = await stsTarget(call.region, call.profile);
+  const { target } = call;
   const signer = new SignatureV4({
     credentials: call.credentials,
     region: target.signingRegion,
@@ -78,14 +77,17 @@ export async function getCallerIdentity(call: CallerIdentityCall): Promise<Calle
   }
 }
 
-interface StsTarget {
+export interface StsTarget {
   /** Where the request goes: the endpoint and the operation's path. */
   url: URL;
   signingRegion: string;
   signingName: string;
 }
 
-/** The URL and signing scope the STS client would use for this Region and profile (its own config chain). */
+/**
+ * The URL and signing scope the STS client would use for this Region and profile (its own config chain: the
+ * profile's use_fips_endpoint and use_dualstack_endpoint, an endpoint_url).
+ */
 export async function stsTarget(region: string, profile: string | undefined): Promise<StsTarget> {
   // The client's own steps, in its order: settings from the environment and profile, the real Region of a
   // FIPS pseudo-Region, then an endpoint_url from the configuration.

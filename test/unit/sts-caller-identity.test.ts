@@ -199,7 +199,7 @@ describe("what STS's answer becomes: what the SDK's STS client makes of it, with
         let date: string | undefined;
         const ours = await getCallerIdentity({
           credentials,
-          region: "us-east-1",
+          target: await stsTarget("us-east-1", undefined),
           attempts: 2,
           timeouts: TIMEOUTS,
           onDate: (seen) => (date = seen),
@@ -230,7 +230,7 @@ describe("what STS's answer becomes: what the SDK's STS client makes of it, with
       let date: string | undefined;
       const failed = await getCallerIdentity({
         credentials,
-        region: "us-east-1",
+        target: await stsTarget("us-east-1", undefined),
         attempts: 2,
         timeouts: TIMEOUTS,
         onDate: (seen) => (date = seen),
@@ -252,7 +252,7 @@ describe("what STS's answer becomes: what the SDK's STS client makes of it, with
     try {
       const failed = await getCallerIdentity({
         credentials,
-        region: "us-east-1",
+        target: await stsTarget("us-east-1", undefined),
         attempts: 2,
         timeouts: { connectionTimeout: 500, requestTimeout: 200 },
       }).catch((e: unknown) => toCallError(e));
@@ -268,7 +268,7 @@ describe("what STS's answer becomes: what the SDK's STS client makes of it, with
     vi.stubEnv("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
     const failed = await getCallerIdentity({
       credentials,
-      region: "us-east-1",
+      target: await stsTarget("us-east-1", undefined),
       attempts: 1,
       timeouts: TIMEOUTS,
     }).catch((e: unknown) => toCallError(e));
