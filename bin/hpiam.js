@@ -44,11 +44,16 @@ function asset(sea, name) {
 const DIST = join(__dirname, "..", "dist");
 const CACHES = `codecache/${process.version}-${process.arch}`;
 
+/** A code cache the build trained: `name` in this Node version's folder, or among the executable's assets. */
+function trainedCache(sea, name) {
+  return asset(sea, sea ? name : `${CACHES}/${name}`);
+}
+
 /** The cache trained for this command; --help, --version and an untrained command get the parser's. */
 function codeCache(sea) {
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? "") ? process.argv[2] : "start";
   for (const name of [command, "start"]) {
-    const data = asset(sea, sea ? `${name}.codecache` : `${CACHES}/${name}.codecache`);
+    const data = trainedCache(sea, `${name}.codecache`);
     if (data) return data;
   }
   return undefined;
@@ -86,17 +91,13 @@ function requireFor(sea) {
   const loaded = new Map();
   const load = (id) => {
     const name = id.slice(2);
-    const apart = name.startsWith("lib/");
-    const cache = `lib/${name.slice(4).replace(/\.cjs$/, "")}.codecache`;
-    const trainFile = apart && train ? join(dirname(train), cache) : undefined;
+    // A bundle apart has a cache of its own (lib/<name>.codecache); the bash parser has none.
+    const cache = name.startsWith("lib/") ? name.replace(/\.cjs$/, ".codecache") : undefined;
+    const trainFile = cache && train ? join(dirname(train), cache) : undefined;
     return runBundle({
       source: asset(sea, name).toString("utf8"),
       filename: sea ? id : join(DIST, name),
-      cachedData: !apart
-        ? undefined
-        : trainFile
-          ? read(trainFile)
-          : asset(sea, sea ? cache : `${CACHES}/${cache}`),
+      cachedData: cache && (trainFile ? read(trainFile) : trainedCache(sea, cache)),
       trainFile,
       require,
     });

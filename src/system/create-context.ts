@@ -36,11 +36,13 @@ export function createContext({ verbose }: { verbose: boolean }): Context {
   // One IMDS session a run: the instance's description and the instance role's keys share its token.
   const metadata = openImdsSession();
   const imds = createImdsPort(env, metadata);
+  // Where neither the caller nor the profile names a Region, the instance's own.
+  const instanceRegion = async () => (await imds.describe()).region;
   return {
     exec,
     files: createFiles(),
-    aws: createAwsPort(env, async () => (await imds.describe()).region, metadata),
-    sagemaker: createSageMakerPort(env, log, async () => (await imds.describe()).region),
+    aws: createAwsPort(env, instanceRegion, metadata),
+    sagemaker: createSageMakerPort(env, log, instanceRegion),
     iam: createIamPort(log),
     ssm: createSsmPort(log),
     eks: createEksPort(log),
