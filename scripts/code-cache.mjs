@@ -47,6 +47,11 @@ function metadata(path) {
     "/latest/meta-data/instance-id": "i-0000000000training",
     "/latest/meta-data/local-ipv4": "127.0.0.1",
     "/latest/meta-data/placement/region": "us-west-2",
+    "/latest/dynamic/instance-identity/document": JSON.stringify({
+      instanceId: "i-0000000000training",
+      privateIp: "127.0.0.1",
+      region: "us-west-2",
+    }),
   }[path];
 }
 
@@ -73,9 +78,11 @@ function startFakeAws() {
  * One cache per command (bin/hpiam.js picks it by the first argument), so that `--help` and `--version` do
  * not deserialize the SDK's code: a cache costs start-up time in proportion to its size. Each set lists the
  * runs whose compiled code its cache keeps. Only commands that read and report: never one that changes anything.
+ * A command with a set has a bundle of its own too (scripts/build.mjs), which these runs start.
  */
-const TRAINING = {
-  start: [["--help"], ["--version"], ["whoami", "--help"]],
+export const TRAINING = {
+  // The whole CLI's bundle: --help, --version, and the commands without a bundle of their own.
+  start: [["--help"], ["--version"], ["recover", "--help"]],
   // Static keys too (the incident): the chain that reads them, and the SDK's chain asked for its opinion.
   whoami: [["whoami"], ["whoami", "--json"], withKeys(["whoami"])],
   diagnose: [["diagnose"], ["diagnose", "--json"], withKeys(["diagnose"]), ["diagnose", "--all-users"]],

@@ -95,6 +95,11 @@ export interface AwsOptions {
   sharedFiles?: { credentialsPath: string; configPath: string };
   /** How often STS is asked (default 2): once where an answer is only informative, or none came just before. */
   stsAttempts?: number;
+  /**
+   * Called once the STS request is on its way: STS's answer is the one wait of a sign-in, and work that must not
+   * hold the request up (the instance's description) goes there.
+   */
+  whileStsAnswers?: () => void;
 }
 
 export interface CallerIdentity {

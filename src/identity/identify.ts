@@ -194,15 +194,18 @@ export async function identifyNode(
   ctx: Pick<Context, "aws" | "imds" | "log" | "env" | "user">,
   options: JudgeOptions,
 ): Promise<IdentityReport> {
-  const [found, instanceProfile] = await Promise.all([
-    identification(ctx.aws, {
-      profile: options.profile,
-      region: options.region,
-      ...(options.sharedFiles ? { sharedFiles: options.sharedFiles } : {}),
-      ...(options.stsAttempts ? { stsAttempts: options.stsAttempts } : {}),
-    }),
-    ctx.imds.describe(),
-  ]);
+  // The instance's description is only judged after: asked while STS answers, its IMDS answers never hold up the
+  // STS request (on a node whose sign-in sends none, once the sign-in is over).
+  let instance: Promise<InstanceProfile> | undefined;
+  const describe = () => (instance ??= ctx.imds.describe());
+  const found = await identification(ctx.aws, {
+    profile: options.profile,
+    region: options.region,
+    ...(options.sharedFiles ? { sharedFiles: options.sharedFiles } : {}),
+    ...(options.stsAttempts ? { stsAttempts: options.stsAttempts } : {}),
+    whileStsAnswers: () => void describe(),
+  });
+  const instanceProfile = await describe();
   if (found.credentialsError)
     ctx.log.debug(`AWS error: ${found.credentialsError.name}: ${found.credentialsError.message}`);
   return judgeIdentification(found, instanceProfile, ctx.env, {

@@ -54,19 +54,20 @@ export function createAwsPort(
     async signIn(read, link, options) {
       const raw = secrets.get(read);
       if (!raw) throw new Error("signIn takes a read of this same port");
+      const fetching = fetchLinkCredentials(link, {
+        env: read.env,
+        files: raw,
+        region: read.region,
+        requestHandler: STS_HTTP_TIMEOUTS,
+        clock: () => read.now,
+        imds,
+      });
       // STS's endpoint is worked out while the link's keys are fetched; its failure is the STS call's, below.
       const target = stsTarget(read.region, options.profile);
       target.catch(() => undefined);
       let credentials: AwsCredentialIdentity;
       try {
-        credentials = await fetchLinkCredentials(link, {
-          env: read.env,
-          files: raw,
-          region: read.region,
-          requestHandler: STS_HTTP_TIMEOUTS,
-          clock: () => read.now,
-          imds,
-        });
+        credentials = await fetching;
       } catch (error) {
         // botocore stops (or hpiam cannot tell) on what the link gave: the chain model decides what that means.
         if (error instanceof ChainStop || error instanceof ChainUndecidable) return { stopped: error };
@@ -85,6 +86,7 @@ export function createAwsPort(
           attempts: options.stsAttempts ?? 2,
           timeouts: STS_HTTP_TIMEOUTS,
           onDate: (date) => (serverDate = httpDate(date)),
+          ...(options.whileStsAnswers ? { onSent: options.whileStsAnswers } : {}),
         });
         // An answer without an ARN (a broken endpoint) names nobody; the AWS CLI fails on it too.
         if (!answer.Arn)

@@ -22,11 +22,13 @@ export interface ImdsSession {
 
 /** A session on the SDK's IMDS endpoint, or on `endpoint` (a local IMDS proxy). */
 export function openImdsSession(endpoint?: string): ImdsSession {
-  let where: Promise<{ hostname: string; port?: number; protocol: string }> | undefined;
+  // Worked out at once (the SDK reads the config file for it) while the command does its first work: the
+  // token's request, a whoami's first, then need not wait for it.
+  const where = endpoint ? Promise.resolve(parse(endpoint)) : getInstanceMetadataEndpoint();
+  where.catch(() => undefined); // its failure is each request's
   let token: Promise<string> | undefined;
   let roles: Promise<string> | undefined;
   const ask = async (method: string, path: string, headers: Record<string, string>) => {
-    where ??= endpoint ? Promise.resolve(parse(endpoint)) : getInstanceMetadataEndpoint();
     const { hostname, port, protocol } = await where;
     const answer = await httpRequest({
       method,

@@ -37,6 +37,8 @@ export interface CallerIdentityCall {
   timeouts: { connectionTimeout: number; requestTimeout: number };
   /** Sees every answer's Date header, an error answer's too (a clock-skew rejection has one). */
   onDate?: (date: string | undefined) => void;
+  /** Called when a request has been handed to the network, each attempt. */
+  onSent?: () => void;
 }
 
 const BODY = "Action=GetCallerIdentity&Version=2011-06-15";
@@ -66,7 +68,7 @@ export async function getCallerIdentity(call: CallerIdentityCall): Promise<Calle
         },
         body: BODY,
       });
-      const answer = await post(target.url, signed.headers, call.timeouts);
+      const answer = await post(target.url, signed.headers, call);
       call.onDate?.(answer.date);
       return readAnswer(answer);
     } catch (error) {
@@ -129,7 +131,7 @@ interface Answer {
 async function post(
   url: URL,
   headers: Record<string, string>,
-  timeouts: CallerIdentityCall["timeouts"],
+  { timeouts, onSent }: Pick<CallerIdentityCall, "timeouts" | "onSent">,
 ): Promise<Answer> {
   // TLS is loaded only for an https endpoint (every real one): a local endpoint does without.
   const { request } = url.protocol === "http:" ? await import("node:http") : await import("node:https");
@@ -160,6 +162,7 @@ async function post(
       );
     });
     req.once("close", () => clearTimeout(connecting));
+    if (onSent) req.once("finish", onSent);
     req.end(BODY);
   });
 }

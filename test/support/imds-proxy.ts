@@ -35,6 +35,8 @@ export async function startSeed002Proxy(node: SimulatedNode, listedRole = PROXY_
       },
       instanceId: node.instanceId,
       region: REGION,
+      // The sample's proxy forwards what it knows of meta-data/; hpiam then reads the instance from there.
+      identityDocument: false,
     });
   } finally {
     iam.destroy();

@@ -23,6 +23,22 @@ function metadata(path) {
         InstanceProfileArn: config.instanceProfileArn,
         InstanceProfileId: "AIPAFAKEINSTANCEPROFILE",
       }),
+    // As EC2 serves it, with the fields hpiam reads among others; an IMDS proxy may not serve it at all.
+    "dynamic/instance-identity/document":
+      config.identityDocument !== false && config.instanceId
+        ? JSON.stringify({
+            accountId: "123456789012",
+            architecture: "x86_64",
+            availabilityZone: config.region && `${config.region}a`,
+            imageId: "ami-0123456789abcdef0",
+            instanceId: config.instanceId,
+            instanceType: "ml.p5.48xlarge",
+            pendingTime: "2026-01-01T00:00:00Z",
+            privateIp: config.localIpv4,
+            region: config.region,
+            version: "2017-09-30",
+          })
+        : undefined,
   };
   if (role && creds && path === `meta-data/iam/security-credentials/${role}`) {
     return JSON.stringify({

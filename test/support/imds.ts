@@ -11,6 +11,8 @@ export interface ImdsConfig {
   localIpv4?: string;
   region?: string;
   instanceProfileArn?: string;
+  /** Whether /latest/dynamic/instance-identity/document is served (default: yes, where instanceId is set). */
+  identityDocument?: boolean;
   /** Answers the role's credentials this late (under the SDK's 1 s timeout): a window to act in mid-run. */
   credentialsDelayMs?: number;
 }
