@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Starts hpiam from its one-file bundle (dist/hpiam.cjs, or the copy a single executable carries), with the V8
-// code cache the build trained for this Node version when there is one: whoami then starts in about two thirds
-// of the time. A cache from another Node is rejected by V8 and the bundle is compiled as usual.
+// Starts hpiam from its one-file bundle (dist/hpiam.cjs, or the copy a single executable carries), or from the
+// bundle of the command named when it has one of its own (dist/commands/<name>.cjs: that command alone, half the
+// reading), with the V8 code cache the build trained for this Node version when there is one: whoami then starts
+// in about two thirds of the time. A cache from another Node is rejected by V8 and the bundle is compiled as
+// usual.
 // CommonJS on purpose (bin/package.json): Node's ES module loader would add ~10 ms to every start.
 //
 // HPIAM_CODE_CACHE_TRAIN=FILE (the build's training runs): write the cache to FILE at exit, and the cache of each
@@ -49,14 +51,15 @@ function trainedCache(sea, name) {
   return asset(sea, sea ? name : `${CACHES}/${name}`);
 }
 
-/** The cache trained for this command; --help, --version and an untrained command get the parser's. */
-function codeCache(sea) {
-  const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? "") ? process.argv[2] : "start";
-  for (const name of [command, "start"]) {
-    const data = trainedCache(sea, `${name}.codecache`);
-    if (data) return data;
-  }
-  return undefined;
+/**
+ * The bundle to start and its cache's name: the named command's own, else the whole CLI's (--help, --version and
+ * every command without one), whose cache is `start`.
+ */
+function entry(sea) {
+  const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? "") ? process.argv[2] : undefined;
+  const own = command && asset(sea, `commands/${command}.cjs`);
+  if (own) return { name: `commands/${command}.cjs`, source: own, cache: `${command}.codecache` };
+  return { name: "hpiam.cjs", source: asset(sea, "hpiam.cjs"), cache: "start.codecache" };
 }
 
 /**
@@ -87,7 +90,8 @@ function runBundle({ source, filename: file, cachedData, trainFile, require: req
  * of its own, trained beside the bundle's) and the bash parser (`./shell/…`), from disk or the executable.
  */
 function requireFor(sea) {
-  const fromDisk = createRequire(filename);
+  // Whichever bundle runs, what it requires is beside the whole CLI's.
+  const fromDisk = createRequire(join(DIST, "hpiam.cjs"));
   const loaded = new Map();
   const load = (id) => {
     const name = id.slice(2);
@@ -113,16 +117,16 @@ function requireFor(sea) {
 
 const sea = singleExecutable();
 const train = process.env.HPIAM_CODE_CACHE_TRAIN;
-const filename = sea ? process.execPath : join(DIST, "hpiam.cjs");
-const source = sea ? sea.getAsset("hpiam.cjs", "utf8") : read(filename)?.toString("utf8");
+const { name, source, cache } = entry(sea);
+const filename = sea ? process.execPath : join(DIST, name);
 if (source === undefined) {
   process.stderr.write(`hpiam: ${filename} is missing\n  Build it with \`npm run build\`.\n`);
   process.exit(3);
 }
 runBundle({
-  source,
+  source: source.toString("utf8"),
   filename,
-  cachedData: train ? read(train) : codeCache(sea),
+  cachedData: train ? read(train) : trainedCache(sea, cache),
   trainFile: train,
   require: requireFor(sea),
 });

@@ -57,7 +57,7 @@ async function main() {
   const caches = join(WORK, "codecache");
   const made = await trainCodeCache({ node, loader: "bin/hpiam.js", dir: caches });
   const assets = { "hpiam.cjs": resolve("dist/hpiam.cjs") };
-  for (const dir of ["lib", "shell"])
+  for (const dir of ["commands", "lib", "shell"])
     for (const name of await readdir(`dist/${dir}`).catch(() => []))
       assets[`${dir}/${name}`] = resolve("dist", dir, name);
   for (const name of made) assets[`${name}.codecache`] = join(caches, `${name}.codecache`);

@@ -16,7 +16,7 @@ import { build } from "esbuild";
 import { copyFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { trainCodeCache } from "./code-cache.mjs";
+import { TRAINING, trainCodeCache } from "./code-cache.mjs";
 
 export const BUNDLE = "dist/hpiam.cjs";
 
@@ -32,13 +32,40 @@ const COMMON = {
   // executable) has no ES module loader to import with.
   supported: { "dynamic-import": false },
   // Start-up time grows with the bundle's size (reading it, and the code cache's share for every function).
-  // keepNames: functions and classes keep their `.name`, which the SDK and error handling compare.
+  // keepNames: functions and classes keep their `.name`, which the SDK's clients and credential chain compare.
   minify: true,
   keepNames: true,
   // Reached only by the SDK's browser user-agent parser, which never runs on Node.
   external: ["bowser"],
   logLevel: "warning",
 };
+
+/**
+ * hpiam's own bundles (the CLI's and each command's) without keepNames: naming every function and class as it is
+ * defined costs each start a millisecond, and nothing in them reads a function's name (hpiam's errors name
+ * themselves, and so do the SDK's in them).
+ */
+const OWN = { ...COMMON, keepNames: false };
+
+/**
+ * Commands with a bundle of their own, dist/commands/<name>.cjs: those the build trains a code cache for (the
+ * frequent and unattended ones). It holds that command alone, so its start reads and deserializes half as much;
+ * bin/hpiam.js runs it for that command, and the whole CLI for anything else.
+ */
+export const COMMAND_BUNDLES = Object.keys(TRAINING).filter((name) => name !== "start");
+
+export const commandFile = (name) => `commands/${name}.cjs`;
+
+/** src/index.ts with one command listed: `defineWhoami` of src/cli.ts for whoami, and so on. */
+function commandEntry(name) {
+  const define = `define${name.replace(/(^|-)([a-z])/g, (_, __, letter) => letter.toUpperCase())}`;
+  return {
+    contents: `import { ${define} } from "./src/cli"; import { main } from "./src/main"; main([["${name}", ${define}]]);`,
+    resolveDir: ".",
+    sourcefile: `src/commands/${name}.ts`,
+    loader: "ts",
+  };
+}
 
 /** commander requires child_process (~10 ms to load) for executable subcommands, which hpiam has none of. */
 const lazyChildProcessForCommander = {
@@ -140,15 +167,20 @@ export async function bundle({ metafile = false } = {}) {
   await rm("dist/codecache", { recursive: true, force: true });
   await rm("dist/lib", { recursive: true, force: true });
   await rm("dist/shell", { recursive: true, force: true });
+  await rm("dist/commands", { recursive: true, force: true });
   const apart = new Set();
-  const result = await build({
-    ...COMMON,
-    entryPoints: ["src/index.ts"],
-    outfile: BUNDLE,
-    plugins: [lazyChildProcessForCommander, separatePackages(apart), separateShellParser],
-    metafile,
-  });
+  const cli = (outfile, entry) =>
+    build({
+      ...OWN,
+      ...entry,
+      outfile,
+      plugins: [lazyChildProcessForCommander, separatePackages(apart), separateShellParser],
+      metafile,
+    });
+  const result = await cli(BUNDLE, { entryPoints: ["src/index.ts"] });
   if (metafile) await writeFile("dist/meta.json", JSON.stringify(result.metafile, null, 1));
+  for (const name of COMMAND_BUNDLES)
+    await cli(join("dist", commandFile(name)), { stdin: commandEntry(name) });
   await build({
     ...COMMON,
     entryPoints: ["src/system/bash-parser.ts"],

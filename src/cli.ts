@@ -54,11 +54,37 @@ type Act = <O extends CommonOptions, T>(
   run: (options: O, ctx: Context, extra: ActionExtra) => Promise<Outcome<T>>,
 ) => (...args: unknown[]) => Promise<void>;
 
+/** What defines a command on the program: its options, help and action. */
+export interface Definer {
+  program: Command;
+  act: Act;
+  io: Io;
+  argv: readonly string[];
+}
+
+/** Commands by name, in the order --help lists them. */
+export type Listing = ReadonlyArray<readonly [string, (definer: Definer) => void]>;
+
+/**
+ * Every command: the whole CLI's. A command with a bundle of its own (dist/commands/<name>.cjs, scripts/build.mjs)
+ * lists only itself, and so leaves the others' code out of that bundle.
+ */
+export const COMMANDS: Listing = [
+  ["whoami", defineWhoami],
+  ["connect-head", defineConnectHead],
+  ["recover", defineRecover],
+  ["policy", definePolicy],
+  ["fleet", defineFleet],
+  ["diagnose", defineDiagnose],
+  ["metrics", defineMetrics],
+];
+
 /** Parses argv, runs one command and returns the exit code; never throws, never exits. */
 export async function runCli(
   argv: readonly string[],
   rawIo: Io,
   createContext: ContextFactory,
+  commands: Listing,
 ): Promise<ExitCode> {
   const io = scrubbed(rawIo);
   let exitCode: ExitCode = ExitCode.ok;
@@ -85,14 +111,28 @@ export async function runCli(
       const options = args[args.length - 2] as O;
       validateCommon(options);
       const ctx = await createContext({ verbose: Boolean(options.verbose) });
-      const { createStyle } = await import("./output/style"); // chalk loads only once a command runs
-      const style = createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
+      const { createStyle } = await import("./output/style");
+      const style = await createStyle({ color: options.color, env: io.env, isTTY: io.isTTY });
       const operands = args.slice(0, -2).flat() as Array<string | undefined>;
       const { result, render, exitCode: codeOf } = await run(options, ctx, { operands, style });
       io.stdout(options.json ? `${JSON.stringify(result, null, 2)}\n` : render(result, style));
       exitCode = codeOf(result);
     };
 
+  // A run defines only the command it names: commander's setup of every other is a millisecond of each start.
+  // --help, --version and anything unknown see them all.
+  const named = commands.find(([name]) => name === argv[0]);
+  for (const [, define] of named ? [named] : commands) define({ program, act, io, argv });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, argv, io);
+  }
+}
+
+export function defineWhoami({ program, act }: Definer): void {
   withCommonOptions(program.command("whoami"))
     .description("the identity any AWS tool on this node uses right now, and where it comes from")
     .option(
@@ -106,7 +146,9 @@ export async function runCli(
         return { result: await whoami(options, ctx), render: renderWhoami, exitCode: whoamiExitCode };
       }),
     );
+}
 
+export function defineConnectHead({ program, act, argv }: Definer): void {
   withCommonOptions(program.command("connect-head"))
     .description("a shell on the cluster's head node: ssh on a node, an SSM session off the cluster")
     .argument("[args...]", "after --: passed to ssh (off the cluster: to aws ssm start-session)")
@@ -137,7 +179,9 @@ export async function runCli(
         };
       }),
     );
+}
 
+export function defineRecover({ program, act, io }: Definer): void {
   withCommonOptions(program.command("recover"))
     .description("put the instance-profile role back: move ~/.aws aside, verify, reboot")
     .option("--dry-run", "print the plan and change nothing")
@@ -162,7 +206,9 @@ export async function runCli(
         };
       }),
     );
+}
 
+export function definePolicy({ program, act }: Definer): void {
   withCommonOptions(program.command("policy"))
     .description("print an IAM policy a HyperPod cluster needs as ready-to-apply JSON (hpiam policy --list)")
     .argument(
@@ -186,9 +232,9 @@ export async function runCli(
         };
       }),
     );
+}
 
-  registerFleet(program, act, io);
-
+export function defineDiagnose({ program, act }: Definer): void {
   withCommonOptions(program.command("diagnose"))
     .description(
       "checks of this node's AWS identity, each with its fix (exit 1 when one fails, 3 when one cannot decide)",
@@ -214,7 +260,9 @@ export async function runCli(
         return { result: await diagnose(options, ctx), render: renderDiagnose, exitCode: diagnoseExitCode };
       }),
     );
+}
 
+export function defineMetrics({ program, act, io }: Definer): void {
   const installUnits = act(installAction(io));
   const runMetrics = act(async (options: CommonOptions & MetricsOptions & MetricsPublishing, ctx) => {
     await validateMetricsPublishing(options);
@@ -241,13 +289,6 @@ export async function runCli(
     .action((...args: unknown[]) =>
       (args[args.length - 2] as MetricsPublishing).install ? installUnits(...args) : runMetrics(...args),
     );
-
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    return exitCode;
-  } catch (error) {
-    return reportError(error, argv, io);
-  }
 }
 
 /** The output boundary: whatever hpiam prints, a document or a message, passes the one scrubber. */
@@ -282,7 +323,7 @@ const FLEET_PROFILE =
   "Slurm: passed to every node's hpiam (that profile of the node's files counts as in use there); --cluster: this machine's profile, for the SageMaker and SSM calls (never sent to a node)";
 
 /** `hpiam fleet whoami|diagnose|recover`: the commands of one node, on every node (Slurm, or SSM with --cluster). */
-function registerFleet(program: Command, act: Act, io: Io): void {
+export function defineFleet({ program, act, io }: Definer): void {
   const fleet = program
     .command("fleet")
     .description(

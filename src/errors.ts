@@ -46,7 +46,8 @@ export class HpiamError extends Error {
     readonly hint?: string,
   ) {
     super(message);
-    this.name = new.target.name;
+    // Named in words, not by the class: the build's minifier renames classes.
+    this.name = "HpiamError";
   }
 
   toJSON() {
@@ -58,6 +59,7 @@ export class HpiamError extends Error {
 export class UsageError extends HpiamError {
   constructor(message: string, hint?: string, code: ErrorCode = "usage") {
     super(ExitCode.usage, code, message, hint);
+    this.name = "UsageError";
   }
 }
 
@@ -65,6 +67,7 @@ export class UsageError extends HpiamError {
 export class CannotRunError extends HpiamError {
   constructor(message: string, hint?: string, code: ErrorCode = "cannot-run") {
     super(ExitCode.cannotRun, code, message, hint);
+    this.name = "CannotRunError";
   }
 }
 

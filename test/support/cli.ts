@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { fileURLToPath } from "node:url";
-import { runCli } from "../../src/cli";
+import { COMMANDS, runCli } from "../../src/cli";
 import type { Context } from "../../src/context";
 
 /** The built CLI, as `npm run build` leaves it. */
@@ -72,6 +72,7 @@ export async function runHpiamInProcess(
     args,
     { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTTY: io.isTTY ?? false, env: io.env ?? {} },
     () => ctx,
+    COMMANDS,
   );
   return cliResult(exitCode, out.join(""), err.join(""));
 }
