@@ -7,7 +7,7 @@ import { summarize, toNodeReport } from "../src/fleet/fleet";
 import { groupByCause } from "../src/fleet/model/group-nodes";
 import { TASK_EXPORT } from "../src/fleet/slurm-engine";
 import { renderFleet } from "../src/fleet/render-fleet";
-import { createStyle } from "../src/output/style";
+import { plainStyle } from "../src/output/style";
 import { HEALTHY_DIAGNOSE, OVERRIDDEN_DIAGNOSE } from "../test/support/fleet-documents";
 import type { SimulatedNode } from "../test/support/simulated-node";
 import { startSlurmCluster, type SlurmCluster } from "../test/support/slurm-cluster";
@@ -63,7 +63,7 @@ export function renderLargeReport(runs: number): number {
     name: `worker-${i + 1}`,
     document: JSON.parse(JSON.stringify(i % 50 === 3 ? OVERRIDDEN_DIAGNOSE : HEALTHY_DIAGNOSE)) as unknown,
   }));
-  const style = createStyle({ color: false, env: {}, isTTY: false });
+  const style = plainStyle;
   const times: number[] = [];
   for (let round = 0; round < runs; round++) {
     const started = process.hrtime.bigint();

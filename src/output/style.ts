@@ -1,11 +1,32 @@
-import { Chalk, type ChalkInstance } from "chalk";
 import type { Env } from "../context";
 
-export type Style = ChalkInstance;
+/** The styles hpiam's output uses, each a function of the text it marks. */
+export type Style = Record<
+  "bold" | "dim" | "green" | "red" | "yellow" | "cyan" | "magenta",
+  (text: string) => string
+>;
 
-/** Decided once: --no-color, then NO_COLOR, then FORCE_COLOR, then whether stdout is a terminal. */
-export function createStyle({ color, env, isTTY }: { color: boolean; env: Env; isTTY: boolean }): Style {
-  return new Chalk({ level: colorLevel({ color, env, isTTY }) });
+const asIs = (text: string) => text;
+
+/** No colour (a pipe, NO_COLOR, --no-color): the text as it is. */
+export const plainStyle: Style = {
+  bold: asIs,
+  dim: asIs,
+  green: asIs,
+  red: asIs,
+  yellow: asIs,
+  cyan: asIs,
+  magenta: asIs,
+};
+
+/**
+ * Decided once: --no-color, then NO_COLOR, then FORCE_COLOR, then whether stdout is a terminal. chalk is loaded
+ * only where there is colour: a script's run (srun, SSM, a timer) does without it.
+ */
+export async function createStyle(options: { color: boolean; env: Env; isTTY: boolean }): Promise<Style> {
+  if (colorLevel(options) === 0) return plainStyle;
+  const { Chalk } = await import("chalk");
+  return new Chalk({ level: 1 });
 }
 
 export function colorLevel({ color, env, isTTY }: { color: boolean; env: Env; isTTY: boolean }): 0 | 1 {

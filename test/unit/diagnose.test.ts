@@ -4,7 +4,7 @@ import { diagnose, diagnoseExitCode, selectChecks, withTimeout } from "../../src
 import type { Context } from "../../src/context";
 import { UsageError } from "../../src/errors";
 import { renderDiagnose } from "../../src/diagnose/render-diagnose";
-import { createStyle } from "../../src/output/style";
+import { plainStyle } from "../../src/output/style";
 import { fakeNode as node } from "../support/fake-node";
 
 const statusOf = async (ctx: Context, options = {}) => {
@@ -162,7 +162,7 @@ describe("renderDiagnose", () => {
         exec: { run: async () => ({ exitCode: 3, stdout: "inactive", stderr: "", timedOut: false }) },
       }),
     );
-    const text = renderDiagnose(result, createStyle({ color: false, env: {}, isTTY: false }));
+    const text = renderDiagnose(result, plainStyle);
     const [table = "", fixes = "", summary = ""] = text.trimEnd().split("\n\n");
     expect(table.split("\n")).toHaveLength(CHECK_IDS.length);
     expect(table).toMatch(/^✖ environment +AWS_ACCESS_KEY_ID set in this process's environment$/m);

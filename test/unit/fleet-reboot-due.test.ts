@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { fleetSurvey } from "../../src/fleet/fleet";
 import { renderFleet } from "../../src/fleet/render-fleet";
-import { createStyle } from "../../src/output/style";
+import { plainStyle } from "../../src/output/style";
 import { fakeContext } from "../support/fake-context";
 import { scriptedEngine } from "../support/fleet-engine";
 
-const style = createStyle({ color: false, env: {}, isTTY: false });
+const style = plainStyle;
 
 /** A node's diagnose: healthy, its aws-files check warning (or not) that a reboot is still due. */
 function diagnosed(rebootDueSince?: string) {

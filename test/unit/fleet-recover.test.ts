@@ -3,12 +3,11 @@ import { fleetRecover, fleetRecoverExitCode } from "../../src/fleet/fleet-recove
 import { renderFleetRecover } from "../../src/fleet/render-fleet-recover";
 import type { FleetEngine, FleetNode } from "../../src/fleet/model/engine";
 import { type NodeRecovery, recoverRuns, sharedHomes } from "../../src/fleet/model/recover-outcomes";
-import { createStyle } from "../../src/output/style";
+import { plainStyle } from "../../src/output/style";
 import { fakeContext, failure } from "../support/fake-context";
 import { scriptedEngine } from "../support/fleet-engine";
 import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI, recoverDocument } from "../support/fleet-documents";
 
-const plainStyle = createStyle({ color: false, env: {}, isTTY: false });
 const SHARED = "/fsx/home/ubuntu/.aws";
 const FSX = { fsType: "lustre", source: "fs-0abc@tcp:/fsx", mountPoint: "/fsx", path: "/home/ubuntu/.aws" };
 

@@ -3,7 +3,7 @@ import { diagnose } from "../../src/diagnose/diagnose";
 import { fleetExitCode, fleetSurvey } from "../../src/fleet/fleet";
 import type { FleetNode } from "../../src/fleet/model/engine";
 import { renderFleet } from "../../src/fleet/render-fleet";
-import { createStyle } from "../../src/output/style";
+import { plainStyle } from "../../src/output/style";
 import { fakeContext, failure } from "../support/fake-context";
 import { fakeNode, userKeys } from "../support/fake-node";
 import {
@@ -14,7 +14,7 @@ import {
 } from "../support/fleet-documents";
 import { scriptedEngine } from "../support/fleet-engine";
 
-const style = createStyle({ color: false, env: {}, isTTY: false });
+const style = plainStyle;
 /** What fleet whoami asks every node, as root there: the identity's checks and every user's keys. */
 const WHOAMI_ARGS = [
   "diagnose",

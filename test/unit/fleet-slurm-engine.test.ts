@@ -3,11 +3,11 @@ import type { RunResult } from "../../src/context";
 import { fleetSurvey } from "../../src/fleet/fleet";
 import { renderFleet } from "../../src/fleet/render-fleet";
 import { createSlurmEngine } from "../../src/fleet/slurm-engine";
-import { createStyle } from "../../src/output/style";
+import { plainStyle } from "../../src/output/style";
 import { fakeContext, failure, type FakeOptions } from "../support/fake-context";
 import { HEALTHY_DIAGNOSE, UBUNTU_KEYS_DIAGNOSE } from "../support/fleet-documents";
 
-const style = createStyle({ color: false, env: {}, isTTY: false });
+const style = plainStyle;
 const HPIAM = ["/fsx/tools/hpiam"];
 
 /** Lines as Slurm 22.05's `scontrol show node -o` prints them: n1, n2 in dev (the default), n3, n4 in batch. */

@@ -4,7 +4,7 @@ import { whoami, whoamiExitCode } from "../../src/identity/whoami";
 import type { Context } from "../../src/context";
 import type { Identification } from "../../src/identity/identify";
 import { renderDiagnose } from "../../src/diagnose/render-diagnose";
-import { createStyle } from "../../src/output/style";
+import { plainStyle } from "../../src/output/style";
 import { environmentLink, linkWins } from "../support/chain-links";
 import { fakeNode, nodeIdentity, offNode, proxiedIdentity } from "../support/fake-node";
 import { RESOURCE_CONFIG } from "../support/memory-files";
@@ -95,7 +95,7 @@ describe("a diagnose where no check decided anything", () => {
     expect(result.checks.map((check) => check.status)).toEqual(["skip", "skip", "skip"]);
     expect(result.summary.status).toBe("unknown");
     expect(diagnoseExitCode(result)).toBe(3);
-    const text = renderDiagnose(result, createStyle({ color: false, env: {}, isTTY: false }));
+    const text = renderDiagnose(result, plainStyle);
     expect(text.trimEnd().split("\n").at(-1)).toBe("? unknown  3 skip: no check decided anything");
   });
 

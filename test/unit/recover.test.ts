@@ -4,7 +4,7 @@ import { lstat, mkdir, readdir, readFile, readlink, rm, stat, symlink, writeFile
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderRecover } from "../../src/recover/render-recover";
-import { createStyle } from "../../src/output/style";
+import { plainStyle } from "../../src/output/style";
 import { recover, recoverExitCode } from "../../src/recover/recover";
 import type { RecoverOptions } from "../../src/recover/types";
 import type { Context } from "../../src/context";
@@ -127,9 +127,7 @@ describe("hpiam recover", () => {
     const result = await run(ctx, { yes: true });
     expect(result.result).toBe("failed");
     expect(result.reason).toMatch(/a password is required; reboot the node yourself: sudo reboot/);
-    expect(renderRecover(result, createStyle({ color: false, env: {}, isTTY: false }))).toMatch(
-      / reboot {2}still needed: .* — sudo reboot\n/,
-    );
+    expect(renderRecover(result, plainStyle)).toMatch(/ reboot {2}still needed: .* — sudo reboot\n/);
   });
 
   it("asks at a terminal: the plan first, then the reboot", async () => {
@@ -216,9 +214,7 @@ describe("hpiam recover", () => {
       why: expect.any(String),
       command: `# edit by hand: ${bashrc}:2 ${fix?.why ?? ""}`,
     });
-    expect(renderRecover(planned, createStyle({ color: false, env: {}, isTTY: false }))).toContain(
-      `# edit by hand: ${bashrc}:2 `,
-    );
+    expect(renderRecover(planned, plainStyle)).toContain(`# edit by hand: ${bashrc}:2 `);
 
     const result = await run(ctx, { yes: true, reboot: false });
     expect(result.result).toBe("failed");
