@@ -31,6 +31,8 @@ export async function diagnose(
     throw new UsageError("--all-users needs root", "Run: sudo hpiam diagnose --all-users");
   }
   validateIamOptions(options);
+  // Every home's run lists the users before any check asks for one (root's entry then comes from that answer).
+  if (options.allUsers) ctx.user.all().catch(() => undefined);
   const input: CheckInput = { options, facts: createFacts(ctx, options) };
   const [checks, node] = await Promise.all([
     Promise.all(selected.map((check) => runCheck(check, input, ctx, timeoutMs))),

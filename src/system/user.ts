@@ -12,6 +12,7 @@ const NOT_FOUND = 2;
 export function createUserPort(env: Env, exec: Executor): UserPort {
   const me = currentUser(env);
   const looked = new Map<string, Promise<PasswdEntry | undefined>>();
+  let everyone: Promise<PasswdEntry[]> | undefined;
   async function getent(...keys: string[]): Promise<PasswdEntry[]> {
     // `--`: a key is never an option to getent, whatever it starts with.
     const argv = ["getent", "passwd", ...(keys.length > 0 ? ["--", ...keys] : [])];
@@ -30,13 +31,22 @@ export function createUserPort(env: Env, exec: Executor): UserPort {
     name: env.USER ?? me.name,
     home: me.home,
     ...(env.SUDO_USER && me.uid === 0 ? { sudoUser: env.SUDO_USER } : {}),
-    // Asked once a name and run: diagnose's checks and the startup files' reading all want root's entry.
+    // Asked once a name and run: diagnose's checks and the startup files' reading all want root's entry. Where
+    // the whole database was listed, a name listed there is taken from it: one `getent` fewer. One the listing
+    // lacks (SSSD does not enumerate by default) is asked for by name; a listing that failed or hung fails the
+    // lookup with it, instead of making it wait a second time.
     lookup: (name) => {
-      const entry = looked.get(name) ?? getent(name).then((found) => found[0]);
-      looked.set(name, entry);
+      let entry = looked.get(name);
+      if (!entry) {
+        const asked = () => getent(name).then((found) => found[0]);
+        entry = everyone
+          ? everyone.then((entries) => entries.find((listed) => listed.name === name) ?? asked())
+          : asked();
+        looked.set(name, entry);
+      }
       return entry;
     },
-    all: () => getent(),
+    all: () => (everyone ??= getent()),
   };
 }
 

@@ -174,6 +174,53 @@ describe("the user database adapter", () => {
       ["getent", "passwd"],
     ]);
   });
+
+  it("takes a name the listing has from it, and asks for one it lacks (SSSD without enumeration)", async () => {
+    const ran: string[][] = [];
+    const passwd: Record<string, string> = {
+      "": "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n",
+      alice: "alice:x:1500:1500::/home/alice:/bin/zsh\n",
+    };
+    const port = createUserPort(
+      {},
+      {
+        ...fakeContext().exec,
+        run: async (argv) => {
+          ran.push([...argv]);
+          const stdout = passwd[argv[3] ?? ""];
+          return { exitCode: stdout ? 0 : 2, stdout: stdout ?? "", stderr: "", timedOut: false };
+        },
+      },
+    );
+    await port.all();
+    await expect(port.lookup("root")).resolves.toMatchObject({ home: "/root", uid: 0 });
+    await expect(port.lookup("alice")).resolves.toMatchObject({ home: "/home/alice", shell: "/bin/zsh" });
+    await expect(port.lookup("bob")).resolves.toBeUndefined();
+    await port.all();
+    expect(ran).toEqual([
+      ["getent", "passwd"],
+      ["getent", "passwd", "--", "alice"],
+      ["getent", "passwd", "--", "bob"],
+    ]);
+  });
+
+  it("fails a lookup with a listing that failed: a broken database is not asked twice", async () => {
+    const ran: string[][] = [];
+    const port = createUserPort(
+      {},
+      {
+        ...fakeContext().exec,
+        run: async (argv) => {
+          ran.push([...argv]);
+          return { exitCode: 1, stdout: "", stderr: "getent: cannot contact sssd", timedOut: false };
+        },
+      },
+    );
+    const listing = port.all();
+    await expect(port.lookup("root")).rejects.toThrow("cannot read the user database");
+    await expect(listing).rejects.toThrow("cannot read the user database");
+    expect(ran).toEqual([["getent", "passwd"]]);
+  });
 });
 
 describe("a user database that fails", () => {
