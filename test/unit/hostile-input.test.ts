@@ -155,7 +155,8 @@ describe("a relative HOME", () => {
 });
 
 describe("the user database adapter", () => {
-  it("passes the name after --, so that no name is ever an option to getent", async () => {
+  /** The adapter on a `getent` that answers by `answer` (exit code, stdout, stderr), logging each argv. */
+  const portRunning = (answer: (argv: readonly string[]) => [number, string, string?]) => {
     const ran: string[][] = [];
     const port = createUserPort(
       {},
@@ -163,10 +164,16 @@ describe("the user database adapter", () => {
         ...fakeContext().exec,
         run: async (argv) => {
           ran.push([...argv]);
-          return { exitCode: 0, stdout: "-x:x:1500:1500::/home/x:/bin/sh\n", stderr: "", timedOut: false };
+          const [exitCode, stdout, stderr = ""] = answer(argv);
+          return { exitCode, stdout, stderr, timedOut: false };
         },
       },
     );
+    return { port, ran };
+  };
+
+  it("passes the name after --, so that no name is ever an option to getent", async () => {
+    const { port, ran } = portRunning(() => [0, "-x:x:1500:1500::/home/x:/bin/sh\n"]);
     await expect(port.lookup("-x")).resolves.toMatchObject({ name: "-x", uid: 1500 });
     await port.all();
     expect(ran).toEqual([
@@ -176,22 +183,14 @@ describe("the user database adapter", () => {
   });
 
   it("takes a name the listing has from it, and asks for one it lacks (SSSD without enumeration)", async () => {
-    const ran: string[][] = [];
     const passwd: Record<string, string> = {
       "": "root:x:0:0:root:/root:/bin/bash\nubuntu:x:1000:1000::/home/ubuntu:/bin/bash\n",
       alice: "alice:x:1500:1500::/home/alice:/bin/zsh\n",
     };
-    const port = createUserPort(
-      {},
-      {
-        ...fakeContext().exec,
-        run: async (argv) => {
-          ran.push([...argv]);
-          const stdout = passwd[argv[3] ?? ""];
-          return { exitCode: stdout ? 0 : 2, stdout: stdout ?? "", stderr: "", timedOut: false };
-        },
-      },
-    );
+    const { port, ran } = portRunning((argv) => {
+      const stdout = passwd[argv[3] ?? ""];
+      return stdout ? [0, stdout] : [2, ""];
+    });
     await port.all();
     await expect(port.lookup("root")).resolves.toMatchObject({ home: "/root", uid: 0 });
     await expect(port.lookup("alice")).resolves.toMatchObject({ home: "/home/alice", shell: "/bin/zsh" });
@@ -205,17 +204,7 @@ describe("the user database adapter", () => {
   });
 
   it("fails a lookup with a listing that failed: a broken database is not asked twice", async () => {
-    const ran: string[][] = [];
-    const port = createUserPort(
-      {},
-      {
-        ...fakeContext().exec,
-        run: async (argv) => {
-          ran.push([...argv]);
-          return { exitCode: 1, stdout: "", stderr: "getent: cannot contact sssd", timedOut: false };
-        },
-      },
-    );
+    const { port, ran } = portRunning(() => [1, "", "getent: cannot contact sssd"]);
     const listing = port.all();
     await expect(port.lookup("root")).rejects.toThrow("cannot read the user database");
     await expect(listing).rejects.toThrow("cannot read the user database");
