@@ -14,6 +14,7 @@ import { scrubSecrets } from "../output/scrub";
 import { type ExitCode, HpiamError, UsageError } from "../errors";
 import { validateIamOptions } from "../iam/find-execution-role";
 import { healthExitCode, healthOf } from "../contract/node-health";
+import { readingOnce } from "../shell/read-once";
 
 export type { DiagnoseOptions } from "./checks/check";
 export type { DiagnoseResult } from "../contract/diagnose";
@@ -33,9 +34,11 @@ export async function diagnose(
   validateIamOptions(options);
   // Every home's run lists the users before any check asks for one (root's entry then comes from that answer).
   if (options.allUsers) ctx.user.all().catch(() => undefined);
-  const input: CheckInput = { options, facts: createFacts(ctx, options) };
+  // The checks read the same files (the caller's startup files, /etc's for every home): once a run.
+  const reading = readingOnce(ctx);
+  const input: CheckInput = { options, facts: createFacts(reading, options) };
   const [checks, node] = await Promise.all([
-    Promise.all(selected.map((check) => runCheck(check, input, ctx, timeoutMs))),
+    Promise.all(selected.map((check) => runCheck(check, input, reading, timeoutMs))),
     withTimeout(input.facts.node(), timeoutMs).then(
       (lookup) => (lookup.state === "found" ? lookup.summary : null),
       () => null,

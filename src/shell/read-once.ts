@@ -1,9 +1,10 @@
 import type { Context, Files } from "../context";
 
 /**
- * The context with each file and folder read at most once: every home's reading of one run (diagnose
- * --all-users) meets the same /etc files (profile, bash.bashrc, profile.d, pam.d). Made per run, never kept, so
- * that a later run (recover's check after its changes) reads them again.
+ * The context with each file and folder read at most once: one diagnose run's checks read the same files (the
+ * caller's startup files for the environment and the new-shell checks, /etc's profile, bash.bashrc, profile.d and
+ * pam.d for every home with --all-users). Made per run, never kept, so that a later run (recover's check after
+ * its changes) reads them again.
  */
 export function readingOnce(ctx: Context): Context {
   const texts = new Map<string, Promise<string>>();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { diagnose } from "../../src/diagnose/diagnose";
 import { readingOnce } from "../../src/shell/read-once";
 import { fakeContext } from "../support/fake-context";
 import { memoryFiles } from "../support/memory-files";
@@ -59,5 +60,45 @@ describe("readingOnce", () => {
     first.push("changed by a caller");
     expect(await run.files.readdir("/etc")).toEqual(["profile"]);
     expect(reads).toEqual(["/etc/profile", "/etc/profile", "/etc/profile", "/etc"]);
+  });
+});
+
+describe("one diagnose run", () => {
+  it("reads each startup file once, however many checks and homes read it", async () => {
+    const { ctx: counting, reads } = countingContext({
+      "/etc/profile": "umask 022\n",
+      "/etc/bash.bashrc": "PS1='$ '\n",
+      "/root/.bashrc": "alias ll='ls -l'\n",
+      "/home/ubuntu/.bashrc": "export EDITOR=vim\n",
+    });
+    const base = fakeContext({
+      uid: 0,
+      users: [
+        { name: "root", uid: 0, gid: 0, home: "/root", shell: "/bin/bash" },
+        { name: "ubuntu", uid: 1000, gid: 1000, home: "/home/ubuntu", shell: "/bin/bash" },
+      ],
+    });
+    const ctx = {
+      ...base,
+      user: { ...base.user, uid: 0, name: "root", home: "/root" },
+      env: { HOME: "/root" },
+      files: {
+        ...counting.files,
+        stat: async (path: string) =>
+          ["/root", "/home/ubuntu"].includes(path)
+            ? { kind: "directory" as const, mode: 0o755, uid: 0, gid: 0, size: 0 }
+            : undefined,
+      },
+    };
+    const report = await diagnose({ allUsers: true, checks: "environment,other-users" }, ctx);
+    expect(report.checks.map((check) => [check.id, check.status])).toEqual([
+      ["environment", "pass"],
+      ["other-users", "pass"],
+    ]);
+    for (const path of ["/etc/profile", "/etc/bash.bashrc", "/root/.bashrc"])
+      expect(
+        reads.filter((read) => read === path),
+        path,
+      ).toHaveLength(1);
   });
 });

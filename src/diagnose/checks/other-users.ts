@@ -4,7 +4,6 @@ import { shellWord } from "../../shell/model/shell-words";
 import { type AwsDirFinding, scanAwsDir } from "../../identity/aws-dir";
 import { allUserHomes } from "../../node/homes";
 import { readShellStartup } from "../../shell/find-exports";
-import { readingOnce } from "../../shell/read-once";
 import { describePlace, describeWhere, readBy, holdsKeys } from "../../identity/model/key-inventory";
 import { type Check, type CheckOutcome, foldFindings } from "./check";
 import { describeExport } from "./environment";
@@ -25,13 +24,12 @@ export const otherUsers: Check<"other-users"> = {
   async run({ options }, ctx) {
     if (!options.allUsers) return NOT_ASKED;
     const { homes, unlisted } = await allUserHomes(ctx);
-    const shared = readingOnce(ctx);
     const scanned = await Promise.all(
       homes.map(async (home) => ({
         ...home,
         scan: await scanAwsDir(ctx, home.home),
         // As the user's own login shell reads them (bash or zsh): the environment check's reading of its home.
-        startup: await readShellStartup(shared, home.home, {
+        startup: await readShellStartup(ctx, home.home, {
           system: false,
           user: home.user,
           shell: home.shell,
