@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isWatchedVariable } from "../../src/shell/model/shell-exports";
+import { inPrivateMounts } from "./private-mounts";
 
 const UBUNTU = fileURLToPath(new URL("../fixtures/ubuntu/", import.meta.url));
 
@@ -109,7 +110,8 @@ export function withSandboxEtc(etc: string, argv: readonly string[]): [string, s
   const mounts = SANDBOX_ETC.filter((item) => existsSync(join("/etc", item)))
     .map((item) => `if [ -e "$1/${item}" ]; then mount --bind "$1/${item}" /etc/${item} || exit 1; fi`)
     .join("; ");
-  return ["unshare", ["--mount", "sh", "-c", `${mounts}; shift; exec "$@"`, "sh", etc, ...argv]];
+  const [command = "unshare", ...args] = inPrivateMounts(`${mounts}; shift; exec "$@"`, "sh", etc, ...argv);
+  return [command, args];
 }
 
 /** The user the new shells are started for; uid 0, so that any sandbox (mkdtemp's 0700 folders) is readable. */
