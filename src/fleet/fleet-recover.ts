@@ -17,6 +17,7 @@ import {
   type FleetEngineReport,
   type FleetOptions,
   nodeFlags,
+  surveyArgs,
   runWithProgress,
   timeoutOf,
 } from "./fleet";
@@ -28,12 +29,15 @@ export interface FleetRecoverOptions extends FleetOptions {
 
 export interface FleetRecoverNode {
   name: string;
-  /** The node's recover result (`recovered`, `nothing-to-do`, `planned`, `failed`, `refused`), or why none. */
+  /**
+   * The node's recover result (`recovered`, `nothing-to-do`, `planned`, `failed`, `refused`), the verdict of a
+   * node asked afresh, or why none.
+   */
   status: NodeRecovery["status"];
   reason: string | null;
   /** Its identity checked afresh and healthy: the node is rebooted. */
   verified: boolean;
-  /** The node's own recover document (its plan with --dry-run). */
+  /** The node's own recover document (its plan with --dry-run), or the diagnose document of a node asked afresh. */
   document: unknown;
 }
 
@@ -127,10 +131,10 @@ export async function fleetRecover(
     for (const [name, recovery] of readAll(answers, recoveryOf)) done.set(name, recovery);
   }
   const verified = new Set([...done].filter(([, recovery]) => recovery.verified).map(([name]) => name));
-  // Its home recovered by another node, or its keys moved by an earlier run: its identity is asked afresh.
-  const whoami = ["whoami", "--json", ...nodeFlags(engine, options)];
+  // Its home recovered by another node, or its keys moved by an earlier run: asked afresh, as fleet whoami asks.
+  const recheck = surveyArgs("whoami", engine, options);
   const rechecked = rechecks.length
-    ? readAll(await runWithProgress(engine, rechecks, whoami, timeoutMs, ctx), recheckOf)
+    ? readAll(await runWithProgress(engine, rechecks, recheck, timeoutMs, ctx), recheckOf)
     : new Map<string, NodeRecovery>();
   for (const name of rechecks) if (rechecked.get(name)?.healthy) verified.add(name);
 
@@ -192,7 +196,7 @@ interface ReportInput {
   replies: ReadonlyMap<string, NodeRecovery>;
   plans: ReadonlyMap<string, NodeRecovery>;
   verified: ReadonlySet<string>;
-  /** Nodes asked afresh (whoami) rather than recovered. */
+  /** Nodes asked afresh (as fleet whoami asks) rather than recovered. */
   rechecked: ReadonlySet<string>;
   dryRun: boolean;
   /** What nodes outside the run that mount a shared home need. */
@@ -228,7 +232,7 @@ function buildReport({
     const plan = plans.get(node.name);
     const why = recheckWhy(node.name, plan, shared);
     if (why && rechecked.has(node.name)) {
-      // Asked afresh (whoami): its own identity decides.
+      // Asked afresh (as fleet whoami asks): every user's identity there decides.
       const reason = `${why}; ${outcome.reason ?? outcome.status}`;
       if (!ok && plan?.rebootDue) rebootPending.push({ node: node.name, reason: `not verified: ${reason}` });
       return { name: node.name, status: ok ? "recovered" : "failed", reason, verified: ok, document };

@@ -6,7 +6,16 @@ import { type NodeRecovery, recoverRuns, sharedHomes } from "../../src/fleet/mod
 import { plainStyle } from "../../src/output/style";
 import { fakeContext, failure } from "../support/fake-context";
 import { scriptedEngine } from "../support/fleet-engine";
-import { HEALTHY_WHOAMI, OVERRIDDEN_WHOAMI, recoverDocument } from "../support/fleet-documents";
+import { WHOAMI_CHECKS } from "../../src/fleet/fleet";
+import {
+  diagnoseDocument,
+  HEALTHY_WHOAMI,
+  OVERRIDDEN_WHOAMI,
+  recoverDocument,
+} from "../support/fleet-documents";
+
+/** What a node is asked afresh once another node recovered its home: fleet whoami's question. */
+const ASKED_AFRESH = ["diagnose", "--json", "--checks", WHOAMI_CHECKS.join(","), "--all-users"];
 
 const SHARED = "/fsx/home/ubuntu/.aws";
 const FSX = { fsType: "lustre", source: "fs-0abc@tcp:/fsx", mountPoint: "/fsx", path: "/home/ubuntu/.aws" };
@@ -18,7 +27,7 @@ function cluster(runs: string[][], reboots: string[][]) {
     ["a", "b", "c", "d"].map((name) => ({ name })),
     (name, args) => {
       const home = homes[name];
-      if (args[0] === "whoami") return HEALTHY_WHOAMI;
+      if (args[0] === "diagnose") return diagnoseDocument(HEALTHY_WHOAMI);
       if (!home) return recoverDocument("nothing-to-do");
       const shared = home === SHARED ? { shared: FSX } : {};
       return recoverDocument(args.includes("--dry-run") ? "planned" : "recovered", home, shared);
@@ -97,7 +106,7 @@ describe("fleet recover", () => {
     );
     expect(runs.slice(1)).toEqual([
       ["a", "c", "--", "recover", "--yes", "--no-reboot", "--json", "--all-users"],
-      ["b", "--", "whoami", "--json"],
+      ["b", "--", ...ASKED_AFRESH],
     ]);
     expect(report.nodes.map((node) => [node.name, node.status, node.verified])).toEqual([
       ["a", "recovered", true],
@@ -106,7 +115,7 @@ describe("fleet recover", () => {
       ["d", "nothing-to-do", false],
     ]);
     expect(report.nodes[1]?.reason).toBe(
-      `its home ${SHARED} is on lustre (fs-0abc@tcp:/fsx): moved aside once, by a; using role ExecRole`,
+      `its home ${SHARED} is on lustre (fs-0abc@tcp:/fsx): moved aside once, by a; healthy`,
     );
     expect(report.sharedHomes[0]?.movedBy).toBe("a");
     expect(reboots).toEqual([["a", "b", "c"]]);
@@ -173,7 +182,7 @@ describe("fleet recover", () => {
     const engine = scriptedEngine(
       [{ name: "a" }, { name: "b" }],
       (name, args) => {
-        if (args[0] === "whoami") return HEALTHY_WHOAMI;
+        if (args[0] === "diagnose") return diagnoseDocument(HEALTHY_WHOAMI);
         return name === "a"
           ? recoverDocument("nothing-to-do", "/home/ubuntu/.aws", { rebootDue: "2026-11-23T11:00:00.000Z" })
           : recoverDocument("nothing-to-do");
@@ -188,7 +197,7 @@ describe("fleet recover", () => {
     });
     expect(planned.reboot?.nodes).toEqual(["a"]);
     const report = await fleetRecover({ nodes: "a,b", yes: true }, fakeContext(), {}, engine);
-    expect(runs.at(-1)).toEqual(["a", "--", "whoami", "--json"]);
+    expect(runs.at(-1)).toEqual(["a", "--", ...ASKED_AFRESH]);
     expect(report.nodes[0]).toMatchObject({ status: "recovered", verified: true });
     expect(reboots).toEqual([["a"]]);
     expect(report.summary.status).toBe("recovered");
@@ -200,8 +209,8 @@ describe("fleet recover", () => {
     const engine = scriptedEngine(
       [{ name: "a" }],
       (_, args) =>
-        args[0] === "whoami"
-          ? OVERRIDDEN_WHOAMI
+        args[0] === "diagnose"
+          ? diagnoseDocument(OVERRIDDEN_WHOAMI)
           : recoverDocument("nothing-to-do", "/home/ubuntu/.aws", { rebootDue: "2026-11-23T11:00:00.000Z" }),
       [],
       reboots,
@@ -213,6 +222,29 @@ describe("fleet recover", () => {
     ]);
     expect(reboots).toEqual([]);
     expect(fleetRecoverExitCode(report)).toBe(1);
+  });
+
+  it("a node asked afresh is what every user there signs as: another user's keys keep it unverified", async () => {
+    const reboots: string[][] = [];
+    const engine = scriptedEngine(
+      [{ name: "a" }],
+      (_, args) =>
+        args[0] === "diagnose"
+          ? diagnoseDocument(HEALTHY_WHOAMI, {
+              status: "warn",
+              message: "alice: static keys in ~/.aws/credentials",
+            })
+          : recoverDocument("nothing-to-do", "/home/ubuntu/.aws", { rebootDue: "2026-11-23T11:00:00.000Z" }),
+      [],
+      reboots,
+    );
+    const report = await fleetRecover({ nodes: "a", yes: true }, fakeContext(), {}, engine);
+    expect(report.nodes[0]).toMatchObject({
+      status: "failed",
+      verified: false,
+      reason: expect.stringContaining("alice: static keys in ~/.aws/credentials"),
+    });
+    expect(reboots).toEqual([]);
   });
 
   it("a reboot Slurm refuses makes the run failed (exit 1), and every node refused still waits for it", async () => {

@@ -1,8 +1,8 @@
+import { decodeDiagnose } from "../../contract/diagnose";
 import { decodeRecover, type HomeFilesystem, type RecoverOutcome } from "../../contract/recover";
-import { decodeWhoami } from "../../contract/whoami";
-import type { VerdictStatus } from "../../identity/model/verdict";
 import type { NodeAnswer } from "./engine";
 import { type NodeUnread, readAnswer } from "./node-documents";
+import { diagnoseFinding, type NodeFinding } from "./node-findings";
 
 /** A home a node's recover changes: its own, or one on a filesystem other nodes mount too. */
 export interface HomeChange {
@@ -15,12 +15,12 @@ export interface HomeChange {
 /** One node's answer to fleet recover, and what its recover (or whoami) document says, read once. */
 export interface NodeRecovery {
   answer: NodeAnswer;
-  /** recover's `result`, whoami's verdict (a node asked afresh), or why there is neither. */
-  status: RecoverOutcome | VerdictStatus | NodeUnread;
+  /** recover's `result`, fleet whoami's verdict (a node asked afresh), or why there is neither. */
+  status: RecoverOutcome | NodeFinding["verdict"] | NodeUnread;
   reason: string | null;
   /** Recovered and its fresh identity is the instance-profile role. */
   verified: boolean;
-  /** A whoami document with a healthy verdict. */
+  /** Asked afresh, and healthy as fleet whoami tells it. */
   healthy: boolean;
   /** The homes its recover changes (only those). */
   changes: HomeChange[];
@@ -46,7 +46,7 @@ export interface SharedHome {
 export interface RecoverRuns {
   /** A shared home is moved by its first node; a node that also mounts it runs in a later wave (its own homes). */
   waves: string[][];
-  /** Every home it changes is a shared one another node moves, or it only owes a reboot: whoami decides. */
+  /** Every home it changes is a shared one another node moves, or it only owes a reboot: asked afresh. */
   rechecks: string[];
 }
 
@@ -76,18 +76,16 @@ export function recoveryOf(answer: NodeAnswer): NodeRecovery {
   };
 }
 
-/** A node's `whoami --json` answer, asked afresh once its home is recovered (by another node, or earlier). */
+/**
+ * A node's answer to fleet whoami's question (diagnose's identity checks, every user's keys as root), asked
+ * afresh once its home is recovered (by another node, or earlier): what every user's jobs there sign as, as
+ * fleet whoami would tell it, not the caller's chain alone.
+ */
 export function recheckOf(answer: NodeAnswer): NodeRecovery {
-  const read = readAnswer(answer, decodeWhoami, "whoami");
+  const read = readAnswer(answer, decodeDiagnose, "diagnose");
   if (!("document" in read)) return { answer, ...read, ...NONE };
-  const { verdict } = read.document;
-  return {
-    answer,
-    status: verdict.status,
-    reason: verdict.reason,
-    ...NONE,
-    healthy: verdict.status === "healthy",
-  };
+  const { verdict, reason } = diagnoseFinding(read.document);
+  return { answer, status: verdict, reason, ...NONE, healthy: verdict === "healthy" };
 }
 
 /** A node this run changes something for: its plan moves keys, or it still owes a reboot from an earlier run. */
