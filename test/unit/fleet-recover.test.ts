@@ -204,17 +204,21 @@ describe("fleet recover", () => {
     expect(fleetRecoverExitCode(report)).toBe(0);
   });
 
-  it("a due reboot whose node is not healthy afresh is not made, and the node still waits for it", async () => {
-    const reboots: string[][] = [];
-    const engine = scriptedEngine(
+  /** One node that owes a reboot from an earlier run, answering `afresh` when it is asked afresh. */
+  const owingReboot = (afresh: ReturnType<typeof diagnoseDocument>, reboots: string[][]) =>
+    scriptedEngine(
       [{ name: "a" }],
       (_, args) =>
         args[0] === "diagnose"
-          ? diagnoseDocument(OVERRIDDEN_WHOAMI)
+          ? afresh
           : recoverDocument("nothing-to-do", "/home/ubuntu/.aws", { rebootDue: "2026-11-23T11:00:00.000Z" }),
       [],
       reboots,
     );
+
+  it("a due reboot whose node is not healthy afresh is not made, and the node still waits for it", async () => {
+    const reboots: string[][] = [];
+    const engine = owingReboot(diagnoseDocument(OVERRIDDEN_WHOAMI), reboots);
     const report = await fleetRecover({ nodes: "a", yes: true }, fakeContext(), {}, engine);
     expect(report.nodes[0]).toMatchObject({ status: "failed", verified: false });
     expect(report.rebootPending).toEqual([
@@ -226,18 +230,8 @@ describe("fleet recover", () => {
 
   it("a node asked afresh is what every user there signs as: another user's keys keep it unverified", async () => {
     const reboots: string[][] = [];
-    const engine = scriptedEngine(
-      [{ name: "a" }],
-      (_, args) =>
-        args[0] === "diagnose"
-          ? diagnoseDocument(HEALTHY_WHOAMI, {
-              status: "warn",
-              message: "alice: static keys in ~/.aws/credentials",
-            })
-          : recoverDocument("nothing-to-do", "/home/ubuntu/.aws", { rebootDue: "2026-11-23T11:00:00.000Z" }),
-      [],
-      reboots,
-    );
+    const aliceKeys = { status: "warn", message: "alice: static keys in ~/.aws/credentials" } as const;
+    const engine = owingReboot(diagnoseDocument(HEALTHY_WHOAMI, aliceKeys), reboots);
     const report = await fleetRecover({ nodes: "a", yes: true }, fakeContext(), {}, engine);
     expect(report.nodes[0]).toMatchObject({
       status: "failed",
