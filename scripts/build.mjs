@@ -52,9 +52,7 @@ const OWN = { ...COMMON, keepNames: false };
  * frequent and unattended ones). It holds that command alone, so its start reads and deserializes half as much;
  * bin/hpiam.js runs it for that command, and the whole CLI for anything else.
  */
-export const COMMAND_BUNDLES = Object.keys(TRAINING).filter((name) => name !== "start");
-
-export const commandFile = (name) => `commands/${name}.cjs`;
+const COMMAND_BUNDLES = Object.keys(TRAINING).filter((name) => name !== "start");
 
 /** src/index.ts with one command listed: `defineWhoami` of src/cli.ts for whoami, and so on. */
 function commandEntry(name) {
@@ -180,7 +178,7 @@ export async function bundle({ metafile = false } = {}) {
   const result = await cli(BUNDLE, { entryPoints: ["src/index.ts"] });
   if (metafile) await writeFile("dist/meta.json", JSON.stringify(result.metafile, null, 1));
   for (const name of COMMAND_BUNDLES)
-    await cli(join("dist", commandFile(name)), { stdin: commandEntry(name) });
+    await cli(join("dist", "commands", `${name}.cjs`), { stdin: commandEntry(name) });
   await build({
     ...COMMON,
     entryPoints: ["src/system/bash-parser.ts"],
